@@ -1,0 +1,68 @@
+// Pretext Workbench: the GUI, or a headless subcommand (train, preview, bench)
+// running the same engine.
+#include "Headless.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QGuiApplication>
+#include <QTextStream>
+
+namespace {
+
+void printUsage() {
+    QTextStream(stdout)
+        << "Usage: pretext-workbench [--demo] [IMAGE_OR_FOLDER...]\n"
+           "       pretext-workbench train   --task inpainting --data demo|PATH --steps N --out DIR\n"
+           "                                 [--seed S] [--batch B] [--size PX] [--lr RATE]\n"
+           "                                 [--device auto|cpu|cuda] [--mask center|blocks|freeform|patches]\n"
+           "       pretext-workbench preview --task inpainting --data demo|PATH --out FILE.png\n"
+           "                                 [--seed S] [--mask ...] [--count N]\n"
+           "       pretext-workbench bench   [--task NAME] [--size PX] [--batch B] [--steps N]\n"
+           "\n"
+           "Without a subcommand the workbench window opens on the built-in demo set,\n"
+           "or on the images and folders given. 'SUBCOMMAND --help' lists every option.\n"
+           "  -h, --help     Show this help.\n"
+           "  -v, --version  Show the version.\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication::setOrganizationName(QStringLiteral("PretextWorkbench"));
+    QCoreApplication::setApplicationName(QStringLiteral("pretext-workbench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PRETEXT_VERSION));
+
+    const QString first = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    if (first == QLatin1String("--help") || first == QLatin1String("-h")) {
+        printUsage();
+        return 0;
+    }
+    if (first == QLatin1String("--version") || first == QLatin1String("-v")) {
+        QTextStream(stdout) << "pretext-workbench " << PRETEXT_VERSION << "\n";
+        return 0;
+    }
+    if (pretext::isHeadlessCommand(first)) {
+        // Headless commands draw sheets with QPainter, which needs a GUI application,
+        // but never a display.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        }
+        QGuiApplication app(argc, argv);
+        return pretext::runHeadless(app.arguments());
+    }
+
+    QApplication app(argc, argv);
+    QStringList paths = app.arguments().mid(1);
+    for (const QString& p : paths) {
+        if (p.startsWith(QLatin1Char('-')) && p != QLatin1String("--demo")) {
+            QTextStream(stderr) << "pretext-workbench: unknown option " << p
+                                << " (see pretext-workbench --help)\n";
+            return 2;
+        }
+    }
+    paths.removeAll(QStringLiteral("--demo"));
+    MainWindow window(paths);
+    window.show();
+    return app.exec();
+}

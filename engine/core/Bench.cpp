@@ -1,0 +1,109 @@
+#include "Bench.h"
+
+#include "DemoData.h"
+#include "Rng.h"
+#include "Threads.h"
+#include "Trainer.h"
+#include "tasks/Registry.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+namespace pretext {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double peakRssMb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) {
+            std::istringstream in(line.substr(6));
+            double kb = 0;
+            in >> kb;
+            return kb / 1024.0;
+        }
+    }
+    return 0.0;
+}
+
+void synchronize(const torch::Device& device) {
+    if (device.is_cuda()) {
+        // A tiny copy to the host waits for every queued kernel on the device.
+        torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
+    }
+}
+} // namespace
+
+BenchResult runBench(const BenchOptions& o) {
+    BenchResult r;
+    const ThreadSetup threads = configureThreads();
+    r.torchThreads = threads.torchThreads;
+    r.blas = threads.blasLimited ? threads.blasName + " (1 thread)" : "not controlled";
+
+    auto t0 = Clock::now();
+    auto images = makeDemoImages(kDemoImageCount, static_cast<int>(o.sizePx), o.seed);
+    r.demoImagesPerSec = kDemoImageCount / secondsSince(t0);
+
+    auto task = makeTask(o.task);
+    if (!task) {
+        throw std::runtime_error("unknown task '" + o.task + "'");
+    }
+    BatchContext ctx{withDefaults(task->info(), o.params), makeGenerator(o.seed),
+                     images.mean({0, 2, 3})};
+    const int64_t genBatches = 40;
+    t0 = Clock::now();
+    for (int64_t i = 0; i < genBatches; ++i) {
+        auto batch = task->makeBatch(images.narrow(0, (i * o.batchSize) % (kDemoImageCount - o.batchSize), o.batchSize), ctx);
+    }
+    r.samplesPerSec = genBatches * o.batchSize / secondsSince(t0);
+
+    TrainConfig cfg;
+    cfg.task = o.task;
+    cfg.params = o.params;
+    cfg.batchSize = o.batchSize;
+    cfg.seed = o.seed;
+    cfg.device = o.device;
+    Trainer trainer(cfg, images);
+    r.device = trainer.device().str();
+    r.parameters = parameterCount(trainer.model());
+    for (int64_t i = 0; i < o.warmupSteps; ++i) {
+        trainer.step();
+    }
+    synchronize(trainer.device());
+    t0 = Clock::now();
+    for (int64_t i = 0; i < o.steps; ++i) {
+        trainer.step();
+    }
+    synchronize(trainer.device());
+    const double s = secondsSince(t0);
+    r.msPerStep = 1000.0 * s / o.steps;
+    r.trainImagesPerSec = o.steps * o.batchSize / s;
+    r.peakRssMb = peakRssMb();
+    return r;
+}
+
+std::string formatBench(const BenchOptions& o, const BenchResult& r) {
+    std::ostringstream out;
+    out.setf(std::ios::fixed);
+    out.precision(1);
+    out << "task " << o.task << ", " << o.sizePx << " px, batch " << o.batchSize << ", device "
+        << r.device << ", torch threads " << r.torchThreads << ", BLAS " << r.blas << "\n"
+        << "  model parameters        " << r.parameters << "\n"
+        << "  demo images rendered    " << r.demoImagesPerSec << " images/s\n"
+        << "  pretext samples made    " << r.samplesPerSec << " images/s\n"
+        << "  training                " << r.trainImagesPerSec << " images/s ("
+        << r.msPerStep << " ms per step, " << o.steps << " steps)\n"
+        << "  peak resident memory    " << r.peakRssMb << " MB\n";
+    return out.str();
+}
+
+} // namespace pretext

@@ -1,0 +1,16 @@
+#pragma once
+// The built-in procedural image set: deterministic from a seed, no file needed.
+// Gradients, textures, overlapping shapes and occluding bars give a network
+// structure that continues under a hole, so inpainting has something to learn.
+#include <torch/types.h>
+
+#include <cstdint>
+
+namespace pretext {
+
+constexpr int kDemoImageCount = 512;
+
+// Returns (count, 3, size_px, size_px) float32 in [0, 1].
+torch::Tensor makeDemoImages(int count, int size_px, uint64_t seed);
+
+} // namespace pretext

@@ -1,0 +1,64 @@
+#pragma once
+// Networks shared by the pretext tasks. The Encoder is the reusable part: every
+// task puts its own head on it, and the linear probe later freezes it.
+#include <torch/nn.h>
+
+namespace pretext {
+
+struct EncoderOptions {
+    int64_t inChannels = 3;
+    int64_t baseChannels = 32; // doubles at each of the three stride-2 stages
+};
+
+// Three stride-2 stages: (B, in, S, S) -> (B, 4*base, S/8, S/8).
+class EncoderImpl : public torch::nn::Module {
+public:
+    explicit EncoderImpl(const EncoderOptions& options);
+    torch::Tensor forward(torch::Tensor x);
+    int64_t outChannels() const { return m_outChannels; }
+    int64_t inChannels() const { return m_options.inChannels; }
+
+private:
+    EncoderOptions m_options;
+    int64_t m_outChannels;
+    torch::nn::Sequential m_layers{nullptr};
+};
+TORCH_MODULE(Encoder);
+
+// Mirrors the encoder with transposed convolutions back to full size. The network's
+// own input joins at full resolution before the last convolutions (a single skip),
+// so visible pixels next to a hole reach the output directly and the bottleneck
+// only has to carry what must be inferred. Sigmoid output in [0,1].
+class DecoderImpl : public torch::nn::Module {
+public:
+    DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outChannels,
+                int64_t skipChannels);
+    torch::Tensor forward(torch::Tensor features, torch::Tensor skip);
+
+private:
+    torch::nn::Sequential m_up{nullptr};
+    torch::nn::Sequential m_head{nullptr};
+};
+TORCH_MODULE(Decoder);
+
+// What every task's model is: an encoder plus a task head behind one forward().
+class TaskModelImpl : public torch::nn::Module {
+public:
+    virtual torch::Tensor forward(torch::Tensor x) = 0;
+    virtual Encoder encoder() = 0;
+};
+
+class EncoderDecoderImpl : public TaskModelImpl {
+public:
+    EncoderDecoderImpl(const EncoderOptions& options, int64_t outChannels);
+    torch::Tensor forward(torch::Tensor x) override;
+    Encoder encoder() override { return m_encoder; }
+
+private:
+    Encoder m_encoder{nullptr};
+    Decoder m_decoder{nullptr};
+};
+
+int64_t parameterCount(torch::nn::Module& module);
+
+} // namespace pretext

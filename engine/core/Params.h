@@ -1,0 +1,55 @@
+#pragma once
+// Task parameter descriptions: plain C++ so that the UI can build option panels
+// from them without seeing a torch header.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pretext {
+
+// Values of a task's parameters by name. Choices are stored as their index.
+using ParamValues = std::map<std::string, double>;
+
+struct ParamSpec {
+    enum class Kind { Int, Real, Choice };
+    std::string name;  // key in ParamValues
+    std::string label; // what the UI shows
+    Kind kind = Kind::Real;
+    double minValue = 0.0;
+    double maxValue = 1.0;
+    double defaultValue = 0.0;
+    double step = 0.01;
+    std::vector<std::string> choices; // Kind::Choice only
+    std::string help;
+    // Shown only when the parameter named `onlyWhen` has the value `onlyWhenValue`.
+    std::string onlyWhen;
+    double onlyWhenValue = 0.0;
+};
+
+struct TaskInfo {
+    std::string name;  // registry key, e.g. "inpainting"
+    std::string title; // e.g. "Inpainting"
+    std::string lossFormula;
+    std::vector<ParamSpec> params;
+};
+
+// Defaults of every declared parameter, overridden by `given` where present.
+inline ParamValues withDefaults(const TaskInfo& info, const ParamValues& given) {
+    ParamValues out;
+    for (const auto& p : info.params) {
+        auto it = given.find(p.name);
+        out[p.name] = it != given.end() ? it->second : p.defaultValue;
+    }
+    return out;
+}
+
+inline int choiceIndex(const ParamSpec& spec, const std::string& choice) {
+    for (size_t i = 0; i < spec.choices.size(); ++i) {
+        if (spec.choices[i] == choice) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+} // namespace pretext

@@ -1,0 +1,156 @@
+#include "Trainer.h"
+
+#include "Rng.h"
+#include "tasks/Registry.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+namespace pretext {
+
+torch::Device resolveDevice(const std::string& choice) {
+    if (choice == "cpu") {
+        return torch::kCPU;
+    }
+    if (choice == "cuda") {
+        if (!torch::cuda::is_available()) {
+            throw TrainingError("device 'cuda' was asked for, but LibTorch sees no CUDA GPU "
+                                "(this build or machine is CPU-only); use --device cpu or auto");
+        }
+        return torch::kCUDA;
+    }
+    if (choice == "auto" || choice.empty()) {
+        return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    }
+    throw TrainingError("unknown device '" + choice + "' (expected auto, cpu or cuda)");
+}
+
+Trainer::Trainer(TrainConfig config, const torch::Tensor& images)
+    : m_config(std::move(config)), m_task(makeTask(m_config.task)),
+      m_device(resolveDevice(m_config.device)) {
+    if (!m_task) {
+        throw TrainingError("unknown task '" + m_config.task + "'");
+    }
+    if (!images.defined() || images.dim() != 4 || images.size(0) == 0 || images.size(1) != 3) {
+        throw TrainingError("no images to train on");
+    }
+    if (m_config.batchSize < 1) {
+        throw TrainingError("batch size must be at least 1");
+    }
+    m_config.params = withDefaults(m_task->info(), m_config.params);
+    torch::manual_seed(m_config.seed); // weight initialization
+
+    // Hold out a few images for the reconstruction panel when the set is big enough;
+    // a tiny set shows its own training images instead.
+    const int64_t n = images.size(0);
+    const int64_t held = std::min<int64_t>(m_config.heldOutCount, n);
+    const bool split = n >= 4 * held && held > 0;
+    auto heldImages = split ? images.narrow(0, n - held, held) : images.narrow(0, 0, held);
+    auto train = split ? images.narrow(0, 0, n - held) : images;
+    m_train = train.to(m_device).contiguous();
+    m_mean = train.mean({0, 2, 3});
+
+    m_context.params = m_config.params;
+    m_context.channelMean = m_mean;
+    // The held-out batch gets its own stream so its masks stay fixed for the whole run.
+    BatchContext heldContext{m_config.params, makeGenerator(m_config.seed ^ 0x5EEDF00DULL),
+                             m_mean};
+    m_heldOut = m_task->makeBatch(heldImages.to(m_device), heldContext);
+    m_context.generator = makeGenerator(m_config.seed);
+
+    m_model = m_task->makeModel(m_config.params);
+    m_model->to(m_device);
+    m_optimizer = std::make_unique<torch::optim::Adam>(
+        m_model->parameters(), torch::optim::AdamOptions(m_config.learningRate));
+}
+
+torch::Tensor Trainer::nextIndices() {
+    const int64_t n = m_train.size(0);
+    const int64_t b = std::min(m_config.batchSize, n);
+    if (!m_order.defined() || m_cursor + b > n) {
+        m_order = torch::randperm(n, m_context.generator, torch::kLong);
+        m_cursor = 0;
+    }
+    auto idx = m_order.narrow(0, m_cursor, b);
+    m_cursor += b;
+    return idx.to(m_device);
+}
+
+StepResult Trainer::step() {
+    const auto start = std::chrono::steady_clock::now();
+    m_model->train();
+    auto images = m_train.index_select(0, nextIndices());
+    Batch batch = m_task->makeBatch(images, m_context);
+    auto output = m_model->forward(batch.input);
+    LossOutput lo = m_task->loss(output, batch, m_config.params);
+    const double lossValue = lo.loss.item<double>();
+    if (!std::isfinite(lossValue)) {
+        throw TrainingError("training stopped at step " + std::to_string(m_step + 1) +
+                            ": the loss became " + (std::isnan(lossValue) ? "NaN" : "infinite") +
+                            "; lower the learning rate (now " +
+                            std::to_string(m_config.learningRate) + ") and start again");
+    }
+    m_optimizer->zero_grad();
+    lo.loss.backward();
+    m_optimizer->step();
+    ++m_step;
+    StepResult r;
+    r.step = m_step;
+    r.loss = lossValue;
+    r.metrics = std::move(lo.metrics);
+    r.stepMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                   .count();
+    return r;
+}
+
+std::vector<VisualColumn> Trainer::heldOutResults() {
+    torch::NoGradGuard noGrad;
+    m_model->eval();
+    auto output = m_model->forward(m_heldOut.input);
+    return m_task->resultColumns(m_heldOut, output);
+}
+
+double Trainer::heldOutLoss() {
+    torch::NoGradGuard noGrad;
+    m_model->eval();
+    auto output = m_model->forward(m_heldOut.input);
+    return m_task->loss(output, m_heldOut, m_config.params).loss.item<double>();
+}
+
+void Trainer::setLearningRate(double lr) {
+    m_config.learningRate = lr;
+    for (auto& group : m_optimizer->param_groups()) {
+        static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    }
+}
+
+std::string Trainer::checkpointBytes() {
+    torch::serialize::OutputArchive archive;
+    torch::serialize::OutputArchive modelArchive, optimArchive;
+    m_model->save(modelArchive);
+    m_optimizer->save(optimArchive);
+    archive.write("model", modelArchive);
+    archive.write("optimizer", optimArchive);
+    archive.write("step", torch::tensor(m_step, torch::kLong));
+    std::ostringstream out;
+    archive.save_to(out);
+    return out.str();
+}
+
+void Trainer::loadCheckpoint(const std::string& bytes) {
+    torch::serialize::InputArchive archive;
+    archive.load_from(bytes.data(), bytes.size(), m_device);
+    torch::serialize::InputArchive modelArchive, optimArchive;
+    archive.read("model", modelArchive);
+    archive.read("optimizer", optimArchive);
+    m_model->load(modelArchive);
+    m_optimizer->load(optimArchive);
+    torch::Tensor step;
+    archive.read("step", step);
+    m_step = step.item<int64_t>();
+}
+
+} // namespace pretext

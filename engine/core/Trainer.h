@@ -1,0 +1,81 @@
+#pragma once
+// The training loop of one run: a task, its model and optimizer on one device,
+// the cached images, and a fixed held-out batch for reconstructions. It knows
+// nothing of threads or files; the session layer drives it and writes run folders.
+#include "tasks/Task.h"
+
+#include <torch/optim/adam.h>
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace pretext {
+
+struct TrainConfig {
+    std::string task = "inpainting";
+    ParamValues params;   // missing entries take the task's defaults
+    int64_t batchSize = 32;
+    double learningRate = 2e-3;
+    uint64_t seed = 1;
+    std::string device = "auto"; // auto | cpu | cuda
+    int64_t heldOutCount = 6;
+};
+
+struct StepResult {
+    int64_t step = 0; // steps done after this one
+    double loss = 0.0;
+    std::map<std::string, double> metrics;
+    double stepMs = 0.0;
+};
+
+// Thrown for a run that cannot go on (NaN loss, bad config); the message is for a person.
+class TrainingError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// "auto" picks CUDA when LibTorch sees it; "cuda" without a GPU throws TrainingError.
+torch::Device resolveDevice(const std::string& choice);
+
+class Trainer {
+public:
+    // images: (N,3,H,W) float in [0,1] on the CPU.
+    Trainer(TrainConfig config, const torch::Tensor& images);
+
+    StepResult step();
+    // Model outputs on the fixed held-out batch, in eval mode without gradients.
+    std::vector<VisualColumn> heldOutResults();
+    double heldOutLoss();
+
+    void setLearningRate(double lr);
+    int64_t stepCount() const { return m_step; }
+    const TrainConfig& config() const { return m_config; }
+    torch::Device device() const { return m_device; }
+    const Task& task() const { return *m_task; }
+    TaskModelImpl& model() { return *m_model; }
+    int64_t trainingImageCount() const { return m_train.size(0); }
+
+    // Model, optimizer and step counter, serialized to bytes (LibTorch archive).
+    std::string checkpointBytes();
+    void loadCheckpoint(const std::string& bytes);
+
+private:
+    torch::Tensor nextIndices();
+
+    TrainConfig m_config;
+    std::unique_ptr<Task> m_task;
+    torch::Device m_device;
+    torch::Tensor m_train;   // on m_device
+    torch::Tensor m_mean;    // (3) per-channel data-set mean
+    Batch m_heldOut;         // on m_device, masks fixed
+    std::shared_ptr<TaskModelImpl> m_model;
+    std::unique_ptr<torch::optim::Adam> m_optimizer;
+    BatchContext m_context;
+    torch::Tensor m_order;   // current epoch's permutation (CPU)
+    int64_t m_cursor = 0;
+    int64_t m_step = 0;
+};
+
+} // namespace pretext

@@ -1,0 +1,64 @@
+#pragma once
+// One pretext task behind one small interface: generate the pretext input and
+// target from unlabeled images, build the model, compute the seed's loss, and
+// say what to show. The UI discovers tasks from the registry (Registry.h).
+#include "Models.h"
+#include "Params.h"
+
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pretext {
+
+struct BatchContext {
+    ParamValues params;         // complete (withDefaults applied)
+    at::Generator generator;    // CPU generator; every random choice comes from it
+    torch::Tensor channelMean;  // (3) data-set mean, for fills that need it
+};
+
+struct Batch {
+    torch::Tensor original; // (B,3,H,W) clean images in [0,1]
+    torch::Tensor input;    // what the network sees
+    torch::Tensor target;   // what it must produce
+    torch::Tensor mask;     // task-specific; for inpainting m: 1 visible, 0 hidden (B,1,H,W)
+    Batch to(const torch::Device& device) const;
+};
+
+struct LossOutput {
+    torch::Tensor loss;                     // scalar, differentiable
+    std::map<std::string, double> metrics;  // extra figures for the curves
+};
+
+// A titled column of images, (B,3,H,W) float in [0,1] on the CPU.
+struct VisualColumn {
+    std::string title;
+    torch::Tensor images;
+};
+
+class Task {
+public:
+    virtual ~Task() = default;
+    virtual const TaskInfo& info() const = 0;
+    // `images` are (B,3,H,W) in [0,1] on any device; the batch is on the same device.
+    virtual Batch makeBatch(const torch::Tensor& images, BatchContext& context) const = 0;
+    virtual std::shared_ptr<TaskModelImpl> makeModel(const ParamValues& params) const = 0;
+    virtual LossOutput loss(const torch::Tensor& output, const Batch& batch,
+                            const ParamValues& params) const = 0;
+    // What the preview shows before any model exists.
+    virtual std::vector<VisualColumn> previewColumns(const Batch& batch) const = 0;
+    // What the live reconstruction panel shows for a model output.
+    virtual std::vector<VisualColumn> resultColumns(const Batch& batch,
+                                                    const torch::Tensor& output) const = 0;
+};
+
+inline Batch Batch::to(const torch::Device& device) const {
+    auto move = [&](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };
+    return {move(original), move(input), move(target), move(mask)};
+}
+
+} // namespace pretext

@@ -1,0 +1,43 @@
+#pragma once
+// Decodes image files and folders once into a cached tensor. A file that cannot
+// be read is skipped and reported with its path and reason; the rest loads.
+#include <torch/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pretext::io {
+
+struct LoadIssue {
+    std::string path;
+    std::string reason;
+};
+
+struct LoadLimits {
+    uint64_t maxFileBytes = 512ull * 1024 * 1024;
+    int64_t maxPixels = 100'000'000; // width * height of one decoded image
+    int minSide = 8;
+};
+
+struct ImageSet {
+    torch::Tensor images;            // (N,3,S,S) float in [0,1], CPU
+    std::vector<std::string> paths;  // one per image, in order
+    std::vector<LoadIssue> skipped;
+};
+
+// Extensions read from folders: png, jpg, jpeg, bmp, webp, tif, tiff (any case).
+bool hasImageExtension(const std::string& path);
+
+// Expands folders recursively (sorted, image extensions only); files named
+// explicitly are kept whatever their extension. Missing paths become issues.
+std::vector<std::string> collectImageFiles(const std::vector<std::string>& paths,
+                                           std::vector<LoadIssue>& issues);
+
+// progress(done, total) is called from the calling thread.
+ImageSet loadImages(const std::vector<std::string>& paths, int sizePx,
+                    const LoadLimits& limits = {},
+                    const std::function<void(size_t, size_t)>& progress = {});
+
+} // namespace pretext::io

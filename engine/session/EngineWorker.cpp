@@ -1,0 +1,243 @@
+#include "EngineWorker.h"
+
+#include "DataSource.h"
+#include "Errors.h"
+#include "Rng.h"
+#include "TaskCatalog.h"
+#include "TensorImage.h"
+#include "Threads.h"
+#include "TrainingSession.h"
+#include "tasks/Registry.h"
+
+#include <QElapsedTimer>
+#include <QThread>
+#include <torch/torch.h>
+
+namespace pretext {
+
+namespace {
+constexpr qint64 kSnapshotIntervalMs = 300; // reconstructions at most ~3 times a second
+}
+
+struct EngineWorker::Impl {
+    std::unique_ptr<LoadedData> data;
+    std::unique_ptr<TrainingSession> session;
+    EngineState state = EngineState::Idle;
+    QElapsedTimer sinceSnapshot;
+    bool threadsConfigured = false;
+};
+
+void registerEngineTypes() {
+    qRegisterMetaType<ImageGrid>();
+    qRegisterMetaType<DataSummary>();
+    qRegisterMetaType<TrainSettings>();
+    qRegisterMetaType<TrainProgress>();
+    qRegisterMetaType<EngineState>();
+}
+
+EngineWorker::EngineWorker(QObject* parent) : QObject(parent), d(std::make_unique<Impl>()) {
+    registerEngineTypes();
+}
+
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::requestStop() { m_stopRequested = true; }
+
+void EngineWorker::setState(EngineState state) {
+    if (d->state != state) {
+        d->state = state;
+        Q_EMIT stateChanged(state);
+    }
+}
+
+// Every slot runs in the engine thread; exceptions end here, never cross threads.
+void EngineWorker::loadDemo(int sizePx, quint64 seed) {
+    if (d->session) {
+        Q_EMIT errorOccurred(tr("Stop training before loading other data."));
+        return;
+    }
+    try {
+        setState(EngineState::Loading);
+        d->data = std::make_unique<LoadedData>(loadDemoData(sizePx, seed));
+        Q_EMIT dataLoaded(summarize(*d->data));
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("The demo set could not be made: %1").arg(QString::fromStdString(describeError(e))));
+    }
+    setState(EngineState::Idle);
+}
+
+void EngineWorker::loadPaths(const QStringList& paths, int sizePx) {
+    if (d->session) {
+        Q_EMIT errorOccurred(tr("Stop training before loading other data."));
+        return;
+    }
+    try {
+        setState(EngineState::Loading);
+        auto loaded = std::make_unique<LoadedData>(loadImageFiles(
+            paths, sizePx, [this](int done, int total) { Q_EMIT loadProgress(done, total); }));
+        if (loaded->images.size(0) == 0) {
+            QString why = loaded->skipped.isEmpty()
+                              ? tr("no image files (png, jpg, bmp, webp, tif) were found")
+                              : formatSkipped(loaded->skipped);
+            Q_EMIT errorOccurred(tr("Nothing could be loaded from %1:\n%2")
+                                     .arg(paths.join(QStringLiteral(", ")), why));
+            // The previous data stays loaded; report the failure in the summary too.
+            DataSummary failed = d->data ? summarize(*d->data) : DataSummary{};
+            failed.skipped = loaded->skipped;
+            Q_EMIT dataLoaded(failed);
+        } else {
+            d->data = std::move(loaded);
+            Q_EMIT dataLoaded(summarize(*d->data));
+        }
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
+    }
+    setState(EngineState::Idle);
+}
+
+void EngineWorker::requestPreview(const QString& task, const QVariantMap& params, quint64 seed,
+                                  int count) {
+    if (!d->data || d->data->images.size(0) == 0) {
+        return;
+    }
+    try {
+        auto t = makeTask(task.toStdString());
+        if (!t) {
+            Q_EMIT errorOccurred(tr("Unknown task '%1'").arg(task));
+            return;
+        }
+        torch::NoGradGuard noGrad;
+        const int64_t n = std::min<int64_t>(count, d->data->images.size(0));
+        BatchContext ctx{withDefaults(t->info(), toParamValues(params)), makeGenerator(seed),
+                         d->data->images.mean({0, 2, 3})};
+        Batch batch = t->makeBatch(d->data->images.narrow(0, 0, n), ctx);
+        Q_EMIT previewReady(toImageGrid(t->previewColumns(batch)));
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("Preview failed: %1").arg(QString::fromStdString(describeError(e))));
+    }
+}
+
+void EngineWorker::startTraining(const TrainSettings& settings) {
+    if (d->session) {
+        Q_EMIT errorOccurred(tr("A run is already going; stop it first."));
+        return;
+    }
+    if (!d->data || d->data->images.size(0) == 0) {
+        Q_EMIT errorOccurred(tr("Load images (or the demo set) before training."));
+        return;
+    }
+    if (!d->threadsConfigured) {
+        configureThreads();
+        d->threadsConfigured = true;
+    }
+    try {
+        SessionOptions options;
+        options.settings = settings;
+        d->session = std::make_unique<TrainingSession>(options, *d->data);
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("Training could not start: %1").arg(QString::fromStdString(describeError(e))));
+        return;
+    }
+    m_stopRequested = false;
+    Q_EMIT trainingStarted(d->session->runDir(), d->session->deviceName());
+    emitSnapshot();
+    setState(EngineState::Running);
+    QMetaObject::invokeMethod(this, &EngineWorker::runLoop, Qt::QueuedConnection);
+}
+
+// One step per event-loop turn, so queued commands (pause, lr, preview) are
+// handled between batches and the stop flag is seen at every batch boundary.
+void EngineWorker::runLoop() {
+    if (!d->session || d->state != EngineState::Running) {
+        return;
+    }
+    if (m_stopRequested || QThread::currentThread()->isInterruptionRequested()) {
+        finishTraining(QStringLiteral("stopped"));
+        return;
+    }
+    if (!trainOneStep()) {
+        return;
+    }
+    if (d->session->reachedMaxSteps()) {
+        finishTraining(QStringLiteral("finished"));
+        return;
+    }
+    QMetaObject::invokeMethod(this, &EngineWorker::runLoop, Qt::QueuedConnection);
+}
+
+bool EngineWorker::trainOneStep() {
+    try {
+        Q_EMIT progress(d->session->step());
+        if (d->sinceSnapshot.elapsed() >= kSnapshotIntervalMs) {
+            emitSnapshot();
+        }
+        return true;
+    } catch (const std::exception& e) {
+        const QString runDir = d->session->runDir();
+        Q_EMIT errorOccurred(tr("Training stopped: %1").arg(QString::fromStdString(describeError(e))));
+        // Keep what was learned before the failure: the last good checkpoint stays.
+        d->session.reset();
+        setState(EngineState::Idle);
+        Q_EMIT trainingFinished(QStringLiteral("error"), runDir);
+        return false;
+    }
+}
+
+void EngineWorker::emitSnapshot() {
+    if (d->session) {
+        Q_EMIT snapshotReady(d->session->snapshot());
+        d->sinceSnapshot.start();
+    }
+}
+
+void EngineWorker::finishTraining(const QString& reason) {
+    const QString runDir = d->session->runDir();
+    QString finalReason = reason;
+    try {
+        emitSnapshot();
+        d->session->finish();
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("The run's final files could not be written: %1").arg(QString::fromStdString(describeError(e))));
+        finalReason = QStringLiteral("error");
+    }
+    d->session.reset();
+    m_stopRequested = false;
+    setState(EngineState::Idle);
+    Q_EMIT trainingFinished(finalReason, runDir);
+}
+
+void EngineWorker::pause() {
+    if (d->state == EngineState::Running) {
+        setState(EngineState::Paused);
+        emitSnapshot();
+    }
+}
+
+void EngineWorker::resume() {
+    if (d->state == EngineState::Paused) {
+        setState(EngineState::Running);
+        QMetaObject::invokeMethod(this, &EngineWorker::runLoop, Qt::QueuedConnection);
+    }
+}
+
+void EngineWorker::stepOnce() {
+    if (d->state == EngineState::Paused && trainOneStep()) {
+        emitSnapshot();
+    }
+}
+
+void EngineWorker::stop() {
+    m_stopRequested = true;
+    // A running loop stops at its next turn; a paused run has no loop turning.
+    if (d->session && d->state == EngineState::Paused) {
+        finishTraining(QStringLiteral("stopped"));
+    }
+}
+
+void EngineWorker::setLearningRate(double lr) {
+    if (d->session) {
+        d->session->trainer().setLearningRate(lr);
+    }
+}
+
+} // namespace pretext

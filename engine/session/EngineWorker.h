@@ -1,0 +1,59 @@
+#pragma once
+// The engine thread's object: owns the loaded images, the model, the optimizer and
+// the device. Move it to a QThread; call its slots through queued connections or
+// QMetaObject::invokeMethod; it answers with signals. requestStop() alone may be
+// called directly from any thread. No torch types here: the UI includes this.
+#include "SessionTypes.h"
+
+#include <QObject>
+#include <atomic>
+#include <memory>
+
+namespace pretext {
+
+class EngineWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit EngineWorker(QObject* parent = nullptr);
+    ~EngineWorker() override;
+
+    // Thread-safe: the loop sees it at the next batch boundary.
+    void requestStop();
+
+public Q_SLOTS:
+    void loadDemo(int sizePx, quint64 seed);
+    void loadPaths(const QStringList& paths, int sizePx);
+    void requestPreview(const QString& task, const QVariantMap& params, quint64 seed, int count);
+    void startTraining(const pretext::TrainSettings& settings);
+    void pause();
+    void resume();
+    void stepOnce();
+    void stop();
+    void setLearningRate(double lr);
+
+Q_SIGNALS:
+    void dataLoaded(const pretext::DataSummary& summary);
+    void loadProgress(int done, int total);
+    void previewReady(const pretext::ImageGrid& grid);
+    void trainingStarted(const QString& runDir, const QString& device);
+    void progress(const pretext::TrainProgress& progress);
+    void snapshotReady(const pretext::ImageGrid& grid);
+    void stateChanged(pretext::EngineState state);
+    void trainingFinished(const QString& reason, const QString& runDir);
+    void errorOccurred(const QString& message);
+
+private:
+    void runLoop();
+    bool trainOneStep();
+    void finishTraining(const QString& reason);
+    void setState(EngineState state);
+    void emitSnapshot();
+
+    struct Impl;
+    std::unique_ptr<Impl> d;
+    std::atomic<bool> m_stopRequested{false};
+};
+
+void registerEngineTypes();
+
+} // namespace pretext

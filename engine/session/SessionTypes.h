@@ -1,0 +1,63 @@
+#pragma once
+// Plain Qt value types that cross the engine thread boundary. No torch here:
+// the UI includes this header.
+#include <QImage>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QVariantMap>
+
+namespace pretext {
+
+// A table of images: titled columns, one row per sample.
+struct ImageGrid {
+    QStringList columnTitles;
+    QList<QList<QImage>> rows; // rows[r][c]
+    qint64 step = -1;          // training step it shows, -1 for a preview
+    bool isEmpty() const { return rows.isEmpty(); }
+};
+
+struct SkippedFile {
+    QString path;
+    QString reason;
+};
+
+struct DataSummary {
+    QString label;          // "demo set (seed 1)" or the folder/file names
+    int count = 0;
+    int sizePx = 0;
+    QList<QImage> thumbnails; // first images, at training size
+    QList<SkippedFile> skipped;
+};
+
+struct TrainSettings {
+    QString task = QStringLiteral("inpainting");
+    QVariantMap params;      // parameter name -> double
+    int batchSize = 32;
+    double learningRate = 2e-3;
+    quint64 seed = 1;
+    QString device = QStringLiteral("auto");
+    qint64 maxSteps = 0;     // 0: until stopped
+    QString runDir;          // empty: a new folder under the runs directory
+};
+
+struct TrainProgress {
+    qint64 step = 0;
+    double loss = 0.0;
+    double wallTimeS = 0.0;
+    double imagesPerSec = 0.0;
+    QVariantMap metrics;
+};
+
+enum class EngineState { Idle, Loading, Running, Paused };
+
+QString formatSkipped(const QList<SkippedFile>& skipped, int maxLines = 20);
+
+} // namespace pretext
+
+Q_DECLARE_METATYPE(pretext::ImageGrid)
+Q_DECLARE_METATYPE(pretext::DataSummary)
+Q_DECLARE_METATYPE(pretext::TrainSettings)
+Q_DECLARE_METATYPE(pretext::TrainProgress)
+Q_DECLARE_METATYPE(pretext::EngineState)

@@ -1,0 +1,140 @@
+#include "TrainingSession.h"
+
+#include "ImageSheet.h"
+#include "TaskCatalog.h"
+#include "TensorImage.h"
+
+#include <QJsonDocument>
+#include <QStandardPaths>
+#include <torch/torch.h>
+#include <torch/version.h>
+
+namespace pretext {
+
+namespace {
+QString defaultRunsDir() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+           QStringLiteral("/runs");
+}
+
+QString torchVersion() {
+    return QStringLiteral("%1.%2.%3").arg(TORCH_VERSION_MAJOR).arg(TORCH_VERSION_MINOR).arg(TORCH_VERSION_PATCH);
+}
+
+void check(bool ok, const QString& error) {
+    if (!ok) {
+        throw TrainingError(error.toStdString());
+    }
+}
+} // namespace
+
+QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const LoadedData& data) {
+    QJsonObject params;
+    for (const auto& [name, value] : trainer.config().params) {
+        params.insert(QString::fromStdString(name), value);
+    }
+    return {{"format", 1},
+            {"app_version", QStringLiteral(PRETEXT_VERSION)},
+            {"torch_version", torchVersion()},
+            {"task", s.task},
+            {"params", params},
+            {"batch_size", s.batchSize},
+            {"learning_rate", s.learningRate},
+            {"seed", QString::number(s.seed)},
+            {"device_requested", s.device},
+            {"device", QString::fromStdString(trainer.device().str())},
+            {"max_steps", s.maxSteps},
+            {"optimizer", "adam"},
+            {"data", data.description}};
+}
+
+TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData& data)
+    : m_options(options) {
+    const TrainSettings& s = m_options.settings;
+    TrainConfig cfg;
+    cfg.task = s.task.toStdString();
+    cfg.params = toParamValues(s.params);
+    cfg.batchSize = s.batchSize;
+    cfg.learningRate = s.learningRate;
+    cfg.seed = s.seed;
+    cfg.device = s.device.toStdString();
+    m_trainer = std::make_unique<Trainer>(cfg, data.images);
+
+    QString error;
+    const QString dir = s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsDir(), s.task) : s.runDir;
+    m_folder = RunFolder::create(dir, &error);
+    check(m_folder != nullptr, error);
+    check(m_folder->writeConfig(describeRun(s, *m_trainer, data), &error), error);
+    m_clock.start();
+}
+
+TrainProgress TrainingSession::step() {
+    const StepResult r = m_trainer->step();
+    TrainProgress p;
+    p.step = r.step;
+    p.loss = r.loss;
+    p.wallTimeS = m_clock.elapsed() / 1000.0;
+    const double ips = r.stepMs > 0 ? 1000.0 * m_trainer->config().batchSize / r.stepMs : 0.0;
+    m_emaImagesPerSec = m_emaImagesPerSec == 0.0 ? ips : 0.9 * m_emaImagesPerSec + 0.1 * ips;
+    p.imagesPerSec = m_emaImagesPerSec;
+    for (const auto& [name, value] : r.metrics) {
+        p.metrics.insert(QString::fromStdString(name), value);
+    }
+    QString error;
+    check(m_folder->appendMetrics(p.step, p.wallTimeS, p.loss, p.metrics, &error), error);
+    if (m_options.checkpointEverySteps > 0 && p.step % m_options.checkpointEverySteps == 0) {
+        saveCheckpoint();
+    }
+    if (m_options.previewEverySteps > 0 && p.step % m_options.previewEverySteps == 0) {
+        savePreview();
+    }
+    return p;
+}
+
+ImageGrid TrainingSession::snapshot() {
+    return toImageGrid(m_trainer->heldOutResults(), m_trainer->stepCount());
+}
+
+bool TrainingSession::reachedMaxSteps() const {
+    const qint64 max = m_options.settings.maxSteps;
+    return max > 0 && m_trainer->stepCount() >= max;
+}
+
+QString TrainingSession::deviceName() const {
+    return QString::fromStdString(m_trainer->device().str());
+}
+
+void TrainingSession::saveCheckpoint() {
+    const qint64 step = m_trainer->stepCount();
+    if (step == m_lastSavedStep) {
+        return;
+    }
+    const std::string bytes = m_trainer->checkpointBytes();
+    QString error;
+    const QJsonObject extra{{"app_version", QStringLiteral(PRETEXT_VERSION)},
+                            {"torch_version", torchVersion()},
+                            {"task", m_options.settings.task}};
+    check(m_folder->saveCheckpoint(QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size())),
+                                   step, extra, &error),
+          error);
+    m_lastSavedStep = step;
+}
+
+void TrainingSession::savePreview() {
+    const qint64 step = m_trainer->stepCount();
+    if (step == m_lastPreviewStep) {
+        return;
+    }
+    const QImage sheet = renderSheet(
+        snapshot(), QStringLiteral("%1, step %2").arg(m_options.settings.task).arg(step));
+    QString error;
+    check(m_folder->savePreview(sheet, step, &error), error);
+    m_lastPreviewStep = step;
+}
+
+void TrainingSession::finish() {
+    saveCheckpoint();
+    savePreview();
+}
+
+} // namespace pretext

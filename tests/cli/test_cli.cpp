@@ -1,0 +1,128 @@
+// The headless commands, run as a user would run them.
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result run(const QStringList& args, int timeoutMs = 120000) {
+    QProcess p;
+    p.start(QStringLiteral(PRETEXT_BINARY), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void helpAndVersion() {
+        auto r = run({"--help"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("train"));
+        r = run({"--version"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("pretext-workbench "));
+        r = run({"train", "--help"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("--steps"));
+    }
+
+    void trainWritesRunFolder() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("run");
+        auto r = run({"train", "--task", "inpainting", "--data", "demo", "--steps", "5", "--out",
+                      out, "--size", "32", "--batch", "8", "--seed", "3", "--mask", "freeform",
+                      "--param", "base_channels=8"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("step 5/5"));
+        for (const char* f : {"config.json", "metrics.csv", "checkpoint.pt", "checkpoint.json"}) {
+            QVERIFY2(QFile::exists(QDir(out).filePath(f)), f);
+        }
+        QVERIFY(!QDir(out + "/previews").entryList({"*.png"}).isEmpty());
+        QFile cfg(QDir(out).filePath("config.json"));
+        QVERIFY(cfg.open(QIODevice::ReadOnly));
+        const auto json = QJsonDocument::fromJson(cfg.readAll()).object();
+        QCOMPARE(json.value("seed").toString(), QString("3"));
+        QCOMPARE(json.value("params").toObject().value("mask").toDouble(), 2.0);
+    }
+
+    void previewWritesSheet() {
+        QTemporaryDir dir;
+        const QString png = dir.filePath("sheet.png");
+        auto r = run({"preview", "--task", "inpainting", "--data", "demo", "--out", png, "--mask",
+                      "patches", "--seed", "4"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QImage sheet(png);
+        QVERIFY(!sheet.isNull());
+        QVERIFY(sheet.width() > 300 && sheet.height() > 300);
+    }
+
+    void badInputGivesMessageAndExitCode_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("missing path") << QStringList{"train", "--data", "/no/such/folder", "--out", "X"}
+                                      << 1 << "/no/such/folder";
+        QTest::newRow("unknown option") << QStringList{"train", "--bogus"} << 2 << "bogus";
+        QTest::newRow("bad mask") << QStringList{"preview", "--mask", "circle", "--out", "x.png"}
+                                  << 2 << "circle";
+        QTest::newRow("bad steps") << QStringList{"train", "--steps", "ten", "--out", "X"} << 2
+                                   << "--steps";
+        QTest::newRow("no out") << QStringList{"train", "--steps", "3"} << 2 << "--out";
+    }
+
+    void badInputGivesMessageAndExitCode() {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        // Relative outputs land in the temporary folder, never in the source tree.
+        for (QString& a : args) {
+            if (a == "X" || a == "x.png") {
+                a = dir.filePath(a);
+            }
+        }
+        auto r = run(args);
+        QCOMPARE(r.exitCode, exitCode);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    void emptyFolderIsAClearError() {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkdir("empty"));
+        auto r = run({"train", "--data", dir.filePath("empty"), "--out", dir.filePath("run")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no image files"), qPrintable(r.err));
+    }
+
+    void brokenImageIsSkippedAndReported() {
+        QTemporaryDir dir;
+        QImage good(40, 40, QImage::Format_RGB888);
+        good.fill(Qt::blue);
+        QVERIFY(good.save(dir.filePath("good.png")));
+        QFile bad(dir.filePath("bad.jpg"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("garbage");
+        bad.close();
+        auto r = run({"preview", "--data", dir.path(), "--out", dir.filePath("p.png")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains("bad.jpg"), qPrintable(r.err));
+        QVERIFY(r.out.contains("1 images"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

@@ -1,0 +1,262 @@
+// Inpainting in engine/core: masks, the seed's loss and its gradient, learning.
+#include "DemoData.h"
+#include "Rng.h"
+#include "Trainer.h"
+#include "tasks/Registry.h"
+#include "tasks/inpainting/InpaintingTask.h"
+#include "tasks/inpainting/Masks.h"
+
+#include <QtTest>
+#include <torch/torch.h>
+
+using namespace pretext;
+
+Q_DECLARE_METATYPE(pretext::MaskType)
+
+class TestInpainting : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { torch::set_num_threads(2); }
+
+    void maskIsBinaryWithExpectedCoverage_data() {
+        QTest::addColumn<MaskType>("type");
+        QTest::addColumn<double>("param");
+        QTest::addColumn<double>("expectedHidden");
+        QTest::addColumn<double>("tolerance");
+        QTest::newRow("center half side = quarter area") << MaskType::Center << 0.5 << 0.25 << 0.0;
+        QTest::newRow("center 0.25 side") << MaskType::Center << 0.25 << 0.0625 << 0.0;
+        QTest::newRow("freeform 30%") << MaskType::FreeForm << 0.3 << 0.3 << 0.001;
+        QTest::newRow("freeform 60%") << MaskType::FreeForm << 0.6 << 0.6 << 0.001;
+        QTest::newRow("patches 75%") << MaskType::Patches << 0.75 << 0.75 << 0.0;
+        QTest::newRow("patches 50%") << MaskType::Patches << 0.5 << 0.5 << 0.0;
+        QTest::newRow("blocks (upper bound)") << MaskType::Blocks << 4.0 << -1.0 << 0.0;
+    }
+
+    void maskIsBinaryWithExpectedCoverage() {
+        QFETCH(MaskType, type);
+        QFETCH(double, param);
+        QFETCH(double, expectedHidden);
+        QFETCH(double, tolerance);
+        MaskOptions o;
+        o.type = type;
+        o.centerFraction = param;
+        o.coverage = param;
+        o.patchRatio = param;
+        o.blockCount = static_cast<int>(param);
+        auto gen = makeGenerator(7);
+        auto m = makeMasks(16, 64, 64, o, gen);
+        QCOMPARE(m.sizes().vec(), (std::vector<int64_t>{16, 1, 64, 64}));
+        QVERIFY(((m == 0) | (m == 1)).all().item<bool>());
+        auto hidden = (1 - m).mean({1, 2, 3}); // per image
+        if (expectedHidden >= 0) {
+            QVERIFY2((hidden - expectedHidden).abs().max().item<double>() <= tolerance + 1e-9,
+                     qPrintable(QString("hidden fraction %1, expected %2")
+                                    .arg(hidden.mean().item<double>())
+                                    .arg(expectedHidden)));
+        } else {
+            // 4 blocks of side at most 0.35: at most 4 * 0.35^2 of the image, at least one block.
+            QVERIFY(hidden.max().item<double>() <= 4 * 0.35 * 0.35 + 0.01);
+            QVERIFY(hidden.min().item<double>() >= 0.15 * 0.15 - 0.01);
+        }
+    }
+
+    void centerMaskIsCentredSquare() {
+        MaskOptions o;
+        o.type = MaskType::Center;
+        auto gen = makeGenerator(1);
+        auto m = makeMasks(1, 64, 64, o, gen)[0][0];
+        using torch::indexing::Slice;
+        QVERIFY((m.index({Slice(16, 48), Slice(16, 48)}) == 0).all().item<bool>());
+        QCOMPARE(m.sum().item<double>(), 64.0 * 64 - 32 * 32);
+    }
+
+    void patchMaskHidesWholePatches() {
+        MaskOptions o;
+        o.type = MaskType::Patches;
+        o.patchPx = 8;
+        auto gen = makeGenerator(3);
+        auto m = makeMasks(4, 64, 64, o, gen);
+        // Every 8x8 patch is all hidden or all visible.
+        auto patches = m.view({4, 1, 8, 8, 8, 8}).permute({0, 1, 2, 4, 3, 5}).reshape({4, 64, 64});
+        auto mins = std::get<0>(patches.min(2)), maxs = std::get<0>(patches.max(2));
+        QVERIFY((mins == maxs).all().item<bool>());
+    }
+
+    void freeFormRegionIsSmooth() {
+        // A thresholded smooth field has few hidden/visible transitions compared
+        // with independent pixels at the same coverage.
+        MaskOptions o;
+        o.type = MaskType::FreeForm;
+        o.coverage = 0.5;
+        auto gen = makeGenerator(5);
+        auto m = makeMasks(8, 64, 64, o, gen);
+        using torch::indexing::Slice;
+        auto changes = (m.index({Slice(), Slice(), Slice(), Slice(1, torch::indexing::None)}) !=
+                        m.index({Slice(), Slice(), Slice(), Slice(0, -1)}))
+                           .to(torch::kFloat)
+                           .mean()
+                           .item<double>();
+        QVERIFY2(changes < 0.1, qPrintable(QString::number(changes))); // random pixels: ~0.5
+    }
+
+    void masksAreReproducibleFromSeed() {
+        MaskOptions o;
+        o.type = MaskType::Blocks;
+        auto g1 = makeGenerator(42), g2 = makeGenerator(42), g3 = makeGenerator(43);
+        auto a = makeMasks(4, 32, 32, o, g1), b = makeMasks(4, 32, 32, o, g2);
+        auto c = makeMasks(4, 32, 32, o, g3);
+        QVERIFY(torch::equal(a, b));
+        QVERIFY(!torch::equal(a, c));
+    }
+
+    void lossEqualsFormulaOnHandMadeTensors() {
+        // 1 image, 2 channels of 2x2; m hides pixels (0,1) and (1,0).
+        auto x = torch::tensor({1.0f, 2.0f, 3.0f, 4.0f, 0.0f, 0.5f, 1.0f, 1.5f}).view({1, 2, 2, 2});
+        auto xhat = torch::tensor({1.0f, 0.0f, 5.0f, 9.0f, 3.0f, 0.0f, 0.0f, 7.0f}).view({1, 2, 2, 2});
+        auto m = torch::tensor({1.0f, 0.0f, 0.0f, 1.0f}).view({1, 1, 2, 2});
+        // Hidden entries: channel 0 (2 vs 0)^2=4, (3 vs 5)^2=4; channel 1 (0.5 vs 0)^2=0.25,
+        // (1 vs 0)^2=1. |M| = 4 entries. L = 9.25 / 4.
+        const double expected = (4.0 + 4.0 + 0.25 + 1.0) / 4.0;
+        QCOMPARE(maskedMse(xhat, x, m).item<double>(), expected);
+        // Visible pixels do not matter at all.
+        auto changed = xhat.clone();
+        changed.index_put_({0, 0, 0, 0}, 100.0);
+        QCOMPARE(maskedMse(changed, x, m).item<double>(), expected);
+    }
+
+    void gradientIsTheSeedsDerivative() {
+        auto gen = makeGenerator(11);
+        auto x = torch::rand({3, 3, 16, 16}, gen);
+        auto xhat = torch::rand({3, 3, 16, 16}, gen).requires_grad_(true);
+        MaskOptions o;
+        o.type = MaskType::FreeForm;
+        o.coverage = 0.4;
+        auto m = makeMasks(3, 16, 16, o, gen);
+        auto loss = maskedMse(xhat, x, m);
+        loss.backward();
+        auto hidden = (1 - m).expand_as(x);
+        const double count = hidden.sum().item<double>();
+        auto expected = 2.0 / count * (xhat.detach() - x) * hidden;
+        QVERIFY(torch::allclose(xhat.grad(), expected, 1e-6, 1e-9));
+        QVERIFY((xhat.grad() * m.expand_as(x) == 0).all().item<bool>()); // 0 off M
+    }
+
+    void rimWeightRaisesOnlyTheRim() {
+        auto m = torch::ones({1, 1, 8, 8});
+        using torch::indexing::Slice;
+        m.index_put_({0, 0, Slice(2, 6), Slice(2, 6)}, 0.0);
+        auto rim = holeBorder(m, 1);
+        // 4x4 hole: its 12 outer pixels touch visible ones, the inner 2x2 do not.
+        QCOMPARE(rim.sum().item<double>(), 12.0);
+        QCOMPARE(rim.index({0, 0, 3, 3}).item<double>(), 0.0);
+        auto x = torch::zeros({1, 3, 8, 8});
+        auto xhat = torch::ones({1, 3, 8, 8});
+        // Uniform error: any weighting gives the same mean.
+        QCOMPARE(maskedMse(xhat, x, m, 10.0, 1).item<double>(), 1.0);
+    }
+
+    void batchShowsMaskedInput() {
+        InpaintingTask task;
+        auto images = makeDemoImages(4, 32, 1);
+        BatchContext ctx{withDefaults(task.info(), {}), makeGenerator(1), images.mean({0, 2, 3})};
+        Batch b = task.makeBatch(images, ctx);
+        QCOMPARE(b.input.size(1), 4);
+        auto visible = b.input.narrow(1, 0, 3);
+        QVERIFY(torch::allclose(visible, images * b.mask)); // fill zero: exactly x ⊙ m
+        QVERIFY(torch::equal(b.input.narrow(1, 3, 1), b.mask));
+    }
+
+    void demoSetIsDeterministicAndVaried() {
+        auto a = makeDemoImages(32, 32, 9), b = makeDemoImages(32, 32, 9);
+        QVERIFY(torch::equal(a, b));
+        QVERIFY(!torch::equal(a, makeDemoImages(32, 32, 10)));
+        QVERIFY(a.min().item<float>() >= 0.0f && a.max().item<float>() <= 1.0f);
+        // Images differ from each other and each has internal structure.
+        QVERIFY(a.std(0).mean().item<double>() > 0.1);
+        QVERIFY(a.flatten(1).std(1).min().item<double>() > 0.01);
+    }
+
+    void trainingHalvesTheMaskedLoss() {
+        // Train on one demo set, judge on 64 other demo images with fixed masks.
+        InpaintingTask task;
+        const ParamValues params = {{"mask", 2.0}, {"base_channels", 16.0}};
+        auto evalImages = makeDemoImages(64, 32, 77);
+        BatchContext evalCtx{withDefaults(task.info(), params), makeGenerator(5),
+                             evalImages.mean({0, 2, 3})};
+        const Batch evalBatch = task.makeBatch(evalImages, evalCtx);
+
+        TrainConfig cfg;
+        cfg.params = params;
+        cfg.batchSize = 16;
+        cfg.learningRate = 3e-3;
+        cfg.seed = 3;
+        cfg.device = "cpu";
+        Trainer trainer(cfg, makeDemoImages(256, 32, 3));
+        auto evalLoss = [&] {
+            torch::NoGradGuard noGrad;
+            trainer.model().eval();
+            auto out = trainer.model().forward(evalBatch.input);
+            return maskedMse(out, evalBatch.target, evalBatch.mask).item<double>();
+        };
+        const double before = evalLoss();
+        for (int i = 0; i < 250; ++i) {
+            trainer.step();
+        }
+        const double after = evalLoss();
+        qInfo("masked MSE on unseen images %.4f -> %.4f after 250 steps", before, after);
+        QVERIFY2(after <= 0.5 * before, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
+    }
+
+    void nanLossStopsWithMessage() {
+        auto images = makeDemoImages(16, 16, 1);
+        images.index_put_({0}, std::numeric_limits<float>::quiet_NaN());
+        TrainConfig cfg;
+        cfg.batchSize = 16;
+        cfg.device = "cpu";
+        cfg.heldOutCount = 2;
+        Trainer trainer(cfg, images);
+        try {
+            trainer.step();
+            QFAIL("a NaN loss must stop training");
+        } catch (const TrainingError& e) {
+            QVERIFY(QString(e.what()).contains("NaN"));
+        }
+    }
+
+    void checkpointRoundTrips() {
+        auto images = makeDemoImages(32, 16, 1);
+        TrainConfig cfg;
+        cfg.batchSize = 8;
+        cfg.device = "cpu";
+        cfg.params = {{"base_channels", 8.0}};
+        Trainer a(cfg, images);
+        a.step();
+        a.step();
+        const std::string bytes = a.checkpointBytes();
+        Trainer b(cfg, images);
+        b.loadCheckpoint(bytes);
+        QCOMPARE(b.stepCount(), 2);
+        QCOMPARE(b.heldOutLoss(), a.heldOutLoss());
+    }
+
+    void cudaRequestWithoutGpuIsAClearError() {
+        if (torch::cuda::is_available()) {
+            QSKIP("a CUDA device is present");
+        }
+        try {
+            resolveDevice("cuda");
+            QFAIL("expected an error");
+        } catch (const TrainingError& e) {
+            QVERIFY(QString(e.what()).contains("CUDA"));
+        }
+        QCOMPARE(resolveDevice("auto").type(), torch::kCPU);
+    }
+
+    void registryListsInpainting() {
+        QVERIFY(makeTask("inpainting") != nullptr);
+        QVERIFY(makeTask("nope") == nullptr);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInpainting)
+#include "test_inpainting.moc"

@@ -1,0 +1,171 @@
+// engine/session: the engine worker on its own thread, and the run folder it writes.
+#include "DataSource.h"
+#include "EngineWorker.h"
+#include "RunFolder.h"
+#include "TrainingSession.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+using namespace pretext;
+
+class TestSession : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        registerEngineTypes();
+    }
+
+    void workerLoadsPreviewsTrainsAndWritesRunFolder() {
+        QThread thread;
+        auto* worker = new EngineWorker;
+        worker->moveToThread(&thread);
+        thread.start();
+        auto call = [worker](auto fn) {
+            QMetaObject::invokeMethod(worker, [worker, fn] { fn(worker); }, Qt::QueuedConnection);
+        };
+
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        call([](EngineWorker* w) { w->loadDemo(32, 4); });
+        QVERIFY(loaded.wait(20000));
+        const auto summary = loaded.takeFirst().at(0).value<DataSummary>();
+        QVERIFY(summary.count >= 100);
+        QCOMPARE(summary.sizePx, 32);
+        QVERIFY(!summary.thumbnails.isEmpty());
+
+        QSignalSpy preview(worker, &EngineWorker::previewReady);
+        call([](EngineWorker* w) { w->requestPreview("inpainting", {{"mask", 3.0}}, 5, 6); });
+        QVERIFY(preview.wait(10000));
+        const auto grid = preview.takeFirst().at(0).value<ImageGrid>();
+        QCOMPARE(grid.rows.size(), 6);
+        QCOMPARE(grid.columnTitles.size(), 3);
+        QCOMPARE(grid.rows[0][0].size(), QSize(32, 32));
+
+        QTemporaryDir dir;
+        TrainSettings s;
+        s.params = {{"base_channels", 8.0}};
+        s.batchSize = 8;
+        s.maxSteps = 6;
+        s.device = "cpu";
+        s.runDir = dir.filePath("run");
+        QSignalSpy progress(worker, &EngineWorker::progress);
+        QSignalSpy snapshot(worker, &EngineWorker::snapshotReady);
+        QSignalSpy finished(worker, &EngineWorker::trainingFinished);
+        QSignalSpy errors(worker, &EngineWorker::errorOccurred);
+        call([s](EngineWorker* w) { w->startTraining(s); });
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(errors.count(), 0);
+        QCOMPARE(finished.first().at(0).toString(), QString("finished"));
+        QCOMPARE(progress.count(), 6);
+        QVERIFY(snapshot.count() >= 1);
+        QCOMPARE(snapshot.last().at(0).value<ImageGrid>().columnTitles.size(), 4);
+
+        const QDir run(s.runDir);
+        QFile metrics(run.filePath("metrics.csv"));
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(metrics.readAll()).split('\n', Qt::SkipEmptyParts);
+        QVERIFY(lines.first().startsWith("step,wall_time_s,loss"));
+        QCOMPARE(lines.size(), 7);
+        QVERIFY(lines.last().startsWith("6,"));
+
+        QFile config(run.filePath("config.json"));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QJsonObject cfg = QJsonDocument::fromJson(config.readAll()).object();
+        QCOMPARE(cfg.value("task").toString(), QString("inpainting"));
+        QCOMPARE(cfg.value("seed").toString(), QString("1"));
+        QCOMPARE(cfg.value("data").toObject().value("source").toString(), QString("demo"));
+
+        QFile ckpt(run.filePath("checkpoint.pt"));
+        QVERIFY(ckpt.open(QIODevice::ReadOnly));
+        const QByteArray bytes = ckpt.readAll();
+        QFile manifest(run.filePath("checkpoint.json"));
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        const QJsonObject man = QJsonDocument::fromJson(manifest.readAll()).object();
+        QCOMPARE(man.value("step").toInt(), 6);
+        QCOMPARE(man.value("sha256").toString(),
+                 QString(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
+        QVERIFY(!QDir(run.filePath("previews")).entryList({"*.png"}).isEmpty());
+
+        // The same folder is never overwritten by a second run.
+        call([s](EngineWorker* w) { w->startTraining(s); });
+        QVERIFY(errors.wait(10000));
+        QVERIFY(errors.first().at(0).toString().contains("already holds a run"));
+
+        thread.quit();
+        thread.wait();
+        delete worker;
+    }
+
+    void pauseStepResumeStop() {
+        QThread thread;
+        auto* worker = new EngineWorker;
+        worker->moveToThread(&thread);
+        thread.start();
+        auto call = [worker](auto fn) {
+            QMetaObject::invokeMethod(worker, [worker, fn] { fn(worker); }, Qt::QueuedConnection);
+        };
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        call([](EngineWorker* w) { w->loadDemo(16, 1); });
+        QVERIFY(loaded.wait(20000));
+
+        QTemporaryDir dir;
+        TrainSettings s;
+        s.params = {{"base_channels", 8.0}};
+        s.batchSize = 4;
+        s.device = "cpu";
+        s.runDir = dir.filePath("run");
+        QSignalSpy progress(worker, &EngineWorker::progress);
+        QSignalSpy state(worker, &EngineWorker::stateChanged);
+        QSignalSpy finished(worker, &EngineWorker::trainingFinished);
+        call([s](EngineWorker* w) { w->startTraining(s); });
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 2, 20000);
+        call([](EngineWorker* w) { w->pause(); });
+        QTRY_VERIFY(!state.isEmpty() &&
+                    state.last().at(0).value<EngineState>() == EngineState::Paused);
+        QTest::qWait(200);
+        const int atPause = progress.count();
+        QTest::qWait(300);
+        QCOMPARE(progress.count(), atPause); // paused: no steps
+        call([](EngineWorker* w) { w->stepOnce(); });
+        QTRY_COMPARE(progress.count(), atPause + 1);
+        call([](EngineWorker* w) { w->resume(); });
+        QTRY_VERIFY(progress.count() >= atPause + 3);
+        worker->requestStop();
+        call([](EngineWorker* w) { w->stop(); });
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(0).toString(), QString("stopped"));
+        QVERIFY(QFile::exists(dir.filePath("run/checkpoint.pt")));
+        thread.quit();
+        thread.wait();
+        delete worker;
+    }
+
+    void loadingAFolderWithOnlyBadFilesReportsThem() {
+        QThread thread;
+        auto* worker = new EngineWorker;
+        worker->moveToThread(&thread);
+        thread.start();
+        QTemporaryDir dir;
+        QFile bad(dir.filePath("broken.png"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not a png");
+        bad.close();
+        QSignalSpy errors(worker, &EngineWorker::errorOccurred);
+        QMetaObject::invokeMethod(
+            worker, [worker, p = dir.path()] { worker->loadPaths({p}, 32); }, Qt::QueuedConnection);
+        QVERIFY(errors.wait(10000));
+        QVERIFY(errors.first().at(0).toString().contains("broken.png"));
+        thread.quit();
+        thread.wait();
+        delete worker;
+    }
+};
+
+QTEST_MAIN(TestSession)
+#include "test_session.moc"

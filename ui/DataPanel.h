@@ -1,0 +1,34 @@
+#pragma once
+// What is loaded: open buttons, training size, a thumbnail strip with the count,
+// and the files that were skipped with their reasons.
+#include "SessionTypes.h"
+
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QSpinBox;
+
+class DataPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit DataPanel(QWidget* parent = nullptr);
+    int sizePx() const;
+    void showSummary(const pretext::DataSummary& summary);
+    void showLoading(int done, int total);
+    void setBusy(bool busy);
+
+Q_SIGNALS:
+    void openFilesRequested();
+    void openFolderRequested();
+    void demoRequested();
+
+private:
+    QSpinBox* m_size = nullptr;
+    QLabel* m_count = nullptr;
+    QListWidget* m_thumbnails = nullptr;
+    QLabel* m_skippedTitle = nullptr;
+    QPlainTextEdit* m_skipped = nullptr;
+    QList<QWidget*> m_buttons;
+};

@@ -1,0 +1,327 @@
+#include "MainWindow.h"
+
+#include "DataPanel.h"
+#include "EngineWorker.h"
+#include "ImageGridView.h"
+#include "LossPlot.h"
+#include "TaskPanel.h"
+#include "TrainingPanel.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QGroupBox>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+using pretext::EngineState;
+using pretext::EngineWorker;
+
+namespace {
+constexpr int kPreviewSamples = 8;
+
+QGroupBox* framed(const QString& title, QWidget* content) {
+    auto* box = new QGroupBox(title);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(content);
+    return box;
+}
+} // namespace
+
+// Runs fn(worker) in the engine thread, after the requests queued before it.
+template <typename Fn> void MainWindow::callWorker(Fn&& fn) {
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, fn = std::forward<Fn>(fn)]() { fn(w); }, Qt::QueuedConnection);
+}
+
+MainWindow::MainWindow(const QStringList& paths, QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle(tr("Pretext Workbench"));
+    setAcceptDrops(true);
+    resize(1400, 900);
+
+    m_worker = new EngineWorker;
+    m_worker->moveToThread(&m_thread);
+    m_thread.setObjectName(QStringLiteral("engine"));
+
+    buildCentralArea();
+    buildDocks();
+    buildMenus();
+    connectEngine();
+    m_thread.start();
+
+    m_previewTimer.setSingleShot(true);
+    m_previewTimer.setInterval(30);
+    connect(&m_previewTimer, &QTimer::timeout, this, [this] {
+        callWorker([task = m_task->taskName(), params = m_task->params(),
+                    seed = m_task->seed()](EngineWorker* w) {
+            w->requestPreview(task, params, seed, kPreviewSamples);
+        });
+    });
+    // Labels follow the run at a human pace, not once per step.
+    m_statusTimer.setInterval(100);
+    connect(&m_statusTimer, &QTimer::timeout, this, [this] {
+        if (m_progressPending) {
+            m_training->showProgress(m_lastProgress);
+            m_progressPending = false;
+        }
+    });
+    m_statusTimer.start();
+
+    if (paths.isEmpty()) {
+        loadDemo();
+    } else {
+        loadPaths(paths);
+    }
+}
+
+MainWindow::~MainWindow() {
+    m_worker->requestStop();
+    // Finishes a run (final checkpoint) between two steps, then ends the thread.
+    QMetaObject::invokeMethod(m_worker, &EngineWorker::stop, Qt::BlockingQueuedConnection);
+    m_thread.requestInterruption();
+    m_thread.quit();
+    m_thread.wait();
+    delete m_worker; // its thread has ended; deleting here is safe
+}
+
+void MainWindow::buildCentralArea() {
+    m_preview = new ImageGridView;
+    m_preview->setObjectName(QStringLiteral("previewGrid"));
+    m_preview->setPlaceholder(tr("Load images or the demo set to see what the model will see."));
+    m_reconstruction = new ImageGridView;
+    m_reconstruction->setObjectName(QStringLiteral("reconstructionGrid"));
+    m_reconstruction->setPlaceholder(tr("Press Train: held-out images and the model's "
+                                        "reconstructions appear here, refreshed as it learns."));
+    m_lossPlot = new LossPlot;
+
+    auto* bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(framed(tr("Reconstructions of held-out images"), m_reconstruction));
+    bottom->addWidget(framed(tr("Loss"), m_lossPlot));
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 2);
+    auto* central = new QSplitter(Qt::Vertical);
+    central->addWidget(framed(tr("Preview: what the model sees"), m_preview));
+    central->addWidget(bottom);
+    central->setStretchFactor(0, 2);
+    central->setStretchFactor(1, 3);
+    setCentralWidget(central);
+}
+
+void MainWindow::buildDocks() {
+    m_data = new DataPanel;
+    auto* dataDock = new QDockWidget(tr("Data"), this);
+    dataDock->setObjectName(QStringLiteral("dataDock"));
+    dataDock->setWidget(m_data);
+    addDockWidget(Qt::LeftDockWidgetArea, dataDock);
+
+    m_task = new TaskPanel;
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(m_task);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* taskDock = new QDockWidget(tr("Pretext task"), this);
+    taskDock->setObjectName(QStringLiteral("taskDock"));
+    taskDock->setWidget(scroll);
+    addDockWidget(Qt::RightDockWidgetArea, taskDock);
+
+    m_training = new TrainingPanel;
+    auto* trainDock = new QDockWidget(tr("Training"), this);
+    trainDock->setObjectName(QStringLiteral("trainingDock"));
+    trainDock->setWidget(m_training);
+    addDockWidget(Qt::RightDockWidgetArea, trainDock);
+    resizeDocks({dataDock, taskDock}, {260, 300}, Qt::Horizontal);
+
+    m_stateLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_stateLabel);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open Images…"), QKeySequence::Open, this, [this] {
+        const QStringList files = QFileDialog::getOpenFileNames(
+            this, tr("Open images"), QString(),
+            tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
+        if (!files.isEmpty()) {
+            loadPaths(files);
+        }
+    });
+    file->addAction(tr("Open &Folder…"), QKeySequence(tr("Ctrl+Shift+O")), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of images"));
+        if (!dir.isEmpty()) {
+            loadPaths({dir});
+        }
+    });
+    file->addAction(tr("&Demo Set"), QKeySequence(tr("Ctrl+D")), this, &MainWindow::loadDemo);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* train = menuBar()->addMenu(tr("&Training"));
+    m_startAction = train->addAction(tr("&Train"), QKeySequence(Qt::Key_F5), this,
+                                     &MainWindow::startTraining);
+    m_pauseAction = train->addAction(tr("&Pause / Resume"), QKeySequence(Qt::Key_F6),
+                                     m_training->pauseButton(), &QPushButton::click);
+    m_stepAction = train->addAction(tr("&Step Once"), QKeySequence(Qt::Key_F7),
+                                    m_training->stepButton(), &QPushButton::click);
+    m_stopAction = train->addAction(tr("S&top"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this,
+                                    &MainWindow::stopTraining);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+        view->addAction(dock->toggleViewAction());
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Pretext Workbench"), this, [this] {
+        QMessageBox::about(this, tr("About Pretext Workbench"),
+                           tr("<b>Pretext Workbench %1</b><p>See, train and debug "
+                              "self-supervised pretext tasks.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::connectEngine() {
+    connect(m_data, &DataPanel::openFilesRequested, this, [this] {
+        const QStringList files = QFileDialog::getOpenFileNames(
+            this, tr("Open images"), QString(),
+            tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
+        if (!files.isEmpty()) {
+            loadPaths(files);
+        }
+    });
+    connect(m_data, &DataPanel::openFolderRequested, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of images"));
+        if (!dir.isEmpty()) {
+            loadPaths({dir});
+        }
+    });
+    connect(m_data, &DataPanel::demoRequested, this, &MainWindow::loadDemo);
+    connect(m_task, &TaskPanel::changed, this, &MainWindow::schedulePreview);
+
+    connect(m_training, &TrainingPanel::startRequested, this, &MainWindow::startTraining);
+    connect(m_training, &TrainingPanel::stopRequested, this, &MainWindow::stopTraining);
+    connect(m_training, &TrainingPanel::pauseRequested, m_worker, &EngineWorker::pause);
+    connect(m_training, &TrainingPanel::resumeRequested, m_worker, &EngineWorker::resume);
+    connect(m_training, &TrainingPanel::stepRequested, m_worker, &EngineWorker::stepOnce);
+    connect(m_training, &TrainingPanel::learningRateChanged, m_worker,
+            &EngineWorker::setLearningRate);
+
+    connect(m_worker, &EngineWorker::dataLoaded, this, [this](const pretext::DataSummary& s) {
+        m_hasData = s.count > 0;
+        m_data->showSummary(s);
+        updateState(m_state);
+        schedulePreview();
+    });
+    connect(m_worker, &EngineWorker::loadProgress, m_data, &DataPanel::showLoading);
+    connect(m_worker, &EngineWorker::previewReady, m_preview, &ImageGridView::setGrid);
+    connect(m_worker, &EngineWorker::snapshotReady, m_reconstruction, &ImageGridView::setGrid);
+    connect(m_worker, &EngineWorker::progress, this, [this](const pretext::TrainProgress& p) {
+        m_lossPlot->addPoint(static_cast<double>(p.step), p.loss);
+        m_lastProgress = p;
+        m_progressPending = true;
+    });
+    connect(m_worker, &EngineWorker::trainingStarted, this,
+            [this](const QString& runDir, const QString& device) {
+                m_device = device;
+                m_training->showRunStarted(runDir, device);
+                statusBar()->showMessage(tr("Run folder: %1").arg(runDir));
+            });
+    connect(m_worker, &EngineWorker::trainingFinished, this,
+            [this](const QString& reason, const QString& runDir) {
+                m_training->showProgress(m_lastProgress);
+                m_progressPending = false;
+                m_training->showRunFinished(reason);
+                statusBar()->showMessage(tr("Run %1; its files are in %2").arg(reason, runDir));
+            });
+    connect(m_worker, &EngineWorker::stateChanged, this, &MainWindow::updateState);
+    connect(m_worker, &EngineWorker::errorOccurred, this, &MainWindow::showError);
+}
+
+void MainWindow::loadPaths(const QStringList& paths) {
+    callWorker([paths, size = m_data->sizePx()](EngineWorker* w) { w->loadPaths(paths, size); });
+}
+
+void MainWindow::loadDemo() {
+    callWorker([size = m_data->sizePx()](EngineWorker* w) { w->loadDemo(size, 1); });
+}
+
+void MainWindow::schedulePreview() { m_previewTimer.start(); }
+
+void MainWindow::startTraining() {
+    if (m_state != EngineState::Idle || !m_hasData) {
+        return;
+    }
+    pretext::TrainSettings settings;
+    settings.task = m_task->taskName();
+    settings.params = m_task->params();
+    settings.seed = m_task->seed();
+    m_training->fillSettings(settings);
+    m_lossPlot->clear();
+    m_lastProgress = {};
+    callWorker([settings](EngineWorker* w) { w->startTraining(settings); });
+}
+
+void MainWindow::stopTraining() {
+    m_worker->requestStop(); // seen at the next batch boundary even mid-loop
+    QMetaObject::invokeMethod(m_worker, &EngineWorker::stop, Qt::QueuedConnection);
+}
+
+void MainWindow::updateState(EngineState state) {
+    m_state = state;
+    m_training->setState(state, m_hasData);
+    m_data->setBusy(state != EngineState::Idle);
+    m_startAction->setEnabled(state == EngineState::Idle && m_hasData);
+    m_pauseAction->setEnabled(state == EngineState::Running || state == EngineState::Paused);
+    m_stepAction->setEnabled(state == EngineState::Paused);
+    m_stopAction->setEnabled(state == EngineState::Running || state == EngineState::Paused);
+    static const char* names[] = {"idle", "loading", "training", "paused"};
+    QString text = tr("Engine: %1").arg(tr(names[static_cast<int>(state)]));
+    if (!m_device.isEmpty()) {
+        text += tr(" · device %1").arg(m_device);
+    }
+    m_stateLabel->setText(text);
+}
+
+void MainWindow::showError(const QString& message) {
+    statusBar()->showMessage(message.section(QLatin1Char('\n'), 0, 0), 10000);
+    // Non-modal: the engine keeps running and tests never block on a dialog.
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Pretext Workbench"), message,
+                                QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setModal(false);
+    box->show();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls() && m_state == EngineState::Idle) {
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (url.isLocalFile()) {
+            paths << url.toLocalFile();
+        }
+    }
+    if (!paths.isEmpty()) {
+        loadPaths(paths);
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_state == EngineState::Running || m_state == EngineState::Paused) {
+        stopTraining();
+    }
+    event->accept();
+}

@@ -1,0 +1,79 @@
+#pragma once
+// The main window assembles the panels, owns the engine thread, and wires the
+// panels' requests to the engine worker and the worker's answers to the panels.
+#include "SessionTypes.h"
+
+#include <QMainWindow>
+#include <QThread>
+#include <QTimer>
+
+class DataPanel;
+class ImageGridView;
+class LossPlot;
+class TaskPanel;
+class TrainingPanel;
+class QAction;
+class QLabel;
+
+namespace pretext {
+class EngineWorker;
+}
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // Opens `paths` (images or folders), or the built-in demo set when empty.
+    explicit MainWindow(const QStringList& paths = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    pretext::EngineState engineState() const { return m_state; }
+    LossPlot* lossPlot() const { return m_lossPlot; }
+    ImageGridView* previewView() const { return m_preview; }
+    ImageGridView* reconstructionView() const { return m_reconstruction; }
+    TrainingPanel* trainingPanel() const { return m_training; }
+    TaskPanel* taskPanel() const { return m_task; }
+    DataPanel* dataPanel() const { return m_data; }
+
+public Q_SLOTS:
+    void loadPaths(const QStringList& paths);
+    void loadDemo();
+    void startTraining();
+    void stopTraining();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildCentralArea();
+    void buildDocks();
+    void buildMenus();
+    void connectEngine();
+    void schedulePreview();
+    void showError(const QString& message);
+    void updateState(pretext::EngineState state);
+    template <typename Fn> void callWorker(Fn&& fn);
+
+    QThread m_thread;
+    pretext::EngineWorker* m_worker = nullptr;
+    pretext::EngineState m_state = pretext::EngineState::Idle;
+    bool m_hasData = false;
+    QString m_device;
+
+    DataPanel* m_data = nullptr;
+    TaskPanel* m_task = nullptr;
+    TrainingPanel* m_training = nullptr;
+    LossPlot* m_lossPlot = nullptr;
+    ImageGridView* m_preview = nullptr;
+    ImageGridView* m_reconstruction = nullptr;
+    QLabel* m_stateLabel = nullptr;
+    QTimer m_previewTimer;
+    QTimer m_statusTimer;
+    pretext::TrainProgress m_lastProgress;
+    bool m_progressPending = false;
+    QAction* m_startAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_stepAction = nullptr;
+    QAction* m_stopAction = nullptr;
+};

@@ -1,0 +1,136 @@
+#include "TaskPanel.h"
+
+#include "TaskCatalog.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+using pretext::ParamSpec;
+
+TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_tasks(pretext::availableTasks()) {
+    m_taskCombo = new QComboBox(this);
+    m_taskCombo->setObjectName(QStringLiteral("taskCombo"));
+    for (const auto& t : m_tasks) {
+        m_taskCombo->addItem(QString::fromStdString(t.title), QString::fromStdString(t.name));
+    }
+    m_formula = new QLabel(this);
+    m_formula->setWordWrap(true);
+    m_formula->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_seed = new QSpinBox(this);
+    m_seed->setObjectName(QStringLiteral("seedSpin"));
+    m_seed->setRange(0, 999999);
+    m_seed->setValue(1);
+    m_seed->setToolTip(tr("Drives the masks in the preview and every random choice of training"));
+    auto* reseed = new QPushButton(tr("New seed"), this);
+    connect(reseed, &QPushButton::clicked, this,
+            [this] { m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1000000))); });
+    connect(m_seed, qOverload<int>(&QSpinBox::valueChanged), this, &TaskPanel::changed);
+    auto* seedRow = new QHBoxLayout;
+    seedRow->addWidget(m_seed, 1);
+    seedRow->addWidget(reseed);
+
+    m_form = new QFormLayout;
+    auto* top = new QFormLayout;
+    top->addRow(tr("Task"), m_taskCombo);
+    top->addRow(tr("Seed"), seedRow);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_formula);
+    layout->addLayout(m_form);
+    layout->addStretch(1);
+
+    connect(m_taskCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        buildForm();
+        Q_EMIT changed();
+    });
+    buildForm();
+}
+
+void TaskPanel::buildForm() {
+    while (m_form->rowCount() > 0) {
+        m_form->removeRow(0);
+    }
+    m_fields.clear();
+    const int index = std::max(0, m_taskCombo->currentIndex());
+    if (index >= static_cast<int>(m_tasks.size())) {
+        return;
+    }
+    const auto& info = m_tasks[index];
+    m_formula->setText(tr("<small>Loss: %1</small>").arg(QString::fromStdString(info.lossFormula).toHtmlEscaped()));
+    for (const ParamSpec& spec : info.params) {
+        QWidget* editor = nullptr;
+        if (spec.kind == ParamSpec::Kind::Choice) {
+            auto* combo = new QComboBox(this);
+            for (const auto& c : spec.choices) {
+                combo->addItem(QString::fromStdString(c));
+            }
+            combo->setCurrentIndex(static_cast<int>(spec.defaultValue));
+            connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+                updateVisibility();
+                Q_EMIT changed();
+            });
+            editor = combo;
+        } else if (spec.kind == ParamSpec::Kind::Int) {
+            auto* spin = new QSpinBox(this);
+            spin->setRange(static_cast<int>(spec.minValue), static_cast<int>(spec.maxValue));
+            spin->setSingleStep(std::max(1, static_cast<int>(spec.step)));
+            spin->setValue(static_cast<int>(spec.defaultValue));
+            connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &TaskPanel::changed);
+            editor = spin;
+        } else {
+            auto* spin = new QDoubleSpinBox(this);
+            spin->setRange(spec.minValue, spec.maxValue);
+            spin->setSingleStep(spec.step);
+            spin->setDecimals(spec.step < 0.01 ? 3 : 2);
+            spin->setValue(spec.defaultValue);
+            connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &TaskPanel::changed);
+            editor = spin;
+        }
+        editor->setObjectName(QStringLiteral("param_") + QString::fromStdString(spec.name));
+        editor->setToolTip(QString::fromStdString(spec.help));
+        m_form->addRow(QString::fromStdString(spec.label), editor);
+        m_fields.push_back({spec, editor});
+    }
+    updateVisibility();
+}
+
+void TaskPanel::updateVisibility() {
+    const QVariantMap values = params();
+    for (const auto& f : m_fields) {
+        bool visible = true;
+        if (!f.spec.onlyWhen.empty()) {
+            visible = values.value(QString::fromStdString(f.spec.onlyWhen)).toDouble() ==
+                      f.spec.onlyWhenValue;
+        }
+        m_form->setRowVisible(f.editor, visible);
+    }
+}
+
+QString TaskPanel::taskName() const { return m_taskCombo->currentData().toString(); }
+
+QVariantMap TaskPanel::params() const {
+    QVariantMap values;
+    for (const auto& f : m_fields) {
+        double v = 0.0;
+        if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
+            v = combo->currentIndex();
+        } else if (auto* spin = qobject_cast<QSpinBox*>(f.editor)) {
+            v = spin->value();
+        } else if (auto* dspin = qobject_cast<QDoubleSpinBox*>(f.editor)) {
+            v = dspin->value();
+        }
+        values.insert(QString::fromStdString(f.spec.name), v);
+    }
+    return values;
+}
+
+quint64 TaskPanel::seed() const { return static_cast<quint64>(m_seed->value()); }
+
+void TaskPanel::setSeed(quint64 seed) { m_seed->setValue(static_cast<int>(seed)); }

@@ -1,0 +1,131 @@
+#include "TrainingPanel.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStyle>
+#include <QVBoxLayout>
+
+using pretext::EngineState;
+
+TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
+    m_lr = new QDoubleSpinBox(this);
+    m_lr->setObjectName(QStringLiteral("lrSpin"));
+    m_lr->setDecimals(5);
+    m_lr->setRange(0.00001, 1.0);
+    m_lr->setSingleStep(0.0005);
+    m_lr->setValue(0.002);
+    m_lr->setToolTip(tr("Adam learning rate; a change applies to the running run at once"));
+    connect(m_lr, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
+            &TrainingPanel::learningRateChanged);
+
+    m_batch = new QSpinBox(this);
+    m_batch->setObjectName(QStringLiteral("batchSpin"));
+    m_batch->setRange(1, 1024);
+    m_batch->setValue(32);
+
+    m_device = new QComboBox(this);
+    m_device->setObjectName(QStringLiteral("deviceCombo"));
+    m_device->addItem(tr("Automatic (CUDA if available)"), QStringLiteral("auto"));
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    m_device->addItem(tr("CUDA"), QStringLiteral("cuda"));
+
+    m_maxSteps = new QSpinBox(this);
+    m_maxSteps->setObjectName(QStringLiteral("maxStepsSpin"));
+    m_maxSteps->setRange(0, 10'000'000);
+    m_maxSteps->setSingleStep(100);
+    m_maxSteps->setValue(0);
+    m_maxSteps->setSpecialValueText(tr("until stopped"));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Learning rate"), m_lr);
+    form->addRow(tr("Batch size"), m_batch);
+    form->addRow(tr("Device"), m_device);
+    form->addRow(tr("Stop after"), m_maxSteps);
+
+    auto makeButton = [this](const QString& text, QStyle::StandardPixmap icon, const char* name) {
+        auto* b = new QPushButton(style()->standardIcon(icon), text, this);
+        b->setObjectName(QString::fromLatin1(name));
+        return b;
+    };
+    m_start = makeButton(tr("Train"), QStyle::SP_MediaPlay, "startButton");
+    m_pause = makeButton(tr("Pause"), QStyle::SP_MediaPause, "pauseButton");
+    m_step = makeButton(tr("Step"), QStyle::SP_MediaSeekForward, "stepButton");
+    m_stop = makeButton(tr("Stop"), QStyle::SP_MediaStop, "stopButton");
+    m_start->setToolTip(tr("Start a new run (Ctrl+R)"));
+    m_step->setToolTip(tr("One optimizer step while paused"));
+    connect(m_start, &QPushButton::clicked, this, &TrainingPanel::startRequested);
+    connect(m_pause, &QPushButton::clicked, this, [this] {
+        if (m_state == EngineState::Paused) {
+            Q_EMIT resumeRequested();
+        } else {
+            Q_EMIT pauseRequested();
+        }
+    });
+    connect(m_step, &QPushButton::clicked, this, &TrainingPanel::stepRequested);
+    connect(m_stop, &QPushButton::clicked, this, &TrainingPanel::stopRequested);
+    auto* buttons = new QGridLayout;
+    buttons->addWidget(m_start, 0, 0);
+    buttons->addWidget(m_pause, 0, 1);
+    buttons->addWidget(m_step, 1, 0);
+    buttons->addWidget(m_stop, 1, 1);
+
+    m_status = new QLabel(tr("Not started"), this);
+    m_status->setObjectName(QStringLiteral("trainStatus"));
+    m_status->setTextFormat(Qt::RichText);
+    m_runDir = new QLabel(this);
+    m_runDir->setWordWrap(true);
+    m_runDir->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(m_status);
+    layout->addWidget(m_runDir);
+    layout->addStretch(1);
+    setState(EngineState::Idle, false);
+}
+
+void TrainingPanel::fillSettings(pretext::TrainSettings& s) const {
+    s.learningRate = m_lr->value();
+    s.batchSize = m_batch->value();
+    s.device = m_device->currentData().toString();
+    s.maxSteps = m_maxSteps->value();
+}
+
+void TrainingPanel::setState(EngineState state, bool hasData) {
+    m_state = state;
+    const bool active = state == EngineState::Running || state == EngineState::Paused;
+    m_start->setEnabled(state == EngineState::Idle && hasData);
+    m_pause->setEnabled(active);
+    m_pause->setText(state == EngineState::Paused ? tr("Resume") : tr("Pause"));
+    m_pause->setIcon(style()->standardIcon(state == EngineState::Paused ? QStyle::SP_MediaPlay
+                                                                        : QStyle::SP_MediaPause));
+    m_step->setEnabled(state == EngineState::Paused);
+    m_stop->setEnabled(active);
+    m_batch->setEnabled(!active);
+    m_device->setEnabled(!active);
+    m_maxSteps->setEnabled(!active);
+}
+
+void TrainingPanel::showProgress(const pretext::TrainProgress& p) {
+    m_status->setText(tr("step <b>%1</b> · loss <b>%2</b><br>%3 images/s · %4 s")
+                          .arg(p.step)
+                          .arg(p.loss, 0, 'g', 4)
+                          .arg(p.imagesPerSec, 0, 'f', 0)
+                          .arg(p.wallTimeS, 0, 'f', 1));
+}
+
+void TrainingPanel::showRunStarted(const QString& runDir, const QString& device) {
+    m_status->setText(tr("Training on %1…").arg(device));
+    m_runDir->setText(tr("<small>Run folder: %1</small>").arg(QDir::toNativeSeparators(runDir).toHtmlEscaped()));
+}
+
+void TrainingPanel::showRunFinished(const QString& reason) {
+    m_status->setText(m_status->text() + tr("<br><i>%1</i>").arg(reason));
+}

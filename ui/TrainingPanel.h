@@ -1,0 +1,50 @@
+#pragma once
+// Training controls (start, pause/resume, step, stop; learning rate, batch size,
+// device, step limit) and the live figures of the current run.
+#include "SessionTypes.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+class TrainingPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPanel(QWidget* parent = nullptr);
+    // Fills the run settings this panel owns; task, params and seed come from elsewhere.
+    void fillSettings(pretext::TrainSettings& settings) const;
+    void setState(pretext::EngineState state, bool hasData);
+    void showProgress(const pretext::TrainProgress& progress);
+    void showRunStarted(const QString& runDir, const QString& device);
+    void showRunFinished(const QString& reason);
+
+    QPushButton* startButton() const { return m_start; }
+    QPushButton* pauseButton() const { return m_pause; }
+    QPushButton* stepButton() const { return m_step; }
+    QPushButton* stopButton() const { return m_stop; }
+
+Q_SIGNALS:
+    void startRequested();
+    void pauseRequested();
+    void resumeRequested();
+    void stepRequested();
+    void stopRequested();
+    void learningRateChanged(double lr);
+
+private:
+    QDoubleSpinBox* m_lr = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QComboBox* m_device = nullptr;
+    QSpinBox* m_maxSteps = nullptr;
+    QPushButton* m_start = nullptr;
+    QPushButton* m_pause = nullptr;
+    QPushButton* m_step = nullptr;
+    QPushButton* m_stop = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_runDir = nullptr;
+    pretext::EngineState m_state = pretext::EngineState::Idle;
+};
