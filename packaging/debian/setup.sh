@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian 12 packages), builds in Release, then either
+# starts the GUI on its built-in demo data (gui) or runs the whole test suite (test).
+#   bash packaging/debian/setup.sh gui|test|build
+set -euo pipefail
+
+mode=${1:-gui}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=${PRETEXT_BUILD_DIR:-$root/build}
+
+packages=(
+    build-essential cmake ninja-build pkg-config ccache
+    qt6-base-dev qt6-base-dev-tools libgl-dev
+    libqcustomplot-dev libqcustomplot2.1-qt6
+    libtorch-dev
+    libopencv-dev
+    libopenblas0-pthread # torch's BLAS; the reference BLAS is several times slower
+    fonts-dejavu-core
+)
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    echo "Installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build "$build" --parallel "$(nproc)"
+
+case "$mode" in
+gui)
+    exec "$build/bin/pretext-workbench" --demo
+    ;;
+test)
+    cd "$build"
+    exec ctest --output-on-failure --timeout 900
+    ;;
+build)
+    ;;
+*)
+    echo "usage: $0 gui|test|build" >&2
+    exit 2
+    ;;
+esac
