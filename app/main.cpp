@@ -12,7 +12,7 @@ namespace {
 
 void printUsage() {
     QTextStream(stdout)
-        << "Usage: pretext-workbench [--demo] [IMAGE_OR_FOLDER...]\n"
+        << "Usage: pretext-workbench [--demo] [--train] [IMAGE_OR_FOLDER...]\n"
            "       pretext-workbench train   --task inpainting --data demo|PATH --steps N --out DIR\n"
            "                                 [--seed S] [--batch B] [--size PX] [--lr RATE]\n"
            "                                 [--device auto|cpu|cuda] [--mask center|blocks|freeform|patches]\n"
@@ -21,7 +21,8 @@ void printUsage() {
            "       pretext-workbench bench   [--task NAME] [--size PX] [--batch B] [--steps N]\n"
            "\n"
            "Without a subcommand the workbench window opens on the built-in demo set,\n"
-           "or on the images and folders given. 'SUBCOMMAND --help' lists every option.\n"
+           "or on the images and folders given; --train starts training once they load.\n"
+           "'SUBCOMMAND --help' lists every option.\n"
            "  -h, --help     Show this help.\n"
            "  -v, --version  Show the version.\n";
 }
@@ -55,14 +56,17 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QStringList paths = app.arguments().mid(1);
     for (const QString& p : paths) {
-        if (p.startsWith(QLatin1Char('-')) && p != QLatin1String("--demo")) {
+        if (p.startsWith(QLatin1Char('-')) && p != QLatin1String("--demo") &&
+            p != QLatin1String("--train")) {
             QTextStream(stderr) << "pretext-workbench: unknown option " << p
                                 << " (see pretext-workbench --help)\n";
             return 2;
         }
     }
+    const bool train = paths.removeAll(QStringLiteral("--train")) > 0;
     paths.removeAll(QStringLiteral("--demo"));
     MainWindow window(paths);
+    window.setStartWhenLoaded(train);
     window.show();
     return app.exec();
 }

@@ -11,8 +11,8 @@ void ImageGridView::setGrid(const pretext::ImageGrid& grid) {
     update();
 }
 
-void ImageGridView::setTransposed(bool transposed) {
-    m_transposed = transposed;
+void ImageGridView::setOrientation(Orientation orientation) {
+    m_orientation = orientation;
     update();
 }
 
@@ -31,27 +31,38 @@ void ImageGridView::paintEvent(QPaintEvent*) {
     }
     const int samples = static_cast<int>(m_grid.rows.size());
     const int kinds = static_cast<int>(m_grid.columnTitles.size());
-    // Laid out as `across` cells per line and `down` lines, with a label band.
-    const int across = m_transposed ? samples : kinds;
-    const int down = m_transposed ? kinds : samples;
-    const int gap = 4, label = m_transposed ? 96 : 0, header = m_transposed ? 0 : 18;
-    const int cellW = (width() - label - gap * (across + 1)) / std::max(1, across);
-    const int cellH = (height() - header - gap * (down + 1)) / std::max(1, down);
-    const int cell = std::max(8, std::min(cellW, cellH));
+    const int gap = 4;
+    // Cell side when laid out as `across` cells per line and `down` lines, with a
+    // label band at the left (transposed) or a header on top.
+    auto cellSide = [&](bool transposed) {
+        const int across = transposed ? samples : kinds;
+        const int down = transposed ? kinds : samples;
+        const int label = transposed ? kLabelWidth : 0, header = transposed ? 0 : kHeaderHeight;
+        const int cellW = (width() - label - gap * (across + 1)) / std::max(1, across);
+        const int cellH = (height() - header - gap * (down + 1)) / std::max(1, down);
+        return std::min(cellW, cellH);
+    };
+    // Whichever orientation shows the images larger, unless one was fixed.
+    const bool transposed = m_orientation == Orientation::Auto
+                                ? cellSide(true) >= cellSide(false)
+                                : m_orientation == Orientation::SamplesAcross;
+    const int label = transposed ? kLabelWidth : 0, header = transposed ? 0 : kHeaderHeight;
+    const int cell = std::max(8, cellSide(transposed));
     painter.setPen(palette().color(QPalette::Text));
     for (int k = 0; k < kinds; ++k) {
         const QString title = m_grid.columnTitles[k];
-        if (m_transposed) {
+        if (transposed) {
             const int y = gap + k * (cell + gap);
             painter.drawText(QRect(4, y, label - 8, cell), Qt::AlignVCenter | Qt::AlignRight | Qt::TextWordWrap, title);
         } else {
             const int x = gap + k * (cell + gap);
-            painter.drawText(QRect(x, 0, cell, header), Qt::AlignCenter, title);
+            const QString shown = painter.fontMetrics().elidedText(title, Qt::ElideRight, cell);
+            painter.drawText(QRect(x, 0, cell, header), Qt::AlignCenter, shown);
         }
     }
     for (int s = 0; s < samples; ++s) {
         for (int k = 0; k < kinds && k < m_grid.rows[s].size(); ++k) {
-            const int col = m_transposed ? s : k, row = m_transposed ? k : s;
+            const int col = transposed ? s : k, row = transposed ? k : s;
             const QRect target(label + gap + col * (cell + gap), header + gap + row * (cell + gap),
                                cell, cell);
             painter.drawImage(target, m_grid.rows[s][k]);

@@ -1,6 +1,7 @@
 #pragma once
 // Paints an ImageGrid (titled image columns, one row per sample) scaled to fit,
-// pixel-sharp. Transposed, the titles run down the left and samples go across.
+// pixel-sharp. Samples run across (titles down the left) or down (titles on top),
+// by default whichever shows the images larger in the space the widget has.
 #include "SessionTypes.h"
 
 #include <QWidget>
@@ -11,7 +12,8 @@ public:
     explicit ImageGridView(QWidget* parent = nullptr);
     void setGrid(const pretext::ImageGrid& grid);
     const pretext::ImageGrid& grid() const { return m_grid; }
-    void setTransposed(bool transposed);
+    enum class Orientation { Auto, SamplesAcross, SamplesDown };
+    void setOrientation(Orientation orientation);
     void setPlaceholder(const QString& text);
     QSize sizeHint() const override { return {520, 260}; }
     QSize minimumSizeHint() const override { return {200, 120}; }
@@ -21,6 +23,8 @@ protected:
 
 private:
     pretext::ImageGrid m_grid;
-    bool m_transposed = true;
+    static constexpr int kLabelWidth = 96;
+    static constexpr int kHeaderHeight = 18;
+    Orientation m_orientation = Orientation::Auto;
     QString m_placeholder;
 };

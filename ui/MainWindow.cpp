@@ -106,13 +106,11 @@ void MainWindow::buildCentralArea() {
     auto* bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(framed(tr("Reconstructions of held-out images"), m_reconstruction));
     bottom->addWidget(framed(tr("Loss"), m_lossPlot));
-    bottom->setStretchFactor(0, 3);
-    bottom->setStretchFactor(1, 2);
+    bottom->setSizes({560, 520});
     auto* central = new QSplitter(Qt::Vertical);
     central->addWidget(framed(tr("Preview: what the model sees"), m_preview));
     central->addWidget(bottom);
-    central->setStretchFactor(0, 2);
-    central->setStretchFactor(1, 3);
+    central->setSizes({300, 480});
     setCentralWidget(central);
 }
 
@@ -288,6 +286,10 @@ void MainWindow::updateState(EngineState state) {
         text += tr(" · device %1").arg(m_device);
     }
     m_stateLabel->setText(text);
+    if (state == EngineState::Idle && m_hasData && m_startWhenLoaded) {
+        m_startWhenLoaded = false;
+        startTraining();
+    }
 }
 
 void MainWindow::showError(const QString& message) {

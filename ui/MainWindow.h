@@ -26,6 +26,8 @@ public:
     explicit MainWindow(const QStringList& paths = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // Starts a run as soon as the first data set has loaded (the --train flag).
+    void setStartWhenLoaded(bool start) { m_startWhenLoaded = start; }
     pretext::EngineState engineState() const { return m_state; }
     LossPlot* lossPlot() const { return m_lossPlot; }
     ImageGridView* previewView() const { return m_preview; }
@@ -59,6 +61,7 @@ private:
     pretext::EngineWorker* m_worker = nullptr;
     pretext::EngineState m_state = pretext::EngineState::Idle;
     bool m_hasData = false;
+    bool m_startWhenLoaded = false;
     QString m_device;
 
     DataPanel* m_data = nullptr;

@@ -41,12 +41,15 @@ DecoderImpl::DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outCh
     nn::Sequential up;
     addUpStage(up, inChannels, 2 * b);
     addUpStage(up, 2 * b, b);
-    addUpStage(up, b, b);
+    // Full resolution is where the work is (64x64 at the default size): half the
+    // channels there keep the step cheap.
+    const int64_t full = std::max<int64_t>(8, b / 2);
+    addUpStage(up, b, full);
     m_up = register_module("up", up);
     nn::Sequential head;
-    head->push_back(nn::Conv2d(nn::Conv2dOptions(b + skipChannels, b, 3).padding(1)));
+    head->push_back(nn::Conv2d(nn::Conv2dOptions(full + skipChannels, full, 3).padding(1)));
     head->push_back(nn::ReLU(nn::ReLUOptions(true)));
-    head->push_back(nn::Conv2d(nn::Conv2dOptions(b, outChannels, 3).padding(1)));
+    head->push_back(nn::Conv2d(nn::Conv2dOptions(full, outChannels, 3).padding(1)));
     head->push_back(nn::Sigmoid());
     m_head = register_module("head", head);
 }
