@@ -10,6 +10,15 @@
 
 namespace {
 
+// Headless runs have no desktop session; Qt's note about the missing runtime
+// folder is noise in a terminal or a CI log.
+void quietMessages(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    if (type == QtWarningMsg && message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR"))) {
+        return;
+    }
+    QTextStream(stderr) << qFormatLogMessage(type, context, message) << '\n';
+}
+
 void printUsage() {
     QTextStream(stdout)
         << "Usage: pretext-workbench [--demo] [--train] [IMAGE_OR_FOLDER...]\n"
@@ -49,6 +58,7 @@ int main(int argc, char** argv) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
             qputenv("QT_QPA_PLATFORM", "offscreen");
         }
+        qInstallMessageHandler(quietMessages);
         QGuiApplication app(argc, argv);
         return pretext::runHeadless(app.arguments());
     }

@@ -24,8 +24,10 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     m_size->setSingleStep(8);
     m_size->setValue(64);
     m_size->setSuffix(tr(" px"));
+    m_size->setKeyboardTracking(false); // reload once the user has finished typing
     m_size->setToolTip(tr("Images are cropped to a square and resized to this size once, when "
-                          "loaded. Reload to apply a new size."));
+                          "loaded; changing it reloads the current images"));
+    connect(m_size, qOverload<int>(&QSpinBox::valueChanged), this, &DataPanel::sizeChanged);
 
     m_count = new QLabel(tr("Nothing loaded"), this);
     m_count->setObjectName(QStringLiteral("dataCount"));

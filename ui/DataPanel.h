@@ -23,6 +23,7 @@ Q_SIGNALS:
     void openFilesRequested();
     void openFolderRequested();
     void demoRequested();
+    void sizeChanged(int sizePx);
 
 private:
     QSpinBox* m_size = nullptr;

@@ -202,6 +202,13 @@ void MainWindow::connectEngine() {
         }
     });
     connect(m_data, &DataPanel::demoRequested, this, &MainWindow::loadDemo);
+    connect(m_data, &DataPanel::sizeChanged, this, [this] {
+        if (m_sourcePaths.isEmpty()) {
+            loadDemo();
+        } else {
+            loadPaths(m_sourcePaths);
+        }
+    });
     connect(m_task, &TaskPanel::changed, this, &MainWindow::schedulePreview);
 
     connect(m_training, &TrainingPanel::startRequested, this, &MainWindow::startTraining);
@@ -244,10 +251,12 @@ void MainWindow::connectEngine() {
 }
 
 void MainWindow::loadPaths(const QStringList& paths) {
+    m_sourcePaths = paths;
     callWorker([paths, size = m_data->sizePx()](EngineWorker* w) { w->loadPaths(paths, size); });
 }
 
 void MainWindow::loadDemo() {
+    m_sourcePaths.clear();
     callWorker([size = m_data->sizePx()](EngineWorker* w) { w->loadDemo(size, 1); });
 }
 

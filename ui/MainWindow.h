@@ -62,6 +62,7 @@ private:
     pretext::EngineState m_state = pretext::EngineState::Idle;
     bool m_hasData = false;
     bool m_startWhenLoaded = false;
+    QStringList m_sourcePaths; // what is loaded; empty for the demo set
     QString m_device;
 
     DataPanel* m_data = nullptr;
