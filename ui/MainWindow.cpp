@@ -144,20 +144,9 @@ void MainWindow::buildDocks() {
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Images…"), QKeySequence::Open, this, [this] {
-        const QStringList files = QFileDialog::getOpenFileNames(
-            this, tr("Open images"), QString(),
-            tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
-        if (!files.isEmpty()) {
-            loadPaths(files);
-        }
-    });
-    file->addAction(tr("Open &Folder…"), QKeySequence(tr("Ctrl+Shift+O")), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of images"));
-        if (!dir.isEmpty()) {
-            loadPaths({dir});
-        }
-    });
+    file->addAction(tr("&Open Images…"), QKeySequence::Open, this, &MainWindow::openImages);
+    file->addAction(tr("Open &Folder…"), QKeySequence(tr("Ctrl+Shift+O")), this,
+                    &MainWindow::openFolder);
     file->addAction(tr("&Demo Set"), QKeySequence(tr("Ctrl+D")), this, &MainWindow::loadDemo);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -187,20 +176,8 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::connectEngine() {
-    connect(m_data, &DataPanel::openFilesRequested, this, [this] {
-        const QStringList files = QFileDialog::getOpenFileNames(
-            this, tr("Open images"), QString(),
-            tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
-        if (!files.isEmpty()) {
-            loadPaths(files);
-        }
-    });
-    connect(m_data, &DataPanel::openFolderRequested, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of images"));
-        if (!dir.isEmpty()) {
-            loadPaths({dir});
-        }
-    });
+    connect(m_data, &DataPanel::openFilesRequested, this, &MainWindow::openImages);
+    connect(m_data, &DataPanel::openFolderRequested, this, &MainWindow::openFolder);
     connect(m_data, &DataPanel::demoRequested, this, &MainWindow::loadDemo);
     connect(m_data, &DataPanel::sizeChanged, this, [this] {
         if (m_sourcePaths.isEmpty()) {
@@ -248,6 +225,22 @@ void MainWindow::connectEngine() {
             });
     connect(m_worker, &EngineWorker::stateChanged, this, &MainWindow::updateState);
     connect(m_worker, &EngineWorker::errorOccurred, this, &MainWindow::showError);
+}
+
+void MainWindow::openImages() {
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open images"), QString(),
+        tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
+    if (!files.isEmpty()) {
+        loadPaths(files);
+    }
+}
+
+void MainWindow::openFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a folder of images"));
+    if (!dir.isEmpty()) {
+        loadPaths({dir});
+    }
 }
 
 void MainWindow::loadPaths(const QStringList& paths) {

@@ -37,6 +37,8 @@ public:
     DataPanel* dataPanel() const { return m_data; }
 
 public Q_SLOTS:
+    void openImages();
+    void openFolder();
     void loadPaths(const QStringList& paths);
     void loadDemo();
     void startTraining();

@@ -14,6 +14,26 @@
 
 using namespace pretext;
 
+namespace {
+// An EngineWorker on its own thread, as the main window holds it.
+class WorkerThread {
+public:
+    WorkerThread() : worker(new EngineWorker) {
+        worker->moveToThread(&thread);
+        thread.start();
+    }
+    ~WorkerThread() {
+        worker->requestStop();
+    }
+    // Runs fn(worker) in the engine thread.
+    template <typename Fn> void call(Fn fn) {
+        QMetaObject::invokeMethod(worker, [w = worker, fn] { fn(w); }, Qt::QueuedConnection);
+    }
+    QThread thread;
+    EngineWorker* worker;
+};
+} // namespace
+
 class TestSession : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -23,13 +43,9 @@ private Q_SLOTS:
     }
 
     void workerLoadsPreviewsTrainsAndWritesRunFolder() {
-        QThread thread;
-        auto* worker = new EngineWorker;
-        worker->moveToThread(&thread);
-        thread.start();
-        auto call = [worker](auto fn) {
-            QMetaObject::invokeMethod(worker, [worker, fn] { fn(worker); }, Qt::QueuedConnection);
-        };
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
+        auto call = [&engine](auto fn) { engine.call(fn); };
 
         QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
         call([](EngineWorker* w) { w->loadDemo(32, 4); });
@@ -97,19 +113,12 @@ private Q_SLOTS:
         QVERIFY(errors.wait(10000));
         QVERIFY(errors.first().at(0).toString().contains("already holds a run"));
 
-        thread.quit();
-        thread.wait();
-        delete worker;
     }
 
     void pauseStepResumeStop() {
-        QThread thread;
-        auto* worker = new EngineWorker;
-        worker->moveToThread(&thread);
-        thread.start();
-        auto call = [worker](auto fn) {
-            QMetaObject::invokeMethod(worker, [worker, fn] { fn(worker); }, Qt::QueuedConnection);
-        };
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
+        auto call = [&engine](auto fn) { engine.call(fn); };
         QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
         call([](EngineWorker* w) { w->loadDemo(16, 1); });
         QVERIFY(loaded.wait(20000));
@@ -141,29 +150,20 @@ private Q_SLOTS:
         QVERIFY(finished.wait(5000));
         QCOMPARE(finished.first().at(0).toString(), QString("stopped"));
         QVERIFY(QFile::exists(dir.filePath("run/checkpoint.pt")));
-        thread.quit();
-        thread.wait();
-        delete worker;
     }
 
     void loadingAFolderWithOnlyBadFilesReportsThem() {
-        QThread thread;
-        auto* worker = new EngineWorker;
-        worker->moveToThread(&thread);
-        thread.start();
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
         QTemporaryDir dir;
         QFile bad(dir.filePath("broken.png"));
         QVERIFY(bad.open(QIODevice::WriteOnly));
         bad.write("not a png");
         bad.close();
         QSignalSpy errors(worker, &EngineWorker::errorOccurred);
-        QMetaObject::invokeMethod(
-            worker, [worker, p = dir.path()] { worker->loadPaths({p}, 32); }, Qt::QueuedConnection);
+        engine.call([p = dir.path()](EngineWorker* w) { w->loadPaths({p}, 32); });
         QVERIFY(errors.wait(10000));
         QVERIFY(errors.first().at(0).toString().contains("broken.png"));
-        thread.quit();
-        thread.wait();
-        delete worker;
     }
 };
 
