@@ -24,6 +24,9 @@ public:
     }
     ~WorkerThread() {
         worker->requestStop();
+        thread.quit();
+        thread.wait();
+        delete worker;
     }
     // Runs fn(worker) in the engine thread.
     template <typename Fn> void call(Fn fn) {
