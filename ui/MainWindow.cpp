@@ -18,6 +18,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -57,6 +58,9 @@ MainWindow::MainWindow(const QStringList& paths, QWidget* parent) : QMainWindow(
     buildMenus();
     connectEngine();
     m_thread.start();
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
 
     m_previewTimer.setSingleShot(true);
     m_previewTimer.setInterval(30);
@@ -324,6 +328,9 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
     if (m_state == EngineState::Running || m_state == EngineState::Paused) {
         stopTraining();
     }

@@ -24,7 +24,7 @@ struct EngineWorker::Impl {
     std::unique_ptr<TrainingSession> session;
     EngineState state = EngineState::Idle;
     QElapsedTimer sinceSnapshot;
-    bool threadsConfigured = false;
+    ThreadSetup threads;
 };
 
 void registerEngineTypes() {
@@ -37,6 +37,9 @@ void registerEngineTypes() {
 
 EngineWorker::EngineWorker(QObject* parent) : QObject(parent), d(std::make_unique<Impl>()) {
     registerEngineTypes();
+    // Before any tensor work: BLAS held to one thread, torch's pool on every core,
+    // whatever OMP_NUM_THREADS or OPENBLAS_NUM_THREADS the environment holds.
+    d->threads = configureThreads();
 }
 
 EngineWorker::~EngineWorker() = default;
@@ -126,10 +129,6 @@ void EngineWorker::startTraining(const TrainSettings& settings) {
         Q_EMIT errorOccurred(tr("Load images (or the demo set) before training."));
         return;
     }
-    if (!d->threadsConfigured) {
-        configureThreads();
-        d->threadsConfigured = true;
-    }
     try {
         SessionOptions options;
         options.settings = settings;
@@ -139,7 +138,15 @@ void EngineWorker::startTraining(const TrainSettings& settings) {
         return;
     }
     m_stopRequested = false;
-    Q_EMIT trainingStarted(d->session->runDir(), d->session->deviceName());
+    QString device = d->session->deviceName();
+    if (device == QLatin1String("cpu")) {
+        device += tr(" (%1 threads%2)")
+                      .arg(d->threads.torchThreads)
+                      .arg(d->threads.blasLimited
+                               ? tr(", %1 held to 1").arg(QString::fromStdString(d->threads.blasName))
+                               : QString());
+    }
+    Q_EMIT trainingStarted(d->session->runDir(), device);
     emitSnapshot();
     setState(EngineState::Running);
     QMetaObject::invokeMethod(this, &EngineWorker::runLoop, Qt::QueuedConnection);

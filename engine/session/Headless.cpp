@@ -168,7 +168,7 @@ int trainCommand(const QStringList& args) {
     }
     s.runDir = p.value("out");
 
-    const ThreadSetup threads = configureThreads();
+    const ThreadSetup threads = configureThreads(); // already done; this reports it
     LoadedData data = loadData(p, c);
     SessionOptions options;
     options.settings = s;
@@ -253,6 +253,7 @@ bool isHeadlessCommand(const QString& word) {
 }
 
 int runHeadless(const QStringList& args) {
+    configureThreads();
     // QCommandLineParser wants the program name first; drop the subcommand word.
     QStringList rest = args;
     const QString command = rest.takeAt(1);

@@ -1,6 +1,7 @@
 // Inpainting in engine/core: masks, the seed's loss and its gradient, learning.
 #include "DemoData.h"
 #include "Rng.h"
+#include "Threads.h"
 #include "Trainer.h"
 #include "tasks/Registry.h"
 #include "tasks/inpainting/InpaintingTask.h"
@@ -8,6 +9,8 @@
 
 #include <QtTest>
 #include <torch/torch.h>
+
+#include <thread>
 
 using namespace pretext;
 
@@ -250,6 +253,18 @@ private Q_SLOTS:
             QVERIFY(QString(e.what()).contains("CUDA"));
         }
         QCOMPARE(resolveDevice("auto").type(), torch::kCPU);
+    }
+
+    void threadPoolsAreControlled() {
+        qputenv("OMP_NUM_THREADS", "1"); // the user's environment must not decide
+        const ThreadSetup setup = configureThreads();
+        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        QCOMPARE(setup.torchThreads, cores);
+        QCOMPARE(torch::get_num_threads(), cores);
+        // Debian's LibTorch loads libblas.so.3; with OpenBLAS installed it is found and held.
+        QVERIFY2(setup.blasLimited, "no BLAS thread setter found (is OpenBLAS installed?)");
+        QCOMPARE(configureThreads(1).torchThreads, 1);
+        configureThreads();
     }
 
     void registryListsInpainting() {
