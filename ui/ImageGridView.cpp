@@ -56,8 +56,9 @@ void ImageGridView::paintEvent(QPaintEvent*) {
             painter.drawText(QRect(4, y, label - 8, cell), Qt::AlignVCenter | Qt::AlignRight | Qt::TextWordWrap, title);
         } else {
             const int x = gap + k * (cell + gap);
-            const QString shown = painter.fontMetrics().elidedText(title, Qt::ElideRight, cell);
-            painter.drawText(QRect(x, 0, cell, header), Qt::AlignCenter, shown);
+            // Two lines of header: titles wrap at word boundaries before they are elided.
+            painter.drawText(QRect(x - gap / 2, 0, cell + gap, header),
+                             Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap, title);
         }
     }
     for (int s = 0; s < samples; ++s) {

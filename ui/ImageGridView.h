@@ -24,7 +24,7 @@ protected:
 private:
     pretext::ImageGrid m_grid;
     static constexpr int kLabelWidth = 96;
-    static constexpr int kHeaderHeight = 18;
+    static constexpr int kHeaderHeight = 32;
     Orientation m_orientation = Orientation::Auto;
     QString m_placeholder;
 };
