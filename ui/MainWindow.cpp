@@ -111,8 +111,13 @@ void MainWindow::buildCentralArea() {
     bottom->addWidget(framed(tr("Reconstructions of held-out images"), m_reconstruction));
     bottom->addWidget(framed(tr("Loss"), m_lossPlot));
     bottom->setSizes({560, 520});
+    m_previewNote = new QLabel;
+    m_previewNote->setObjectName(QStringLiteral("previewNote"));
+    m_previewNote->setWordWrap(true);
+    auto* previewBox = framed(tr("Preview: what the model sees"), m_preview);
+    previewBox->layout()->addWidget(m_previewNote);
     auto* central = new QSplitter(Qt::Vertical);
-    central->addWidget(framed(tr("Preview: what the model sees"), m_preview));
+    central->addWidget(previewBox);
     central->addWidget(bottom);
     central->setSizes({300, 480});
     setCentralWidget(central);
@@ -207,7 +212,11 @@ void MainWindow::connectEngine() {
         schedulePreview();
     });
     connect(m_worker, &EngineWorker::loadProgress, m_data, &DataPanel::showLoading);
-    connect(m_worker, &EngineWorker::previewReady, m_preview, &ImageGridView::setGrid);
+    connect(m_worker, &EngineWorker::previewReady, this, [this](const pretext::ImageGrid& grid) {
+        m_preview->setGrid(grid);
+        m_previewNote->setText(grid.note);
+        m_previewNote->setVisible(!grid.note.isEmpty());
+    });
     connect(m_worker, &EngineWorker::snapshotReady, m_reconstruction, &ImageGridView::setGrid);
     connect(m_worker, &EngineWorker::progress, this, [this](const pretext::TrainProgress& p) {
         m_lossPlot->addPoint(static_cast<double>(p.step), p.loss);

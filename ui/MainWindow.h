@@ -74,6 +74,7 @@ private:
     ImageGridView* m_preview = nullptr;
     ImageGridView* m_reconstruction = nullptr;
     QLabel* m_stateLabel = nullptr;
+    QLabel* m_previewNote = nullptr;
     QTimer m_previewTimer;
     QTimer m_statusTimer;
     pretext::TrainProgress m_lastProgress;

@@ -55,9 +55,10 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images)
 
     m_context.params = m_config.params;
     m_context.channelMean = m_mean;
+    m_context.seed = m_config.seed;
     // The held-out batch gets its own stream so its masks stay fixed for the whole run.
     BatchContext heldContext{m_config.params, makeGenerator(m_config.seed ^ 0x5EEDF00DULL),
-                             m_mean};
+                             m_mean, m_config.seed};
     m_heldOut = m_task->makeBatch(heldImages.to(m_device), heldContext);
     m_context.generator = makeGenerator(m_config.seed);
 

@@ -25,6 +25,9 @@ struct EngineWorker::Impl {
     EngineState state = EngineState::Idle;
     QElapsedTimer sinceSnapshot;
     ThreadSetup threads;
+    // Preview tasks live as long as the worker, so what they cache (permutation
+    // sets) is made once, not at every parameter change.
+    std::map<std::string, std::unique_ptr<Task>> previewTasks;
 };
 
 void registerEngineTypes() {
@@ -104,7 +107,10 @@ void EngineWorker::requestPreview(const QString& task, const QVariantMap& params
         return;
     }
     try {
-        auto t = makeTask(task.toStdString());
+        auto& t = d->previewTasks[task.toStdString()];
+        if (!t) {
+            t = makeTask(task.toStdString());
+        }
         if (!t) {
             Q_EMIT errorOccurred(tr("Unknown task '%1'").arg(task));
             return;
@@ -112,11 +118,17 @@ void EngineWorker::requestPreview(const QString& task, const QVariantMap& params
         torch::NoGradGuard noGrad;
         const int64_t n = std::min<int64_t>(count, d->data->images.size(0));
         BatchContext ctx{withDefaults(t->info(), toParamValues(params)), makeGenerator(seed),
-                         d->data->images.mean({0, 2, 3})};
+                         d->data->images.mean({0, 2, 3}), seed};
         Batch batch = t->makeBatch(d->data->images.narrow(0, 0, n), ctx);
-        Q_EMIT previewReady(toImageGrid(t->previewColumns(batch)));
+        ImageGrid grid = toImageGrid(t->previewColumns(batch));
+        grid.note = QString::fromStdString(t->describe(ctx.params, seed));
+        Q_EMIT previewReady(grid);
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("Preview failed: %1").arg(QString::fromStdString(describeError(e))));
+        // Parameters being edited are often briefly inconsistent: say why in the
+        // preview itself rather than in a dialog at every keystroke.
+        ImageGrid empty;
+        empty.note = tr("No preview: %1").arg(QString::fromStdString(describeError(e)));
+        Q_EMIT previewReady(empty);
     }
 }
 

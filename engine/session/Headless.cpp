@@ -60,6 +60,9 @@ void addCommonOptions(QCommandLineParser& p) {
         {"seed", "Random seed.", "S", "1"},
         {"size", "Training image size in pixels.", "px", "64"},
         {"mask", "Inpainting mask: center, blocks, freeform, patches.", "type"},
+        {"grid", "Jigsaw grid N (N x N tiles, 2 to 4).", "N"},
+        {"perms", "Jigsaw permutation set size |P|.", "K"},
+        {"head", "Jigsaw head: perm (one class per permutation) or position.", "head"},
         {"param", "Task parameter override name=value (repeatable).", "name=value"},
     });
 }
@@ -100,10 +103,14 @@ Common parseCommon(QCommandLineParser& p, const QStringList& args) {
     if (c.sizePx % 8 != 0) {
         throw CommandError{QStringLiteral("--size must be a multiple of 8 (the encoder halves it three times), not %1").arg(c.sizePx), 2};
     }
-    QStringList overrides = p.values("param");
-    if (p.isSet("mask")) {
-        overrides.prepend(QStringLiteral("mask=") + p.value("mask"));
+    QStringList overrides;
+    // Shorthand options for common parameters; each must belong to the chosen task.
+    for (const char* name : {"mask", "grid", "perms", "head"}) {
+        if (p.isSet(name)) {
+            overrides << QStringLiteral("%1=%2").arg(QLatin1String(name), p.value(name));
+        }
     }
+    overrides << p.values("param");
     for (const QString& o : overrides) {
         QString error;
         if (!applyParamOverride(c.info, o, c.params, &error)) {
@@ -213,8 +220,12 @@ int previewCommand(const QStringList& args) {
     torch::NoGradGuard noGrad;
     const int64_t n = std::min<int64_t>(count, data.images.size(0));
     BatchContext ctx{withDefaults(c.info, c.params), makeGenerator(c.seed),
-                     data.images.mean({0, 2, 3})};
+                     data.images.mean({0, 2, 3}), c.seed};
     Batch batch = task->makeBatch(data.images.narrow(0, 0, n), ctx);
+    const QString note = QString::fromStdString(task->describe(ctx.params, c.seed));
+    if (!note.isEmpty()) {
+        out() << note << Qt::endl;
+    }
     const QImage sheet = renderSheet(toImageGrid(task->previewColumns(batch)),
                                      QStringLiteral("%1, seed %2").arg(c.task).arg(c.seed));
     const QString path = p.value("out");

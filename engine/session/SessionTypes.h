@@ -15,6 +15,7 @@ struct ImageGrid {
     QStringList columnTitles;
     QList<QList<QImage>> rows; // rows[r][c]
     qint64 step = -1;          // training step it shows, -1 for a preview
+    QString note;              // one line about the generated data, may be empty
     bool isEmpty() const { return rows.isEmpty(); }
 };
 

@@ -1,5 +1,6 @@
 #include "TensorImage.h"
 
+#include <QPainter>
 #include <torch/torch.h>
 
 namespace pretext {
@@ -34,6 +35,60 @@ torch::Tensor fromQImages(const QList<QImage>& images) {
     return torch::stack(out);
 }
 
+namespace {
+constexpr int kOverlayScale = 3; // overlays are drawn on an enlarged copy to stay legible
+
+// Draws a column's overlays for sample r: cell numbers, wrong cells, a caption.
+QImage withOverlays(const QImage& image, const VisualColumn& column, int64_t r) {
+    const bool cells = column.gridN > 0 && (column.cellLabels.defined() || column.cellWrong.defined());
+    const bool caption = r < static_cast<int64_t>(column.captions.size());
+    if (!cells && !caption) {
+        return image;
+    }
+    QImage big = image.scaled(image.size() * kOverlayScale, Qt::IgnoreAspectRatio,
+                              Qt::FastTransformation);
+    QPainter p(&big);
+    p.setRenderHint(QPainter::Antialiasing);
+    QFont font = p.font();
+    if (cells) {
+        const int n = column.gridN;
+        const double cell = static_cast<double>(big.width()) / n;
+        font.setPixelSize(std::max(8, static_cast<int>(cell * 0.34)));
+        font.setBold(true);
+        p.setFont(font);
+        for (int i = 0; i < n * n; ++i) {
+            const QRectF rect((i % n) * cell, (i / n) * cell, cell, cell);
+            if (column.cellWrong.defined() && column.cellWrong[r][i].item<bool>()) {
+                p.setPen(QPen(QColor(230, 40, 40), std::max(2.0, cell * 0.07)));
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(rect.adjusted(2, 2, -2, -2));
+            }
+            if (column.cellLabels.defined()) {
+                const QString text = QString::number(column.cellLabels[r][i].item<int64_t>());
+                const QRectF box(rect.center() - QPointF(cell * 0.2, cell * 0.2), QSizeF(cell * 0.4, cell * 0.4));
+                p.setPen(Qt::NoPen);
+                p.setBrush(QColor(0, 0, 0, 150));
+                p.drawEllipse(box);
+                p.setPen(Qt::white);
+                p.drawText(box, Qt::AlignCenter, text);
+            }
+        }
+    }
+    if (caption) {
+        font.setPixelSize(std::max(9, big.height() / 9));
+        font.setBold(false);
+        p.setFont(font);
+        const QString text = QString::fromStdString(column.captions[r]);
+        const QRect box(0, big.height() - font.pixelSize() - 6, p.fontMetrics().horizontalAdvance(text) + 10,
+                        font.pixelSize() + 6);
+        p.fillRect(box, QColor(0, 0, 0, 170));
+        p.setPen(Qt::white);
+        p.drawText(box, Qt::AlignCenter, text);
+    }
+    return big;
+}
+} // namespace
+
 ImageGrid toImageGrid(const std::vector<VisualColumn>& columns, qint64 step) {
     ImageGrid grid;
     grid.step = step;
@@ -47,7 +102,7 @@ ImageGrid toImageGrid(const std::vector<VisualColumn>& columns, qint64 step) {
     for (int64_t r = 0; r < rows; ++r) {
         QList<QImage> row;
         for (const auto& column : columns) {
-            row << toQImage(column.images[r]);
+            row << withOverlays(toQImage(column.images[r]), column, r);
         }
         grid.rows << row;
     }

@@ -1,6 +1,7 @@
 #include "tasks/Registry.h"
 
 #include "tasks/inpainting/InpaintingTask.h"
+#include "tasks/jigsaw/JigsawTask.h"
 
 #include <functional>
 
@@ -15,6 +16,7 @@ struct Entry {
 const std::vector<Entry>& entries() {
     static const std::vector<Entry> list = {
         {"inpainting", [] { return std::make_unique<InpaintingTask>(); }},
+        {"jigsaw", [] { return std::make_unique<JigsawTask>(); }},
     };
     return list;
 }

@@ -19,13 +19,15 @@ struct BatchContext {
     ParamValues params;         // complete (withDefaults applied)
     at::Generator generator;    // CPU generator; every random choice comes from it
     torch::Tensor channelMean;  // (3) data-set mean, for fills that need it
+    uint64_t seed = 0;          // the run's seed, for choices fixed for a whole run
 };
 
 struct Batch {
     torch::Tensor original; // (B,3,H,W) clean images in [0,1]
     torch::Tensor input;    // what the network sees
-    torch::Tensor target;   // what it must produce
-    torch::Tensor mask;     // task-specific; for inpainting m: 1 visible, 0 hidden (B,1,H,W)
+    torch::Tensor target;   // what it must produce (images, or class indices)
+    torch::Tensor mask;     // inpainting's m: 1 visible, 0 hidden (B,1,H,W)
+    std::map<std::string, torch::Tensor> extras; // other task-specific tensors
     Batch to(const torch::Device& device) const;
 };
 
@@ -34,10 +36,16 @@ struct LossOutput {
     std::map<std::string, double> metrics;  // extra figures for the curves
 };
 
-// A titled column of images, (B,3,H,W) float in [0,1] on the CPU.
+// A titled column of images, (B,3,H,W) float in [0,1] on the CPU, with optional
+// overlays that the session draws on top: per-sample captions, and for a
+// gridN x gridN tiling, a number per cell and cells marked as wrong.
 struct VisualColumn {
     std::string title;
     torch::Tensor images;
+    std::vector<std::string> captions; // empty, or one per sample
+    int gridN = 0;
+    torch::Tensor cellLabels; // (B, gridN²) int64, or undefined
+    torch::Tensor cellWrong;  // (B, gridN²) bool, or undefined
 };
 
 class Task {
@@ -54,11 +62,20 @@ public:
     // What the live reconstruction panel shows for a model output.
     virtual std::vector<VisualColumn> resultColumns(const Batch& batch,
                                                     const torch::Tensor& output) const = 0;
+    // One line about the generated data for these parameters (e.g. a permutation
+    // set's Hamming distances); empty when there is nothing to say.
+    virtual std::string describe(const ParamValues& /*params*/, uint64_t /*seed*/) const {
+        return {};
+    }
 };
 
 inline Batch Batch::to(const torch::Device& device) const {
     auto move = [&](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };
-    return {move(original), move(input), move(target), move(mask)};
+    Batch out{move(original), move(input), move(target), move(mask), {}};
+    for (const auto& [name, tensor] : extras) {
+        out.extras[name] = move(tensor);
+    }
+    return out;
 }
 
 } // namespace pretext

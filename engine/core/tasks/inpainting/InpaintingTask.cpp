@@ -1,46 +1,23 @@
 #include "tasks/inpainting/InpaintingTask.h"
 
+#include "tasks/ParamHelpers.h"
+
 #include <torch/torch.h>
 
 #include <cmath>
 
 namespace pretext {
 
-namespace {
 using Kind = ParamSpec::Kind;
-
-ParamSpec spec(const char* name, const char* label, Kind kind, double lo, double hi, double def,
-               double step, const char* help, const char* onlyWhen = "", double onlyWhenValue = 0) {
-    ParamSpec p;
-    p.name = name;
-    p.label = label;
-    p.kind = kind;
-    p.minValue = lo;
-    p.maxValue = hi;
-    p.defaultValue = def;
-    p.step = step;
-    p.help = help;
-    p.onlyWhen = onlyWhen;
-    p.onlyWhenValue = onlyWhenValue;
-    return p;
-}
-
-double value(const ParamValues& params, const char* name, double fallback) {
-    auto it = params.find(name);
-    return it != params.end() ? it->second : fallback;
-}
-} // namespace
 
 InpaintingTask::InpaintingTask() {
     m_info.name = "inpainting";
     m_info.title = "Inpainting";
     m_info.lossFormula = "L = (1/|M|) Σ_{i∈M} (x̂ᵢ − xᵢ)²,  ∂L/∂x̂ᵢ = 2/|M| (x̂ᵢ − xᵢ) on M";
-    ParamSpec mask = spec("mask", "Mask", Kind::Choice, 0, 3, 0, 1,
-                          "How the hidden region is chosen");
-    mask.choices = {"center", "blocks", "freeform", "patches"};
-    ParamSpec fill = spec("fill", "Fill hidden with", Kind::Choice, 0, 2, 0, 1,
-                          "Value the network sees in hidden pixels");
-    fill.choices = {"zero", "mean", "noise"};
+    const ParamSpec mask = choiceSpec("mask", "Mask", {"center", "blocks", "freeform", "patches"},
+                                      0, "How the hidden region is chosen");
+    const ParamSpec fill = choiceSpec("fill", "Fill hidden with", {"zero", "mean", "noise"}, 0,
+                                      "Value the network sees in hidden pixels");
     m_info.params = {
         mask,
         spec("center_fraction", "Hole side", Kind::Real, 0.1, 0.9, 0.5, 0.05,
