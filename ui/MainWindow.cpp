@@ -3,7 +3,7 @@
 #include "DataPanel.h"
 #include "EngineWorker.h"
 #include "ImageGridView.h"
-#include "LossPlot.h"
+#include "CurvePlot.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 
@@ -22,6 +22,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QVBoxLayout>
+#include <qcustomplot.h>
 
 using pretext::EngineState;
 using pretext::EngineWorker;
@@ -105,11 +106,24 @@ void MainWindow::buildCentralArea() {
     m_reconstruction->setObjectName(QStringLiteral("reconstructionGrid"));
     m_reconstruction->setPlaceholder(tr("Press Train: held-out images and the model's "
                                         "reconstructions appear here, refreshed as it learns."));
-    m_lossPlot = new LossPlot;
+    m_lossPlot = new CurvePlot(tr("loss"), true);
+    m_lossPlot->plot()->setObjectName(QStringLiteral("lossPlot"));
+    m_accuracyPlot = new CurvePlot(tr("accuracy"), false);
+    m_accuracyPlot->plot()->setObjectName(QStringLiteral("accuracyPlot"));
+    m_histogram = new HistogramPlot;
+    auto* curves = new QSplitter(Qt::Vertical);
+    curves->addWidget(framed(tr("Loss"), m_lossPlot));
+    m_accuracyBox = framed(tr("Accuracy"), m_accuracyPlot);
+    m_histogramBox = framed(tr("Errors by distance"), m_histogram);
+    curves->addWidget(m_accuracyBox);
+    curves->addWidget(m_histogramBox);
+    // Shown when the task reports them (classification tasks).
+    m_accuracyBox->hide();
+    m_histogramBox->hide();
 
     auto* bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(framed(tr("Reconstructions of held-out images"), m_reconstruction));
-    bottom->addWidget(framed(tr("Loss"), m_lossPlot));
+    bottom->addWidget(framed(tr("Held-out samples, live"), m_reconstruction));
+    bottom->addWidget(curves);
     bottom->setSizes({560, 520});
     m_previewNote = new QLabel;
     m_previewNote->setObjectName(QStringLiteral("previewNote"));
@@ -196,6 +210,8 @@ void MainWindow::connectEngine() {
         }
     });
     connect(m_task, &TaskPanel::changed, this, &MainWindow::schedulePreview);
+    connect(m_task, &TaskPanel::taskChanged, this,
+            [this] { m_training->setLearningRate(m_task->recommendedLearningRate()); });
 
     connect(m_training, &TrainingPanel::startRequested, this, &MainWindow::startTraining);
     connect(m_training, &TrainingPanel::stopRequested, this, &MainWindow::stopTraining);
@@ -218,11 +234,7 @@ void MainWindow::connectEngine() {
         m_previewNote->setVisible(!grid.note.isEmpty());
     });
     connect(m_worker, &EngineWorker::snapshotReady, m_reconstruction, &ImageGridView::setGrid);
-    connect(m_worker, &EngineWorker::progress, this, [this](const pretext::TrainProgress& p) {
-        m_lossPlot->addPoint(static_cast<double>(p.step), p.loss);
-        m_lastProgress = p;
-        m_progressPending = true;
-    });
+    connect(m_worker, &EngineWorker::progress, this, &MainWindow::showProgress);
     connect(m_worker, &EngineWorker::trainingStarted, this,
             [this](const QString& runDir, const QString& device) {
                 m_device = device;
@@ -278,8 +290,32 @@ void MainWindow::startTraining() {
     settings.seed = m_task->seed();
     m_training->fillSettings(settings);
     m_lossPlot->clear();
+    m_accuracyPlot->clear();
+    m_histogram->clear();
+    m_accuracyBox->setVisible(false);
+    m_histogramBox->setVisible(false);
     m_lastProgress = {};
     callWorker([settings](EngineWorker* w) { w->startTraining(settings); });
+}
+
+void MainWindow::showProgress(const pretext::TrainProgress& p) {
+    const auto step = static_cast<double>(p.step);
+    m_lossPlot->addPoint(QStringLiteral("loss"), step, p.loss);
+    for (auto it = p.metrics.cbegin(); it != p.metrics.cend(); ++it) {
+        const QString& name = it.key();
+        if (name == QLatin1String("heldout_loss")) {
+            m_lossPlot->addPoint(name, step, it.value().toDouble());
+        } else if (name.endsWith(QLatin1String("accuracy")) && !name.contains(QLatin1String("tile"))) {
+            m_accuracyPlot->addPoint(name, step, it.value().toDouble());
+            m_accuracyBox->show();
+        }
+    }
+    if (!p.histogram.isEmpty()) {
+        m_histogram->setHistogram(p.histogram, p.histogramTitle, p.step);
+        m_histogramBox->show();
+    }
+    m_lastProgress = p;
+    m_progressPending = true;
 }
 
 void MainWindow::stopTraining() {

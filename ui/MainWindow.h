@@ -9,7 +9,8 @@
 
 class DataPanel;
 class ImageGridView;
-class LossPlot;
+class CurvePlot;
+class HistogramPlot;
 class TaskPanel;
 class TrainingPanel;
 class QAction;
@@ -29,7 +30,9 @@ public:
     // Starts a run as soon as the first data set has loaded (the --train flag).
     void setStartWhenLoaded(bool start) { m_startWhenLoaded = start; }
     pretext::EngineState engineState() const { return m_state; }
-    LossPlot* lossPlot() const { return m_lossPlot; }
+    CurvePlot* lossPlot() const { return m_lossPlot; }
+    CurvePlot* accuracyPlot() const { return m_accuracyPlot; }
+    HistogramPlot* errorHistogram() const { return m_histogram; }
     ImageGridView* previewView() const { return m_preview; }
     ImageGridView* reconstructionView() const { return m_reconstruction; }
     TrainingPanel* trainingPanel() const { return m_training; }
@@ -57,6 +60,7 @@ private:
     void schedulePreview();
     void showError(const QString& message);
     void updateState(pretext::EngineState state);
+    void showProgress(const pretext::TrainProgress& progress);
     template <typename Fn> void callWorker(Fn&& fn);
 
     QThread m_thread;
@@ -70,7 +74,11 @@ private:
     DataPanel* m_data = nullptr;
     TaskPanel* m_task = nullptr;
     TrainingPanel* m_training = nullptr;
-    LossPlot* m_lossPlot = nullptr;
+    CurvePlot* m_lossPlot = nullptr;
+    CurvePlot* m_accuracyPlot = nullptr;
+    HistogramPlot* m_histogram = nullptr;
+    QWidget* m_accuracyBox = nullptr;
+    QWidget* m_histogramBox = nullptr;
     ImageGridView* m_preview = nullptr;
     ImageGridView* m_reconstruction = nullptr;
     QLabel* m_stateLabel = nullptr;

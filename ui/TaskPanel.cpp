@@ -48,6 +48,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_tasks(pretext::availa
 
     connect(m_taskCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         buildForm();
+        Q_EMIT taskChanged();
         Q_EMIT changed();
     });
     buildForm();
@@ -129,6 +130,12 @@ QVariantMap TaskPanel::params() const {
         values.insert(QString::fromStdString(f.spec.name), v);
     }
     return values;
+}
+
+double TaskPanel::recommendedLearningRate() const {
+    const int index = m_taskCombo->currentIndex();
+    return index >= 0 && index < static_cast<int>(m_tasks.size()) ? m_tasks[index].learningRate
+                                                                   : 2e-3;
 }
 
 quint64 TaskPanel::seed() const { return static_cast<quint64>(m_seed->value()); }

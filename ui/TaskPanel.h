@@ -19,10 +19,12 @@ public:
     QString taskName() const;
     QVariantMap params() const;
     quint64 seed() const;
+    double recommendedLearningRate() const;
     void setSeed(quint64 seed);
 
 Q_SIGNALS:
     void changed();
+    void taskChanged();
 
 private:
     void buildForm();

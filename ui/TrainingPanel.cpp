@@ -91,6 +91,8 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     setState(EngineState::Idle, false);
 }
 
+void TrainingPanel::setLearningRate(double lr) { m_lr->setValue(lr); }
+
 void TrainingPanel::fillSettings(pretext::TrainSettings& s) const {
     s.learningRate = m_lr->value();
     s.batchSize = m_batch->value();

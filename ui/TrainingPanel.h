@@ -21,6 +21,7 @@ public:
     void showProgress(const pretext::TrainProgress& progress);
     void showRunStarted(const QString& runDir, const QString& device);
     void showRunFinished(const QString& reason);
+    void setLearningRate(double lr);
 
     QPushButton* startButton() const { return m_start; }
     QPushButton* pauseButton() const { return m_pause; }

@@ -30,6 +30,7 @@ struct TaskInfo {
     std::string name;  // registry key, e.g. "inpainting"
     std::string title; // e.g. "Inpainting"
     std::string lossFormula;
+    double learningRate = 2e-3; // Adam rate that learns visibly without diverging
     std::vector<ParamSpec> params;
 };
 

@@ -43,23 +43,26 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images)
     m_config.params = withDefaults(m_task->info(), m_config.params);
     torch::manual_seed(m_config.seed); // weight initialization
 
-    // Hold out a few images for the reconstruction panel when the set is big enough;
-    // a tiny set shows its own training images instead.
+    // Keep up to 128 images (an eighth of the set) out of training to judge the model
+    // on; a set under 64 images is too small to split and is judged on itself.
     const int64_t n = images.size(0);
-    const int64_t held = std::min<int64_t>(m_config.heldOutCount, n);
-    const bool split = n >= 4 * held && held > 0;
-    auto heldImages = split ? images.narrow(0, n - held, held) : images.narrow(0, 0, held);
-    auto train = split ? images.narrow(0, 0, n - held) : images;
+    const int64_t evalCount = n >= 64 ? std::min<int64_t>(128, n / 8) : 0;
+    auto train = evalCount > 0 ? images.narrow(0, 0, n - evalCount) : images;
+    auto evalImages = evalCount > 0 ? images.narrow(0, n - evalCount, evalCount) : images;
     m_train = train.to(m_device).contiguous();
     m_mean = train.mean({0, 2, 3});
 
     m_context.params = m_config.params;
     m_context.channelMean = m_mean;
     m_context.seed = m_config.seed;
-    // The held-out batch gets its own stream so its masks stay fixed for the whole run.
+    // Held-out batches get their own streams so their masks and puzzles stay fixed.
+    BatchContext evalContext{m_config.params, makeGenerator(m_config.seed ^ 0xE7A1ULL), m_mean,
+                             m_config.seed};
+    m_evalBatch = m_task->makeBatch(evalImages.to(m_device), evalContext);
+    const int64_t shown = std::min<int64_t>(m_config.heldOutCount, evalImages.size(0));
     BatchContext heldContext{m_config.params, makeGenerator(m_config.seed ^ 0x5EEDF00DULL),
                              m_mean, m_config.seed};
-    m_heldOut = m_task->makeBatch(heldImages.to(m_device), heldContext);
+    m_heldOut = m_task->makeBatch(evalImages.narrow(0, 0, shown).to(m_device), heldContext);
     m_context.generator = makeGenerator(m_config.seed);
 
     m_model = m_task->makeModel(m_config.params);
@@ -114,11 +117,13 @@ std::vector<VisualColumn> Trainer::heldOutResults() {
     return m_task->resultColumns(m_heldOut, output);
 }
 
-double Trainer::heldOutLoss() {
+Evaluation Trainer::evaluate() {
     torch::NoGradGuard noGrad;
     m_model->eval();
-    auto output = m_model->forward(m_heldOut.input);
-    return m_task->loss(output, m_heldOut, m_config.params).loss.item<double>();
+    auto output = m_model->forward(m_evalBatch.input);
+    LossOutput lo = m_task->loss(output, m_evalBatch, m_config.params);
+    return {lo.loss.item<double>(), std::move(lo.metrics), std::move(lo.histogram),
+            std::move(lo.histogramTitle)};
 }
 
 void Trainer::setLearningRate(double lr) {

@@ -20,7 +20,7 @@ struct TrainConfig {
     double learningRate = 2e-3;
     uint64_t seed = 1;
     std::string device = "auto"; // auto | cpu | cuda
-    int64_t heldOutCount = 6;
+    int64_t heldOutCount = 6; // held-out samples shown in the reconstruction panel
 };
 
 struct StepResult {
@@ -28,6 +28,14 @@ struct StepResult {
     double loss = 0.0;
     std::map<std::string, double> metrics;
     double stepMs = 0.0;
+};
+
+// The model on the held-out images, in eval mode without gradients.
+struct Evaluation {
+    double loss = 0.0;
+    std::map<std::string, double> metrics;
+    std::vector<double> histogram;
+    std::string histogramTitle;
 };
 
 // Thrown for a run that cannot go on (NaN loss, bad config); the message is for a person.
@@ -45,9 +53,13 @@ public:
     Trainer(TrainConfig config, const torch::Tensor& images);
 
     StepResult step();
-    // Model outputs on the fixed held-out batch, in eval mode without gradients.
+    // Model outputs on a few fixed held-out samples, for the reconstruction panel.
     std::vector<VisualColumn> heldOutResults();
-    double heldOutLoss();
+    // Loss and metrics on the whole held-out set (up to 128 images kept out of
+    // training; a set under 64 images is too small to split and is judged on itself).
+    Evaluation evaluate();
+    double heldOutLoss() { return evaluate().loss; }
+    int64_t evaluationSize() const { return m_evalBatch.original.size(0); }
 
     void setLearningRate(double lr);
     int64_t stepCount() const { return m_step; }
@@ -69,7 +81,8 @@ private:
     torch::Device m_device;
     torch::Tensor m_train;   // on m_device
     torch::Tensor m_mean;    // (3) per-channel data-set mean
-    Batch m_heldOut;         // on m_device, masks fixed
+    Batch m_heldOut;         // a few samples to show, on m_device, masks fixed
+    Batch m_evalBatch;       // the held-out set, fixed for the run
     std::shared_ptr<TaskModelImpl> m_model;
     std::unique_ptr<torch::optim::Adam> m_optimizer;
     BatchContext m_context;

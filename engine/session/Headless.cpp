@@ -152,7 +152,7 @@ int trainCommand(const QStringList& args) {
     p.addOptions({{"steps", "Training steps.", "N", "200"},
                   {"out", "Run folder to write (must not hold a run already).", "dir"},
                   {"batch", "Batch size.", "B", "32"},
-                  {"lr", "Learning rate (Adam).", "rate", "0.002"},
+                  {"lr", "Learning rate (Adam); default: the task's own.", "rate"},
                   {"device", "auto, cpu or cuda.", "device", "auto"}});
     const Common c = parseCommon(p, args);
     if (!p.isSet("out")) {
@@ -164,8 +164,8 @@ int trainCommand(const QStringList& args) {
     s.seed = c.seed;
     s.maxSteps = intValue(p, "steps", 1, 100'000'000);
     s.batchSize = static_cast<int>(intValue(p, "batch", 1, 4096));
-    bool ok = false;
-    s.learningRate = p.value("lr").toDouble(&ok);
+    bool ok = true;
+    s.learningRate = p.isSet("lr") ? p.value("lr").toDouble(&ok) : c.info.learningRate;
     if (!ok || s.learningRate <= 0 || s.learningRate > 10) {
         throw CommandError{QStringLiteral("--lr must be a positive number, not '%1'").arg(p.value("lr")), 2};
     }
@@ -184,6 +184,16 @@ int trainCommand(const QStringList& args) {
           << threads.torchThreads << " threads), run folder " << QDir::toNativeSeparators(session.runDir())
           << Qt::endl;
     const qint64 every = std::max<qint64>(1, s.maxSteps / 20);
+    // "held-out loss 0.031, accuracy 0.410" from the heldout_* metrics of a step.
+    auto heldOut = [](const TrainProgress& p) {
+        QStringList parts;
+        for (auto it = p.metrics.cbegin(); it != p.metrics.cend(); ++it) {
+            if (it.key().startsWith(QLatin1String("heldout_"))) {
+                parts << QStringLiteral("%1 %2").arg(it.key().mid(8)).arg(it.value().toDouble(), 0, 'f', 4);
+            }
+        }
+        return parts.isEmpty() ? QString() : QStringLiteral("  held-out: ") + parts.join(QStringLiteral(", "));
+    };
     TrainProgress last;
     while (!session.reachedMaxSteps()) {
         last = session.step();
@@ -193,14 +203,11 @@ int trainCommand(const QStringList& args) {
                          .arg(s.maxSteps)
                          .arg(last.loss, 0, 'f', 5)
                          .arg(last.imagesPerSec, 0, 'f', 1)
-                  << Qt::endl;
+                  << heldOut(last) << Qt::endl;
         }
     }
     session.finish();
-    out() << QStringLiteral("held-out loss %1; wrote %2")
-                 .arg(session.trainer().heldOutLoss(), 0, 'f', 5)
-                 .arg(QDir::toNativeSeparators(session.runDir()))
-          << Qt::endl;
+    out() << QStringLiteral("wrote %1").arg(QDir::toNativeSeparators(session.runDir())) << Qt::endl;
     return 0;
 }
 

@@ -63,8 +63,10 @@ bool RunFolder::appendMetrics(qint64 step, double wallTimeS, double loss,
     }
     QStringList row{QString::number(step), QString::number(wallTimeS, 'f', 3),
                     QString::number(loss, 'g', 8)};
+    // Metrics measured only now and then (held-out ones) leave their cell empty.
     for (const QString& name : m_metricNames) {
-        row << QString::number(metrics.value(name).toDouble(), 'g', 8);
+        row << (metrics.contains(name) ? QString::number(metrics.value(name).toDouble(), 'g', 8)
+                                       : QString());
     }
     const QByteArray line = row.join(QLatin1Char(',')).toUtf8() + '\n';
     if (m_metricsFile->write(line) != line.size() || !m_metricsFile->flush()) {

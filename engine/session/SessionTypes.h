@@ -48,7 +48,9 @@ struct TrainProgress {
     double loss = 0.0;
     double wallTimeS = 0.0;
     double imagesPerSec = 0.0;
-    QVariantMap metrics;
+    QVariantMap metrics;       // the batch's metrics, plus heldout_* when evaluated
+    QList<double> histogram;   // from the held-out evaluation, when there was one
+    QString histogramTitle;
 };
 
 enum class EngineState { Idle, Loading, Running, Paused };

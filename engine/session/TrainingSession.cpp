@@ -80,6 +80,10 @@ TrainProgress TrainingSession::step() {
     for (const auto& [name, value] : r.metrics) {
         p.metrics.insert(QString::fromStdString(name), value);
     }
+    const int every = m_options.evaluateEverySteps;
+    if (p.step == 1 || (every > 0 && p.step % every == 0) || reachedMaxSteps()) {
+        addEvaluation(p);
+    }
     QString error;
     check(m_folder->appendMetrics(p.step, p.wallTimeS, p.loss, p.metrics, &error), error);
     if (m_options.checkpointEverySteps > 0 && p.step % m_options.checkpointEverySteps == 0) {
@@ -89,6 +93,16 @@ TrainProgress TrainingSession::step() {
         savePreview();
     }
     return p;
+}
+
+void TrainingSession::addEvaluation(TrainProgress& p) {
+    const Evaluation e = m_trainer->evaluate();
+    p.metrics.insert(QStringLiteral("heldout_loss"), e.loss);
+    for (const auto& [name, value] : e.metrics) {
+        p.metrics.insert(QStringLiteral("heldout_") + QString::fromStdString(name), value);
+    }
+    p.histogram = QList<double>(e.histogram.begin(), e.histogram.end());
+    p.histogramTitle = QString::fromStdString(e.histogramTitle);
 }
 
 ImageGrid TrainingSession::snapshot() {

@@ -15,6 +15,7 @@ struct SessionOptions {
     TrainSettings settings;
     int checkpointEverySteps = 250;
     int previewEverySteps = 100;
+    int evaluateEverySteps = 25; // held-out loss and metrics; also at step 1 and at the end
 };
 
 class TrainingSession {
@@ -23,6 +24,8 @@ public:
     TrainingSession(const SessionOptions& options, const LoadedData& data);
 
     TrainProgress step();
+    // Held-out loss and metrics as heldout_* entries, and the task's histogram.
+    void addEvaluation(TrainProgress& progress);
     ImageGrid snapshot();
     // Final checkpoint and preview; safe to call more than once.
     void finish();

@@ -2,13 +2,15 @@
 // feeds the loss plot and the reconstructions, Stop returns promptly.
 #include "DataPanel.h"
 #include "ImageGridView.h"
-#include "LossPlot.h"
+#include "CurvePlot.h"
 #include "MainWindow.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSpinBox>
@@ -55,6 +57,34 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 5000);
         qInfo("stop took %lld ms", static_cast<long long>(stopClock.elapsed()));
         QVERIFY(start->isEnabled());
+    }
+
+    void jigsawShowsPuzzlesAccuracyAndErrors() {
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.previewView()->grid().isEmpty(), 20000);
+        auto* task = window.findChild<QComboBox*>("taskCombo");
+        task->setCurrentIndex(task->findData("jigsaw"));
+        QTRY_COMPARE_WITH_TIMEOUT(window.previewView()->grid().columnTitles.size(), 4, 10000);
+        auto* note = window.findChild<QLabel*>("previewNote");
+        QTRY_VERIFY(note->text().contains("Hamming"));
+        // The learning rate follows the task's own.
+        QCOMPARE(window.findChild<QDoubleSpinBox*>("lrSpin")->value(), 0.0005);
+        // An impossible set size says why in the preview instead of failing.
+        window.findChild<QSpinBox*>("param_grid")->setValue(2);
+        window.findChild<QSpinBox*>("param_perms")->setValue(100);
+        QTRY_VERIFY(note->text().contains("(tiles!)"));
+        window.findChild<QSpinBox*>("param_perms")->setValue(10);
+        window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
+        window.findChild<QSpinBox*>("batchSpin")->setValue(8);
+        QTest::mouseClick(window.trainingPanel()->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.accuracyPlot()->pointCount("heldout_accuracy") >= 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.errorHistogram()->counts().isEmpty(), 10000);
+        QCOMPARE(window.errorHistogram()->counts().size(), 5); // distances 0..4 for 2x2
+        QTRY_VERIFY_WITH_TIMEOUT(!window.reconstructionView()->grid().isEmpty(), 10000);
+        QCOMPARE(window.reconstructionView()->grid().columnTitles.size(), 3);
+        window.stopTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 5000);
     }
 };
 

@@ -34,6 +34,9 @@ struct Batch {
 struct LossOutput {
     torch::Tensor loss;                     // scalar, differentiable
     std::map<std::string, double> metrics;  // extra figures for the curves
+    // Optional counts per bin (e.g. samples by Hamming distance of the error).
+    std::vector<double> histogram;
+    std::string histogramTitle;
 };
 
 // A titled column of images, (B,3,H,W) float in [0,1] on the CPU, with optional

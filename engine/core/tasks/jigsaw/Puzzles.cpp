@@ -73,10 +73,10 @@ torch::Tensor unscrambleTiles(const torch::Tensor& scrambled, const torch::Tenso
     return scrambleTiles(scrambled, inversePermutations(perms.to(torch::kLong)));
 }
 
-torch::Tensor normalizeTiles(const torch::Tensor& tiles, double eps) {
-    auto mean = tiles.mean({2, 3, 4}, true);
-    auto var = (tiles - mean).pow(2).mean({2, 3, 4}, true);
-    return (tiles - mean) / (var + eps).sqrt();
+torch::Tensor normalizeTiles(const torch::Tensor& tiles, double minStd) {
+    auto centred = tiles - tiles.mean({2, 3, 4}, true);
+    auto std = centred.pow(2).mean({2, 3, 4}, true).sqrt();
+    return centred / std.clamp_min(minStd);
 }
 
 torch::Tensor composeTiles(const torch::Tensor& tiles, int grid, int64_t imagePx, double background) {

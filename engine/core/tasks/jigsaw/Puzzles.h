@@ -33,9 +33,10 @@ torch::Tensor scrambleTiles(const torch::Tensor& tiles, const torch::Tensor& per
 torch::Tensor unscrambleTiles(const torch::Tensor& scrambled, const torch::Tensor& perms);
 torch::Tensor inversePermutations(const torch::Tensor& perms);
 
-// Each tile to zero mean and unit variance over its pixels and channels;
-// eps keeps a constant tile finite (it becomes all zeros).
-torch::Tensor normalizeTiles(const torch::Tensor& tiles, double eps = 1e-5);
+// Each tile to zero mean and unit variance over its pixels and channels. The
+// standard deviation is floored at minStd (1% of the pixel range), so a flat tile
+// stays (near) zero instead of blowing its rounding noise up to unit variance.
+torch::Tensor normalizeTiles(const torch::Tensor& tiles, double minStd = 0.01);
 
 // Lays tiles (B,N²,3,t,t) back on a (B,3,S,S) canvas, each centred in its cell.
 torch::Tensor composeTiles(const torch::Tensor& tiles, int grid, int64_t imagePx,
