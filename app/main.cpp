@@ -21,7 +21,7 @@ void quietMessages(QtMsgType type, const QMessageLogContext& context, const QStr
 
 void printUsage() {
     QTextStream(stdout)
-        << "Usage: pretext-workbench [--demo] [--train] [IMAGE_OR_FOLDER...]\n"
+        << "Usage: pretext-workbench [--demo] [--task NAME] [--train] [IMAGE_OR_FOLDER...]\n"
            "       pretext-workbench train   --task inpainting --data demo|PATH --steps N --out DIR\n"
            "                                 [--seed S] [--batch B] [--size PX] [--lr RATE]\n"
            "                                 [--device auto|cpu|cuda] [--mask center|blocks|freeform|patches]\n"
@@ -64,18 +64,27 @@ int main(int argc, char** argv) {
     }
 
     QApplication app(argc, argv);
-    QStringList paths = app.arguments().mid(1);
-    for (const QString& p : paths) {
-        if (p.startsWith(QLatin1Char('-')) && p != QLatin1String("--demo") &&
-            p != QLatin1String("--train")) {
-            QTextStream(stderr) << "pretext-workbench: unknown option " << p
+    QStringList args = app.arguments().mid(1);
+    QString task;
+    const int taskAt = args.indexOf(QStringLiteral("--task"));
+    if (taskAt >= 0) {
+        task = args.value(taskAt + 1);
+        args.remove(taskAt, std::min<qsizetype>(2, args.size() - taskAt));
+    }
+    const bool train = args.removeAll(QStringLiteral("--train")) > 0;
+    args.removeAll(QStringLiteral("--demo"));
+    for (const QString& a : args) {
+        if (a.startsWith(QLatin1Char('-'))) {
+            QTextStream(stderr) << "pretext-workbench: unknown option " << a
                                 << " (see pretext-workbench --help)\n";
             return 2;
         }
     }
-    const bool train = paths.removeAll(QStringLiteral("--train")) > 0;
-    paths.removeAll(QStringLiteral("--demo"));
-    MainWindow window(paths);
+    MainWindow window(args);
+    if (!task.isEmpty() && !window.selectTask(task)) {
+        QTextStream(stderr) << "pretext-workbench: unknown task '" << task << "'\n";
+        return 2;
+    }
     window.setStartWhenLoaded(train);
     window.show();
     return app.exec();

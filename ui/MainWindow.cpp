@@ -252,6 +252,8 @@ void MainWindow::connectEngine() {
     connect(m_worker, &EngineWorker::errorOccurred, this, &MainWindow::showError);
 }
 
+bool MainWindow::selectTask(const QString& name) { return m_task->selectTask(name); }
+
 void MainWindow::openImages() {
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Open images"), QString(),

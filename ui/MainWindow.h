@@ -29,6 +29,8 @@ public:
 
     // Starts a run as soon as the first data set has loaded (the --train flag).
     void setStartWhenLoaded(bool start) { m_startWhenLoaded = start; }
+    // Chooses the pretext task by registry name; false for an unknown one.
+    bool selectTask(const QString& name);
     pretext::EngineState engineState() const { return m_state; }
     CurvePlot* lossPlot() const { return m_lossPlot; }
     CurvePlot* accuracyPlot() const { return m_accuracyPlot; }

@@ -114,6 +114,14 @@ void TaskPanel::updateVisibility() {
     }
 }
 
+bool TaskPanel::selectTask(const QString& name) {
+    const int index = m_taskCombo->findData(name);
+    if (index >= 0) {
+        m_taskCombo->setCurrentIndex(index);
+    }
+    return index >= 0;
+}
+
 QString TaskPanel::taskName() const { return m_taskCombo->currentData().toString(); }
 
 QVariantMap TaskPanel::params() const {

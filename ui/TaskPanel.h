@@ -17,6 +17,7 @@ class TaskPanel : public QWidget {
 public:
     explicit TaskPanel(QWidget* parent = nullptr);
     QString taskName() const;
+    bool selectTask(const QString& name);
     QVariantMap params() const;
     quint64 seed() const;
     double recommendedLearningRate() const;

@@ -59,6 +59,28 @@ private slots:
         QCOMPARE(json.value("params").toObject().value("mask").toDouble(), 2.0);
     }
 
+    void jigsawTrainsAndReportsHeldOutAccuracy() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("jig");
+        auto r = run({"train", "--task", "jigsaw", "--data", "demo", "--steps", "4", "--out", out,
+                      "--grid", "2", "--perms", "6", "--head", "position", "--batch", "8",
+                      "--param", "base_channels=8"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("held-out: accuracy"), qPrintable(r.out));
+        QFile metrics(QDir(out).filePath("metrics.csv"));
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        const QString header = QString::fromUtf8(metrics.readLine());
+        QVERIFY(header.startsWith("step,wall_time_s,loss,"));
+        QVERIFY(header.contains("heldout_accuracy"));
+        r = run({"preview", "--task", "jigsaw", "--data", "demo", "--out", dir.filePath("j.png"),
+                 "--grid", "2", "--perms", "25"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("tiles!"), qPrintable(r.err));
+        r = run({"preview", "--task", "inpainting", "--grid", "3", "--out", dir.filePath("x.png")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("no parameter 'grid'"), qPrintable(r.err));
+    }
+
     void previewWritesSheet() {
         QTemporaryDir dir;
         const QString png = dir.filePath("sheet.png");
