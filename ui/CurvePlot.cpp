@@ -22,14 +22,16 @@ QColor seriesColor(bool heldOut, int index) {
 }
 } // namespace
 
-CurvePlot::CurvePlot(const QString& valueLabel, bool offerLogScale, QWidget* parent)
+CurvePlot::CurvePlot(const QString& valueLabel, bool offerLogScale, Qt::Alignment legendCorner,
+                     QWidget* parent)
     : QWidget(parent) {
     m_plot = new QCustomPlot(this);
     m_plot->xAxis->setLabel(tr("step"));
     m_plot->yAxis->setLabel(valueLabel);
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(QFont(font().family(), 8));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_plot->legend->setBrush(QColor(255, 255, 255, 200));
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, legendCorner);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setMinimumHeight(140);
     auto* layout = new QVBoxLayout(this);
@@ -138,7 +140,7 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent) {
     m_bars->setPen(QPen(QColor(200, 50, 60)));
     m_bars->setBrush(QColor(230, 120, 20, 170));
     m_bars->setWidth(0.8);
-    m_plot->xAxis->setLabel(tr("Hamming distance between predicted and true permutation (0 = solved)"));
+    m_plot->xAxis->setLabel(tr("tiles out of place (Hamming distance; 0 = solved)"));
     m_plot->yAxis->setLabel(tr("held-out puzzles"));
     m_plot->plotLayout()->insertRow(0);
     m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), 9));
@@ -157,6 +159,7 @@ void HistogramPlot::setHistogram(const QList<double>& counts, const QString& tit
     }
     m_bars->setData(x, y);
     m_title->setText(tr("%1, step %2").arg(title).arg(step));
+    m_title->setVisible(!title.isEmpty());
     m_plot->xAxis->setRange(-0.6, counts.size() - 0.4);
     double top = 1.0;
     for (double c : counts) {

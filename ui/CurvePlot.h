@@ -14,7 +14,8 @@ class QCheckBox;
 class CurvePlot : public QWidget {
     Q_OBJECT
 public:
-    CurvePlot(const QString& valueLabel, bool offerLogScale, QWidget* parent = nullptr);
+    CurvePlot(const QString& valueLabel, bool offerLogScale,
+              Qt::Alignment legendCorner = Qt::AlignTop | Qt::AlignRight, QWidget* parent = nullptr);
     void addPoint(const QString& series, double step, double value);
     void clear();
     // Points received for one series (all series when empty), drawn or pending.

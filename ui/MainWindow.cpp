@@ -108,7 +108,7 @@ void MainWindow::buildCentralArea() {
                                         "reconstructions appear here, refreshed as it learns."));
     m_lossPlot = new CurvePlot(tr("loss"), true);
     m_lossPlot->plot()->setObjectName(QStringLiteral("lossPlot"));
-    m_accuracyPlot = new CurvePlot(tr("accuracy"), false);
+    m_accuracyPlot = new CurvePlot(tr("accuracy"), false, Qt::AlignBottom | Qt::AlignRight);
     m_accuracyPlot->plot()->setObjectName(QStringLiteral("accuracyPlot"));
     m_histogram = new HistogramPlot;
     auto* curves = new QSplitter(Qt::Vertical);

@@ -128,7 +128,7 @@ LossOutput JigsawTask::loss(const torch::Tensor& output, const Batch& batch,
     auto distance = (predicted != perms).sum(1).to(torch::kCPU);
     auto counts = torch::bincount(distance, {}, perms.size(1) + 1).to(torch::kDouble);
     out.histogram.assign(counts.data_ptr<double>(), counts.data_ptr<double>() + counts.numel());
-    out.histogramTitle = "held-out puzzles by Hamming distance of the prediction";
+    out.histogramTitle = "held-out puzzles";
     return out;
 }
 
