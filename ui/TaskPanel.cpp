@@ -83,6 +83,7 @@ void TaskPanel::buildForm() {
             spin->setRange(static_cast<int>(spec.minValue), static_cast<int>(spec.maxValue));
             spin->setSingleStep(std::max(1, static_cast<int>(spec.step)));
             spin->setValue(static_cast<int>(spec.defaultValue));
+            spin->setKeyboardTracking(false); // typing "1000" is one change, not four
             connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &TaskPanel::changed);
             editor = spin;
         } else {
@@ -91,6 +92,7 @@ void TaskPanel::buildForm() {
             spin->setSingleStep(spec.step);
             spin->setDecimals(spec.step < 0.01 ? 3 : 2);
             spin->setValue(spec.defaultValue);
+            spin->setKeyboardTracking(false);
             connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &TaskPanel::changed);
             editor = spin;
         }
