@@ -57,7 +57,7 @@ void ImageGridView::paintEvent(QPaintEvent*) {
         } else {
             const int x = gap + k * (cell + gap);
             // Two lines of header: titles wrap at word boundaries before they are elided.
-            painter.drawText(QRect(x - gap / 2, 0, cell + gap, header),
+            painter.drawText(QRect(x + 2, 0, cell - 4, header),
                              Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap, title);
         }
     }
