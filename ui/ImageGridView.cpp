@@ -11,11 +11,6 @@ void ImageGridView::setGrid(const pretext::ImageGrid& grid) {
     update();
 }
 
-void ImageGridView::setOrientation(Orientation orientation) {
-    m_orientation = orientation;
-    update();
-}
-
 void ImageGridView::setPlaceholder(const QString& text) {
     m_placeholder = text;
     update();
@@ -42,10 +37,7 @@ void ImageGridView::paintEvent(QPaintEvent*) {
         const int cellH = (height() - header - gap * (down + 1)) / std::max(1, down);
         return std::min(cellW, cellH);
     };
-    // Whichever orientation shows the images larger, unless one was fixed.
-    const bool transposed = m_orientation == Orientation::Auto
-                                ? cellSide(true) >= cellSide(false)
-                                : m_orientation == Orientation::SamplesAcross;
+    const bool transposed = cellSide(true) >= cellSide(false);
     const int label = transposed ? kLabelWidth : 0, header = transposed ? 0 : kHeaderHeight;
     const int cell = std::max(8, cellSide(transposed));
     painter.setPen(palette().color(QPalette::Text));

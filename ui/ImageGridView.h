@@ -1,7 +1,7 @@
 #pragma once
 // Paints an ImageGrid (titled image columns, one row per sample) scaled to fit,
 // pixel-sharp. Samples run across (titles down the left) or down (titles on top),
-// by default whichever shows the images larger in the space the widget has.
+// whichever shows the images larger in the space the widget has.
 #include "SessionTypes.h"
 
 #include <QWidget>
@@ -12,8 +12,6 @@ public:
     explicit ImageGridView(QWidget* parent = nullptr);
     void setGrid(const pretext::ImageGrid& grid);
     const pretext::ImageGrid& grid() const { return m_grid; }
-    enum class Orientation { Auto, SamplesAcross, SamplesDown };
-    void setOrientation(Orientation orientation);
     void setPlaceholder(const QString& text);
     QSize sizeHint() const override { return {520, 260}; }
     QSize minimumSizeHint() const override { return {200, 120}; }
@@ -25,6 +23,5 @@ private:
     pretext::ImageGrid m_grid;
     static constexpr int kLabelWidth = 96;
     static constexpr int kHeaderHeight = 32;
-    Orientation m_orientation = Orientation::Auto;
     QString m_placeholder;
 };

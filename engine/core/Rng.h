@@ -19,7 +19,6 @@ public:
     int integer(int lo, int hiInclusive) {
         return lo + static_cast<int>(uniform() * (hiInclusive - lo + 1) * 0.999999999);
     }
-    uint64_t next() { return m_engine(); }
 
 private:
     std::mt19937_64 m_engine;

@@ -59,15 +59,12 @@ public:
     // training; a set under 64 images is too small to split and is judged on itself).
     Evaluation evaluate();
     double heldOutLoss() { return evaluate().loss; }
-    int64_t evaluationSize() const { return m_evalBatch.original.size(0); }
 
     void setLearningRate(double lr);
     int64_t stepCount() const { return m_step; }
     const TrainConfig& config() const { return m_config; }
     torch::Device device() const { return m_device; }
-    const Task& task() const { return *m_task; }
     TaskModelImpl& model() { return *m_model; }
-    int64_t trainingImageCount() const { return m_train.size(0); }
 
     // Model, optimizer and step counter, serialized to bytes (LibTorch archive).
     std::string checkpointBytes();

@@ -15,6 +15,7 @@ LoadedData loadDemoData(int sizePx, quint64 seed, int count) {
     LoadedData data;
     const int n = count > 0 ? count : kDemoImageCount;
     data.images = makeDemoImages(n, sizePx, seed);
+    data.channelMean = data.images.mean({0, 2, 3});
     data.sizePx = sizePx;
     data.label = QStringLiteral("built-in demo set (seed %1)").arg(seed);
     data.description = {{"source", "demo"}, {"demo_seed", QString::number(seed)},
@@ -35,6 +36,7 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
     });
     LoadedData data;
     data.images = set.images;
+    data.channelMean = set.images.size(0) > 0 ? set.images.mean({0, 2, 3}) : torch::full({3}, 0.5);
     data.sizePx = sizePx;
     for (const auto& p : set.paths) {
         data.paths << QString::fromStdString(p);

@@ -10,7 +10,8 @@
 namespace pretext {
 
 struct LoadedData {
-    torch::Tensor images; // (N,3,S,S) float in [0,1], CPU
+    torch::Tensor images;      // (N,3,S,S) float in [0,1], CPU
+    torch::Tensor channelMean; // (3), computed once at load (fills, previews)
     QStringList paths;    // empty for the demo set
     QList<SkippedFile> skipped;
     QString label;

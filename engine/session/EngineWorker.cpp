@@ -2,9 +2,8 @@
 
 #include "DataSource.h"
 #include "Errors.h"
-#include "Rng.h"
+#include "Preview.h"
 #include "TaskCatalog.h"
-#include "TensorImage.h"
 #include "Threads.h"
 #include "TrainingSession.h"
 #include "tasks/Registry.h"
@@ -115,13 +114,7 @@ void EngineWorker::requestPreview(const QString& task, const QVariantMap& params
             Q_EMIT errorOccurred(tr("Unknown task '%1'").arg(task));
             return;
         }
-        torch::NoGradGuard noGrad;
-        const int64_t n = std::min<int64_t>(count, d->data->images.size(0));
-        BatchContext ctx{withDefaults(t->info(), toParamValues(params)), makeGenerator(seed),
-                         d->data->images.mean({0, 2, 3}), seed};
-        Batch batch = t->makeBatch(d->data->images.narrow(0, 0, n), ctx);
-        ImageGrid grid = toImageGrid(t->previewColumns(batch));
-        grid.note = QString::fromStdString(t->describe(ctx.params, seed));
+        const ImageGrid grid = makePreview(*t, *d->data, toParamValues(params), seed, count);
         Q_EMIT previewReady(grid);
     } catch (const std::exception& e) {
         // Parameters being edited are often briefly inconsistent: say why in the

@@ -4,9 +4,8 @@
 #include "DataSource.h"
 #include "Errors.h"
 #include "ImageSheet.h"
-#include "Rng.h"
+#include "Preview.h"
 #include "TaskCatalog.h"
-#include "TensorImage.h"
 #include "Threads.h"
 #include "TrainingSession.h"
 #include "tasks/Registry.h"
@@ -223,18 +222,13 @@ int previewCommand(const QStringList& args) {
     }
     const int count = static_cast<int>(intValue(p, "count", 1, 64));
     LoadedData data = loadData(p, c);
-    auto task = makeTask(c.task.toStdString());
-    torch::NoGradGuard noGrad;
-    const int64_t n = std::min<int64_t>(count, data.images.size(0));
-    BatchContext ctx{withDefaults(c.info, c.params), makeGenerator(c.seed),
-                     data.images.mean({0, 2, 3}), c.seed};
-    Batch batch = task->makeBatch(data.images.narrow(0, 0, n), ctx);
-    const QString note = QString::fromStdString(task->describe(ctx.params, c.seed));
-    if (!note.isEmpty()) {
-        out() << note << Qt::endl;
+    const auto task = makeTask(c.task.toStdString());
+    const ImageGrid grid = makePreview(*task, data, c.params, c.seed, count);
+    if (!grid.note.isEmpty()) {
+        out() << grid.note << Qt::endl;
     }
-    const QImage sheet = renderSheet(toImageGrid(task->previewColumns(batch)),
-                                     QStringLiteral("%1, seed %2").arg(c.task).arg(c.seed));
+    const int n = static_cast<int>(grid.rows.size());
+    const QImage sheet = renderSheet(grid, QStringLiteral("%1, seed %2").arg(c.task).arg(c.seed));
     const QString path = p.value("out");
     if (!sheet.save(path, "PNG")) {
         throw CommandError{QStringLiteral("%1 could not be written").arg(path), 1};

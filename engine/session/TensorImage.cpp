@@ -21,20 +21,6 @@ QImage toQImage(const torch::Tensor& chw) {
     return image;
 }
 
-torch::Tensor fromQImages(const QList<QImage>& images) {
-    std::vector<torch::Tensor> out;
-    for (const QImage& source : images) {
-        const QImage image = source.convertToFormat(QImage::Format_RGB888);
-        auto t = torch::empty({image.height(), image.width(), 3}, torch::kUInt8);
-        for (int y = 0; y < image.height(); ++y) {
-            std::memcpy(t.data_ptr<uint8_t>() + static_cast<size_t>(y) * image.width() * 3,
-                        image.constScanLine(y), static_cast<size_t>(image.width()) * 3);
-        }
-        out.push_back(t.permute({2, 0, 1}).to(torch::kFloat32).div(255.0));
-    }
-    return torch::stack(out);
-}
-
 namespace {
 constexpr int kOverlayScale = 3; // overlays are drawn on an enlarged copy to stay legible
 

@@ -10,8 +10,6 @@ namespace pretext {
 
 // (3,H,W) or (1,H,W) float in [0,1], any device -> deep-copied RGB888 image.
 QImage toQImage(const torch::Tensor& chw);
-// (N,3,H,W) float in [0,1] -> (N,3,H,W) from 8-bit images.
-torch::Tensor fromQImages(const QList<QImage>& images);
 ImageGrid toImageGrid(const std::vector<VisualColumn>& columns, qint64 step = -1);
 
 } // namespace pretext
