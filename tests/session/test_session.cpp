@@ -35,6 +35,9 @@ public:
     QThread thread;
     EngineWorker* worker;
 };
+// True once the spy has seen a signal, whether it came before this call or within
+// timeout_ms (QSignalSpy::wait alone misses one that fired already).
+bool received(QSignalSpy& spy, int timeoutMs) { return !spy.isEmpty() || spy.wait(timeoutMs); }
 } // namespace
 
 class TestSession : public QObject {
@@ -52,7 +55,7 @@ private Q_SLOTS:
 
         QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
         call([](EngineWorker* w) { w->loadDemo(32, 4); });
-        QVERIFY(loaded.wait(20000));
+        QVERIFY(received(loaded, 20000));
         const auto summary = loaded.takeFirst().at(0).value<DataSummary>();
         QVERIFY(summary.count >= 100);
         QCOMPARE(summary.sizePx, 32);
@@ -60,7 +63,7 @@ private Q_SLOTS:
 
         QSignalSpy preview(worker, &EngineWorker::previewReady);
         call([](EngineWorker* w) { w->requestPreview("inpainting", {{"mask", 3.0}}, 5, 6); });
-        QVERIFY(preview.wait(10000));
+        QVERIFY(received(preview, 10000));
         const auto grid = preview.takeFirst().at(0).value<ImageGrid>();
         QCOMPARE(grid.rows.size(), 6);
         QCOMPARE(grid.columnTitles.size(), 3);
@@ -78,7 +81,7 @@ private Q_SLOTS:
         QSignalSpy finished(worker, &EngineWorker::trainingFinished);
         QSignalSpy errors(worker, &EngineWorker::errorOccurred);
         call([s](EngineWorker* w) { w->startTraining(s); });
-        QVERIFY(finished.wait(60000));
+        QVERIFY(received(finished, 60000));
         QCOMPARE(errors.count(), 0);
         QCOMPARE(finished.first().at(0).toString(), QString("finished"));
         QCOMPARE(progress.count(), 6);
@@ -113,7 +116,7 @@ private Q_SLOTS:
 
         // The same folder is never overwritten by a second run.
         call([s](EngineWorker* w) { w->startTraining(s); });
-        QVERIFY(errors.wait(10000));
+        QVERIFY(received(errors, 10000));
         QVERIFY(errors.first().at(0).toString().contains("already holds a run"));
 
     }
@@ -124,7 +127,7 @@ private Q_SLOTS:
         auto call = [&engine](auto fn) { engine.call(fn); };
         QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
         call([](EngineWorker* w) { w->loadDemo(16, 1); });
-        QVERIFY(loaded.wait(20000));
+        QVERIFY(received(loaded, 20000));
 
         QTemporaryDir dir;
         TrainSettings s;
@@ -150,7 +153,7 @@ private Q_SLOTS:
         QTRY_VERIFY(progress.count() >= atPause + 3);
         worker->requestStop();
         call([](EngineWorker* w) { w->stop(); });
-        QVERIFY(finished.wait(5000));
+        QVERIFY(received(finished, 5000));
         QCOMPARE(finished.first().at(0).toString(), QString("stopped"));
         QVERIFY(QFile::exists(dir.filePath("run/checkpoint.pt")));
     }
@@ -165,7 +168,7 @@ private Q_SLOTS:
         bad.close();
         QSignalSpy errors(worker, &EngineWorker::errorOccurred);
         engine.call([p = dir.path()](EngineWorker* w) { w->loadPaths({p}, 32); });
-        QVERIFY(errors.wait(10000));
+        QVERIFY(received(errors, 10000));
         QVERIFY(errors.first().at(0).toString().contains("broken.png"));
     }
 };
