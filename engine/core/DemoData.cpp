@@ -14,17 +14,28 @@ namespace {
 using Color = std::array<float, 3>;
 constexpr double kPi = 3.14159265358979323846;
 
-Color randomColor(PortableRng& rng) {
-    // Mix a saturated hue with grey so that colors vary in hue and brightness.
-    const double h = rng.uniform() * 6.0;
-    const double s = rng.uniform(0.35, 1.0);
-    const double v = rng.uniform(0.25, 1.0);
+Color hsv(double hueDeg, double s, double v) {
+    const double h = std::fmod(std::fmod(hueDeg, 360.0) + 360.0, 360.0) / 60.0;
     const int sector = static_cast<int>(h) % 6;
     const double f = h - std::floor(h);
     const double p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
     const double table[6][3] = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v}, {v, p, q}};
     return {static_cast<float>(table[sector][0]), static_cast<float>(table[sector][1]),
             static_cast<float>(table[sector][2])};
+}
+
+// Any hue, mixed with grey so that colors vary in hue and brightness.
+Color randomColor(PortableRng& rng) {
+    const double h = rng.uniform() * 360.0;
+    const double s = rng.uniform(0.35, 1.0);
+    return hsv(h, s, rng.uniform(0.25, 1.0));
+}
+
+// A colour of one family: a hue with a little jitter, varied saturation and brightness.
+Color familyColor(PortableRng& rng, double hueDeg, double sMin = 0.5, double vMin = 0.35) {
+    const double h = hueDeg + rng.uniform(-12.0, 12.0);
+    const double s = rng.uniform(sMin, 1.0);
+    return hsv(h, s, rng.uniform(vMin, 1.0));
 }
 
 Color lerp(const Color& a, const Color& b, float t) {
@@ -59,8 +70,13 @@ private:
     std::vector<Color> m_px;
 };
 
+// Colours follow the kind of thing, as in photographs (sky is blue, grass green), so
+// that colorization has something to learn from shape and texture; some kinds have
+// two usual colours (apples are red or green), which is where predicting a mean fails.
 void drawBackground(Canvas& canvas, PortableRng& rng) {
-    const Color a = randomColor(rng), b = randomColor(rng);
+    // Pale sky at one end, green or brown ground at the other.
+    const Color a = familyColor(rng, 205.0, 0.25, 0.6);
+    const Color b = familyColor(rng, rng.uniform() < 0.5 ? 100.0 : 30.0, 0.4, 0.3);
     const double angle = rng.uniform(0, 2 * kPi);
     const float dx = static_cast<float>(std::cos(angle)), dy = static_cast<float>(std::sin(angle));
     const int texture = rng.integer(0, 3); // 0 none, 1 stripes, 2 checker, 3 waves
@@ -88,7 +104,12 @@ void drawBackground(Canvas& canvas, PortableRng& rng) {
 
 void drawShape(Canvas& canvas, PortableRng& rng) {
     const int kind = rng.integer(0, 3); // circle, rectangle, triangle, ring
-    const Color fill = randomColor(rng), shade = randomColor(rng);
+    // Circles red or green, rectangles blue, triangles yellow-orange, rings magenta or
+    // cyan; one shape in eight any colour at all.
+    static const double hues[4][2] = {{0.0, 120.0}, {225.0, 225.0}, {45.0, 45.0}, {300.0, 180.0}};
+    const double hue = hues[kind][rng.uniform() < 0.5 ? 0 : 1];
+    const Color fill = rng.uniform() < 0.125 ? randomColor(rng) : familyColor(rng, hue);
+    const Color shade = {fill[0] * 0.45f, fill[1] * 0.45f, fill[2] * 0.45f};
     const float cx = static_cast<float>(rng.uniform(0.15, 0.85));
     const float cy = static_cast<float>(rng.uniform(0.15, 0.85));
     const float r = static_cast<float>(rng.uniform(0.1, 0.3));
@@ -132,7 +153,8 @@ void drawShape(Canvas& canvas, PortableRng& rng) {
 }
 
 void drawOccluder(Canvas& canvas, PortableRng& rng) {
-    const Color c = randomColor(rng);
+    const float grey = static_cast<float>(rng.uniform(0.05, 0.95)); // bars are neutral
+    const Color c = {grey, grey, grey};
     const double angle = rng.uniform(0, kPi);
     const float nx = static_cast<float>(std::cos(angle)), ny = static_cast<float>(std::sin(angle));
     const float offset = static_cast<float>(rng.uniform(-0.3, 0.3));

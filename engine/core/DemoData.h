@@ -1,7 +1,8 @@
 #pragma once
 // The built-in procedural image set: deterministic from a seed, no file needed.
 // Gradients, textures, overlapping shapes and occluding bars give a network
-// structure that continues under a hole, so inpainting has something to learn.
+// structure that continues under a hole, so inpainting has something to learn;
+// colours that follow the kind of shape give colorization something to learn.
 #include <torch/types.h>
 
 #include <cstdint>
