@@ -57,8 +57,11 @@ BenchResult runBench(const BenchOptions& o) {
     if (!task) {
         throw std::runtime_error("unknown task '" + o.task + "'");
     }
+    t0 = Clock::now();
+    auto stats = task->analyze(images); // once per data set (colorization's ab histogram)
+    r.analyzeMs = 1000.0 * secondsSince(t0);
     BatchContext ctx{withDefaults(task->info(), o.params), makeGenerator(o.seed),
-                     images.mean({0, 2, 3}), o.seed};
+                     images.mean({0, 2, 3}), o.seed, stats};
     task->makeBatch(images.narrow(0, 0, 1), ctx); // builds once-per-run tables before timing
     const int64_t genBatches = 40;
     t0 = Clock::now();
@@ -100,6 +103,8 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r) {
         << r.device << ", torch threads " << r.torchThreads << ", BLAS " << r.blas << "\n"
         << "  model parameters        " << r.parameters << "\n"
         << "  demo images rendered    " << r.demoImagesPerSec << " images/s\n"
+        << "  data set analysed       " << r.analyzeMs << " ms (" << kDemoImageCount
+        << " images, once per load)\n"
         << "  pretext samples made    " << r.samplesPerSec << " images/s\n"
         << "  training                " << r.trainImagesPerSec << " images/s ("
         << r.msPerStep << " ms per step, " << o.steps << " steps)\n"

@@ -23,6 +23,7 @@ struct BenchResult {
     int torchThreads = 0;
     std::string blas;
     double demoImagesPerSec = 0;     // procedural demo images rendered
+    double analyzeMs = 0;            // Task::analyze over the whole demo set
     double samplesPerSec = 0;        // pretext samples generated (makeBatch)
     double trainImagesPerSec = 0;
     double msPerStep = 0;

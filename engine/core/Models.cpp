@@ -36,7 +36,7 @@ EncoderImpl::EncoderImpl(const EncoderOptions& options)
 torch::Tensor EncoderImpl::forward(torch::Tensor x) { return m_layers->forward(x); }
 
 DecoderImpl::DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outChannels,
-                         int64_t skipChannels) {
+                         int64_t skipChannels, OutputActivation activation) {
     const int64_t b = baseChannels;
     nn::Sequential up;
     addUpStage(up, inChannels, 2 * b);
@@ -50,7 +50,11 @@ DecoderImpl::DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outCh
     head->push_back(nn::Conv2d(nn::Conv2dOptions(full + skipChannels, full, 3).padding(1)));
     head->push_back(nn::ReLU(nn::ReLUOptions(true)));
     head->push_back(nn::Conv2d(nn::Conv2dOptions(full, outChannels, 3).padding(1)));
-    head->push_back(nn::Sigmoid());
+    if (activation == OutputActivation::Tanh) {
+        head->push_back(nn::Tanh());
+    } else {
+        head->push_back(nn::Sigmoid());
+    }
     m_head = register_module("head", head);
 }
 
@@ -58,11 +62,12 @@ torch::Tensor DecoderImpl::forward(torch::Tensor features, torch::Tensor skip) {
     return m_head->forward(torch::cat({m_up->forward(features), skip}, 1));
 }
 
-EncoderDecoderImpl::EncoderDecoderImpl(const EncoderOptions& options, int64_t outChannels) {
+EncoderDecoderImpl::EncoderDecoderImpl(const EncoderOptions& options, int64_t outChannels,
+                                       OutputActivation activation) {
     m_encoder = register_module("encoder", Encoder(options));
     m_decoder = register_module(
         "decoder", Decoder(m_encoder->outChannels(), options.baseChannels, outChannels,
-                           options.inChannels));
+                           options.inChannels, activation));
 }
 
 torch::Tensor EncoderDecoderImpl::forward(torch::Tensor x) {

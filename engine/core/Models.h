@@ -28,11 +28,14 @@ TORCH_MODULE(Encoder);
 // Mirrors the encoder with transposed convolutions back to full size. The network's
 // own input joins at full resolution before the last convolutions (a single skip),
 // so visible pixels next to a hole reach the output directly and the bottleneck
-// only has to carry what must be inferred. Sigmoid output in [0,1].
+// only has to carry what must be inferred. Output through a sigmoid, in [0,1]
+// (images), or a tanh, in [-1,1] (signed targets such as scaled ab).
+enum class OutputActivation { Sigmoid, Tanh };
+
 class DecoderImpl : public torch::nn::Module {
 public:
     DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outChannels,
-                int64_t skipChannels);
+                int64_t skipChannels, OutputActivation activation = OutputActivation::Sigmoid);
     torch::Tensor forward(torch::Tensor features, torch::Tensor skip);
 
 private:
@@ -50,7 +53,8 @@ public:
 
 class EncoderDecoderImpl : public TaskModelImpl {
 public:
-    EncoderDecoderImpl(const EncoderOptions& options, int64_t outChannels);
+    EncoderDecoderImpl(const EncoderOptions& options, int64_t outChannels,
+                       OutputActivation activation = OutputActivation::Sigmoid);
     torch::Tensor forward(torch::Tensor x) override;
     Encoder encoder() override { return m_encoder; }
 

@@ -24,6 +24,9 @@ struct ParamSpec {
     // Shown only when the parameter named `onlyWhen` has the value `onlyWhenValue`.
     std::string onlyWhen;
     double onlyWhenValue = 0.0;
+    // A display choice (a decoding temperature): it changes what is shown, never what
+    // is trained, so the live view offers it and may change it during or after a run.
+    bool display = false;
 };
 
 struct TaskInfo {
@@ -32,6 +35,9 @@ struct TaskInfo {
     std::string lossFormula;
     double learningRate = 2e-3; // Adam rate that learns visibly without diverging
     std::vector<ParamSpec> params;
+    // Metrics drawn in the second plot (training and held-out), and its title.
+    std::vector<std::string> plottedMetrics;
+    std::string metricPlotTitle;
 };
 
 // Defaults of every declared parameter, overridden by `given` where present.

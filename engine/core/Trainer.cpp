@@ -43,25 +43,36 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images)
     m_config.params = withDefaults(m_task->info(), m_config.params);
     torch::manual_seed(m_config.seed); // weight initialization
 
+    // The task looks at the whole set once (colorization drops grayscale images and
+    // counts the data's colours); what it cannot use never reaches a batch.
+    m_stats = m_task->analyze(images);
+    const torch::Tensor usable = selectUsable(images, m_stats.get());
+    m_usableImages = usable.size(0);
+    if (m_usableImages == 0) {
+        throw TrainingError("no image is usable for " + m_config.task + ": " +
+                            (m_stats ? m_stats->note : std::string("none given")));
+    }
+
     // Keep up to 128 images (an eighth of the set) out of training to judge the model
     // on; a set under 64 images is too small to split and is judged on itself.
-    const int64_t n = images.size(0);
+    const int64_t n = usable.size(0);
     const int64_t evalCount = n >= 64 ? std::min<int64_t>(128, n / 8) : 0;
-    auto train = evalCount > 0 ? images.narrow(0, 0, n - evalCount) : images;
-    auto evalImages = evalCount > 0 ? images.narrow(0, n - evalCount, evalCount) : images;
+    auto train = evalCount > 0 ? usable.narrow(0, 0, n - evalCount) : usable;
+    auto evalImages = evalCount > 0 ? usable.narrow(0, n - evalCount, evalCount) : usable;
     m_train = train.to(m_device).contiguous();
     m_mean = train.mean({0, 2, 3});
 
     m_context.params = m_config.params;
     m_context.channelMean = m_mean;
     m_context.seed = m_config.seed;
+    m_context.stats = m_stats;
     // Held-out batches get their own streams so their masks and puzzles stay fixed.
     BatchContext evalContext{m_config.params, makeGenerator(m_config.seed ^ 0xE7A1ULL), m_mean,
-                             m_config.seed};
+                             m_config.seed, m_stats};
     m_evalBatch = m_task->makeBatch(evalImages.to(m_device), evalContext);
     const int64_t shown = std::min<int64_t>(m_config.heldOutCount, evalImages.size(0));
     BatchContext heldContext{m_config.params, makeGenerator(m_config.seed ^ 0x5EEDF00DULL),
-                             m_mean, m_config.seed};
+                             m_mean, m_config.seed, m_stats};
     m_heldOut = m_task->makeBatch(evalImages.narrow(0, 0, shown).to(m_device), heldContext);
     m_context.generator = makeGenerator(m_config.seed);
 
@@ -113,8 +124,19 @@ StepResult Trainer::step() {
 std::vector<VisualColumn> Trainer::heldOutResults() {
     torch::NoGradGuard noGrad;
     m_model->eval();
-    auto output = m_model->forward(m_heldOut.input);
-    return m_task->resultColumns(m_heldOut, output);
+    m_lastHeldOutOutput = m_model->forward(m_heldOut.input).to(torch::kCPU);
+    return m_task->resultColumns(m_heldOut, m_lastHeldOutOutput, m_config.params);
+}
+
+void Trainer::setDisplayParam(const std::string& name, double value) {
+    for (const auto& spec : m_task->info().params) {
+        if (spec.name == name && spec.display) {
+            m_config.params[name] = value;
+            m_context.params[name] = value;
+            return;
+        }
+    }
+    throw TrainingError("'" + name + "' is not a display parameter of " + m_config.task);
 }
 
 Evaluation Trainer::evaluate() {

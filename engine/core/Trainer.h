@@ -55,6 +55,12 @@ public:
     StepResult step();
     // Model outputs on a few fixed held-out samples, for the reconstruction panel.
     std::vector<VisualColumn> heldOutResults();
+    // The samples behind heldOutResults() and the model's last output on them (CPU),
+    // so a display choice can be re-decoded after the run without the model.
+    const Batch& heldOutBatch() const { return m_heldOut; }
+    const torch::Tensor& lastHeldOutOutput() const { return m_lastHeldOutOutput; }
+    // Changes a display parameter (ParamSpec::display) of the running task.
+    void setDisplayParam(const std::string& name, double value);
     // Loss and metrics on the whole held-out set (up to 128 images kept out of
     // training; a set under 64 images is too small to split and is judged on itself).
     Evaluation evaluate();
@@ -65,6 +71,10 @@ public:
     const TrainConfig& config() const { return m_config; }
     torch::Device device() const { return m_device; }
     TaskModelImpl& model() { return *m_model; }
+    const Task& task() const { return *m_task; }
+    // Images the task trains and judges on (colorization skips grayscale ones).
+    int64_t usableImages() const { return m_usableImages; }
+    const DataStats* dataStats() const { return m_stats.get(); }
 
     // Model, optimizer and step counter, serialized to bytes (LibTorch archive).
     std::string checkpointBytes();
@@ -80,6 +90,9 @@ private:
     torch::Tensor m_mean;    // (3) per-channel data-set mean
     Batch m_heldOut;         // a few samples to show, on m_device, masks fixed
     Batch m_evalBatch;       // the held-out set, fixed for the run
+    torch::Tensor m_lastHeldOutOutput;
+    std::shared_ptr<const DataStats> m_stats;
+    int64_t m_usableImages = 0;
     std::shared_ptr<TaskModelImpl> m_model;
     std::unique_ptr<torch::optim::Adam> m_optimizer;
     BatchContext m_context;

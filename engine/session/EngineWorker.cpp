@@ -4,6 +4,7 @@
 #include "Errors.h"
 #include "Preview.h"
 #include "TaskCatalog.h"
+#include "TensorImage.h"
 #include "Threads.h"
 #include "TrainingSession.h"
 #include "tasks/Registry.h"
@@ -11,6 +12,8 @@
 #include <QElapsedTimer>
 #include <QThread>
 #include <torch/torch.h>
+
+#include <optional>
 
 namespace pretext {
 
@@ -27,6 +30,26 @@ struct EngineWorker::Impl {
     // Preview tasks live as long as the worker, so what they cache (permutation
     // sets) is made once, not at every parameter change.
     std::map<std::string, std::unique_ptr<Task>> previewTasks;
+    // What each task made of the loaded data (Task::analyze), until other data loads.
+    std::map<std::string, std::shared_ptr<const DataStats>> dataStats;
+    // The last held-out samples and the model's output on them, kept past the run's
+    // end so a display parameter can re-decode them without the model.
+    struct LastResults {
+        std::string task;
+        Batch batch;
+        torch::Tensor output;
+        ParamValues params;
+        qint64 step = 0;
+    };
+    std::optional<LastResults> last;
+
+    Task* task(const std::string& name) {
+        auto& t = previewTasks[name];
+        if (!t) {
+            t = makeTask(name);
+        }
+        return t.get();
+    }
 };
 
 void registerEngineTypes() {
@@ -64,6 +87,7 @@ void EngineWorker::loadDemo(int sizePx, quint64 seed) {
     try {
         setState(EngineState::Loading);
         d->data = std::make_unique<LoadedData>(loadDemoData(sizePx, seed));
+        d->dataStats.clear();
         Q_EMIT dataLoaded(summarize(*d->data));
     } catch (const std::exception& e) {
         Q_EMIT errorOccurred(tr("The demo set could not be made: %1").arg(QString::fromStdString(describeError(e))));
@@ -92,6 +116,7 @@ void EngineWorker::loadPaths(const QStringList& paths, int sizePx) {
             Q_EMIT dataLoaded(failed);
         } else {
             d->data = std::move(loaded);
+            d->dataStats.clear();
             Q_EMIT dataLoaded(summarize(*d->data));
         }
     } catch (const std::exception& e) {
@@ -106,15 +131,17 @@ void EngineWorker::requestPreview(const QString& task, const QVariantMap& params
         return;
     }
     try {
-        auto& t = d->previewTasks[task.toStdString()];
-        if (!t) {
-            t = makeTask(task.toStdString());
-        }
+        const std::string name = task.toStdString();
+        Task* t = d->task(name);
         if (!t) {
             Q_EMIT errorOccurred(tr("Unknown task '%1'").arg(task));
             return;
         }
-        const ImageGrid grid = makePreview(*t, *d->data, toParamValues(params), seed, count);
+        auto& stats = d->dataStats[name];
+        if (!stats) {
+            stats = t->analyze(d->data->images);
+        }
+        const ImageGrid grid = makePreview(*t, *d->data, toParamValues(params), seed, count, stats);
         Q_EMIT previewReady(grid);
     } catch (const std::exception& e) {
         // Parameters being edited are often briefly inconsistent: say why in the
@@ -143,6 +170,7 @@ void EngineWorker::startTraining(const TrainSettings& settings) {
         return;
     }
     m_stopRequested = false;
+    d->last.reset();
     QString device = d->session->deviceName();
     if (device == QLatin1String("cpu")) {
         device += tr(" (%1 threads%2)")
@@ -199,6 +227,10 @@ void EngineWorker::emitSnapshot() {
     if (d->session) {
         Q_EMIT snapshotReady(d->session->snapshot());
         d->sinceSnapshot.start();
+        Trainer& trainer = d->session->trainer();
+        d->last = Impl::LastResults{trainer.config().task, trainer.heldOutBatch().to(torch::kCPU),
+                                    trainer.lastHeldOutOutput(), trainer.config().params,
+                                    trainer.stepCount()};
     }
 }
 
@@ -243,6 +275,37 @@ void EngineWorker::stop() {
     // A running loop stops at its next turn; a paused run has no loop turning.
     if (d->session && d->state == EngineState::Paused) {
         finishTraining(QStringLiteral("stopped"));
+    }
+}
+
+void EngineWorker::setDisplayParam(const QString& name, double value) {
+    const std::string key = name.toStdString();
+    // Only a parameter the task declares as a display choice; others wait for the next run.
+    auto isDisplay = [&key](const Task& task) {
+        for (const auto& spec : task.info().params) {
+            if (spec.name == key && spec.display) {
+                return true;
+            }
+        }
+        return false;
+    };
+    try {
+        if (d->session && isDisplay(d->session->trainer().task())) {
+            d->session->trainer().setDisplayParam(key, value);
+        }
+        if (!d->last || !d->last->output.defined()) {
+            return;
+        }
+        Task* task = d->task(d->last->task);
+        if (!task || !isDisplay(*task)) {
+            return;
+        }
+        torch::NoGradGuard noGrad;
+        d->last->params[key] = value;
+        Q_EMIT snapshotReady(toImageGrid(
+            task->resultColumns(d->last->batch, d->last->output, d->last->params), d->last->step));
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("%1 could not be applied: %2").arg(name, QString::fromStdString(describeError(e))));
     }
 }
 

@@ -30,6 +30,9 @@ public Q_SLOTS:
     void stepOnce();
     void stop();
     void setLearningRate(double lr);
+    // A display parameter (a decoding temperature): applied to the running run, and
+    // the last held-out outputs are re-decoded with it at once, even after the run.
+    void setDisplayParam(const QString& name, double value);
 
 Q_SIGNALS:
     void dataLoaded(const pretext::DataSummary& summary);

@@ -62,6 +62,7 @@ void addCommonOptions(QCommandLineParser& p) {
         {"grid", "Jigsaw grid N (N x N tiles, 2 to 4).", "N"},
         {"perms", "Jigsaw permutation set size |P|.", "K"},
         {"head", "Jigsaw head: perm (one class per permutation) or position.", "head"},
+        {"mode", "Colorization mode: regression (MSE on a and b) or classes (ab bins).", "mode"},
         {"param", "Task parameter override name=value (repeatable).", "name=value"},
     });
 }
@@ -104,7 +105,7 @@ Common parseCommon(QCommandLineParser& p, const QStringList& args) {
     }
     QStringList overrides;
     // Shorthand options for common parameters; each must belong to the chosen task.
-    for (const char* name : {"mask", "grid", "perms", "head"}) {
+    for (const char* name : {"mask", "grid", "perms", "head", "mode"}) {
         if (p.isSet(name)) {
             overrides << QStringLiteral("%1=%2").arg(QLatin1String(name), p.value(name));
         }
@@ -182,6 +183,9 @@ int trainCommand(const QStringList& args) {
     out() << "training " << c.task << " on " << session.deviceName() << " ("
           << threads.torchThreads << " threads), run folder " << QDir::toNativeSeparators(session.runDir())
           << Qt::endl;
+    if (const DataStats* stats = session.trainer().dataStats(); stats && !stats->note.empty()) {
+        out() << QString::fromStdString(stats->note) << Qt::endl;
+    }
     const qint64 every = std::max<qint64>(1, s.maxSteps / 20);
     // "held-out loss 0.031, accuracy 0.410" from the heldout_* metrics of a step.
     auto heldOut = [](const TrainProgress& p) {
@@ -226,6 +230,12 @@ int previewCommand(const QStringList& args) {
     const ImageGrid grid = makePreview(*task, data, c.params, c.seed, count);
     if (!grid.note.isEmpty()) {
         out() << grid.note << Qt::endl;
+    }
+    if (!grid.dataNote.isEmpty()) {
+        out() << grid.dataNote << Qt::endl;
+    }
+    if (grid.isEmpty()) {
+        throw CommandError{QStringLiteral("no sample could be made: %1").arg(grid.dataNote), 1};
     }
     const int n = static_cast<int>(grid.rows.size());
     const QImage sheet = renderSheet(grid, QStringLiteral("%1, seed %2").arg(c.task).arg(c.seed));

@@ -23,7 +23,20 @@ QImage renderSheet(const ImageGrid& grid, const QString& title, int scale) {
         colWidth << std::max(cell.width(), metrics.horizontalAdvance(t) + 8);
         width += colWidth.back();
     }
-    const int height = header + margin + rows * cell.height() + (rows - 1) * gap;
+    int height = header + margin + rows * cell.height() + (rows - 1) * gap;
+    // Set-level figures in one row under the samples, each with a title and a caption.
+    int figuresWidth = margin;
+    int figureHeight = 0;
+    for (const auto& f : grid.figures) {
+        figuresWidth += std::max({f.image.width(), metrics.horizontalAdvance(f.title),
+                                  metrics.horizontalAdvance(f.caption)}) + 3 * gap;
+        figureHeight = std::max(figureHeight, f.image.height());
+    }
+    const int figuresTop = height + gap;
+    if (!grid.figures.isEmpty()) {
+        height += 2 * gap + figureHeight + 2 * 20;
+        width = std::max(width, figuresWidth + margin);
+    }
     QImage sheet(std::max(width, 320), height, QImage::Format_RGB888);
     sheet.fill(QColor(32, 34, 38));
     QPainter painter(&sheet);
@@ -40,6 +53,15 @@ QImage renderSheet(const ImageGrid& grid, const QString& title, int scale) {
             painter.drawImage(QRect(QPoint(imageX, y), cell), grid.rows[r][c]);
         }
         x += colWidth[c] + gap;
+    }
+    x = margin;
+    for (const auto& f : grid.figures) {
+        const int w = std::max({f.image.width(), metrics.horizontalAdvance(f.title),
+                                metrics.horizontalAdvance(f.caption)});
+        painter.drawText(QRect(x, figuresTop, w, 20), Qt::AlignCenter, f.title);
+        painter.drawImage(QPoint(x + (w - f.image.width()) / 2, figuresTop + 20), f.image);
+        painter.drawText(QRect(x, figuresTop + 20 + figureHeight, w, 20), Qt::AlignCenter, f.caption);
+        x += w + 3 * gap;
     }
     return sheet;
 }

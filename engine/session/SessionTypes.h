@@ -10,12 +10,21 @@
 
 namespace pretext {
 
+// A set-level picture shown beside the sample columns (e.g. an ab histogram).
+struct GridFigure {
+    QString title;
+    QImage image;
+    QString caption;
+};
+
 // A table of images: titled columns, one row per sample.
 struct ImageGrid {
     QStringList columnTitles;
     QList<QList<QImage>> rows; // rows[r][c]
     qint64 step = -1;          // training step it shows, -1 for a preview
     QString note;              // one line about the generated data, may be empty
+    QString dataNote;          // what the task makes of the loaded set (images it skips)
+    QList<GridFigure> figures; // set-level pictures, previews only
     bool isEmpty() const { return rows.isEmpty(); }
 };
 

@@ -95,4 +95,13 @@ ImageGrid toImageGrid(const std::vector<VisualColumn>& columns, qint64 step) {
     return grid;
 }
 
+QList<GridFigure> toGridFigures(const std::vector<Figure>& figures) {
+    QList<GridFigure> out;
+    for (const auto& f : figures) {
+        out.push_back({QString::fromStdString(f.title), toQImage(f.image),
+                       QString::fromStdString(f.caption)});
+    }
+    return out;
+}
+
 } // namespace pretext

@@ -45,7 +45,10 @@ QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const Lo
             {"device", QString::fromStdString(trainer.device().str())},
             {"max_steps", s.maxSteps},
             {"optimizer", "adam"},
-            {"data", data.description}};
+            {"data", data.description},
+            {"images_used", static_cast<qint64>(trainer.usableImages())},
+            {"data_note", trainer.dataStats() ? QString::fromStdString(trainer.dataStats()->note)
+                                              : QString()}};
 }
 
 TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData& data)

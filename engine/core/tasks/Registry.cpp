@@ -1,5 +1,6 @@
 #include "tasks/Registry.h"
 
+#include "tasks/colorization/ColorizationTask.h"
 #include "tasks/inpainting/InpaintingTask.h"
 #include "tasks/jigsaw/JigsawTask.h"
 
@@ -17,6 +18,7 @@ const std::vector<Entry>& entries() {
     static const std::vector<Entry> list = {
         {"inpainting", [] { return std::make_unique<InpaintingTask>(); }},
         {"jigsaw", [] { return std::make_unique<JigsawTask>(); }},
+        {"colorization", [] { return std::make_unique<ColorizationTask>(); }},
     };
     return list;
 }

@@ -15,11 +15,27 @@
 
 namespace pretext {
 
+// What a task learned about the whole loaded set before any batch is made: which
+// images it can use (colorization skips grayscale ones) and set-level statistics
+// (colorization's ab histogram). Computed once per data set, then shared read-only.
+struct DataStats {
+    torch::Tensor usable; // (N) bool, or undefined when every image is usable
+    std::map<std::string, torch::Tensor> tensors;
+    std::string note;     // one line for the data panel, e.g. how many were skipped
+    int64_t usableCount(int64_t total) const {
+        return usable.defined() ? usable.sum().item<int64_t>() : total;
+    }
+};
+
+// The images a task trains on: all of them, or those `stats` marks usable.
+torch::Tensor selectUsable(const torch::Tensor& images, const DataStats* stats);
+
 struct BatchContext {
     ParamValues params;         // complete (withDefaults applied)
     at::Generator generator;    // CPU generator; every random choice comes from it
     torch::Tensor channelMean;  // (3) data-set mean, for fills that need it
     uint64_t seed = 0;          // the run's seed, for choices fixed for a whole run
+    std::shared_ptr<const DataStats> stats; // from Task::analyze, may be null
 };
 
 struct Batch {
@@ -51,6 +67,13 @@ struct VisualColumn {
     torch::Tensor cellWrong;  // (B, gridN²) bool, or undefined
 };
 
+// A set-level picture beside the per-sample columns (e.g. the data's ab histogram).
+struct Figure {
+    std::string title;
+    torch::Tensor image; // (3,H,W) float in [0,1], CPU
+    std::string caption;
+};
+
 class Task {
 public:
     virtual ~Task() = default;
@@ -62,15 +85,32 @@ public:
                             const ParamValues& params) const = 0;
     // What the preview shows before any model exists.
     virtual std::vector<VisualColumn> previewColumns(const Batch& batch) const = 0;
-    // What the live reconstruction panel shows for a model output.
-    virtual std::vector<VisualColumn> resultColumns(const Batch& batch,
-                                                    const torch::Tensor& output) const = 0;
+    // What the live reconstruction panel shows for a model output. `params` may hold
+    // display choices (a decoding temperature) changed after training began.
+    virtual std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
+                                                    const ParamValues& params) const = 0;
+    // Looks at the whole loaded set once (N,3,H,W); null when the task needs nothing.
+    virtual std::shared_ptr<const DataStats> analyze(const torch::Tensor& /*images*/) const {
+        return nullptr;
+    }
+    // Set-level pictures for the preview, drawn from analyze()'s statistics.
+    virtual std::vector<Figure> dataFigures(const DataStats& /*stats*/,
+                                            const ParamValues& /*params*/) const {
+        return {};
+    }
     // One line about the generated data for these parameters (e.g. a permutation
     // set's Hamming distances); empty when there is nothing to say.
     virtual std::string describe(const ParamValues& /*params*/, uint64_t /*seed*/) const {
         return {};
     }
 };
+
+inline torch::Tensor selectUsable(const torch::Tensor& images, const DataStats* stats) {
+    if (!stats || !stats->usable.defined()) {
+        return images;
+    }
+    return images.index_select(0, stats->usable.nonzero().flatten().to(images.device()));
+}
 
 inline Batch Batch::to(const torch::Device& device) const {
     auto move = [&](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };

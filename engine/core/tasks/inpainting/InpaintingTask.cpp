@@ -121,7 +121,8 @@ std::vector<VisualColumn> InpaintingTask::previewColumns(const Batch& batch) con
 }
 
 std::vector<VisualColumn> InpaintingTask::resultColumns(const Batch& batch,
-                                                        const torch::Tensor& output) const {
+                                                        const torch::Tensor& output,
+                                                        const ParamValues&) const {
     auto cpu = batch.to(torch::kCPU);
     auto pred = output.detach().to(torch::kCPU).clamp(0.0, 1.0);
     auto composite = cpu.original * cpu.mask + pred * (1.0 - cpu.mask);

@@ -15,8 +15,8 @@ public:
     LossOutput loss(const torch::Tensor& output, const Batch& batch,
                     const ParamValues& params) const override;
     std::vector<VisualColumn> previewColumns(const Batch& batch) const override;
-    std::vector<VisualColumn> resultColumns(const Batch& batch,
-                                            const torch::Tensor& output) const override;
+    std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
+                                            const ParamValues& params) const override;
 
     static MaskOptions maskOptions(const ParamValues& params);
 

@@ -18,6 +18,8 @@ JigsawTask::JigsawTask() {
                          "L = −Σ_i log p(π⁻¹_i | x^π)";
     // The wide fully connected head diverges to chance at 2e-3 (measured on the demo set).
     m_info.learningRate = 5e-4;
+    m_info.plottedMetrics = {"accuracy"};
+    m_info.metricPlotTitle = "Accuracy";
     m_info.params = {
         spec("grid", "Grid (N×N)", Kind::Int, 2, 4, 3, 1, "Tiles per side"),
         spec("perms", "Permutations |P|", Kind::Int, 2, 1000, 24, 1,
@@ -151,7 +153,8 @@ std::vector<VisualColumn> JigsawTask::previewColumns(const Batch& batch) const {
 }
 
 std::vector<VisualColumn> JigsawTask::resultColumns(const Batch& batch,
-                                                    const torch::Tensor& output) const {
+                                                    const torch::Tensor& output,
+                                                    const ParamValues&) const {
     auto cpu = batch.to(torch::kCPU);
     const auto& perms = cpu.extras.at("perms");
     const auto& scrambled = cpu.extras.at("scrambled");

@@ -23,8 +23,8 @@ public:
     LossOutput loss(const torch::Tensor& output, const Batch& batch,
                     const ParamValues& params) const override;
     std::vector<VisualColumn> previewColumns(const Batch& batch) const override;
-    std::vector<VisualColumn> resultColumns(const Batch& batch,
-                                            const torch::Tensor& output) const override;
+    std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
+                                            const ParamValues& params) const override;
     std::string describe(const ParamValues& params, uint64_t seed) const override;
 
     static TileOptions tileOptions(const ParamValues& params);
