@@ -21,16 +21,21 @@ void quietMessages(QtMsgType type, const QMessageLogContext& context, const QStr
 
 void printUsage() {
     QTextStream(stdout)
-        << "Usage: pretext-workbench [--demo] [--task NAME] [--train] [IMAGE_OR_FOLDER...]\n"
+        << "Usage: pretext-workbench [--demo] [--task NAME] [--param NAME=VALUE]... [--steps N]\n"
+           "                         [--train] [IMAGE_OR_FOLDER...]\n"
            "       pretext-workbench train   --task inpainting --data demo|PATH --steps N --out DIR\n"
            "                                 [--seed S] [--batch B] [--size PX] [--lr RATE]\n"
            "                                 [--device auto|cpu|cuda] [--mask center|blocks|freeform|patches]\n"
+           "                                 [--grid N] [--perms K] [--head perm|position]\n"
+           "                                 [--mode regression|classes] [--param NAME=VALUE]\n"
            "       pretext-workbench preview --task inpainting --data demo|PATH --out FILE.png\n"
            "                                 [--seed S] [--mask ...] [--count N]\n"
            "       pretext-workbench bench   [--task NAME] [--size PX] [--batch B] [--steps N]\n"
            "\n"
            "Without a subcommand the workbench window opens on the built-in demo set,\n"
-           "or on the images and folders given; --train starts training once they load.\n"
+           "or on the images and folders given; --param sets a task parameter (choices by\n"
+           "name, e.g. mode=regression), --steps the run's length, and --train starts\n"
+           "training once the images load. Tasks: inpainting, jigsaw, colorization.\n"
            "'SUBCOMMAND --help' lists every option.\n"
            "  -h, --help     Show this help.\n"
            "  -v, --version  Show the version.\n";
@@ -71,6 +76,17 @@ int main(int argc, char** argv) {
         task = args.value(taskAt + 1);
         args.remove(taskAt, std::min<qsizetype>(2, args.size() - taskAt));
     }
+    // "--name VALUE" pairs, taken out of the argument list in order.
+    auto takeValues = [&args](const QString& option) {
+        QStringList values;
+        for (int at = args.indexOf(option); at >= 0; at = args.indexOf(option)) {
+            values << args.value(at + 1);
+            args.remove(at, std::min<qsizetype>(2, args.size() - at));
+        }
+        return values;
+    };
+    const QStringList params = takeValues(QStringLiteral("--param"));
+    const QStringList steps = takeValues(QStringLiteral("--steps"));
     const bool train = args.removeAll(QStringLiteral("--train")) > 0;
     args.removeAll(QStringLiteral("--demo"));
     for (const QString& a : args) {
@@ -84,6 +100,23 @@ int main(int argc, char** argv) {
     if (!task.isEmpty() && !window.selectTask(task)) {
         QTextStream(stderr) << "pretext-workbench: unknown task '" << task << "'\n";
         return 2;
+    }
+    for (const QString& p : params) {
+        QString error;
+        if (!window.applyParam(p, &error)) {
+            QTextStream(stderr) << "pretext-workbench: --param " << p << ": " << error << "\n";
+            return 2;
+        }
+    }
+    if (!steps.isEmpty()) {
+        bool ok = false;
+        const int n = steps.back().toInt(&ok);
+        if (!ok || n < 0) {
+            QTextStream(stderr) << "pretext-workbench: --steps needs a whole number, not '"
+                                << steps.back() << "'\n";
+            return 2;
+        }
+        window.setMaxSteps(n);
     }
     window.setStartWhenLoaded(train);
     window.show();

@@ -56,6 +56,11 @@ CurvePlot::CurvePlot(const QString& valueLabel, bool offerLogScale, Qt::Alignmen
     connect(&m_redraw, &QTimer::timeout, this, &CurvePlot::flush);
 }
 
+void CurvePlot::setValueLabel(const QString& label) {
+    m_plot->yAxis->setLabel(label);
+    m_plot->replot();
+}
+
 CurvePlot::Series& CurvePlot::series(const QString& name) {
     auto it = m_series.find(name);
     if (it != m_series.end()) {

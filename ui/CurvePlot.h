@@ -17,6 +17,7 @@ public:
     CurvePlot(const QString& valueLabel, bool offerLogScale,
               Qt::Alignment legendCorner = Qt::AlignTop | Qt::AlignRight, QWidget* parent = nullptr);
     void addPoint(const QString& series, double step, double value);
+    void setValueLabel(const QString& label);
     void clear();
     // Points received for one series (all series when empty), drawn or pending.
     int pointCount(const QString& series = {}) const;

@@ -33,6 +33,11 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     m_count->setObjectName(QStringLiteral("dataCount"));
     m_count->setWordWrap(true);
 
+    m_taskNote = new QLabel(this);
+    m_taskNote->setObjectName(QStringLiteral("taskDataNote"));
+    m_taskNote->setWordWrap(true);
+    m_taskNote->hide();
+
     m_thumbnails = new QListWidget(this);
     m_thumbnails->setObjectName(QStringLiteral("thumbnailList"));
     m_thumbnails->setViewMode(QListView::IconMode);
@@ -60,6 +65,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(demo);
     layout->addLayout(form);
     layout->addWidget(m_count);
+    layout->addWidget(m_taskNote);
     layout->addWidget(m_thumbnails, 1);
     layout->addWidget(m_skippedTitle);
     layout->addWidget(m_skipped);
@@ -91,6 +97,11 @@ void DataPanel::showSummary(const pretext::DataSummary& summary) {
         m_skippedTitle->setText(tr("<b>%n file(s) skipped:</b>", nullptr, summary.skipped.size()));
         m_skipped->setPlainText(pretext::formatSkipped(summary.skipped, 500));
     }
+}
+
+void DataPanel::showTaskNote(const QString& note) {
+    m_taskNote->setText(tr("<i>%1</i>").arg(note.toHtmlEscaped()));
+    m_taskNote->setVisible(!note.isEmpty());
 }
 
 void DataPanel::showLoading(int done, int total) {

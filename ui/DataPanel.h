@@ -17,6 +17,8 @@ public:
     int sizePx() const;
     void showSummary(const pretext::DataSummary& summary);
     void showLoading(int done, int total);
+    // What the chosen task makes of the loaded set (e.g. grayscale images it skips).
+    void showTaskNote(const QString& note);
     void setBusy(bool busy);
 
 Q_SIGNALS:
@@ -28,6 +30,7 @@ Q_SIGNALS:
 private:
     QSpinBox* m_size = nullptr;
     QLabel* m_count = nullptr;
+    QLabel* m_taskNote = nullptr;
     QListWidget* m_thumbnails = nullptr;
     QLabel* m_skippedTitle = nullptr;
     QPlainTextEdit* m_skipped = nullptr;

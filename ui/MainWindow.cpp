@@ -1,9 +1,12 @@
 #include "MainWindow.h"
 
 #include "DataPanel.h"
+#include "DisplayControls.h"
 #include "EngineWorker.h"
+#include "FigureStrip.h"
 #include "ImageGridView.h"
 #include "CurvePlot.h"
+#include "TaskCatalog.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 
@@ -66,8 +69,12 @@ MainWindow::MainWindow(const QStringList& paths, QWidget* parent) : QMainWindow(
     m_previewTimer.setSingleShot(true);
     m_previewTimer.setInterval(30);
     connect(&m_previewTimer, &QTimer::timeout, this, [this] {
-        callWorker([task = m_task->taskName(), params = m_task->params(),
-                    seed = m_task->seed()](EngineWorker* w) {
+        QVariantMap params = m_task->params();
+        const QVariantMap display = m_display->values();
+        for (auto it = display.cbegin(); it != display.cend(); ++it) {
+            params.insert(it.key(), it.value());
+        }
+        callWorker([task = m_task->taskName(), params, seed = m_task->seed()](EngineWorker* w) {
             w->requestPreview(task, params, seed, kPreviewSamples);
         });
     });
@@ -114,6 +121,7 @@ void MainWindow::buildCentralArea() {
     auto* curves = new QSplitter(Qt::Vertical);
     curves->addWidget(framed(tr("Loss"), m_lossPlot));
     m_accuracyBox = framed(tr("Accuracy"), m_accuracyPlot);
+    m_accuracyBox->setObjectName(QStringLiteral("metricBox"));
     m_histogramBox = framed(tr("Errors by distance"), m_histogram);
     curves->addWidget(m_accuracyBox);
     curves->addWidget(m_histogramBox);
@@ -121,14 +129,24 @@ void MainWindow::buildCentralArea() {
     m_accuracyBox->hide();
     m_histogramBox->hide();
 
+    m_display = new DisplayControls;
+    m_display->setObjectName(QStringLiteral("displayControls"));
+    auto* heldOutBox = framed(tr("Held-out samples, live"), m_reconstruction);
+    static_cast<QVBoxLayout*>(heldOutBox->layout())->insertWidget(0, m_display);
     auto* bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(framed(tr("Held-out samples, live"), m_reconstruction));
+    bottom->addWidget(heldOutBox);
     bottom->addWidget(curves);
     bottom->setSizes({560, 520});
     m_previewNote = new QLabel;
     m_previewNote->setObjectName(QStringLiteral("previewNote"));
     m_previewNote->setWordWrap(true);
-    auto* previewBox = framed(tr("Preview: what the model sees"), m_preview);
+    m_figures = new FigureStrip;
+    m_figures->setObjectName(QStringLiteral("previewFigures"));
+    auto* previewRow = new QSplitter(Qt::Horizontal);
+    previewRow->addWidget(m_preview);
+    previewRow->addWidget(m_figures);
+    previewRow->setSizes({640, 420});
+    auto* previewBox = framed(tr("Preview: what the model sees"), previewRow);
     previewBox->layout()->addWidget(m_previewNote);
     auto* central = new QSplitter(Qt::Vertical);
     central->addWidget(previewBox);
@@ -209,9 +227,21 @@ void MainWindow::connectEngine() {
             loadPaths(m_sourcePaths);
         }
     });
-    connect(m_task, &TaskPanel::changed, this, &MainWindow::schedulePreview);
-    connect(m_task, &TaskPanel::taskChanged, this,
-            [this] { m_training->setLearningRate(m_task->recommendedLearningRate()); });
+    connect(m_task, &TaskPanel::changed, this, [this] {
+        m_display->updateVisibility(m_task->params());
+        schedulePreview();
+    });
+    connect(m_task, &TaskPanel::taskChanged, this, [this] {
+        m_training->setLearningRate(m_task->recommendedLearningRate());
+        m_display->setTask(m_task->currentInfo());
+        m_display->updateVisibility(m_task->params());
+    });
+    m_display->setTask(m_task->currentInfo());
+    m_display->updateVisibility(m_task->params());
+    connect(m_display, &DisplayControls::valueChanged, this, [this](const QString& name, double v) {
+        callWorker([name, v](EngineWorker* w) { w->setDisplayParam(name, v); });
+        schedulePreview(); // its note names the value
+    });
 
     connect(m_training, &TrainingPanel::startRequested, this, &MainWindow::startTraining);
     connect(m_training, &TrainingPanel::stopRequested, this, &MainWindow::stopTraining);
@@ -230,8 +260,10 @@ void MainWindow::connectEngine() {
     connect(m_worker, &EngineWorker::loadProgress, m_data, &DataPanel::showLoading);
     connect(m_worker, &EngineWorker::previewReady, this, [this](const pretext::ImageGrid& grid) {
         m_preview->setGrid(grid);
+        m_figures->setFigures(grid.figures);
         m_previewNote->setText(grid.note);
         m_previewNote->setVisible(!grid.note.isEmpty());
+        m_data->showTaskNote(grid.dataNote);
     });
     connect(m_worker, &EngineWorker::snapshotReady, m_reconstruction, &ImageGridView::setGrid);
     connect(m_worker, &EngineWorker::progress, this, &MainWindow::showProgress);
@@ -253,6 +285,23 @@ void MainWindow::connectEngine() {
 }
 
 bool MainWindow::selectTask(const QString& name) { return m_task->selectTask(name); }
+
+bool MainWindow::applyParam(const QString& assignment, QString* error) {
+    pretext::ParamValues values;
+    if (!pretext::applyParamOverride(m_task->currentInfo(), assignment, values, error)) {
+        return false;
+    }
+    for (const auto& [name, value] : values) {
+        const QString key = QString::fromStdString(name);
+        if (!m_task->setParam(key, value) && !m_display->setValue(key, value)) {
+            *error = tr("'%1' cannot be set here").arg(key);
+            return false;
+        }
+    }
+    return true;
+}
+
+void MainWindow::setMaxSteps(int steps) { m_training->setMaxSteps(steps); }
 
 void MainWindow::openImages() {
     const QStringList files = QFileDialog::getOpenFileNames(
@@ -289,7 +338,21 @@ void MainWindow::startTraining() {
     pretext::TrainSettings settings;
     settings.task = m_task->taskName();
     settings.params = m_task->params();
+    const QVariantMap display = m_display->values();
+    for (auto it = display.cbegin(); it != display.cend(); ++it) {
+        settings.params.insert(it.key(), it.value());
+    }
     settings.seed = m_task->seed();
+    const pretext::TaskInfo& info = m_task->currentInfo();
+    m_plottedMetrics.clear();
+    for (const auto& name : info.plottedMetrics) {
+        m_plottedMetrics << QString::fromStdString(name);
+    }
+    const QString metricTitle = QString::fromStdString(info.metricPlotTitle);
+    m_accuracyBox->setTitle(metricTitle);
+    m_accuracyPlot->setValueLabel(m_plottedMetrics.size() == 1
+                                      ? QString(m_plottedMetrics.front()).replace('_', ' ')
+                                      : metricTitle.toLower());
     m_training->fillSettings(settings);
     m_lossPlot->clear();
     m_accuracyPlot->clear();
@@ -307,7 +370,7 @@ void MainWindow::showProgress(const pretext::TrainProgress& p) {
         const QString& name = it.key();
         if (name == QLatin1String("heldout_loss")) {
             m_lossPlot->addPoint(name, step, it.value().toDouble());
-        } else if (name.endsWith(QLatin1String("accuracy")) && !name.contains(QLatin1String("tile"))) {
+        } else if (m_plottedMetrics.contains(name.startsWith(QLatin1String("heldout_")) ? name.mid(8) : name)) {
             m_accuracyPlot->addPoint(name, step, it.value().toDouble());
             m_accuracyBox->show();
         }

@@ -8,12 +8,15 @@
 #include <QTimer>
 
 class DataPanel;
+class DisplayControls;
+class FigureStrip;
 class ImageGridView;
 class CurvePlot;
 class HistogramPlot;
 class TaskPanel;
 class TrainingPanel;
 class QAction;
+class QGroupBox;
 class QLabel;
 
 namespace pretext {
@@ -31,12 +34,18 @@ public:
     void setStartWhenLoaded(bool start) { m_startWhenLoaded = start; }
     // Chooses the pretext task by registry name; false for an unknown one.
     bool selectTask(const QString& name);
+    // Sets a parameter of the current task, "name=value" (choices by name); on failure
+    // returns false with the reason in *error.
+    bool applyParam(const QString& assignment, QString* error);
+    void setMaxSteps(int steps);
     pretext::EngineState engineState() const { return m_state; }
     CurvePlot* lossPlot() const { return m_lossPlot; }
     CurvePlot* accuracyPlot() const { return m_accuracyPlot; }
     HistogramPlot* errorHistogram() const { return m_histogram; }
     ImageGridView* previewView() const { return m_preview; }
     ImageGridView* reconstructionView() const { return m_reconstruction; }
+    FigureStrip* previewFigures() const { return m_figures; }
+    DisplayControls* displayControls() const { return m_display; }
     TrainingPanel* trainingPanel() const { return m_training; }
     TaskPanel* taskPanel() const { return m_task; }
     DataPanel* dataPanel() const { return m_data; }
@@ -79,10 +88,13 @@ private:
     CurvePlot* m_lossPlot = nullptr;
     CurvePlot* m_accuracyPlot = nullptr;
     HistogramPlot* m_histogram = nullptr;
-    QWidget* m_accuracyBox = nullptr;
+    QGroupBox* m_accuracyBox = nullptr;
+    QStringList m_plottedMetrics; // the running task's metrics for the second plot
     QWidget* m_histogramBox = nullptr;
     ImageGridView* m_preview = nullptr;
     ImageGridView* m_reconstruction = nullptr;
+    FigureStrip* m_figures = nullptr;
+    DisplayControls* m_display = nullptr;
     QLabel* m_stateLabel = nullptr;
     QLabel* m_previewNote = nullptr;
     QTimer m_previewTimer;

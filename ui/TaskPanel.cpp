@@ -3,6 +3,8 @@
 #include "TaskCatalog.h"
 
 #include <QComboBox>
+
+#include <algorithm>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -66,6 +68,9 @@ void TaskPanel::buildForm() {
     const auto& info = m_tasks[index];
     m_formula->setText(tr("<small>Loss: %1</small>").arg(QString::fromStdString(info.lossFormula).toHtmlEscaped()));
     for (const ParamSpec& spec : info.params) {
+        if (spec.display) {
+            continue;
+        }
         QWidget* editor = nullptr;
         if (spec.kind == ParamSpec::Kind::Choice) {
             auto* combo = new QComboBox(this);
@@ -148,6 +153,28 @@ double TaskPanel::recommendedLearningRate() const {
                                                                    : 2e-3;
 }
 
+const pretext::TaskInfo& TaskPanel::currentInfo() const {
+    const int index = std::clamp(m_taskCombo->currentIndex(), 0, static_cast<int>(m_tasks.size()) - 1);
+    return m_tasks[index];
+}
+
 quint64 TaskPanel::seed() const { return static_cast<quint64>(m_seed->value()); }
 
 void TaskPanel::setSeed(quint64 seed) { m_seed->setValue(static_cast<int>(seed)); }
+
+bool TaskPanel::setParam(const QString& name, double value) {
+    for (const auto& f : m_fields) {
+        if (QString::fromStdString(f.spec.name) != name) {
+            continue;
+        }
+        if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
+            combo->setCurrentIndex(static_cast<int>(value));
+        } else if (auto* spin = qobject_cast<QSpinBox*>(f.editor)) {
+            spin->setValue(static_cast<int>(std::lround(value)));
+        } else if (auto* dspin = qobject_cast<QDoubleSpinBox*>(f.editor)) {
+            dspin->setValue(value);
+        }
+        return true;
+    }
+    return false;
+}

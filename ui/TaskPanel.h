@@ -1,6 +1,7 @@
 #pragma once
 // Pretext task choice and its options, built from the task's declared parameters,
-// plus the seed that drives the preview and training.
+// plus the seed that drives the preview and training. Display parameters (a decoding
+// temperature) are left to the live view's controls.
 #include "Params.h"
 
 #include <QVariantMap>
@@ -21,7 +22,10 @@ public:
     QVariantMap params() const;
     quint64 seed() const;
     double recommendedLearningRate() const;
+    const pretext::TaskInfo& currentInfo() const;
     void setSeed(quint64 seed);
+    // Sets one parameter of the current task's form; false when it has none of that name.
+    bool setParam(const QString& name, double value);
 
 Q_SIGNALS:
     void changed();

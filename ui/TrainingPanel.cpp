@@ -131,3 +131,5 @@ void TrainingPanel::showRunStarted(const QString& runDir, const QString& device)
 void TrainingPanel::showRunFinished(const QString& reason) {
     m_status->setText(m_status->text() + tr("<br><i>%1</i>").arg(reason));
 }
+
+void TrainingPanel::setMaxSteps(int steps) { m_maxSteps->setValue(steps); }

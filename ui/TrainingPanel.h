@@ -22,6 +22,7 @@ public:
     void showRunStarted(const QString& runDir, const QString& device);
     void showRunFinished(const QString& reason);
     void setLearningRate(double lr);
+    void setMaxSteps(int steps); // 0: until stopped
 
     QPushButton* startButton() const { return m_start; }
     QPushButton* pauseButton() const { return m_pause; }

@@ -81,6 +81,31 @@ private slots:
         QVERIFY2(r.err.contains("no parameter 'grid'"), qPrintable(r.err));
     }
 
+    void colorizationTrainsInBothModesAndPreviews() {
+        QTemporaryDir dir;
+        for (const QString mode : {"regression", "classes"}) {
+            const QString out = dir.filePath(mode);
+            auto r = run({"train", "--task", "colorization", "--mode", mode, "--steps", "3",
+                          "--size", "32", "--batch", "8", "--param", "base_channels=8", "--out", out});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            QVERIFY(r.out.contains("colorization uses all 512 images"));
+            QVERIFY2(r.out.contains("chroma_ratio"), qPrintable(r.out));
+            QFile config(QDir(out).filePath("config.json"));
+            QVERIFY(config.open(QIODevice::ReadOnly));
+            const auto params = QJsonDocument::fromJson(config.readAll()).object().value("params").toObject();
+            QCOMPARE(params.value("mode").toInt(), mode == "classes" ? 1 : 0);
+        }
+        const QString png = dir.filePath("c.png");
+        auto r = run({"preview", "--task", "colorization", "--param", "temperature=0.2",
+                      "--count", "4", "--out", png});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("in-gamut ab bins"));
+        QVERIFY(r.out.contains("T = 0.20"));
+        QImage sheet(png);
+        QVERIFY(!sheet.isNull());
+        QVERIFY(sheet.height() > 4 * 64 * 2); // four samples at 2x, plus the set-level figures
+    }
+
     void previewWritesSheet() {
         QTemporaryDir dir;
         const QString png = dir.filePath("sheet.png");
@@ -104,6 +129,12 @@ private slots:
         QTest::newRow("bad steps") << QStringList{"train", "--steps", "ten", "--out", "X"} << 2
                                    << "--steps";
         QTest::newRow("no out") << QStringList{"train", "--steps", "3"} << 2 << "--out";
+        QTest::newRow("bad colour mode")
+            << QStringList{"train", "--task", "colorization", "--mode", "sepia", "--out", "X"} << 2
+            << "regression, classes";
+        QTest::newRow("mode of another task")
+            << QStringList{"preview", "--task", "jigsaw", "--mode", "classes", "--out", "x.png"} << 2
+            << "no parameter 'mode'";
     }
 
     void badInputGivesMessageAndExitCode() {

@@ -5,6 +5,8 @@
 #include "TrainingSession.h"
 
 #include <QCryptographicHash>
+#include <QImage>
+#include <QPainter>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -156,6 +158,76 @@ private Q_SLOTS:
         QVERIFY(received(finished, 5000));
         QCOMPARE(finished.first().at(0).toString(), QString("stopped"));
         QVERIFY(QFile::exists(dir.filePath("run/checkpoint.pt")));
+    }
+
+    void colorizationSkipsGrayImagesAndRedecodesAfterTheRun() {
+        // A folder of colour pictures and a few grayscale ones.
+        QTemporaryDir images;
+        for (int i = 0; i < 10; ++i) {
+            QImage img(40, 40, QImage::Format_RGB888);
+            img.fill(QColor::fromHsv((i * 36) % 360, 200, 220));
+            QPainter p(&img);
+            p.fillRect(8, 8, 20, 16, QColor::fromHsv((i * 36 + 180) % 360, 255, 120));
+            p.end();
+            QVERIFY(img.save(images.filePath(QStringLiteral("color%1.png").arg(i))));
+        }
+        for (int i = 0; i < 3; ++i) {
+            QImage img(40, 40, QImage::Format_Grayscale8);
+            img.fill(QColor(60 + 50 * i, 60 + 50 * i, 60 + 50 * i));
+            QVERIFY(img.save(images.filePath(QStringLiteral("gray%1.png").arg(i))));
+        }
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
+        auto call = [&engine](auto fn) { engine.call(fn); };
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        call([dir = images.path()](EngineWorker* w) { w->loadPaths({dir}, 32); });
+        QVERIFY(received(loaded, 20000));
+        QCOMPARE(loaded.takeFirst().at(0).value<DataSummary>().count, 13);
+
+        QSignalSpy preview(worker, &EngineWorker::previewReady);
+        call([](EngineWorker* w) { w->requestPreview("colorization", {}, 1, 12); });
+        QVERIFY(received(preview, 10000));
+        const auto grid = preview.takeFirst().at(0).value<ImageGrid>();
+        QVERIFY2(grid.dataNote.contains("uses 10 of 13 images; 3 grayscale"), qPrintable(grid.dataNote));
+        QCOMPARE(grid.rows.size(), 10); // only colour images make samples
+        QCOMPARE(grid.figures.size(), 3);
+        QVERIFY(!grid.figures[1].image.isNull());
+
+        QTemporaryDir dir;
+        TrainSettings s;
+        s.task = "colorization";
+        s.params = {{"base_channels", 8.0}, {"temperature", 0.38}};
+        s.batchSize = 4;
+        s.maxSteps = 4;
+        s.device = "cpu";
+        s.runDir = dir.filePath("run");
+        QSignalSpy snapshot(worker, &EngineWorker::snapshotReady);
+        QSignalSpy finished(worker, &EngineWorker::trainingFinished);
+        QSignalSpy errors(worker, &EngineWorker::errorOccurred);
+        call([s](EngineWorker* w) { w->startTraining(s); });
+        QVERIFY(received(finished, 60000));
+        QCOMPARE(errors.count(), 0);
+        const auto last = snapshot.last().at(0).value<ImageGrid>();
+        QVERIFY(last.columnTitles.value(1).contains("T = 0.38"));
+        QFile config(QDir(s.runDir).filePath("config.json"));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QJsonObject cfg = QJsonDocument::fromJson(config.readAll()).object();
+        QCOMPARE(cfg.value("images_used").toInt(), 10);
+
+        // The run is over; the temperature still re-decodes its last outputs.
+        snapshot.clear();
+        call([](EngineWorker* w) { w->setDisplayParam("temperature", 1.0); });
+        QVERIFY(received(snapshot, 5000));
+        const auto redecoded = snapshot.takeFirst().at(0).value<ImageGrid>();
+        QVERIFY(redecoded.columnTitles.value(1).contains("T = 1.00"));
+        QCOMPARE(redecoded.step, 4);
+        QVERIFY(redecoded.rows[0][1] != last.rows[0][1]);
+        QCOMPARE(redecoded.rows[0][2], last.rows[0][2]); // the ground truth is unchanged
+        // A parameter that is not a display choice changes nothing.
+        snapshot.clear();
+        call([](EngineWorker* w) { w->setDisplayParam("lambda", 0.1); });
+        QVERIFY(!snapshot.wait(300));
+        QCOMPARE(errors.count(), 0);
     }
 
     void loadingAFolderWithOnlyBadFilesReportsThem() {

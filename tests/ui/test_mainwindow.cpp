@@ -1,6 +1,8 @@
 // The main window, offscreen: demo data loads, the preview shows samples, Train
 // feeds the loss plot and the reconstructions, Stop returns promptly.
 #include "DataPanel.h"
+#include "DisplayControls.h"
+#include "FigureStrip.h"
 #include "ImageGridView.h"
 #include "CurvePlot.h"
 #include "MainWindow.h"
@@ -10,6 +12,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QGroupBox>
+#include <QSlider>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -85,6 +89,65 @@ private slots:
         QCOMPARE(window.reconstructionView()->grid().columnTitles.size(), 3);
         window.stopTraining();
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 5000);
+    }
+
+    void colorizationFiguresAndTemperatureSlider() {
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.previewView()->grid().isEmpty(), 20000);
+        QVERIFY(!window.previewFigures()->isVisible()); // inpainting has no set-level figures
+        auto* task = window.findChild<QComboBox*>("taskCombo");
+        task->setCurrentIndex(task->findData("colorization"));
+        // Classes mode: original, L, a, b, quantized target; gamut, histogram, weights.
+        QTRY_COMPARE_WITH_TIMEOUT(window.previewView()->grid().columnTitles.size(), 5, 10000);
+        QTRY_COMPARE(window.previewFigures()->figures().size(), 3);
+        QVERIFY(window.previewFigures()->isVisible());
+        auto* dataNote = window.findChild<QLabel*>("taskDataNote");
+        QTRY_VERIFY(dataNote->text().contains("colorization uses all 512"));
+        auto* slider = window.findChild<QSlider*>("display_temperature");
+        QVERIFY(slider);
+        QVERIFY(slider->isVisible());
+        QVERIFY(!window.findChild<QWidget*>("param_temperature")); // not in the task form
+        // Regression has no temperature and no class weights.
+        auto* mode = window.findChild<QComboBox*>("param_mode");
+        mode->setCurrentIndex(0);
+        QTRY_COMPARE(window.previewView()->grid().columnTitles.size(), 4);
+        QTRY_COMPARE(window.previewFigures()->figures().size(), 2);
+        QVERIFY(!slider->isVisible());
+        mode->setCurrentIndex(1);
+        QTRY_VERIFY(slider->isVisible());
+
+        window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
+        window.findChild<QSpinBox*>("batchSpin")->setValue(8);
+        window.findChild<QSpinBox*>("maxStepsSpin")->setValue(30);
+        QTest::mouseClick(window.trainingPanel()->startButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(window.findChild<QGroupBox*>("metricBox")->title(),
+                                  QStringLiteral("Colourfulness: predicted / true chroma"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.accuracyPlot()->pointCount("heldout_chroma_ratio") >= 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 60000);
+        QTRY_VERIFY(window.reconstructionView()->grid().columnTitles.value(1).contains("T = 0.38"));
+        const QImage at038 = window.reconstructionView()->grid().rows[0][1];
+        grab(window, "colorization-T0.38.png");
+
+        // After the run: the slider re-decodes the last outputs, no model needed.
+        slider->setValue(slider->maximum()); // T = 1, the mean
+        QTRY_VERIFY(window.reconstructionView()->grid().columnTitles.value(1).contains("T = 1.00"));
+        QVERIFY(window.reconstructionView()->grid().rows[0][1] != at038);
+        QCOMPARE(window.reconstructionView()->grid().step, 30);
+        grab(window, "colorization-T1.00.png");
+        slider->setValue(slider->minimum() + 40); // T = 0.05, close to the mode
+        QTRY_VERIFY(window.reconstructionView()->grid().columnTitles.value(1).contains("T = 0.05"));
+        grab(window, "colorization-T0.05.png");
+    }
+
+private:
+    // Pictures of the window for a person to look at, when PRETEXT_TEST_GRABS names a folder.
+    static void grab(QWidget& window, const char* name) {
+        const QString dir = qEnvironmentVariable("PRETEXT_TEST_GRABS");
+        if (!dir.isEmpty()) {
+            QCoreApplication::processEvents();
+            window.grab().save(dir + QLatin1Char('/') + QLatin1String(name));
+        }
     }
 };
 

@@ -90,9 +90,8 @@ std::string fixed(double v, int digits) {
 ColorizationTask::ColorizationTask() {
     m_info.name = "colorization";
     m_info.title = "Colorization";
-    m_info.lossFormula =
-        "regression: L = (1/HWC) Σ (x̂ − x)² over a and b;  classes: L = −Σ_hw v(Z_hw) Σ_q "
-        "Z_hwq log Ẑ_hwq over Q ab bins, decoded by the annealed mean softmax(z/T)·c";
+    m_info.lossFormula = "regression: L = (1/HWC) Σ (x̂ − x)² on a, b;  classes: L = −(1/HW) "
+                         "Σ v(Z) Σ_q Z_q log Ẑ_q, colour = Σ_q softmax(z/T)_q c_q";
     m_info.learningRate = 2e-3;
     m_info.plottedMetrics = {"chroma_ratio"};
     m_info.metricPlotTitle = "Colourfulness: predicted / true chroma";
@@ -293,7 +292,7 @@ std::vector<Figure> ColorizationTask::dataFigures(const DataStats& stats,
         auto rgb = labToRgb(torch::cat({l, gamut.centers.view({-1, 2, 1, 1})}, 1)).view({-1, 3});
         figures.push_back({std::to_string(gamut.count()) + " in-gamut ab bins",
                            abPlaneImage(gamut, rgb),
-                           "grid 10, shown at L = 65; a → right, b ↑ up"});
+                           "grid 10, at L = 65; a →, b ↑"});
     }
     auto it = stats.tensors.find("ab_counts");
     if (it == stats.tensors.end() || it->second.sum().item<double>() <= 0) {
@@ -303,20 +302,19 @@ std::vector<Figure> ColorizationTask::dataFigures(const DataStats& stats,
     auto p = counts / counts.sum();
     auto logp = torch::log10(p.clamp_min(1e-7));
     const double lo = -7.0, hi = std::max(-6.0, logp.max().item<double>());
-    figures.push_back({"ab distribution of the data (log)",
+    figures.push_back({"ab distribution of the data",
                        abPlaneImage(gamut, heat((logp - lo) / (hi - lo))),
-                       "log₁₀ p from " + fixed(lo, 0) + " to " + fixed(hi, 1) + "; " +
-                           fixed(counts.sum().item<double>() / 1e6, 2) + " M pixels"});
+                       "log₁₀ p, " + fixed(lo, 0) + " to " + fixed(hi, 1) + ", over " +
+                           fixed(counts.sum().item<double>() / 1e6, 1) + " M pixels"});
     if (modeOf(params) == ColorMode::Classes) {
         const double lambda = value(params, "lambda", 0.5);
         const Rebalancing rb = rebalanceWeights(gamut, counts, lambda);
         auto logw = torch::log10(rb.weights);
         const double wlo = logw.min().item<double>(), whi = logw.max().item<double>();
-        figures.push_back({"rebalancing weights (λ = " + fixed(lambda, 2) + ")",
+        figures.push_back({"class weights, λ = " + fixed(lambda, 2),
                            abPlaneImage(gamut, heat((logw - wlo) / std::max(1e-9, whi - wlo))),
-                           "w from " + fixed(rb.weights.min().item<double>(), 2) + " to " +
-                               fixed(rb.weights.max().item<double>(), 2) +
-                               " (log scale); Σ p̃ w = 1"});
+                           "w " + fixed(rb.weights.min().item<double>(), 2) + " to " +
+                               fixed(rb.weights.max().item<double>(), 2) + " (log); Σ p̃ w = 1"});
     }
     return figures;
 }
