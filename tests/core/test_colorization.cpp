@@ -81,9 +81,9 @@ private Q_SLOTS:
     }
 
     void gamutBinsAreStable() {
-        const AbGamut coarse = deriveAbGamut(256);
-        const AbGamut fine = deriveAbGamut(1024);
-        qInfo("in-gamut bins: %lld (256 levels per edge), %lld (1024)",
+        const AbGamut coarse = deriveAbGamut(64);
+        const AbGamut fine = deriveAbGamut(512);
+        qInfo("in-gamut bins: %lld (64 levels per edge), %lld (512)",
               static_cast<long long>(coarse.count()), static_cast<long long>(fine.count()));
         QCOMPARE(coarse.count(), fine.count());
         QVERIFY(torch::equal(coarse.centers, fine.centers));
@@ -152,6 +152,19 @@ private Q_SLOTS:
         auto d0 = (grid - c0).pow(2).sum(1), d1 = (grid - c1).pow(2).sum(1);
         auto expected = torch::exp(-(d1 - d0) / 50.0);
         QVERIFY(torch::allclose(enc.weights.select(1, 1) / enc.weights.select(1, 0), expected, 1e-3, 1e-5));
+    }
+
+    void softEncodingMatchesASearchOverAllBins() {
+        const AbGamut& g = abGamut();
+        // Anywhere on the plane, inside the gamut or not, at any sub-unit position.
+        auto ab = (torch::rand({4, 2, 50, 50}, makeGenerator(12)) - 0.5) * 240.0;
+        const SoftEncoding enc = softEncode(g, ab);
+        auto points = ab.permute({0, 2, 3, 1}).reshape({-1, 2});
+        auto all = torch::cdist(points, g.centers).pow(2); // (P,Q)
+        auto brute = std::get<0>(all.topk(5, 1, false, true));
+        auto found = all.gather(1, enc.bins.permute({0, 2, 3, 1}).reshape({-1, 5}));
+        // The same five distances (ties may pick a different bin at equal distance).
+        QVERIFY(torch::allclose(found, brute, 1e-4, 1e-2));
     }
 
     void rebalancedWeightsHaveExpectationOne() {

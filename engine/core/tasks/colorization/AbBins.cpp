@@ -54,6 +54,10 @@ torch::Tensor hueEdges(int samples) {
     }
     return torch::cat(edges, 0);
 }
+torch::Tensor gaussianKernel(const torch::Tensor& centers, double sigma) {
+    auto c = centers.to(torch::kDouble);
+    return torch::exp(-torch::cdist(c, c).pow(2) / (2.0 * sigma * sigma));
+}
 } // namespace
 
 AbGamut deriveAbGamut(int levels) {
@@ -80,6 +84,13 @@ AbGamut deriveAbGamut(int levels) {
                       .to(torch::kFloat) *
                   AbGamut::kGrid;
     g.cellToBin = torch::cdist(cellAb, g.centers).argmin(1);
+    g.smoothing = gaussianKernel(g.centers, AbGamut::kSmoothingSigma);
+
+    auto lattice = torch::arange(-AbGamut::kFineHalf, AbGamut::kFineHalf + 1, torch::kFloat);
+    auto mesh = torch::meshgrid({lattice, lattice}, "ij");
+    auto nodes = torch::stack({mesh[0].flatten(), mesh[1].flatten()}, 1);
+    const int64_t k = std::min<int64_t>(AbGamut::kCandidates, g.count());
+    g.candidates = std::get<1>(torch::cdist(nodes, g.centers).topk(k, 1, false, true));
     return g;
 }
 
@@ -95,15 +106,23 @@ torch::Tensor quantizeAb(const AbGamut& gamut, const torch::Tensor& ab) {
 
 SoftEncoding softEncode(const AbGamut& gamut, const torch::Tensor& ab, int64_t k, double sigma) {
     const int64_t b = ab.size(0), h = ab.size(2), w = ab.size(3);
+    TORCH_CHECK(k <= gamut.candidates.size(1), "softEncode: at most ", gamut.candidates.size(1),
+                " bins");
     auto points = ab.permute({0, 2, 3, 1}).reshape({-1, 2}).to(torch::kFloat);
-    auto centers = gamut.centers.to(ab.device());
-    auto d2 = (points.unsqueeze(1) - centers.unsqueeze(0)).pow(2).sum(2); // (P,Q)
+    const int64_t fine = 2 * AbGamut::kFineHalf + 1;
+    auto node = (points.round().clamp(-AbGamut::kFineHalf, AbGamut::kFineHalf) + AbGamut::kFineHalf)
+                    .to(torch::kLong);
+    auto candidates = gamut.candidates.to(ab.device())
+                          .index_select(0, node.select(1, 0) * fine + node.select(1, 1)); // (P,C)
+    auto centers = gamut.centers.to(ab.device()).index({candidates});                  // (P,C,2)
+    auto d2 = (points.unsqueeze(1) - centers).pow(2).sum(2);
     auto nearest = d2.topk(k, 1, /*largest=*/false, /*sorted=*/true);
+    auto bins = candidates.gather(1, std::get<1>(nearest));
     auto weights = torch::softmax(-std::get<0>(nearest) / (2.0 * sigma * sigma), 1);
     auto layout = [&](const torch::Tensor& t) {
         return t.view({b, h, w, k}).permute({0, 3, 1, 2}).contiguous();
     };
-    return {layout(std::get<1>(nearest)), layout(weights)};
+    return {layout(bins), layout(weights)};
 }
 
 torch::Tensor abHistogram(const AbGamut& gamut, const torch::Tensor& lab) {
@@ -113,8 +132,9 @@ torch::Tensor abHistogram(const AbGamut& gamut, const torch::Tensor& lab) {
 
 Rebalancing rebalanceWeights(const AbGamut& gamut, const torch::Tensor& counts, double lambda,
                              double sigma) {
-    auto c = gamut.centers.to(torch::kDouble);
-    auto kernel = torch::exp(-torch::cdist(c, c).pow(2) / (2.0 * sigma * sigma));
+    const auto kernel = sigma == AbGamut::kSmoothingSigma && gamut.smoothing.defined()
+                            ? gamut.smoothing
+                            : gaussianKernel(gamut.centers, sigma);
     auto p = counts.to(torch::kDouble);
     const double total = p.sum().item<double>();
     // No data yet: a uniform prior, so every weight is 1.

@@ -15,6 +15,14 @@ struct AbGamut {
     torch::Tensor centers;   // (Q,2) float: a, b of each in-gamut bin, sorted by a then b
     torch::Tensor cellToBin; // (kCells²) int64: grid cell -> nearest in-gamut bin
     torch::Tensor inGamut;   // (kCells²) bool: the cell is itself a bin
+    torch::Tensor smoothing; // (Q,Q) double: exp(−|c_q − c_r|² / 2σ²) for σ = kSmoothingSigma
+    static constexpr double kSmoothingSigma = 5.0;
+    // For soft encoding: the kCandidates nearest bins of every point of a 1-unit lattice
+    // over ±kFineHalf. Any ab within half a unit of a lattice point has its 5 nearest
+    // bins among them (on the grid of 10 the 5th and 13th nearest are > 1.5 apart).
+    static constexpr int kFineHalf = 115;
+    static constexpr int kCandidates = 12;
+    torch::Tensor candidates; // ((2·kFineHalf+1)², kCandidates) int64
     int64_t count() const { return centers.size(0); }
 };
 
@@ -22,7 +30,7 @@ struct AbGamut {
 // per edge, and the six most saturated edges 256 times finer) are converted to Lab and
 // their ab rounded to the grid; a bin is kept when some colour lands in its cell. (The
 // gamut's projection onto the ab plane is the projection of its surface.)
-AbGamut deriveAbGamut(int levels = 256);
+AbGamut deriveAbGamut(int levels = 64);
 // The default gamut, derived once and shared (immutable).
 const AbGamut& abGamut();
 
@@ -33,7 +41,8 @@ struct SoftEncoding {
     torch::Tensor bins;    // (B,K,H,W) int64, nearest first
     torch::Tensor weights; // (B,K,H,W) float, Gaussian in distance, summing to 1 over K
 };
-// Soft targets over the K nearest bins with a Gaussian kernel of width sigma.
+// Soft targets over the K nearest bins (K ≤ kCandidates) with a Gaussian kernel of
+// width sigma; the nearest are found among the lattice candidates, not all Q bins.
 SoftEncoding softEncode(const AbGamut& gamut, const torch::Tensor& ab, int64_t k = 5,
                         double sigma = 5.0);
 
