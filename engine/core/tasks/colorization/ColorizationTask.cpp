@@ -85,6 +85,13 @@ std::string fixed(double v, int digits) {
     out << std::fixed << std::setprecision(digits) << v;
     return out.str();
 }
+
+std::string pixelCount(double n) {
+    if (n >= 1e6) {
+        return fixed(n / 1e6, 1) + " M pixels";
+    }
+    return n >= 1e4 ? fixed(n / 1e3, 0) + " k pixels" : fixed(n, 0) + " pixels";
+}
 } // namespace
 
 ColorizationTask::ColorizationTask() {
@@ -305,7 +312,7 @@ std::vector<Figure> ColorizationTask::dataFigures(const DataStats& stats,
     figures.push_back({"ab distribution of the data",
                        abPlaneImage(gamut, heat((logp - lo) / (hi - lo))),
                        "log₁₀ p, " + fixed(lo, 0) + " to " + fixed(hi, 1) + ", over " +
-                           fixed(counts.sum().item<double>() / 1e6, 1) + " M pixels"});
+                           pixelCount(counts.sum().item<double>())});
     if (modeOf(params) == ColorMode::Classes) {
         const double lambda = value(params, "lambda", 0.5);
         const Rebalancing rb = rebalanceWeights(gamut, counts, lambda);
