@@ -1,7 +1,9 @@
 #include "Headless.h"
 
 #include "Bench.h"
+#include "ColorPeer.h"
 #include "DataSource.h"
+#include "DemoData.h"
 #include "Errors.h"
 #include "ImageSheet.h"
 #include "Preview.h"
@@ -264,6 +266,17 @@ int benchCommand(const QStringList& args) {
     o.device = p.value("device").toStdString();
     o.seed = c.seed;
     out() << QString::fromStdString(formatBench(o, runBench(o))) << Qt::flush;
+    if (c.task == QLatin1String("colorization")) {
+        // The colour conversion has a peer: OpenCV's, on the same pixels, in this run.
+        const auto t = io::timeLabConversion(makeDemoImages(kDemoImageCount, c.sizePx, c.seed));
+        out() << QStringLiteral("  sRGB -> Lab (CPU)       %1 Mpx/s; OpenCV cvtColor %2 Mpx/s "
+                                "(ours / OpenCV = %3, %4 Mpx per pass)\n")
+                     .arg(t.oursMpxPerSec, 0, 'f', 1)
+                     .arg(t.openCvMpxPerSec, 0, 'f', 1)
+                     .arg(t.oursMpxPerSec / t.openCvMpxPerSec, 0, 'f', 2)
+                     .arg(t.megapixels, 0, 'f', 1)
+              << Qt::flush;
+    }
     return 0;
 }
 

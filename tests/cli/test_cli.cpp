@@ -106,6 +106,13 @@ private slots:
         QVERIFY(sheet.height() > 4 * 64 * 2); // four samples at 2x, plus the set-level figures
     }
 
+    void colorizationBenchComparesLabWithOpenCv() {
+        auto r = run({"bench", "--task", "colorization", "--size", "32", "--batch", "4", "--steps", "1"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("pretext samples made"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("ours / OpenCV = "), qPrintable(r.out));
+    }
+
     void previewWritesSheet() {
         QTemporaryDir dir;
         const QString png = dir.filePath("sheet.png");
