@@ -1,12 +1,22 @@
 #include "DisplayControls.h"
 
+#include "TaskCatalog.h"
+
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSlider>
 
+#include <algorithm>
+#include <cmath>
+
 namespace {
 constexpr int kSteps = 1000; // slider positions between a parameter's bounds
+
+int sliderPosition(const pretext::ParamSpec& spec, double value) {
+    const double t = (value - spec.minValue) / (spec.maxValue - spec.minValue);
+    return static_cast<int>(std::lround(std::clamp(t, 0.0, 1.0) * kSteps));
+}
 }
 
 DisplayControls::DisplayControls(QWidget* parent) : QWidget(parent) {
@@ -38,8 +48,7 @@ void DisplayControls::setTask(const pretext::TaskInfo& info) {
         m_layout->addRow(QString::fromStdString(spec.label), row);
         m_controls.push_back({spec, slider, value, row});
         const Control& c = m_controls.back();
-        const double span = spec.maxValue - spec.minValue;
-        slider->setValue(static_cast<int>(std::lround((spec.defaultValue - spec.minValue) / span * kSteps)));
+        slider->setValue(sliderPosition(spec, spec.defaultValue));
         value->setText(QString::number(valueOf(c), 'f', 2));
         connect(slider, &QSlider::valueChanged, this, [this, name = spec.name] {
             for (const auto& control : m_controls) {
@@ -63,14 +72,7 @@ double DisplayControls::valueOf(const Control& c) const {
 
 void DisplayControls::updateVisibility(const QVariantMap& taskParams) {
     for (const auto& c : m_controls) {
-        bool visible = true;
-        if (!c.spec.onlyWhen.empty()) {
-            const QString key = QString::fromStdString(c.spec.onlyWhen);
-            // Hidden until the controlling parameter is known.
-            visible = taskParams.contains(key) &&
-                      taskParams.value(key).toDouble() == c.spec.onlyWhenValue;
-        }
-        m_layout->setRowVisible(c.row, visible);
+        m_layout->setRowVisible(c.row, pretext::paramApplies(c.spec, taskParams));
     }
     setVisible(hasVisibleControls());
 }
@@ -95,8 +97,7 @@ QVariantMap DisplayControls::values() const {
 bool DisplayControls::setValue(const QString& name, double value) {
     for (const auto& c : m_controls) {
         if (QString::fromStdString(c.spec.name) == name) {
-            const double span = c.spec.maxValue - c.spec.minValue;
-            c.slider->setValue(static_cast<int>(std::lround((value - c.spec.minValue) / span * kSteps)));
+            c.slider->setValue(sliderPosition(c.spec, value));
             return true;
         }
     }

@@ -69,12 +69,8 @@ MainWindow::MainWindow(const QStringList& paths, QWidget* parent) : QMainWindow(
     m_previewTimer.setSingleShot(true);
     m_previewTimer.setInterval(30);
     connect(&m_previewTimer, &QTimer::timeout, this, [this] {
-        QVariantMap params = m_task->params();
-        const QVariantMap display = m_display->values();
-        for (auto it = display.cbegin(); it != display.cend(); ++it) {
-            params.insert(it.key(), it.value());
-        }
-        callWorker([task = m_task->taskName(), params, seed = m_task->seed()](EngineWorker* w) {
+        callWorker([task = m_task->taskName(), params = taskParams(),
+                    seed = m_task->seed()](EngineWorker* w) {
             w->requestPreview(task, params, seed, kPreviewSamples);
         });
     });
@@ -286,6 +282,15 @@ void MainWindow::connectEngine() {
 
 bool MainWindow::selectTask(const QString& name) { return m_task->selectTask(name); }
 
+QVariantMap MainWindow::taskParams() const {
+    QVariantMap params = m_task->params();
+    const QVariantMap display = m_display->values();
+    for (auto it = display.cbegin(); it != display.cend(); ++it) {
+        params.insert(it.key(), it.value());
+    }
+    return params;
+}
+
 bool MainWindow::applyParam(const QString& assignment, QString* error) {
     pretext::ParamValues values;
     if (!pretext::applyParamOverride(m_task->currentInfo(), assignment, values, error)) {
@@ -337,11 +342,7 @@ void MainWindow::startTraining() {
     }
     pretext::TrainSettings settings;
     settings.task = m_task->taskName();
-    settings.params = m_task->params();
-    const QVariantMap display = m_display->values();
-    for (auto it = display.cbegin(); it != display.cend(); ++it) {
-        settings.params.insert(it.key(), it.value());
-    }
+    settings.params = taskParams();
     settings.seed = m_task->seed();
     const pretext::TaskInfo& info = m_task->currentInfo();
     m_plottedMetrics.clear();

@@ -69,6 +69,8 @@ private:
     void buildMenus();
     void connectEngine();
     void schedulePreview();
+    // The task form's parameters and the live view's display parameters together.
+    QVariantMap taskParams() const;
     void showError(const QString& message);
     void updateState(pretext::EngineState state);
     void showProgress(const pretext::TrainProgress& progress);

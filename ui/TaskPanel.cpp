@@ -112,12 +112,7 @@ void TaskPanel::buildForm() {
 void TaskPanel::updateVisibility() {
     const QVariantMap values = params();
     for (const auto& f : m_fields) {
-        bool visible = true;
-        if (!f.spec.onlyWhen.empty()) {
-            visible = values.value(QString::fromStdString(f.spec.onlyWhen)).toDouble() ==
-                      f.spec.onlyWhenValue;
-        }
-        m_form->setRowVisible(f.editor, visible);
+        m_form->setRowVisible(f.editor, pretext::paramApplies(f.spec, values));
     }
 }
 

@@ -50,6 +50,25 @@ inline ParamValues withDefaults(const TaskInfo& info, const ParamValues& given) 
     return out;
 }
 
+// Whether a parameter applies given the others' values (ParamSpec::onlyWhen); one
+// whose controlling parameter is missing does not.
+template <typename Lookup> bool paramApplies(const ParamSpec& spec, Lookup&& valueOf) {
+    if (spec.onlyWhen.empty()) {
+        return true;
+    }
+    double v = 0.0;
+    return valueOf(spec.onlyWhen, v) && v == spec.onlyWhenValue;
+}
+
+inline bool isDisplayParam(const TaskInfo& info, const std::string& name) {
+    for (const auto& p : info.params) {
+        if (p.name == name) {
+            return p.display;
+        }
+    }
+    return false;
+}
+
 inline int choiceIndex(const ParamSpec& spec, const std::string& choice) {
     for (size_t i = 0; i < spec.choices.size(); ++i) {
         if (spec.choices[i] == choice) {

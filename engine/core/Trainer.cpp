@@ -129,12 +129,10 @@ std::vector<VisualColumn> Trainer::heldOutResults() {
 }
 
 void Trainer::setDisplayParam(const std::string& name, double value) {
-    for (const auto& spec : m_task->info().params) {
-        if (spec.name == name && spec.display) {
-            m_config.params[name] = value;
-            m_context.params[name] = value;
-            return;
-        }
+    if (isDisplayParam(m_task->info(), name)) {
+        m_config.params[name] = value;
+        m_context.params[name] = value;
+        return;
     }
     throw TrainingError("'" + name + "' is not a display parameter of " + m_config.task);
 }

@@ -281,23 +281,15 @@ void EngineWorker::stop() {
 void EngineWorker::setDisplayParam(const QString& name, double value) {
     const std::string key = name.toStdString();
     // Only a parameter the task declares as a display choice; others wait for the next run.
-    auto isDisplay = [&key](const Task& task) {
-        for (const auto& spec : task.info().params) {
-            if (spec.name == key && spec.display) {
-                return true;
-            }
-        }
-        return false;
-    };
     try {
-        if (d->session && isDisplay(d->session->trainer().task())) {
+        if (d->session && isDisplayParam(d->session->trainer().task().info(), key)) {
             d->session->trainer().setDisplayParam(key, value);
         }
         if (!d->last || !d->last->output.defined()) {
             return;
         }
         Task* task = d->task(d->last->task);
-        if (!task || !isDisplay(*task)) {
+        if (!task || !isDisplayParam(task->info(), key)) {
             return;
         }
         torch::NoGradGuard noGrad;

@@ -22,6 +22,14 @@ ParamValues toParamValues(const QVariantMap& map) {
     return values;
 }
 
+bool paramApplies(const ParamSpec& spec, const QVariantMap& values) {
+    return paramApplies(spec, [&values](const std::string& name, double& v) {
+        const QString key = QString::fromStdString(name);
+        v = values.value(key).toDouble();
+        return values.contains(key);
+    });
+}
+
 bool applyParamOverride(const TaskInfo& info, const QString& assignment, ParamValues& values,
                         QString* error) {
     const int eq = assignment.indexOf(QLatin1Char('='));

@@ -13,6 +13,8 @@ std::vector<TaskInfo> availableTasks();
 QVariantMap toVariantMap(const ParamValues& values);
 ParamValues toParamValues(const QVariantMap& map);
 // Parses "name=value" overrides; choices may be given by name ("mask=freeform").
+// ParamSpec::onlyWhen against values as the UI holds them.
+bool paramApplies(const ParamSpec& spec, const QVariantMap& values);
 bool applyParamOverride(const TaskInfo& info, const QString& assignment, ParamValues& values,
                         QString* error);
 

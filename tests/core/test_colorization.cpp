@@ -99,20 +99,7 @@ private Q_SLOTS:
 
     void everyBinIsReachableByOpenCvColours() {
         // An independent converter over the same cube surface lands on the same cells.
-        auto v = torch::linspace(0.0, 1.0, 256);
-        auto grid = torch::meshgrid({v, v}, "ij");
-        auto u = grid[0].flatten(), w = grid[1].flatten();
-        std::vector<torch::Tensor> faces;
-        for (int axis = 0; axis < 3; ++axis) {
-            for (double side : {0.0, 1.0}) {
-                std::vector<torch::Tensor> ch(3);
-                ch[axis] = torch::full_like(u, side);
-                ch[(axis + 1) % 3] = u;
-                ch[(axis + 2) % 3] = w;
-                faces.push_back(torch::stack(ch, 1));
-            }
-        }
-        auto lab = openCvLab(torch::cat(faces));
+        auto lab = openCvLab(rgbCubeSurface(256));
         const std::set<int64_t> reached = cellsOf(lab.narrow(1, 1, 2));
         const AbGamut& g = abGamut();
         const std::set<int64_t> bins = cellsOf(g.centers);

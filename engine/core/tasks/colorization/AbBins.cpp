@@ -15,24 +15,6 @@ torch::Tensor cellIndex(const torch::Tensor& ab) {
     return cell.select(1, 0) * AbGamut::kCells + cell.select(1, 1);
 }
 
-// Colours on the six faces of the RGB cube, `levels` per edge: (6·levels², 3).
-torch::Tensor cubeSurface(int levels) {
-    auto v = torch::linspace(0.0, 1.0, levels, torch::kDouble);
-    auto grid = torch::meshgrid({v, v}, "ij");
-    auto u = grid[0].flatten(), w = grid[1].flatten();
-    std::vector<torch::Tensor> faces;
-    for (int axis = 0; axis < 3; ++axis) {
-        for (double side : {0.0, 1.0}) {
-            std::vector<torch::Tensor> channels(3);
-            channels[axis] = torch::full_like(u, side);
-            channels[(axis + 1) % 3] = u;
-            channels[(axis + 2) % 3] = w;
-            faces.push_back(torch::stack(channels, 1));
-        }
-    }
-    return torch::cat(faces, 0);
-}
-
 // The six edges of the cube that carry the most saturated colours (one channel 0, one
 // 1: red-yellow-green-cyan-blue-magenta), finely: they trace the outline of the
 // gamut's projection, where a coarse sampling could miss a sliver of a cell.
@@ -60,9 +42,26 @@ torch::Tensor gaussianKernel(const torch::Tensor& centers, double sigma) {
 }
 } // namespace
 
+torch::Tensor rgbCubeSurface(int levels) {
+    auto v = torch::linspace(0.0, 1.0, levels, torch::kDouble);
+    auto grid = torch::meshgrid({v, v}, "ij");
+    auto u = grid[0].flatten(), w = grid[1].flatten();
+    std::vector<torch::Tensor> faces;
+    for (int axis = 0; axis < 3; ++axis) {
+        for (double side : {0.0, 1.0}) {
+            std::vector<torch::Tensor> channels(3);
+            channels[axis] = torch::full_like(u, side);
+            channels[(axis + 1) % 3] = u;
+            channels[(axis + 2) % 3] = w;
+            faces.push_back(torch::stack(channels, 1));
+        }
+    }
+    return torch::cat(faces, 0);
+}
+
 AbGamut deriveAbGamut(int levels) {
     torch::NoGradGuard noGrad;
-    auto colors = torch::cat({cubeSurface(levels), hueEdges(levels * 256)}, 0);
+    auto colors = torch::cat({rgbCubeSurface(levels), hueEdges(levels * 256)}, 0);
     auto lab = rgbToLab(colors.view({-1, 3, 1, 1})).view({-1, 3});
     auto cells = cellIndex(lab.narrow(1, 1, 2).view({-1, 2, 1, 1})).flatten();
     const int64_t cellCount = static_cast<int64_t>(AbGamut::kCells) * AbGamut::kCells;

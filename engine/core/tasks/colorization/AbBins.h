@@ -26,6 +26,9 @@ struct AbGamut {
     int64_t count() const { return centers.size(0); }
 };
 
+// Colours on the six faces of the RGB cube, `levels` values per edge: (6·levels², 3) double.
+torch::Tensor rgbCubeSurface(int levels);
+
 // The bins reachable from sRGB: colours on the surface of the RGB cube (`levels` values
 // per edge, and the six most saturated edges 256 times finer) are converted to Lab and
 // their ab rounded to the grid; a bin is kept when some colour lands in its cell. (The

@@ -141,7 +141,6 @@ std::shared_ptr<const DataStats> ColorizationTask::analyze(const torch::Tensor& 
     auto meanChroma = n > 0 ? torch::cat(chromaParts) : torch::zeros({0});
     stats->usable = meanChroma >= kGrayChroma;
     stats->tensors["ab_counts"] = counts;
-    stats->tensors["mean_chroma"] = meanChroma;
     const int64_t used = stats->usableCount(n);
     std::ostringstream note;
     if (used == n) {
