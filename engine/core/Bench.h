@@ -22,8 +22,10 @@ struct BenchResult {
     std::string device;
     int torchThreads = 0;
     std::string blas;
-    double demoImagesPerSec = 0;     // procedural demo images rendered
-    double analyzeMs = 0;            // Task::analyze over the whole demo set
+    bool video = false;              // a video task: frames, windows and tuples
+    double demoImagesPerSec = 0;     // procedural demo images (or video frames) rendered
+    double analyzeMs = 0;            // Task::analyze over the demo set, or planWindows
+    int64_t analyzedCount = 0;
     double samplesPerSec = 0;        // pretext samples generated (makeBatch)
     double trainImagesPerSec = 0;
     double msPerStep = 0;

@@ -38,6 +38,8 @@ struct TaskInfo {
     // Metrics drawn in the second plot (training and held-out), and its title.
     std::vector<std::string> plottedMetrics;
     std::string metricPlotTitle;
+    // Trains on windows of consecutive video frames (Task::windows), not on images.
+    bool video = false;
 };
 
 // Defaults of every declared parameter, overridden by `given` where present.

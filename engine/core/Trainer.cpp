@@ -29,13 +29,20 @@ torch::Device resolveDevice(const std::string& choice) {
 }
 
 Trainer::Trainer(TrainConfig config, const torch::Tensor& images)
+    : Trainer(std::move(config), images, nullptr) {}
+
+Trainer::Trainer(TrainConfig config, const VideoFrames& video)
+    : Trainer(std::move(config), video.frames, &video) {}
+
+Trainer::Trainer(TrainConfig config, const torch::Tensor& images, const VideoFrames* video)
     : m_config(std::move(config)), m_task(makeTask(m_config.task)),
       m_device(resolveDevice(m_config.device)) {
     if (!m_task) {
         throw TrainingError("unknown task '" + m_config.task + "'");
     }
     if (!images.defined() || images.dim() != 4 || images.size(0) == 0 || images.size(1) != 3) {
-        throw TrainingError("no images to train on");
+        throw TrainingError(m_task->info().video ? "no video frames to train on"
+                                                 : "no images to train on");
     }
     if (m_config.batchSize < 1) {
         throw TrainingError("batch size must be at least 1");
@@ -43,6 +50,45 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images)
     m_config.params = withDefaults(m_task->info(), m_config.params);
     torch::manual_seed(m_config.seed); // weight initialization
 
+    torch::Tensor evalSamples;
+    if (m_task->info().video) {
+        if (!video || video->empty()) {
+            throw TrainingError(m_task->info().title +
+                                " trains on video frames, and still images are loaded: open a "
+                                "video file, or load the demo set (it has a video)");
+        }
+        evalSamples = setUpWindows(*video);
+    } else {
+        evalSamples = setUpImages(images);
+    }
+    m_context.params = m_config.params;
+    m_context.channelMean = m_mean;
+    m_context.seed = m_config.seed;
+    m_context.stats = m_stats;
+    // Held-out batches get their own streams so their masks and puzzles stay fixed.
+    BatchContext evalContext{m_config.params, makeGenerator(m_config.seed ^ 0xE7A1ULL), m_mean,
+                             m_config.seed, m_stats};
+    m_evalBatch = m_task->makeBatch(evalSamples.to(m_device), evalContext);
+    // The samples shown: the first held-out images, or windows spread over the held-out
+    // part (neighbouring windows share frames and would look alike).
+    const int64_t shown = std::min<int64_t>(m_config.heldOutCount, evalSamples.size(0));
+    auto pick = m_windowLength > 0 ? torch::linspace(0, static_cast<double>(evalSamples.size(0) - 1), shown)
+                                         .round()
+                                         .to(torch::kLong)
+                                   : torch::arange(shown, torch::kLong);
+    BatchContext heldContext{m_config.params, makeGenerator(m_config.seed ^ 0x5EEDF00DULL),
+                             m_mean, m_config.seed, m_stats};
+    m_heldOut = m_task->makeBatch(evalSamples.index_select(0, pick.to(evalSamples.device())).to(m_device),
+                                  heldContext);
+    m_context.generator = makeGenerator(m_config.seed);
+
+    m_model = m_task->makeModel(m_config.params);
+    m_model->to(m_device);
+    m_optimizer = std::make_unique<torch::optim::Adam>(
+        m_model->parameters(), torch::optim::AdamOptions(m_config.learningRate));
+}
+
+torch::Tensor Trainer::setUpImages(const torch::Tensor& images) {
     // The task looks at the whole set once (colorization drops grayscale images and
     // counts the data's colours); what it cannot use never reaches a batch.
     m_stats = m_task->analyze(images);
@@ -52,38 +98,57 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images)
         throw TrainingError("no image is usable for " + m_config.task + ": " +
                             (m_stats ? m_stats->note : std::string("none given")));
     }
-
     // Keep up to 128 images (an eighth of the set) out of training to judge the model
     // on; a set under 64 images is too small to split and is judged on itself.
     const int64_t n = usable.size(0);
     const int64_t evalCount = n >= 64 ? std::min<int64_t>(128, n / 8) : 0;
     auto train = evalCount > 0 ? usable.narrow(0, 0, n - evalCount) : usable;
-    auto evalImages = evalCount > 0 ? usable.narrow(0, n - evalCount, evalCount) : usable;
     m_train = train.to(m_device).contiguous();
     m_mean = train.mean({0, 2, 3});
+    return evalCount > 0 ? usable.narrow(0, n - evalCount, evalCount) : usable;
+}
 
-    m_context.params = m_config.params;
-    m_context.channelMean = m_mean;
-    m_context.seed = m_config.seed;
-    m_context.stats = m_stats;
-    // Held-out batches get their own streams so their masks and puzzles stay fixed.
-    BatchContext evalContext{m_config.params, makeGenerator(m_config.seed ^ 0xE7A1ULL), m_mean,
-                             m_config.seed, m_stats};
-    m_evalBatch = m_task->makeBatch(evalImages.to(m_device), evalContext);
-    const int64_t shown = std::min<int64_t>(m_config.heldOutCount, evalImages.size(0));
-    BatchContext heldContext{m_config.params, makeGenerator(m_config.seed ^ 0x5EEDF00DULL),
-                             m_mean, m_config.seed, m_stats};
-    m_heldOut = m_task->makeBatch(evalImages.narrow(0, 0, shown).to(m_device), heldContext);
-    m_context.generator = makeGenerator(m_config.seed);
+torch::Tensor Trainer::setUpWindows(const VideoFrames& video) {
+    const WindowSpec spec = m_task->windows(m_config.params);
+    const WindowPlan plan = planWindows(video, spec);
+    if (plan.trainCount() == 0) {
+        throw TrainingError("no window of " + std::to_string(plan.length) +
+                            " frames reaches the motion threshold " + std::to_string(plan.minMotion) +
+                            " (" + plan.motion + "): " + plan.note() +
+                            "; lower the threshold, or load a longer or livelier video");
+    }
+    auto stats = std::make_shared<DataStats>();
+    stats->note = plan.note();
+    m_windowLength = plan.length;
+    m_train = video.frames.to(m_device).contiguous();
+    m_trainStarts = plan.trainStarts().to(m_device);
+    m_mean = video.frames.mean({0, 2, 3});
+    m_usableImages = m_trainStarts.size(0);
+    torch::Tensor evalStarts = plan.heldOutStarts(128);
+    if (evalStarts.size(0) == 0) {
+        // Too short to keep a tail apart: judged on (some of) its training windows.
+        stats->note += "; the video is too short to hold a part out, so the model is judged "
+                       "on training windows";
+        auto all = plan.trainStarts();
+        auto pick = torch::linspace(0, static_cast<double>(all.size(0) - 1),
+                                    std::min<int64_t>(128, all.size(0)))
+                        .round()
+                        .to(torch::kLong);
+        evalStarts = all.index_select(0, pick);
+    }
+    m_stats = stats;
+    return gatherWindows(video.frames, evalStarts, m_windowLength);
+}
 
-    m_model = m_task->makeModel(m_config.params);
-    m_model->to(m_device);
-    m_optimizer = std::make_unique<torch::optim::Adam>(
-        m_model->parameters(), torch::optim::AdamOptions(m_config.learningRate));
+torch::Tensor Trainer::samples(const torch::Tensor& indices) const {
+    if (m_windowLength > 0) {
+        return gatherWindows(m_train, m_trainStarts.index_select(0, indices), m_windowLength);
+    }
+    return m_train.index_select(0, indices);
 }
 
 torch::Tensor Trainer::nextIndices() {
-    const int64_t n = m_train.size(0);
+    const int64_t n = m_windowLength > 0 ? m_trainStarts.size(0) : m_train.size(0);
     const int64_t b = std::min(m_config.batchSize, n);
     if (!m_order.defined() || m_cursor + b > n) {
         m_order = torch::randperm(n, m_context.generator, torch::kLong);
@@ -97,8 +162,7 @@ torch::Tensor Trainer::nextIndices() {
 StepResult Trainer::step() {
     const auto start = std::chrono::steady_clock::now();
     m_model->train();
-    auto images = m_train.index_select(0, nextIndices());
-    Batch batch = m_task->makeBatch(images, m_context);
+    Batch batch = m_task->makeBatch(samples(nextIndices()), m_context);
     auto output = m_model->forward(batch.input);
     LossOutput lo = m_task->loss(output, batch, m_config.params);
     const double lossValue = lo.loss.item<double>();
@@ -143,7 +207,7 @@ Evaluation Trainer::evaluate() {
     auto output = m_model->forward(m_evalBatch.input);
     LossOutput lo = m_task->loss(output, m_evalBatch, m_config.params);
     return {lo.loss.item<double>(), std::move(lo.metrics), std::move(lo.histogram),
-            std::move(lo.histogramTitle)};
+            std::move(lo.histogramTitle), std::move(lo.histogramAxis)};
 }
 
 void Trainer::setLearningRate(double lr) {

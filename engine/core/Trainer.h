@@ -36,6 +36,7 @@ struct Evaluation {
     std::map<std::string, double> metrics;
     std::vector<double> histogram;
     std::string histogramTitle;
+    std::string histogramAxis;
 };
 
 // Thrown for a run that cannot go on (NaN loss, bad config); the message is for a person.
@@ -49,8 +50,10 @@ torch::Device resolveDevice(const std::string& choice);
 
 class Trainer {
 public:
-    // images: (N,3,H,W) float in [0,1] on the CPU.
+    // images: (N,3,H,W) float in [0,1] on the CPU. A video task refuses still images.
     Trainer(TrainConfig config, const torch::Tensor& images);
+    // A video task trains on windows of these frames; an image task on the frames.
+    Trainer(TrainConfig config, const VideoFrames& video);
 
     StepResult step();
     // Model outputs on a few fixed held-out samples, for the reconstruction panel.
@@ -72,7 +75,8 @@ public:
     torch::Device device() const { return m_device; }
     TaskModelImpl& model() { return *m_model; }
     const Task& task() const { return *m_task; }
-    // Images the task trains and judges on (colorization skips grayscale ones).
+    // Samples the task trains on: images (colorization skips grayscale ones), or for a
+    // video task the windows that reach its motion threshold.
     int64_t usableImages() const { return m_usableImages; }
     const DataStats* dataStats() const { return m_stats.get(); }
 
@@ -81,12 +85,20 @@ public:
     void loadCheckpoint(const std::string& bytes);
 
 private:
+    Trainer(TrainConfig config, const torch::Tensor& images, const VideoFrames* video);
+    // Splits the data into training and held-out samples; returns the held-out ones.
+    torch::Tensor setUpImages(const torch::Tensor& images);
+    torch::Tensor setUpWindows(const VideoFrames& video);
     torch::Tensor nextIndices();
+    // Training samples at these indices: images, or clips of the training windows.
+    torch::Tensor samples(const torch::Tensor& indices) const;
 
     TrainConfig m_config;
     std::unique_ptr<Task> m_task;
     torch::Device m_device;
-    torch::Tensor m_train;   // on m_device
+    torch::Tensor m_train;   // images or video frames, on m_device
+    torch::Tensor m_trainStarts; // video tasks: first frame of each training window (m_device)
+    int64_t m_windowLength = 0;  // video tasks: frames per window
     torch::Tensor m_mean;    // (3) per-channel data-set mean
     Batch m_heldOut;         // a few samples to show, on m_device, masks fixed
     Batch m_evalBatch;       // the held-out set, fixed for the run

@@ -3,6 +3,7 @@
 #include "tasks/colorization/ColorizationTask.h"
 #include "tasks/inpainting/InpaintingTask.h"
 #include "tasks/jigsaw/JigsawTask.h"
+#include "tasks/temporal/TemporalOrderTask.h"
 
 #include <functional>
 
@@ -19,6 +20,7 @@ const std::vector<Entry>& entries() {
         {"inpainting", [] { return std::make_unique<InpaintingTask>(); }},
         {"jigsaw", [] { return std::make_unique<JigsawTask>(); }},
         {"colorization", [] { return std::make_unique<ColorizationTask>(); }},
+        {"temporal-order", [] { return std::make_unique<TemporalOrderTask>(); }},
     };
     return list;
 }

@@ -4,6 +4,7 @@
 // say what to show. The UI discovers tasks from the registry (Registry.h).
 #include "Models.h"
 #include "Params.h"
+#include "Video.h"
 
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
@@ -52,7 +53,8 @@ struct LossOutput {
     std::map<std::string, double> metrics;  // extra figures for the curves
     // Optional counts per bin (e.g. samples by Hamming distance of the error).
     std::vector<double> histogram;
-    std::string histogramTitle;
+    std::string histogramTitle; // what is counted, e.g. "held-out puzzles"
+    std::string histogramAxis;  // what the bins are, e.g. "tiles out of place"
 };
 
 // A titled column of images, (B,3,H,W) float in [0,1] on the CPU, with optional
@@ -63,8 +65,11 @@ struct VisualColumn {
     torch::Tensor images;
     std::vector<std::string> captions; // empty, or one per sample
     int gridN = 0;
-    torch::Tensor cellLabels; // (B, gridN²) int64, or undefined
-    torch::Tensor cellWrong;  // (B, gridN²) bool, or undefined
+    // When > 0 the image is a strip of this many square cells side by side (video
+    // frames); cellLabels and cellWrong then number them left to right.
+    int stripCells = 0;
+    torch::Tensor cellLabels; // (B, cells) int64, or undefined
+    torch::Tensor cellWrong;  // (B, cells) bool, or undefined
 };
 
 // A set-level picture beside the per-sample columns (e.g. the data's ab histogram).
@@ -79,6 +84,8 @@ public:
     virtual ~Task() = default;
     virtual const TaskInfo& info() const = 0;
     // `images` are (B,3,H,W) in [0,1] on any device; the batch is on the same device.
+    // A video task (TaskInfo::video) gets clips instead: (B, L, 3, H, W), L consecutive
+    // frames as its windows() asks.
     virtual Batch makeBatch(const torch::Tensor& images, BatchContext& context) const = 0;
     virtual std::shared_ptr<TaskModelImpl> makeModel(const ParamValues& params) const = 0;
     virtual LossOutput loss(const torch::Tensor& output, const Batch& batch,
@@ -98,6 +105,8 @@ public:
                                             const ParamValues& /*params*/) const {
         return {};
     }
+    // A video task's windows for these parameters (length 0 for an image task).
+    virtual WindowSpec windows(const ParamValues& /*params*/) const { return {}; }
     // One line about the generated data for these parameters (e.g. a permutation
     // set's Hamming distances); empty when there is nothing to say.
     virtual std::string describe(const ParamValues& /*params*/, uint64_t /*seed*/) const {

@@ -1,0 +1,85 @@
+#pragma once
+// Frames of one or more videos, cached at training size, and the windows of
+// consecutive frames that temporal tasks sample their tuples from. Plain LibTorch:
+// decoding lives in engine/io, which fills a VideoFrames.
+#include <torch/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pretext {
+
+// Motion measures by name; "difference" is always present, "flow" when io computed it.
+inline const char* const kMotionDifference = "difference";
+inline const char* const kMotionFlow = "flow";
+
+struct VideoFrames {
+    torch::Tensor frames;            // (N,3,S,S) float in [0,1], CPU, videos one after another
+    std::vector<int64_t> starts;     // first frame of each video, ascending, starts[0] == 0
+    std::vector<std::string> names;  // one per video
+    // Per frame, how much it moved since the previous frame of its video (0 for a
+    // video's first frame). "difference": mean |Δ| in percent of full scale;
+    // "flow": mean optical-flow magnitude in pixels at the cached size.
+    std::map<std::string, torch::Tensor> motion;
+
+    int64_t frameCount() const { return frames.defined() ? frames.size(0) : 0; }
+    int64_t videoCount() const { return static_cast<int64_t>(starts.size()); }
+    int64_t videoEnd(int64_t v) const {
+        return v + 1 < videoCount() ? starts[static_cast<size_t>(v + 1)] : frameCount();
+    }
+    bool empty() const { return frameCount() == 0; }
+};
+
+// Mean absolute difference against the previous frame of the same video, in percent.
+torch::Tensor frameDifferenceMotion(const torch::Tensor& frames, const std::vector<int64_t>& starts);
+
+// One video's frames appended to a set (its motion by frame difference filled in).
+void appendVideo(VideoFrames& set, const torch::Tensor& frames, const std::string& name);
+
+// What a temporal task asks of the video: windows of `length` consecutive frames
+// whose mean motion reaches `minMotion`, measured by `motion`.
+struct WindowSpec {
+    int64_t length = 0; // 0: the task trains on single images, not windows
+    double minMotion = 0.0;
+    std::string motion = kMotionDifference;
+};
+
+// Every window that fits inside one video, its motion, and how it is used. The last
+// eighth of each video long enough (at least 4 windows' length) is held out; windows
+// that would straddle the cut are used by neither side, so no frame is shared.
+struct WindowPlan {
+    int64_t length = 0;
+    torch::Tensor starts;  // (W) int64 first frame of each window
+    torch::Tensor video;   // (W) int64 video of each window
+    torch::Tensor score;   // (W) float mean motion of the frames after the first
+    torch::Tensor moving;  // (W) bool score >= minMotion
+    torch::Tensor train;   // (W) bool used for training
+    torch::Tensor heldOut; // (W) bool used to judge the model
+    double minMotion = 0.0;
+    std::string motion;    // the measure used ("flow" falls back to "difference")
+    int64_t trainCount() const;
+    int64_t heldOutCount() const;
+    torch::Tensor trainStarts() const;
+    // Up to `limit` held-out window starts, evenly spread over all of them.
+    torch::Tensor heldOutStarts(int64_t limit) const;
+    std::string note() const; // one line for the data panel and the run's config
+};
+
+WindowPlan planWindows(const VideoFrames& video, const WindowSpec& spec);
+
+// The windows starting at `starts` as clips (B, length, 3, S, S), on frames' device.
+torch::Tensor gatherWindows(const torch::Tensor& frames, const torch::Tensor& starts,
+                            int64_t length);
+
+// Up to `count` usable window starts evenly spread over the plan's training and
+// held-out windows, for previews.
+torch::Tensor spreadStarts(const WindowPlan& plan, int64_t count);
+
+// A timeline per video (up to `maxVideos`): one bar per window column, its height the
+// motion, green where used for training, blue where held out, grey below the
+// threshold (drawn as a red line). (3,H,W) float in [0,1].
+torch::Tensor drawMotionTimeline(const VideoFrames& video, const WindowPlan& plan, int widthPx = 480,
+                                 int maxVideos = 4);
+
+} // namespace pretext
