@@ -1,8 +1,10 @@
 #include "DataSource.h"
 
 #include "DemoData.h"
+#include "DemoVideo.h"
 #include "ImageLoader.h"
 #include "TensorImage.h"
+#include "VideoLoader.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -17,9 +19,78 @@ LoadedData loadDemoData(int sizePx, quint64 seed, int count) {
     data.images = makeDemoImages(n, sizePx, seed);
     data.channelMean = data.images.mean({0, 2, 3});
     data.sizePx = sizePx;
-    data.label = QStringLiteral("built-in demo set (seed %1)").arg(seed);
+    auto video = std::make_shared<VideoFrames>(
+        makeDemoVideo(kDemoVideoCount, kDemoVideoFrames, sizePx, seed));
+    video->motion[kMotionFlow] = io::flowMotion(video->frames, video->starts);
+    data.video = video;
+    data.label = QStringLiteral("built-in demo set (seed %1) and a demo video of %2 × %3 frames")
+                     .arg(seed)
+                     .arg(kDemoVideoCount)
+                     .arg(kDemoVideoFrames);
     data.description = {{"source", "demo"}, {"demo_seed", QString::number(seed)},
-                        {"count", n}, {"size_px", sizePx}};
+                        {"count", n}, {"size_px", sizePx},
+                        {"video_frames", static_cast<qint64>(video->frameCount())},
+                        {"videos", static_cast<qint64>(video->videoCount())}};
+    return data;
+}
+
+bool isVideoPath(const QString& path) { return io::hasVideoExtension(path.toStdString()); }
+
+LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& settings,
+                          const std::function<bool(qint64, qint64)>& progress, bool* cancelled) {
+    std::vector<std::string> files;
+    for (const QString& p : paths) {
+        files.push_back(QDir::cleanPath(p).toStdString());
+    }
+    io::VideoOptions options;
+    options.sizePx = settings.sizePx;
+    options.stride = settings.stride;
+    options.budgetBytes = static_cast<int64_t>(settings.budgetMb) * 1024 * 1024;
+    io::VideoLoad load = io::loadVideos(files, options, [&](int64_t done, int64_t total) {
+        return !progress || progress(done, total);
+    });
+    if (cancelled) {
+        *cancelled = load.cancelled;
+    }
+    LoadedData data;
+    data.sizePx = settings.sizePx;
+    for (const auto& issue : load.skipped) {
+        data.skipped.push_back(
+            {QString::fromStdString(issue.path), QString::fromStdString(issue.reason)});
+    }
+    for (const auto& note : load.notes) {
+        data.notes << QString::fromStdString(note);
+    }
+    QStringList names;
+    for (const auto& name : load.video.names) {
+        data.paths << QString::fromStdString(name);
+        names << QFileInfo(QString::fromStdString(name)).fileName();
+    }
+    if (load.cancelled || load.video.empty()) {
+        data.images = torch::empty({0, 3, settings.sizePx, settings.sizePx});
+        data.channelMean = torch::full({3}, 0.5);
+        return data;
+    }
+    data.images = load.video.frames;
+    data.channelMean = data.images.mean({0, 2, 3});
+    const qint64 frames = load.video.frameCount();
+    data.label = QStringLiteral("%1: %2 frames")
+                     .arg(names.size() <= 3 ? names.join(QStringLiteral(", "))
+                                            : QStringLiteral("%1 and %2 more").arg(names.front()).arg(names.size() - 1))
+                     .arg(frames);
+    QJsonArray strides;
+    for (int s : load.strides) {
+        strides.append(s);
+    }
+    data.description = {{"source", "videos"},
+                        {"paths", QJsonArray::fromStringList(data.paths)},
+                        {"count", frames},
+                        {"videos", static_cast<qint64>(load.video.videoCount())},
+                        {"strides", strides},
+                        {"budget_mb", settings.budgetMb},
+                        {"skipped", static_cast<int>(data.skipped.size())},
+                        {"size_px", settings.sizePx}};
+    data.video = std::make_shared<VideoFrames>(std::move(load.video));
     return data;
 }
 
@@ -65,6 +136,10 @@ DataSummary summarize(const LoadedData& data, int maxThumbnails) {
     s.count = data.images.defined() ? static_cast<int>(data.images.size(0)) : 0;
     s.sizePx = data.sizePx;
     s.skipped = data.skipped;
+    s.notes = data.notes;
+    s.videoFrames = data.video ? static_cast<int>(data.video->frameCount()) : 0;
+    s.videos = data.video ? static_cast<int>(data.video->videoCount()) : 0;
+    s.framesAreImages = data.video && data.video->frames.is_same(data.images);
     for (int i = 0; i < std::min(s.count, maxThumbnails); ++i) {
         s.thumbnails << toQImage(data.images[i]);
     }

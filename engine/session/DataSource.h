@@ -2,24 +2,40 @@
 // Where training images come from: the built-in demo set or files and folders.
 // Decoding happens here, once; the result is cached as one tensor.
 #include "SessionTypes.h"
+#include "Video.h"
 
 #include <QJsonObject>
 #include <functional>
+#include <memory>
 #include <torch/types.h>
 
 namespace pretext {
 
 struct LoadedData {
-    torch::Tensor images;      // (N,3,S,S) float in [0,1], CPU
+    torch::Tensor images;      // (N,3,S,S) float in [0,1], CPU; a video's frames
+    std::shared_ptr<const VideoFrames> video; // videos loaded (or the demo video), may be null
     torch::Tensor channelMean; // (3), computed once at load (fills, previews)
     QStringList paths;    // empty for the demo set
     QList<SkippedFile> skipped;
+    QStringList notes;    // how videos were sampled or cut short, one line each
     QString label;
     int sizePx = 0;
     QJsonObject description; // what config.json records about the data
 };
 
+// Demo images and the demo video (both procedural, from the seed).
 LoadedData loadDemoData(int sizePx, quint64 seed, int count = 0 /* 0: default count */);
+
+struct VideoLoadSettings {
+    int sizePx = 64;
+    int stride = 1;       // keep every stride-th frame
+    int budgetMb = 512;   // for the cached frames of all files together
+};
+// progress(framesDone, framesExpected) returns false to cancel; then `cancelled` is set
+// and nothing is returned.
+LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& settings,
+                          const std::function<bool(qint64, qint64)>& progress = {},
+                          bool* cancelled = nullptr);
 LoadedData loadImageFiles(const QStringList& paths, int sizePx,
                           const std::function<void(int, int)>& progress = {});
 DataSummary summarize(const LoadedData& data, int maxThumbnails = 256);

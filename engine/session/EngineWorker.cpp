@@ -71,6 +71,8 @@ EngineWorker::~EngineWorker() = default;
 
 void EngineWorker::requestStop() { m_stopRequested = true; }
 
+void EngineWorker::requestCancelLoad() { m_cancelLoad = true; }
+
 void EngineWorker::setState(EngineState state) {
     if (d->state != state) {
         d->state = state;
@@ -122,6 +124,48 @@ void EngineWorker::loadPaths(const QStringList& paths, int sizePx) {
     } catch (const std::exception& e) {
         Q_EMIT errorOccurred(tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
     }
+    setState(EngineState::Idle);
+}
+
+void EngineWorker::loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb) {
+    if (d->session) {
+        Q_EMIT errorOccurred(tr("Stop training before loading other data."));
+        return;
+    }
+    m_cancelLoad = false;
+    try {
+        setState(EngineState::Loading);
+        QElapsedTimer sinceProgress; // invalid until the first report, which goes out at once
+        bool cancelled = false;
+        auto loaded = std::make_unique<LoadedData>(loadVideoFiles(
+            paths, {sizePx, stride, budgetMb},
+            [&](qint64 done, qint64 total) {
+                if (!sinceProgress.isValid() || sinceProgress.elapsed() >= 50) { // ~20 updates/s
+                    Q_EMIT videoLoadProgress(done, total);
+                    sinceProgress.start();
+                }
+                return !m_cancelLoad.load();
+            },
+            &cancelled));
+        if (cancelled) {
+            Q_EMIT errorOccurred(tr("Loading cancelled; the data loaded before stays."));
+            DataSummary kept = d->data ? summarize(*d->data) : DataSummary{};
+            Q_EMIT dataLoaded(kept);
+        } else if (loaded->images.size(0) == 0) {
+            Q_EMIT errorOccurred(tr("No video could be loaded from %1:\n%2")
+                                     .arg(paths.join(QStringLiteral(", ")), formatSkipped(loaded->skipped)));
+            DataSummary failed = d->data ? summarize(*d->data) : DataSummary{};
+            failed.skipped = loaded->skipped;
+            Q_EMIT dataLoaded(failed);
+        } else {
+            d->data = std::move(loaded);
+            d->dataStats.clear();
+            Q_EMIT dataLoaded(summarize(*d->data));
+        }
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
+    }
+    m_cancelLoad = false;
     setState(EngineState::Idle);
 }
 

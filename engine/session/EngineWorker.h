@@ -19,10 +19,15 @@ public:
 
     // Thread-safe: the loop sees it at the next batch boundary.
     void requestStop();
+    // Thread-safe: a video being decoded stops within a few frames; the data loaded
+    // before stays.
+    void requestCancelLoad();
 
 public Q_SLOTS:
     void loadDemo(int sizePx, quint64 seed);
     void loadPaths(const QStringList& paths, int sizePx);
+    // Video files: every `stride`-th frame, the cache held under `budgetMb`.
+    void loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb);
     void requestPreview(const QString& task, const QVariantMap& params, quint64 seed, int count);
     void startTraining(const pretext::TrainSettings& settings);
     void pause();
@@ -37,6 +42,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void dataLoaded(const pretext::DataSummary& summary);
     void loadProgress(int done, int total);
+    void videoLoadProgress(qint64 framesDone, qint64 framesExpected);
     void previewReady(const pretext::ImageGrid& grid);
     void trainingStarted(const QString& runDir, const QString& device);
     void progress(const pretext::TrainProgress& progress);
@@ -55,6 +61,7 @@ private:
     struct Impl;
     std::unique_ptr<Impl> d;
     std::atomic<bool> m_stopRequested{false};
+    std::atomic<bool> m_cancelLoad{false};
 };
 
 void registerEngineTypes();

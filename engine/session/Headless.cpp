@@ -4,6 +4,8 @@
 #include "ColorPeer.h"
 #include "DataSource.h"
 #include "DemoData.h"
+#include "DemoVideo.h"
+#include "VideoLoader.h"
 #include "Errors.h"
 #include "ImageSheet.h"
 #include "Preview.h"
@@ -14,7 +16,10 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTextStream>
 #include <torch/torch.h>
 
@@ -26,6 +31,22 @@ QTextStream& out() {
     static QTextStream stream(stdout);
     return stream;
 }
+
+// Resident memory now and at its peak (VmRSS, VmHWM), in MB.
+double procStatusMb(const char* key) {
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly)) {
+        return 0.0;
+    }
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (line.startsWith(key)) {
+            return line.mid(static_cast<int>(qstrlen(key))).trimmed().split(' ').front().toDouble() / 1024.0;
+        }
+    }
+    return 0.0;
+}
+double currentRssMb() { return procStatusMb("VmRSS:"); }
+double peakRssMb() { return procStatusMb("VmHWM:"); }
 
 QTextStream& err() {
     static QTextStream stream(stderr);
@@ -56,15 +77,19 @@ void addCommonOptions(QCommandLineParser& p) {
              }
              return names.join(", ");
          }(), "name", "inpainting"},
-        {"data", "'demo' for the built-in set, or an image file or folder (repeatable).", "path",
-         "demo"},
+        {"data", "'demo' for the built-in set (images and a video), an image file or folder, or "
+                 "a video file (repeatable; videos or images, not both).", "path", "demo"},
         {"seed", "Random seed.", "S", "1"},
         {"size", "Training image size in pixels.", "px", "64"},
         {"mask", "Inpainting mask: center, blocks, freeform, patches.", "type"},
         {"grid", "Jigsaw grid N (N x N tiles, 2 to 4).", "N"},
         {"perms", "Jigsaw permutation set size |P|.", "K"},
-        {"head", "Jigsaw head: perm (one class per permutation) or position.", "head"},
+        {"head", "Jigsaw head: perm or position; temporal-order head: classes or position.", "head"},
         {"mode", "Colorization mode: regression (MSE on a and b) or classes (ab bins).", "mode"},
+        {"variant", "Temporal order: verify (Misra) or sort (Lee).", "variant"},
+        {"frames", "Temporal order, sort: frames T per sequence (3 or 4).", "T"},
+        {"stride", "Videos: keep every Nth frame.", "N", "1"},
+        {"budget-mb", "Videos: memory budget for the cached frames, in MB.", "MB", "512"},
         {"param", "Task parameter override name=value (repeatable).", "name=value"},
     });
 }
@@ -107,7 +132,7 @@ Common parseCommon(QCommandLineParser& p, const QStringList& args) {
     }
     QStringList overrides;
     // Shorthand options for common parameters; each must belong to the chosen task.
-    for (const char* name : {"mask", "grid", "perms", "head", "mode"}) {
+    for (const char* name : {"mask", "grid", "perms", "head", "mode", "variant", "frames"}) {
         if (p.isSet(name)) {
             overrides << QStringLiteral("%1=%2").arg(QLatin1String(name), p.value(name));
         }
@@ -126,6 +151,27 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
     const QStringList sources = p.values("data");
     if (sources.size() == 1 && sources.front() == QLatin1String("demo")) {
         return loadDemoData(c.sizePx, c.seed);
+    }
+    const int videos = static_cast<int>(std::count_if(sources.begin(), sources.end(), isVideoPath));
+    if (videos > 0 && videos < sources.size()) {
+        throw CommandError{QStringLiteral("--data takes video files or images, not both"), 2};
+    }
+    if (videos > 0) {
+        const VideoLoadSettings settings{c.sizePx, static_cast<int>(intValue(p, "stride", 1, 10000)),
+                                         static_cast<int>(intValue(p, "budget-mb", 1, 1 << 20))};
+        LoadedData data = loadVideoFiles(sources, settings);
+        for (const auto& s : data.skipped) {
+            err() << "skipped " << s.path << ": " << s.reason << Qt::endl;
+        }
+        for (const auto& note : data.notes) {
+            out() << note << Qt::endl;
+        }
+        if (!data.video) {
+            throw CommandError{QStringLiteral("no video could be loaded from %1").arg(sources.join(QStringLiteral(", "))), 1};
+        }
+        out() << "loaded " << data.video->frameCount() << " frames of " << data.video->videoCount()
+              << " video(s) at " << c.sizePx << " px" << Qt::endl;
+        return data;
     }
     LoadedData data = loadImageFiles(sources, c.sizePx);
     for (const auto& s : data.skipped) {
@@ -249,13 +295,66 @@ int previewCommand(const QStringList& args) {
     return 0;
 }
 
+// Writes a long Motion-JPEG video from the demo video and loads it back at the
+// training size under the budget: frames decoded per second, and the peak memory.
+void benchVideoDecoding(const QCommandLineParser& p, const Common& c) {
+    const int frames = static_cast<int>(intValue(p, "video-frames", 10, 1'000'000));
+    const int budgetMb = static_cast<int>(intValue(p, "budget-mb", 1, 1 << 20));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("long.avi"));
+    {
+        const VideoFrames source = makeDemoVideo(1, frames, 64, c.seed);
+        if (!io::writeMjpegVideo(path.toStdString(), source.frames, 320, 240)) {
+            throw CommandError{QStringLiteral("OpenCV could not write a Motion-JPEG video to %1").arg(path), 1};
+        }
+    }
+    const double before = currentRssMb();
+    QElapsedTimer timer;
+    timer.start();
+    io::VideoOptions options;
+    options.sizePx = c.sizePx;
+    options.stride = static_cast<int>(intValue(p, "stride", 1, 10000));
+    options.budgetBytes = static_cast<int64_t>(budgetMb) * 1024 * 1024;
+    options.opticalFlow = false;
+    const io::VideoLoad load = io::loadVideos({path.toStdString()}, options);
+    const double seconds = timer.nsecsElapsed() / 1e9;
+    QElapsedTimer flowTimer;
+    flowTimer.start();
+    io::flowMotion(load.video.frames, load.video.starts);
+    const double flowSeconds = flowTimer.nsecsElapsed() / 1e9;
+    const int64_t kept = load.video.frameCount();
+    out() << QStringLiteral("video: %1 frames at 320x240 (Motion-JPEG), loaded at %2 px under a %3 MB budget\n")
+                 .arg(frames)
+                 .arg(c.sizePx)
+                 .arg(budgetMb)
+          << QStringLiteral("  frames decoded          %1 frames/s (%2 s for all %3; %4 kept, stride %5, %6 MB cached)\n")
+                 .arg(frames / seconds, 0, 'f', 1)
+                 .arg(seconds, 0, 'f', 2)
+                 .arg(frames)
+                 .arg(kept)
+                 .arg(load.strides.empty() ? 0 : load.strides.front())
+                 .arg(kept * io::frameBytes(c.sizePx) / 1048576.0, 0, 'f', 1)
+          << QStringLiteral("  optical flow            %1 frames/s (Farnebäck at %2 px)\n")
+                 .arg(kept / std::max(1e-9, flowSeconds), 0, 'f', 1)
+                 .arg(c.sizePx)
+          << QStringLiteral("  peak memory loading     %1 MB above the %2 MB before (process peak %3 MB)\n")
+                 .arg(peakRssMb() - before, 0, 'f', 1)
+                 .arg(before, 0, 'f', 1)
+                 .arg(peakRssMb(), 0, 'f', 1);
+    for (const auto& note : load.notes) {
+        out() << "  " << QString::fromStdString(note) << "\n";
+    }
+    out() << Qt::flush;
+}
+
 int benchCommand(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription("Measure sample generation and training throughput.");
     addCommonOptions(p);
     p.addOptions({{"steps", "Timed training steps.", "N", "30"},
                   {"batch", "Batch size.", "B", "32"},
-                  {"device", "auto, cpu or cuda.", "device", "auto"}});
+                  {"device", "auto, cpu or cuda.", "device", "auto"},
+                  {"video-frames", "Video tasks: frames of the long video written and decoded.", "N", "3000"}});
     const Common c = parseCommon(p, args);
     BenchOptions o;
     o.task = c.task.toStdString();
@@ -265,6 +364,9 @@ int benchCommand(const QStringList& args) {
     o.steps = intValue(p, "steps", 1, 100000);
     o.device = p.value("device").toStdString();
     o.seed = c.seed;
+    if (c.info.video) {
+        benchVideoDecoding(p, c); // first, so the peak memory it reports is the loader's
+    }
     out() << QString::fromStdString(formatBench(o, runBench(o))) << Qt::flush;
     if (c.task == QLatin1String("colorization")) {
         // The colour conversion has a peer: OpenCV's, on the same pixels, in this run.

@@ -9,7 +9,14 @@ QImage renderSheet(const ImageGrid& grid, const QString& title, int scale) {
     if (grid.isEmpty()) {
         return {};
     }
-    const QSize cell = grid.rows.front().front().size() * scale;
+    // One height for every cell; each column as wide as its images' aspect asks (a
+    // strip of video frames is several cells wide).
+    const int cellH = grid.rows.front().front().height() * scale;
+    auto cellSize = [&](int c) {
+        const QImage& image = grid.rows.front().value(c);
+        const double aspect = image.isNull() ? 1.0 : static_cast<double>(image.width()) / image.height();
+        return QSize(static_cast<int>(cellH * aspect), cellH);
+    };
     const int gap = 6, header = 44, margin = 10;
     const int cols = static_cast<int>(grid.columnTitles.size());
     const int rows = static_cast<int>(grid.rows.size());
@@ -19,11 +26,11 @@ QImage renderSheet(const ImageGrid& grid, const QString& title, int scale) {
     // Columns are as wide as their images or their titles, whichever is wider.
     QList<int> colWidth;
     int width = 2 * margin + (cols - 1) * gap;
-    for (const QString& t : grid.columnTitles) {
-        colWidth << std::max(cell.width(), metrics.horizontalAdvance(t) + 8);
+    for (int c = 0; c < cols; ++c) {
+        colWidth << std::max(cellSize(c).width(), metrics.horizontalAdvance(grid.columnTitles[c]) + 8);
         width += colWidth.back();
     }
-    int height = header + margin + rows * cell.height() + (rows - 1) * gap;
+    int height = header + margin + rows * cellH + (rows - 1) * gap;
     // Set-level figures in one row under the samples, each with a title and a caption.
     int figuresWidth = margin;
     int figureHeight = 0;
@@ -47,9 +54,10 @@ QImage renderSheet(const ImageGrid& grid, const QString& title, int scale) {
     int x = margin;
     for (int c = 0; c < cols; ++c) {
         painter.drawText(QRect(x, 22, colWidth[c], 20), Qt::AlignCenter, grid.columnTitles[c]);
+        const QSize cell = cellSize(c);
         const int imageX = x + (colWidth[c] - cell.width()) / 2;
         for (int r = 0; r < rows && c < grid.rows[r].size(); ++r) {
-            const int y = header + r * (cell.height() + gap);
+            const int y = header + r * (cellH + gap);
             painter.drawImage(QRect(QPoint(imageX, y), cell), grid.rows[r][c]);
         }
         x += colWidth[c] + gap;

@@ -39,6 +39,10 @@ struct DataSummary {
     int sizePx = 0;
     QList<QImage> thumbnails; // first images, at training size
     QList<SkippedFile> skipped;
+    QStringList notes;        // how videos were sampled or cut short
+    int videos = 0;           // videos loaded (the demo set has one procedural video)
+    int videoFrames = 0;
+    bool framesAreImages = false; // the images are the videos' frames
 };
 
 struct TrainSettings {
@@ -59,12 +63,15 @@ struct TrainProgress {
     double imagesPerSec = 0.0;
     QVariantMap metrics;       // the batch's metrics, plus heldout_* when evaluated
     QList<double> histogram;   // from the held-out evaluation, when there was one
-    QString histogramTitle;
+    QString histogramTitle;    // what is counted
+    QString histogramAxis;     // what the bins are
 };
 
 enum class EngineState { Idle, Loading, Running, Paused };
 
 QString formatSkipped(const QList<SkippedFile>& skipped, int maxLines = 20);
+// Whether a path names a video file by its extension (avi, mp4, mkv, mov, mpg, ...).
+bool isVideoPath(const QString& path);
 
 } // namespace pretext
 

@@ -26,7 +26,10 @@ constexpr int kOverlayScale = 3; // overlays are drawn on an enlarged copy to st
 
 // Draws a column's overlays for sample r: cell numbers, wrong cells, a caption.
 QImage withOverlays(const QImage& image, const VisualColumn& column, int64_t r) {
-    const bool cells = column.gridN > 0 && (column.cellLabels.defined() || column.cellWrong.defined());
+    // Cells: gridN x gridN tiles, or a strip of stripCells frames side by side.
+    const int nx = column.stripCells > 0 ? column.stripCells : column.gridN;
+    const int ny = column.stripCells > 0 ? 1 : column.gridN;
+    const bool cells = nx > 0 && (column.cellLabels.defined() || column.cellWrong.defined());
     const bool caption = r < static_cast<int64_t>(column.captions.size());
     if (!cells && !caption) {
         return image;
@@ -37,13 +40,20 @@ QImage withOverlays(const QImage& image, const VisualColumn& column, int64_t r) 
     p.setRenderHint(QPainter::Antialiasing);
     QFont font = p.font();
     if (cells) {
-        const int n = column.gridN;
-        const double cell = static_cast<double>(big.width()) / n;
-        font.setPixelSize(std::max(8, static_cast<int>(cell * 0.34)));
+        const double cellW = static_cast<double>(big.width()) / nx;
+        const double cellH = static_cast<double>(big.height()) / ny;
+        const double cell = std::min(cellW, cellH);
+        // Strip labels sit in a corner, smaller, so the frame stays visible.
+        const double badge = column.stripCells > 0 ? 0.28 : 0.4;
+        font.setPixelSize(std::max(8, static_cast<int>(cell * badge * 0.85)));
         font.setBold(true);
         p.setFont(font);
-        for (int i = 0; i < n * n; ++i) {
-            const QRectF rect((i % n) * cell, (i / n) * cell, cell, cell);
+        for (int i = 0; i < nx * ny; ++i) {
+            const QRectF rect((i % nx) * cellW, (i / nx) * cellH, cellW, cellH);
+            if (column.stripCells > 0 && i > 0) { // frames of a strip need a visible seam
+                p.setPen(QPen(QColor(255, 255, 255, 200), 2.0));
+                p.drawLine(rect.topLeft(), rect.bottomLeft());
+            }
             if (column.cellWrong.defined() && column.cellWrong[r][i].item<bool>()) {
                 p.setPen(QPen(QColor(230, 40, 40), std::max(2.0, cell * 0.07)));
                 p.setBrush(Qt::NoBrush);
@@ -51,7 +61,10 @@ QImage withOverlays(const QImage& image, const VisualColumn& column, int64_t r) 
             }
             if (column.cellLabels.defined()) {
                 const QString text = QString::number(column.cellLabels[r][i].item<int64_t>());
-                const QRectF box(rect.center() - QPointF(cell * 0.2, cell * 0.2), QSizeF(cell * 0.4, cell * 0.4));
+                const QPointF centre = column.stripCells > 0
+                                           ? rect.topLeft() + QPointF(cell * (badge / 2 + 0.04), cell * (badge / 2 + 0.04))
+                                           : rect.center();
+                const QRectF box(centre - QPointF(cell * badge / 2, cell * badge / 2), QSizeF(cell * badge, cell * badge));
                 p.setPen(Qt::NoPen);
                 p.setBrush(QColor(0, 0, 0, 150));
                 p.drawEllipse(box);

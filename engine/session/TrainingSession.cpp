@@ -3,6 +3,7 @@
 #include "ImageSheet.h"
 #include "TaskCatalog.h"
 #include "TensorImage.h"
+#include "tasks/Registry.h"
 
 #include <QJsonDocument>
 #include <QStandardPaths>
@@ -46,7 +47,8 @@ QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const Lo
             {"max_steps", s.maxSteps},
             {"optimizer", "adam"},
             {"data", data.description},
-            {"images_used", static_cast<qint64>(trainer.usableImages())},
+            {trainer.task().info().video ? "windows_used" : "images_used",
+             static_cast<qint64>(trainer.usableImages())},
             {"data_note", trainer.dataStats() ? QString::fromStdString(trainer.dataStats()->note)
                                               : QString()}};
 }
@@ -61,7 +63,11 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     cfg.learningRate = s.learningRate;
     cfg.seed = s.seed;
     cfg.device = s.device.toStdString();
-    m_trainer = std::make_unique<Trainer>(cfg, data.images);
+    // A video task trains on the videos' windows; an image task on the images (for a
+    // loaded video, its frames).
+    const auto task = makeTask(cfg.task);
+    m_trainer = task && task->info().video && data.video ? std::make_unique<Trainer>(cfg, *data.video)
+                                                          : std::make_unique<Trainer>(cfg, data.images);
 
     QString error;
     const QString dir = s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsDir(), s.task) : s.runDir;
@@ -106,6 +112,7 @@ void TrainingSession::addEvaluation(TrainProgress& p) {
     }
     p.histogram = QList<double>(e.histogram.begin(), e.histogram.end());
     p.histogramTitle = QString::fromStdString(e.histogramTitle);
+    p.histogramAxis = QString::fromStdString(e.histogramAxis);
 }
 
 ImageGrid TrainingSession::snapshot() {

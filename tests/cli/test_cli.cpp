@@ -113,6 +113,40 @@ private slots:
         QVERIFY2(r.out.contains("ours / OpenCV = "), qPrintable(r.out));
     }
 
+    void temporalOrderTrainsPreviewsAndBenches() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("run");
+        auto r = run({"train", "--task", "temporal-order", "--variant", "sort", "--frames", "3",
+                      "--steps", "4", "--out", out, "--size", "32", "--batch", "8", "--param",
+                      "base_channels=8"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("windows of 5 frames"));
+        QVERIFY(r.out.contains("held-out: accuracy"));
+        r = run({"preview", "--task", "temporal-order", "--variant", "verify", "--size", "32", "--out",
+                 dir.filePath("t.png"), "--count", "3"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("(b,a,d)"));
+        QCOMPARE(QImage(dir.filePath("t.png")).isNull(), false);
+        r = run({"bench", "--task", "temporal-order", "--size", "32", "--batch", "4", "--steps", "1",
+                 "--video-frames", "60", "--budget-mb", "1"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("frames decoded"));
+        QVERIFY(r.out.contains("tuples made"));
+        QVERIFY(r.out.contains("budget"));
+    }
+
+    void aFileThatIsNoVideoIsNamed() {
+        QTemporaryDir dir;
+        const QString fake = dir.filePath("notes.avi");
+        QFile f(fake);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("plain text, not a video");
+        f.close();
+        auto r = run({"train", "--task", "temporal-order", "--data", fake, "--out", dir.filePath("run")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("notes.avi") && r.err.contains("cannot be opened as a video"), qPrintable(r.err));
+    }
+
     void previewWritesSheet() {
         QTemporaryDir dir;
         const QString png = dir.filePath("sheet.png");
@@ -139,6 +173,18 @@ private slots:
         QTest::newRow("bad colour mode")
             << QStringList{"train", "--task", "colorization", "--mode", "sepia", "--out", "X"} << 2
             << "regression, classes";
+        QTest::newRow("bad variant")
+            << QStringList{"train", "--task", "temporal-order", "--variant", "reverse", "--out", "X"} << 2
+            << "verify, sort";
+        QTest::newRow("too many frames")
+            << QStringList{"train", "--task", "temporal-order", "--frames", "6", "--out", "X"} << 2
+            << "frames";
+        QTest::newRow("variant of another task")
+            << QStringList{"train", "--task", "jigsaw", "--variant", "sort", "--out", "X"} << 2
+            << "no parameter 'variant'";
+        QTest::newRow("videos and images mixed")
+            << QStringList{"preview", "--task", "temporal-order", "--data", "a.avi", "--data", "b.png",
+                           "--out", "x.png"} << 2 << "not both";
         QTest::newRow("mode of another task")
             << QStringList{"preview", "--task", "jigsaw", "--mode", "classes", "--out", "x.png"} << 2
             << "no parameter 'mode'";

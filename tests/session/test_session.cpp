@@ -1,6 +1,8 @@
 // engine/session: the engine worker on its own thread, and the run folder it writes.
 #include "DataSource.h"
+#include "DemoVideo.h"
 #include "EngineWorker.h"
+#include "VideoLoader.h"
 #include "RunFolder.h"
 #include "TrainingSession.h"
 
@@ -228,6 +230,107 @@ private Q_SLOTS:
         call([](EngineWorker* w) { w->setDisplayParam("lambda", 0.1); });
         QVERIFY(!snapshot.wait(300));
         QCOMPARE(errors.count(), 0);
+    }
+
+    void temporalOrderPreviewsAndTrainsOnTheDemoVideo() {
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        engine.call([](EngineWorker* w) { w->loadDemo(32, 1); });
+        QVERIFY(received(loaded, 20000));
+        const auto summary = loaded.takeFirst().at(0).value<DataSummary>();
+        QCOMPARE(summary.videos, kDemoVideoCount);
+        QCOMPARE(summary.videoFrames, kDemoVideoCount * kDemoVideoFrames);
+        QVERIFY(!summary.framesAreImages); // the demo's images are its own set
+
+        QSignalSpy preview(worker, &EngineWorker::previewReady);
+        engine.call([](EngineWorker* w) { w->requestPreview("temporal-order", {}, 1, 4); });
+        QVERIFY(received(preview, 10000));
+        const auto grid = preview.takeFirst().at(0).value<ImageGrid>();
+        QCOMPARE(grid.rows.size(), 4);
+        QCOMPARE(grid.columnTitles.size(), 3);
+        // Strips of four frames side by side.
+        QCOMPARE(grid.rows[0][0].width(), 4 * grid.rows[0][0].height());
+        QVERIFY(grid.dataNote.contains("windows of 7 frames"));
+        QCOMPARE(grid.figures.size(), 1);
+        QVERIFY(grid.figures[0].title.startsWith("Motion per window"));
+        QVERIFY(grid.note.contains("12 classes"));
+
+        QTemporaryDir dir;
+        TrainSettings s;
+        s.task = "temporal-order";
+        s.params = {{"variant", 0.0}, {"base_channels", 8.0}};
+        s.batchSize = 8;
+        s.maxSteps = 4;
+        s.device = "cpu";
+        s.runDir = dir.filePath("run");
+        QSignalSpy snapshot(worker, &EngineWorker::snapshotReady);
+        QSignalSpy finished(worker, &EngineWorker::trainingFinished);
+        QSignalSpy errors(worker, &EngineWorker::errorOccurred);
+        engine.call([s](EngineWorker* w) { w->startTraining(s); });
+        QVERIFY(received(finished, 60000));
+        QCOMPARE(errors.count(), 0);
+        const auto live = snapshot.last().at(0).value<ImageGrid>();
+        QCOMPARE(live.columnTitles.first(), QString("tuple shown (time places)"));
+        QFile config(QDir(s.runDir).filePath("config.json"));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QJsonObject cfg = QJsonDocument::fromJson(config.readAll()).object();
+        QVERIFY(cfg.value("windows_used").toInt() > 100);
+        QVERIFY(cfg.value("data_note").toString().contains("held out"));
+    }
+
+    void temporalOrderOnStillImagesSaysWhatItNeeds() {
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
+        QTemporaryDir dir;
+        for (int i = 0; i < 3; ++i) {
+            QImage image(40, 40, QImage::Format_RGB888);
+            image.fill(QColor(40 * i, 90, 160));
+            QVERIFY(image.save(dir.filePath(QStringLiteral("still%1.png").arg(i))));
+        }
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        engine.call([p = dir.path()](EngineWorker* w) { w->loadPaths({p}, 32); });
+        QVERIFY(received(loaded, 20000));
+        QSignalSpy preview(worker, &EngineWorker::previewReady);
+        engine.call([](EngineWorker* w) { w->requestPreview("temporal-order", {}, 1, 4); });
+        QVERIFY(received(preview, 10000));
+        QVERIFY(preview.first().at(0).value<ImageGrid>().dataNote.contains("video"));
+        QSignalSpy errors(worker, &EngineWorker::errorOccurred);
+        TrainSettings s;
+        s.task = "temporal-order";
+        s.device = "cpu";
+        s.runDir = dir.filePath("run");
+        engine.call([s](EngineWorker* w) { w->startTraining(s); });
+        QVERIFY(received(errors, 10000));
+        QVERIFY(errors.first().at(0).toString().contains("open a video file"));
+    }
+
+    void videosLoadWithProgressAndCancel() {
+        QTemporaryDir dir;
+        const QString clip = dir.filePath("clip.avi");
+        const QString longClip = dir.filePath("long.avi");
+        QVERIFY(io::writeMjpegVideo(clip.toStdString(), makeDemoVideo(1, 24, 32, 3).frames, 96, 64));
+        QVERIFY(io::writeMjpegVideo(longClip.toStdString(), makeDemoVideo(1, 600, 32, 3).frames, 320, 240));
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        engine.call([clip](EngineWorker* w) { w->loadVideos({clip}, 32, 2, 512); });
+        QVERIFY(received(loaded, 20000));
+        const auto summary = loaded.takeFirst().at(0).value<DataSummary>();
+        QVERIFY(summary.framesAreImages);
+        QCOMPARE(summary.count, 12); // every 2nd of 24
+        QCOMPARE(summary.videos, 1);
+        QVERIFY(summary.label.contains("clip.avi"));
+
+        // Cancelled at the first progress report: the short clip stays loaded.
+        connect(worker, &EngineWorker::videoLoadProgress, worker,
+                [worker] { worker->requestCancelLoad(); }, Qt::DirectConnection);
+        QSignalSpy errors(worker, &EngineWorker::errorOccurred);
+        engine.call([longClip](EngineWorker* w) { w->loadVideos({longClip}, 32, 1, 512); });
+        QVERIFY(received(loaded, 30000));
+        QVERIFY(received(errors, 1000));
+        QVERIFY(errors.first().at(0).toString().contains("cancelled"));
+        QCOMPARE(loaded.first().at(0).value<DataSummary>().count, 12);
     }
 
     void loadingAFolderWithOnlyBadFilesReportsThem() {
