@@ -145,8 +145,6 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent) {
     m_bars->setPen(QPen(QColor(200, 50, 60)));
     m_bars->setBrush(QColor(230, 120, 20, 170));
     m_bars->setWidth(0.8);
-    m_plot->xAxis->setLabel(tr("tiles out of place (Hamming distance; 0 = solved)"));
-    m_plot->yAxis->setLabel(tr("held-out puzzles"));
     m_plot->plotLayout()->insertRow(0);
     m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), 9));
     m_plot->plotLayout()->addElement(0, 0, m_title);
@@ -155,8 +153,11 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_plot);
 }
 
-void HistogramPlot::setHistogram(const QList<double>& counts, const QString& title, qint64 step) {
+void HistogramPlot::setHistogram(const QList<double>& counts, const QString& title,
+                                 const QString& axis, qint64 step) {
     m_counts = counts;
+    m_plot->xAxis->setLabel(axis);
+    m_plot->yAxis->setLabel(title);
     QVector<double> x, y;
     for (int i = 0; i < counts.size(); ++i) {
         x << i;

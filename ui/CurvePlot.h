@@ -46,7 +46,9 @@ class HistogramPlot : public QWidget {
     Q_OBJECT
 public:
     explicit HistogramPlot(QWidget* parent = nullptr);
-    void setHistogram(const QList<double>& counts, const QString& title, qint64 step);
+    // `title` says what is counted (the y axis), `axis` what the bins are (the x axis).
+    void setHistogram(const QList<double>& counts, const QString& title, const QString& axis,
+                      qint64 step);
     void clear();
     QList<double> counts() const { return m_counts; }
 

@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -11,10 +12,14 @@
 DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     auto* openFiles = new QPushButton(tr("Open images…"), this);
     auto* openFolder = new QPushButton(tr("Open folder…"), this);
+    auto* openVideos = new QPushButton(tr("Open video…"), this);
+    openVideos->setObjectName(QStringLiteral("openVideoButton"));
     auto* demo = new QPushButton(tr("Demo set"), this);
-    demo->setToolTip(tr("The built-in procedural images: shapes, gradients, textures, occluders"));
-    m_buttons = {openFiles, openFolder, demo};
+    demo->setToolTip(tr("The built-in procedural images (shapes, gradients, textures, occluders) "
+                        "and a procedural video (moving, turning, occluding shapes)"));
+    m_buttons = {openFiles, openFolder, openVideos, demo};
     connect(openFiles, &QPushButton::clicked, this, &DataPanel::openFilesRequested);
+    connect(openVideos, &QPushButton::clicked, this, &DataPanel::openVideosRequested);
     connect(openFolder, &QPushButton::clicked, this, &DataPanel::openFolderRequested);
     connect(demo, &QPushButton::clicked, this, &DataPanel::demoRequested);
 
@@ -29,9 +34,41 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
                           "loaded; changing it reloads the current images"));
     connect(m_size, qOverload<int>(&QSpinBox::valueChanged), this, &DataPanel::sizeChanged);
 
+    m_stride = new QSpinBox(this);
+    m_stride->setObjectName(QStringLiteral("videoStrideSpin"));
+    m_stride->setRange(1, 1000);
+    m_stride->setValue(1);
+    m_stride->setKeyboardTracking(false);
+    m_stride->setToolTip(tr("Videos: keep every Nth frame (a larger stride means more motion "
+                            "between the frames of a tuple)"));
+    m_budget = new QSpinBox(this);
+    m_budget->setObjectName(QStringLiteral("videoBudgetSpin"));
+    m_budget->setRange(16, 65536);
+    m_budget->setSingleStep(64);
+    m_budget->setValue(512);
+    m_budget->setSuffix(tr(" MB"));
+    m_budget->setKeyboardTracking(false);
+    m_budget->setToolTip(tr("Memory the cached video frames may take, all files together; a longer "
+                            "video is sampled more sparsely to fit, and the panel says so"));
+    for (QSpinBox* spin : {m_stride, m_budget}) {
+        connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &DataPanel::videoOptionsChanged);
+    }
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("loadProgress"));
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelLoadButton"));
+    connect(m_cancel, &QPushButton::clicked, this, &DataPanel::cancelLoadRequested);
+    m_progress->hide();
+    m_cancel->hide();
+
     m_count = new QLabel(tr("Nothing loaded"), this);
     m_count->setObjectName(QStringLiteral("dataCount"));
     m_count->setWordWrap(true);
+
+    m_notes = new QLabel(this);
+    m_notes->setObjectName(QStringLiteral("dataNotes"));
+    m_notes->setWordWrap(true);
+    m_notes->hide();
 
     m_taskNote = new QLabel(this);
     m_taskNote->setObjectName(QStringLiteral("taskDataNote"));
@@ -57,14 +94,24 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
 
     auto* form = new QFormLayout;
     form->addRow(tr("Training size"), m_size);
+    form->addRow(tr("Video stride"), m_stride);
+    form->addRow(tr("Video memory"), m_budget);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(openFiles);
     buttons->addWidget(openFolder);
+    auto* moreButtons = new QHBoxLayout;
+    moreButtons->addWidget(openVideos);
+    moreButtons->addWidget(demo);
+    auto* progress = new QHBoxLayout;
+    progress->addWidget(m_progress, 1);
+    progress->addWidget(m_cancel);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
-    layout->addWidget(demo);
+    layout->addLayout(moreButtons);
     layout->addLayout(form);
+    layout->addLayout(progress);
     layout->addWidget(m_count);
+    layout->addWidget(m_notes);
     layout->addWidget(m_taskNote);
     layout->addWidget(m_thumbnails, 1);
     layout->addWidget(m_skippedTitle);
@@ -72,6 +119,8 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
 }
 
 int DataPanel::sizePx() const { return m_size->value(); }
+int DataPanel::videoStride() const { return m_stride->value(); }
+int DataPanel::videoBudgetMb() const { return m_budget->value(); }
 
 void DataPanel::showSummary(const pretext::DataSummary& summary) {
     m_thumbnails->clear();
@@ -80,16 +129,28 @@ void DataPanel::showSummary(const pretext::DataSummary& summary) {
         item->setToolTip(tr("image %1").arg(i + 1));
         m_thumbnails->addItem(item);
     }
-    QString text = summary.count == 0
-                       ? tr("Nothing loaded")
-                       : tr("<b>%1</b> images at %2×%2 px<br>%3")
-                             .arg(summary.count)
-                             .arg(summary.sizePx)
-                             .arg(summary.label.toHtmlEscaped());
+    m_progress->hide();
+    m_cancel->hide();
+    QString text;
+    if (summary.count == 0) {
+        text = tr("Nothing loaded");
+    } else if (summary.framesAreImages) {
+        text = tr("<b>%1</b> frames of %n video(s) at %2×%2 px<br>%3", nullptr, summary.videos)
+                   .arg(summary.count)
+                   .arg(summary.sizePx)
+                   .arg(summary.label.toHtmlEscaped());
+    } else {
+        text = tr("<b>%1</b> images at %2×%2 px<br>%3")
+                   .arg(summary.count)
+                   .arg(summary.sizePx)
+                   .arg(summary.label.toHtmlEscaped());
+    }
     if (summary.count > summary.thumbnails.size()) {
         text += tr("<br>(first %1 shown)").arg(summary.thumbnails.size());
     }
     m_count->setText(text);
+    m_notes->setText(summary.notes.join(QLatin1Char('\n')));
+    m_notes->setVisible(!summary.notes.isEmpty());
     const bool anySkipped = !summary.skipped.isEmpty();
     m_skippedTitle->setVisible(anySkipped);
     m_skipped->setVisible(anySkipped);
@@ -108,9 +169,25 @@ void DataPanel::showLoading(int done, int total) {
     m_count->setText(tr("Loading… %1 of %2 files").arg(done).arg(total));
 }
 
+void DataPanel::showVideoLoading(qint64 frames, qint64 expected) {
+    m_progress->setRange(0, static_cast<int>(std::max<qint64>(frames, expected)));
+    m_progress->setValue(static_cast<int>(frames));
+    m_progress->setFormat(tr("%v of ~%m frames"));
+    m_progress->show();
+    m_cancel->show();
+    m_cancel->setEnabled(true);
+    m_count->setText(tr("Decoding video…"));
+}
+
 void DataPanel::setBusy(bool busy) {
     for (QWidget* w : m_buttons) {
         w->setEnabled(!busy);
     }
+    if (!busy) {
+        m_progress->hide();
+        m_cancel->hide();
+    }
     m_size->setEnabled(!busy);
+    m_stride->setEnabled(!busy);
+    m_budget->setEnabled(!busy);
 }

@@ -8,6 +8,8 @@
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
 class QSpinBox;
 
 class DataPanel : public QWidget {
@@ -17,6 +19,10 @@ public:
     int sizePx() const;
     void showSummary(const pretext::DataSummary& summary);
     void showLoading(int done, int total);
+    // Decoding videos: a progress bar over the frames, with a Cancel button.
+    void showVideoLoading(qint64 frames, qint64 expected);
+    int videoStride() const;
+    int videoBudgetMb() const;
     // What the chosen task makes of the loaded set (e.g. grayscale images it skips).
     void showTaskNote(const QString& note);
     void setBusy(bool busy);
@@ -24,11 +30,19 @@ public:
 Q_SIGNALS:
     void openFilesRequested();
     void openFolderRequested();
+    void openVideosRequested();
+    void cancelLoadRequested();
+    void videoOptionsChanged();
     void demoRequested();
     void sizeChanged(int sizePx);
 
 private:
     QSpinBox* m_size = nullptr;
+    QSpinBox* m_stride = nullptr;
+    QSpinBox* m_budget = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QLabel* m_notes = nullptr;
     QLabel* m_count = nullptr;
     QLabel* m_taskNote = nullptr;
     QListWidget* m_thumbnails = nullptr;

@@ -27,19 +27,40 @@ void ImageGridView::paintEvent(QPaintEvent*) {
     const int samples = static_cast<int>(m_grid.rows.size());
     const int kinds = static_cast<int>(m_grid.columnTitles.size());
     const int gap = 4;
-    // Cell side when laid out as `across` cells per line and `down` lines, with a
-    // label band at the left (transposed) or a header on top.
+    // Width over height of each kind's images: 1 for images, T for a strip of T frames.
+    QList<double> aspect;
+    double aspectSum = 0.0, aspectMax = 1.0;
+    for (int k = 0; k < kinds; ++k) {
+        const QImage& image = m_grid.rows.front().value(k);
+        aspect << (image.isNull() ? 1.0 : static_cast<double>(image.width()) / image.height());
+        aspectSum += aspect.back();
+        aspectMax = std::max(aspectMax, aspect.back());
+    }
+    // Cell height when laid out with kinds across (a header on top) or transposed,
+    // samples across (a label band at the left, each slot as wide as the widest kind).
     auto cellSide = [&](bool transposed) {
-        const int across = transposed ? samples : kinds;
         const int down = transposed ? kinds : samples;
         const int label = transposed ? kLabelWidth : 0, header = transposed ? 0 : kHeaderHeight;
-        const int cellW = (width() - label - gap * (across + 1)) / std::max(1, across);
+        const double across = transposed ? samples * aspectMax : aspectSum;
+        const int gaps = gap * ((transposed ? samples : kinds) + 1);
+        const int cellW = static_cast<int>((width() - label - gaps) / std::max(1.0, across));
         const int cellH = (height() - header - gap * (down + 1)) / std::max(1, down);
         return std::min(cellW, cellH);
     };
     const bool transposed = cellSide(true) >= cellSide(false);
     const int label = transposed ? kLabelWidth : 0, header = transposed ? 0 : kHeaderHeight;
     const int cell = std::max(8, cellSide(transposed));
+    // Left edge of each slot along the row.
+    auto slotX = [&](int index) {
+        if (transposed) {
+            return label + gap + index * (static_cast<int>(cell * aspectMax) + gap);
+        }
+        int x = gap;
+        for (int k = 0; k < index; ++k) {
+            x += static_cast<int>(cell * aspect[k]) + gap;
+        }
+        return x;
+    };
     painter.setPen(palette().color(QPalette::Text));
     for (int k = 0; k < kinds; ++k) {
         const QString title = m_grid.columnTitles[k];
@@ -47,17 +68,17 @@ void ImageGridView::paintEvent(QPaintEvent*) {
             const int y = gap + k * (cell + gap);
             painter.drawText(QRect(4, y, label - 8, cell), Qt::AlignVCenter | Qt::AlignRight | Qt::TextWordWrap, title);
         } else {
-            const int x = gap + k * (cell + gap);
+            const int x = slotX(k);
             // Two lines of header: titles wrap at word boundaries before they are elided.
-            painter.drawText(QRect(x + 2, 0, cell - 4, header),
+            painter.drawText(QRect(x + 2, 0, static_cast<int>(cell * aspect[k]) - 4, header),
                              Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap, title);
         }
     }
     for (int s = 0; s < samples; ++s) {
         for (int k = 0; k < kinds && k < m_grid.rows[s].size(); ++k) {
             const int col = transposed ? s : k, row = transposed ? k : s;
-            const QRect target(label + gap + col * (cell + gap), header + gap + row * (cell + gap),
-                               cell, cell);
+            const QRect target(slotX(col), header + gap + row * (cell + gap),
+                               static_cast<int>(cell * aspect[k]), cell);
             painter.drawImage(target, m_grid.rows[s][k]);
         }
     }

@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include <algorithm>
+
 #include "DataPanel.h"
 #include "DisplayControls.h"
 #include "EngineWorker.h"
@@ -26,6 +28,8 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
+
+#include <algorithm>
 
 using pretext::EngineState;
 using pretext::EngineWorker;
@@ -184,6 +188,8 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Open Images…"), QKeySequence::Open, this, &MainWindow::openImages);
     file->addAction(tr("Open &Folder…"), QKeySequence(tr("Ctrl+Shift+O")), this,
                     &MainWindow::openFolder);
+    file->addAction(tr("Open &Video…"), QKeySequence(tr("Ctrl+Shift+V")), this,
+                    &MainWindow::openVideos);
     file->addAction(tr("&Demo Set"), QKeySequence(tr("Ctrl+D")), this, &MainWindow::loadDemo);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -215,6 +221,14 @@ void MainWindow::buildMenus() {
 void MainWindow::connectEngine() {
     connect(m_data, &DataPanel::openFilesRequested, this, &MainWindow::openImages);
     connect(m_data, &DataPanel::openFolderRequested, this, &MainWindow::openFolder);
+    connect(m_data, &DataPanel::openVideosRequested, this, &MainWindow::openVideos);
+    // Direct call: the engine thread is busy decoding; the flag is atomic.
+    connect(m_data, &DataPanel::cancelLoadRequested, this, [this] { m_worker->requestCancelLoad(); });
+    connect(m_data, &DataPanel::videoOptionsChanged, this, [this] {
+        if (!m_sourcePaths.isEmpty() && std::all_of(m_sourcePaths.cbegin(), m_sourcePaths.cend(), pretext::isVideoPath)) {
+            loadPaths(m_sourcePaths);
+        }
+    });
     connect(m_data, &DataPanel::demoRequested, this, &MainWindow::loadDemo);
     connect(m_data, &DataPanel::sizeChanged, this, [this] {
         if (m_sourcePaths.isEmpty()) {
@@ -254,6 +268,7 @@ void MainWindow::connectEngine() {
         schedulePreview();
     });
     connect(m_worker, &EngineWorker::loadProgress, m_data, &DataPanel::showLoading);
+    connect(m_worker, &EngineWorker::videoLoadProgress, m_data, &DataPanel::showVideoLoading);
     connect(m_worker, &EngineWorker::previewReady, this, [this](const pretext::ImageGrid& grid) {
         m_preview->setGrid(grid);
         m_figures->setFigures(grid.figures);
@@ -324,8 +339,30 @@ void MainWindow::openFolder() {
     }
 }
 
+void MainWindow::openVideos() {
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open videos"), QString(),
+        tr("Videos (*.avi *.mp4 *.mkv *.mov *.mpg *.mpeg *.m4v *.webm *.wmv *.ogv *.flv);;All files (*)"));
+    if (!files.isEmpty()) {
+        loadPaths(files);
+    }
+}
+
+// Video files are decoded as videos; anything else as images (folders recurse).
 void MainWindow::loadPaths(const QStringList& paths) {
+    const auto videos = std::count_if(paths.cbegin(), paths.cend(), pretext::isVideoPath);
+    if (videos > 0 && videos < paths.size()) {
+        showError(tr("Open videos or images, not both at once."));
+        return;
+    }
     m_sourcePaths = paths;
+    if (videos > 0) {
+        callWorker([paths, size = m_data->sizePx(), stride = m_data->videoStride(),
+                    budget = m_data->videoBudgetMb()](EngineWorker* w) {
+            w->loadVideos(paths, size, stride, budget);
+        });
+        return;
+    }
     callWorker([paths, size = m_data->sizePx()](EngineWorker* w) { w->loadPaths(paths, size); });
 }
 
@@ -377,7 +414,7 @@ void MainWindow::showProgress(const pretext::TrainProgress& p) {
         }
     }
     if (!p.histogram.isEmpty()) {
-        m_histogram->setHistogram(p.histogram, p.histogramTitle, p.step);
+        m_histogram->setHistogram(p.histogram, p.histogramTitle, p.histogramAxis, p.step);
         m_histogramBox->show();
     }
     m_lastProgress = p;

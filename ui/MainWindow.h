@@ -53,6 +53,7 @@ public:
 public Q_SLOTS:
     void openImages();
     void openFolder();
+    void openVideos();
     void loadPaths(const QStringList& paths);
     void loadDemo();
     void startTraining();

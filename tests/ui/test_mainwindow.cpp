@@ -140,6 +140,53 @@ private slots:
         grab(window, "colorization-T0.05.png");
     }
 
+    void temporalOrderStripsTimelineAndLiveOrder() {
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.previewView()->grid().isEmpty(), 20000);
+        QVERIFY(window.findChild<QPushButton*>("openVideoButton"));
+        QVERIFY(window.findChild<QSpinBox*>("videoStrideSpin"));
+        QVERIFY(window.findChild<QSpinBox*>("videoBudgetSpin"));
+        auto* task = window.findChild<QComboBox*>("taskCombo");
+        task->setCurrentIndex(task->findData("temporal-order"));
+        // Shuffled strip, what the model sees, the true order; and the motion timeline.
+        QTRY_COMPARE_WITH_TIMEOUT(window.previewView()->grid().columnTitles.value(0),
+                                  QStringLiteral("shuffled input (true places)"), 10000);
+        const QImage strip = window.previewView()->grid().rows[0][0];
+        QCOMPARE(strip.width(), 4 * strip.height());
+        QTRY_COMPARE(window.previewFigures()->figures().size(), 1);
+        QVERIFY(window.previewFigures()->figures()[0].title.startsWith("Motion per window"));
+        auto* dataNote = window.findChild<QLabel*>("taskDataNote");
+        QTRY_VERIFY(dataNote->text().contains("reach the motion threshold"));
+        grab(window, "temporal-preview.png");
+        // Verification: five frames a–e, no T to choose.
+        auto* variant = window.findChild<QComboBox*>("param_variant");
+        QVERIFY(variant);
+        QVERIFY(window.findChild<QSpinBox*>("param_frames")->isVisible());
+        variant->setCurrentIndex(0);
+        QTRY_COMPARE(window.previewView()->grid().columnTitles.value(0),
+                     QStringLiteral("frames a–e in time order"));
+        QVERIFY(!window.findChild<QSpinBox*>("param_frames")->isVisible());
+        variant->setCurrentIndex(1);
+        // A threshold above all motion leaves no window, and the note says so.
+        auto* threshold = window.findChild<QDoubleSpinBox*>("param_min_motion");
+        threshold->setValue(20.0);
+        QTRY_VERIFY(dataNote->text().contains("0 for training"));
+        threshold->setValue(1.0);
+
+        window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
+        window.findChild<QSpinBox*>("batchSpin")->setValue(8);
+        window.findChild<QSpinBox*>("maxStepsSpin")->setValue(30);
+        QTest::mouseClick(window.trainingPanel()->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.accuracyPlot()->pointCount("heldout_accuracy") >= 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 60000);
+        const auto live = window.reconstructionView()->grid();
+        QCOMPARE(live.columnTitles.value(1), QStringLiteral("model's order (or its reverse)"));
+        QCOMPARE(live.step, 30);
+        QCOMPARE(window.errorHistogram()->counts().size(), 5); // 0..4 frames out of place
+        grab(window, "temporal-trained.png");
+    }
+
 private:
     // Pictures of the window for a person to look at, when PRETEXT_TEST_GRABS names a folder.
     static void grab(QWidget& window, const char* name) {
