@@ -11,9 +11,12 @@ namespace pretext {
 torch::Tensor frameDifferenceMotion(const torch::Tensor& frames, const std::vector<int64_t>& starts) {
     const int64_t n = frames.size(0);
     auto motion = torch::zeros({n}, torch::kFloat);
-    if (n > 1) {
-        auto diff = (frames.narrow(0, 1, n - 1) - frames.narrow(0, 0, n - 1)).abs().mean({1, 2, 3});
-        motion.narrow(0, 1, n - 1).copy_(diff.to(torch::kCPU, torch::kFloat).mul(100.0));
+    // In chunks, so a long video's differences never take as much memory as the video.
+    constexpr int64_t kChunk = 256;
+    for (int64_t first = 1; first < n; first += kChunk) {
+        const int64_t count = std::min(kChunk, n - first);
+        auto diff = (frames.narrow(0, first, count) - frames.narrow(0, first - 1, count)).abs_().mean({1, 2, 3});
+        motion.narrow(0, first, count).copy_(diff.to(torch::kCPU, torch::kFloat).mul(100.0));
     }
     for (int64_t s : starts) {
         if (s < n) {
