@@ -243,6 +243,7 @@ void MainWindow::connectEngine() {
     });
     connect(m_task, &TaskPanel::taskChanged, this, [this] {
         m_training->setLearningRate(m_task->recommendedLearningRate());
+        m_training->setSampleName(m_task->currentInfo().video ? tr("tuples") : tr("images"));
         m_display->setTask(m_task->currentInfo());
         m_display->updateVisibility(m_task->params());
     });

@@ -116,10 +116,11 @@ void TrainingPanel::setState(EngineState state, bool hasData) {
 }
 
 void TrainingPanel::showProgress(const pretext::TrainProgress& p) {
-    m_status->setText(tr("step <b>%1</b> · loss <b>%2</b><br>%3 images/s · %4 s")
+    m_status->setText(tr("step <b>%1</b> · loss <b>%2</b><br>%3 %4/s · %5 s")
                           .arg(p.step)
                           .arg(p.loss, 0, 'g', 4)
                           .arg(p.imagesPerSec, 0, 'f', 0)
+                          .arg(m_sampleName)
                           .arg(p.wallTimeS, 0, 'f', 1));
 }
 

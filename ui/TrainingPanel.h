@@ -19,6 +19,8 @@ public:
     void fillSettings(pretext::TrainSettings& settings) const;
     void setState(pretext::EngineState state, bool hasData);
     void showProgress(const pretext::TrainProgress& progress);
+    // What one training sample is, for the throughput line: "images" or "tuples".
+    void setSampleName(const QString& plural) { m_sampleName = plural; }
     void showRunStarted(const QString& runDir, const QString& device);
     void showRunFinished(const QString& reason);
     void setLearningRate(double lr);
@@ -38,6 +40,7 @@ Q_SIGNALS:
     void learningRateChanged(double lr);
 
 private:
+    QString m_sampleName = QStringLiteral("images");
     QDoubleSpinBox* m_lr = nullptr;
     QSpinBox* m_batch = nullptr;
     QComboBox* m_device = nullptr;

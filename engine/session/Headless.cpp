@@ -249,11 +249,12 @@ int trainCommand(const QStringList& args) {
     while (!session.reachedMaxSteps()) {
         last = session.step();
         if (last.step % every == 0 || last.step == s.maxSteps) {
-            out() << QStringLiteral("step %1/%2  loss %3  %4 images/s")
+            out() << QStringLiteral("step %1/%2  loss %3  %4 %5/s")
                          .arg(last.step)
                          .arg(s.maxSteps)
                          .arg(last.loss, 0, 'f', 5)
                          .arg(last.imagesPerSec, 0, 'f', 1)
+                         .arg(c.info.video ? "tuples" : "images")
                   << heldOut(last) << Qt::endl;
         }
     }
