@@ -13,24 +13,25 @@
 
 namespace pretext {
 
-LoadedData loadDemoData(int sizePx, quint64 seed, int count) {
+LoadedData loadDemoData(int sizePx, quint64 seed, int count, bool withVideo) {
     LoadedData data;
     const int n = count > 0 ? count : kDemoImageCount;
     data.images = makeDemoImages(n, sizePx, seed);
     data.channelMean = data.images.mean({0, 2, 3});
     data.sizePx = sizePx;
+    data.label = QStringLiteral("built-in demo set (seed %1)").arg(seed);
+    data.description = {{"source", "demo"}, {"demo_seed", QString::number(seed)},
+                        {"count", n}, {"size_px", sizePx}};
+    if (!withVideo) {
+        return data;
+    }
     auto video = std::make_shared<VideoFrames>(
         makeDemoVideo(kDemoVideoCount, kDemoVideoFrames, sizePx, seed));
     video->motion[kMotionFlow] = io::flowMotion(video->frames, video->starts);
     data.video = video;
-    data.label = QStringLiteral("built-in demo set (seed %1) and a demo video of %2 × %3 frames")
-                     .arg(seed)
-                     .arg(kDemoVideoCount)
-                     .arg(kDemoVideoFrames);
-    data.description = {{"source", "demo"}, {"demo_seed", QString::number(seed)},
-                        {"count", n}, {"size_px", sizePx},
-                        {"video_frames", static_cast<qint64>(video->frameCount())},
-                        {"videos", static_cast<qint64>(video->videoCount())}};
+    data.label += QStringLiteral(" and a demo video of %1 × %2 frames").arg(kDemoVideoCount).arg(kDemoVideoFrames);
+    data.description.insert("video_frames", static_cast<qint64>(video->frameCount()));
+    data.description.insert("videos", static_cast<qint64>(video->videoCount()));
     return data;
 }
 

@@ -23,8 +23,10 @@ struct LoadedData {
     QJsonObject description; // what config.json records about the data
 };
 
-// Demo images and the demo video (both procedural, from the seed).
-LoadedData loadDemoData(int sizePx, quint64 seed, int count = 0 /* 0: default count */);
+// Demo images and, unless a caller knows it needs none, the demo video (both
+// procedural, from the seed; the video with its motion measures takes about a second).
+LoadedData loadDemoData(int sizePx, quint64 seed, int count = 0 /* 0: default count */,
+                        bool withVideo = true);
 
 struct VideoLoadSettings {
     int sizePx = 64;

@@ -150,7 +150,7 @@ Common parseCommon(QCommandLineParser& p, const QStringList& args) {
 LoadedData loadData(const QCommandLineParser& p, const Common& c) {
     const QStringList sources = p.values("data");
     if (sources.size() == 1 && sources.front() == QLatin1String("demo")) {
-        return loadDemoData(c.sizePx, c.seed);
+        return loadDemoData(c.sizePx, c.seed, 0, c.info.video); // headless: one task, known
     }
     const int videos = static_cast<int>(std::count_if(sources.begin(), sources.end(), isVideoPath));
     if (videos > 0 && videos < sources.size()) {
