@@ -135,9 +135,13 @@ void DataPanel::showSummary(const pretext::DataSummary& summary) {
     if (summary.count == 0) {
         text = tr("Nothing loaded");
     } else if (summary.framesAreImages) {
-        text = tr("<b>%1</b> frames of %n video(s) at %2×%2 px<br>%3", nullptr, summary.videos)
+        text = tr("<b>%1</b> frames of %n video(s) at %2×%2 px, %3 MB of the %4 MB video "
+                  "memory<br>%5",
+                  nullptr, summary.videos)
                    .arg(summary.count)
                    .arg(summary.sizePx)
+                   .arg(summary.cacheMb, 0, 'f', 1)
+                   .arg(summary.budgetMb)
                    .arg(summary.label.toHtmlEscaped());
     } else {
         text = tr("<b>%1</b> images at %2×%2 px<br>%3")

@@ -141,6 +141,8 @@ DataSummary summarize(const LoadedData& data, int maxThumbnails) {
     s.videoFrames = data.video ? static_cast<int>(data.video->frameCount()) : 0;
     s.videos = data.video ? static_cast<int>(data.video->videoCount()) : 0;
     s.framesAreImages = data.video && data.video->frames.is_same(data.images);
+    s.cacheMb = data.images.defined() ? data.images.numel() * data.images.element_size() / 1048576.0 : 0.0;
+    s.budgetMb = data.description.value("budget_mb").toInt();
     for (int i = 0; i < std::min(s.count, maxThumbnails); ++i) {
         s.thumbnails << toQImage(data.images[i]);
     }

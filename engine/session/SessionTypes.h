@@ -43,6 +43,8 @@ struct DataSummary {
     int videos = 0;           // videos loaded (the demo set has one procedural video)
     int videoFrames = 0;
     bool framesAreImages = false; // the images are the videos' frames
+    double cacheMb = 0.0;         // memory the cached images or frames take
+    int budgetMb = 0;             // the video memory budget they were loaded under, 0: none
 };
 
 struct TrainSettings {

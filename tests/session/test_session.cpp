@@ -321,6 +321,8 @@ private Q_SLOTS:
         QCOMPARE(summary.count, 12); // every 2nd of 24
         QCOMPARE(summary.videos, 1);
         QVERIFY(summary.label.contains("clip.avi"));
+        QCOMPARE(summary.budgetMb, 512);
+        QVERIFY(std::abs(summary.cacheMb - 12 * 3 * 32 * 32 * 4 / 1048576.0) < 1e-9);
 
         // Cancelled at the first progress report: the short clip stays loaded.
         connect(worker, &EngineWorker::videoLoadProgress, worker,
