@@ -270,6 +270,9 @@ void MainWindow::connectEngine() {
     });
     connect(m_worker, &EngineWorker::loadProgress, m_data, &DataPanel::showLoading);
     connect(m_worker, &EngineWorker::videoLoadProgress, m_data, &DataPanel::showVideoLoading);
+    connect(m_worker, &EngineWorker::loadCancelled, this, [this] {
+        statusBar()->showMessage(tr("Loading cancelled; the data loaded before stays."), 10000);
+    });
     connect(m_worker, &EngineWorker::previewReady, this, [this](const pretext::ImageGrid& grid) {
         m_preview->setGrid(grid);
         m_figures->setFigures(grid.figures);

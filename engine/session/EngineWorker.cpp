@@ -148,7 +148,7 @@ void EngineWorker::loadVideos(const QStringList& paths, int sizePx, int stride, 
             },
             &cancelled));
         if (cancelled) {
-            Q_EMIT errorOccurred(tr("Loading cancelled; the data loaded before stays."));
+            Q_EMIT loadCancelled();
             DataSummary kept = d->data ? summarize(*d->data) : DataSummary{};
             Q_EMIT dataLoaded(kept);
         } else if (loaded->images.size(0) == 0) {

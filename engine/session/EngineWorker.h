@@ -43,6 +43,8 @@ Q_SIGNALS:
     void dataLoaded(const pretext::DataSummary& summary);
     void loadProgress(int done, int total);
     void videoLoadProgress(qint64 framesDone, qint64 framesExpected);
+    // The user cancelled a video load; the data loaded before stays (not an error).
+    void loadCancelled();
     void previewReady(const pretext::ImageGrid& grid);
     void trainingStarted(const QString& runDir, const QString& device);
     void progress(const pretext::TrainProgress& progress);
