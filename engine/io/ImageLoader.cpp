@@ -70,11 +70,13 @@ Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits)
 
 } // namespace
 
-bool hasImageExtension(const std::string& path) {
-    static const char* kExtensions[] = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"};
+bool hasExtension(const std::string& path, std::initializer_list<const char*> extensions) {
     const std::string ext = lower(fs::path(path).extension().string());
-    return std::any_of(std::begin(kExtensions), std::end(kExtensions),
-                       [&](const char* e) { return ext == e; });
+    return std::any_of(extensions.begin(), extensions.end(), [&](const char* e) { return ext == e; });
+}
+
+bool hasImageExtension(const std::string& path) {
+    return hasExtension(path, {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"});
 }
 
 std::vector<std::string> collectImageFiles(const std::vector<std::string>& paths,

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct ImageSet {
     std::vector<std::string> paths;  // one per image, in order
     std::vector<LoadIssue> skipped;
 };
+
+// Whether the path's extension (with its dot, any case) is one of `extensions`.
+bool hasExtension(const std::string& path, std::initializer_list<const char*> extensions);
 
 // Extensions read from folders: png, jpg, jpeg, bmp, webp, tif, tiff (any case).
 bool hasImageExtension(const std::string& path);

@@ -8,7 +8,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <filesystem>
 
@@ -18,19 +17,15 @@ namespace pretext::io {
 
 namespace {
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-// Opens with FFmpeg first, then whatever other backend OpenCV has (its own MJPEG reader).
+// Opens with FFmpeg, else with OpenCV's own Motion-JPEG reader. Not CAP_ANY: it would
+// also try GStreamer and the image-sequence reader, which read a file name as a
+// pattern and fill stderr with errors for a file that is simply not a video.
 bool openVideo(cv::VideoCapture& capture, const std::string& path) {
     try {
         if (capture.open(path, cv::CAP_FFMPEG) && capture.isOpened()) {
             return true;
         }
-        return capture.open(path, cv::CAP_ANY) && capture.isOpened();
+        return capture.open(path, cv::CAP_OPENCV_MJPEG) && capture.isOpened();
     } catch (const cv::Exception&) {
         return false;
     }
@@ -72,11 +67,8 @@ std::string megabytes(int64_t bytes) { return std::to_string((bytes + (1 << 19))
 } // namespace
 
 bool hasVideoExtension(const std::string& path) {
-    static const char* kExtensions[] = {".avi", ".mp4", ".mkv", ".mov", ".mpg", ".mpeg",
-                                        ".m4v", ".webm", ".wmv", ".ogv", ".flv"};
-    const std::string ext = lower(fs::path(path).extension().string());
-    return std::any_of(std::begin(kExtensions), std::end(kExtensions),
-                       [&](const char* e) { return ext == e; });
+    return hasExtension(path, {".avi", ".mp4", ".mkv", ".mov", ".mpg", ".mpeg", ".m4v", ".webm",
+                               ".wmv", ".ogv", ".flv"});
 }
 
 int64_t frameBytes(int sizePx) { return 3ll * sizePx * sizePx * static_cast<int64_t>(sizeof(float)); }
