@@ -104,23 +104,9 @@ void EngineWorker::loadPaths(const QStringList& paths, int sizePx) {
     }
     try {
         setState(EngineState::Loading);
-        auto loaded = std::make_unique<LoadedData>(loadImageFiles(
-            paths, sizePx, [this](int done, int total) { Q_EMIT loadProgress(done, total); }));
-        if (loaded->images.size(0) == 0) {
-            QString why = loaded->skipped.isEmpty()
-                              ? tr("no image files (png, jpg, bmp, webp, tif) were found")
-                              : formatSkipped(loaded->skipped);
-            Q_EMIT errorOccurred(tr("Nothing could be loaded from %1:\n%2")
-                                     .arg(paths.join(QStringLiteral(", ")), why));
-            // The previous data stays loaded; report the failure in the summary too.
-            DataSummary failed = d->data ? summarize(*d->data) : DataSummary{};
-            failed.skipped = loaded->skipped;
-            Q_EMIT dataLoaded(failed);
-        } else {
-            d->data = std::move(loaded);
-            d->dataStats.clear();
-            Q_EMIT dataLoaded(summarize(*d->data));
-        }
+        adoptLoaded(std::make_unique<LoadedData>(loadImageFiles(
+                        paths, sizePx, [this](int done, int total) { Q_EMIT loadProgress(done, total); })),
+                    tr("Nothing could be loaded from %1").arg(paths.join(QStringLiteral(", "))));
     } catch (const std::exception& e) {
         Q_EMIT errorOccurred(tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
     }
@@ -149,24 +135,34 @@ void EngineWorker::loadVideos(const QStringList& paths, int sizePx, int stride, 
             &cancelled));
         if (cancelled) {
             Q_EMIT loadCancelled();
-            DataSummary kept = d->data ? summarize(*d->data) : DataSummary{};
-            Q_EMIT dataLoaded(kept);
-        } else if (loaded->images.size(0) == 0) {
-            Q_EMIT errorOccurred(tr("No video could be loaded from %1:\n%2")
-                                     .arg(paths.join(QStringLiteral(", ")), formatSkipped(loaded->skipped)));
-            DataSummary failed = d->data ? summarize(*d->data) : DataSummary{};
-            failed.skipped = loaded->skipped;
-            Q_EMIT dataLoaded(failed);
+            Q_EMIT dataLoaded(d->data ? summarize(*d->data) : DataSummary{});
         } else {
-            d->data = std::move(loaded);
-            d->dataStats.clear();
-            Q_EMIT dataLoaded(summarize(*d->data));
+            adoptLoaded(std::move(loaded),
+                        tr("No video could be loaded from %1").arg(paths.join(QStringLiteral(", "))));
         }
     } catch (const std::exception& e) {
         Q_EMIT errorOccurred(tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
     }
     m_cancelLoad = false;
     setState(EngineState::Idle);
+}
+
+void EngineWorker::adoptLoaded(std::unique_ptr<LoadedData> loaded, const QString& nothingLoaded) {
+    if (loaded->images.size(0) > 0) {
+        d->data = std::move(loaded);
+        d->dataStats.clear();
+        Q_EMIT dataLoaded(summarize(*d->data));
+        return;
+    }
+    const QString why = loaded->skipped.isEmpty()
+                            ? tr("no image or video files (png, jpg, bmp, webp, tif; avi, mp4, "
+                                 "mkv, ...) were found")
+                            : formatSkipped(loaded->skipped);
+    Q_EMIT errorOccurred(tr("%1:\n%2").arg(nothingLoaded, why));
+    // The previous data stays loaded; report the failure in the summary too.
+    DataSummary failed = d->data ? summarize(*d->data) : DataSummary{};
+    failed.skipped = loaded->skipped;
+    Q_EMIT dataLoaded(failed);
 }
 
 void EngineWorker::requestPreview(const QString& task, const QVariantMap& params, quint64 seed,

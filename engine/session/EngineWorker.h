@@ -11,6 +11,8 @@
 
 namespace pretext {
 
+struct LoadedData;
+
 class EngineWorker : public QObject {
     Q_OBJECT
 public:
@@ -59,6 +61,9 @@ private:
     void finishTraining(const QString& reason);
     void setState(EngineState state);
     void emitSnapshot();
+    // Takes what a load produced; when it holds nothing, says why (`nothingLoaded`,
+    // followed by the skipped files) and keeps the previous data.
+    void adoptLoaded(std::unique_ptr<LoadedData> loaded, const QString& nothingLoaded);
 
     struct Impl;
     std::unique_ptr<Impl> d;
