@@ -14,7 +14,9 @@ namespace {
 using Color = std::array<float, 3>;
 constexpr double kPi = 3.14159265358979323846;
 
-Color hsv(double hueDeg, double s, double v) {
+} // namespace
+
+std::array<float, 3> hsvColor(double hueDeg, double s, double v) {
     const double h = std::fmod(std::fmod(hueDeg, 360.0) + 360.0, 360.0) / 60.0;
     const int sector = static_cast<int>(h) % 6;
     const double f = h - std::floor(h);
@@ -24,18 +26,20 @@ Color hsv(double hueDeg, double s, double v) {
             static_cast<float>(table[sector][2])};
 }
 
+namespace {
+
 // Any hue, mixed with grey so that colors vary in hue and brightness.
 Color randomColor(PortableRng& rng) {
     const double h = rng.uniform() * 360.0;
     const double s = rng.uniform(0.35, 1.0);
-    return hsv(h, s, rng.uniform(0.25, 1.0));
+    return hsvColor(h, s, rng.uniform(0.25, 1.0));
 }
 
 // A colour of one family: a hue with a little jitter, varied saturation and brightness.
 Color familyColor(PortableRng& rng, double hueDeg, double sMin = 0.5, double vMin = 0.35) {
     const double h = hueDeg + rng.uniform(-12.0, 12.0);
     const double s = rng.uniform(sMin, 1.0);
-    return hsv(h, s, rng.uniform(vMin, 1.0));
+    return hsvColor(h, s, rng.uniform(vMin, 1.0));
 }
 
 Color lerp(const Color& a, const Color& b, float t) {

@@ -5,6 +5,7 @@
 // colours that follow the kind of shape give colorization something to learn.
 #include <torch/types.h>
 
+#include <array>
 #include <cstdint>
 
 namespace pretext {
@@ -13,5 +14,8 @@ constexpr int kDemoImageCount = 512;
 
 // Returns (count, 3, size_px, size_px) float32 in [0, 1].
 torch::Tensor makeDemoImages(int count, int size_px, uint64_t seed);
+
+// RGB in [0,1] of a hue in degrees, a saturation and a value (the procedural data's colours).
+std::array<float, 3> hsvColor(double hueDeg, double s, double v);
 
 } // namespace pretext

@@ -1,5 +1,6 @@
 #include "DemoVideo.h"
 
+#include "DemoData.h"
 #include "Rng.h"
 
 #include <torch/torch.h>
@@ -97,13 +98,10 @@ torch::Tensor coverage(Shape shape, const Track& track, double radius, int size,
 }
 
 torch::Tensor color(PortableRng& rng) {
-    const double h = rng.uniform(0.0, 6.0);
-    const int sector = static_cast<int>(h) % 6;
-    const double f = h - std::floor(h), v = rng.uniform(0.55, 1.0), s = rng.uniform(0.5, 1.0);
-    const double p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
-    const double table[6][3] = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v}, {v, p, q}};
-    return torch::tensor({table[sector][0], table[sector][1], table[sector][2]}, torch::kFloat)
-        .view({1, 3, 1, 1});
+    const double hueDeg = rng.uniform(0.0, 360.0);
+    const double v = rng.uniform(0.55, 1.0), s = rng.uniform(0.5, 1.0);
+    const auto rgb = hsvColor(hueDeg, s, v);
+    return torch::tensor({rgb[0], rgb[1], rgb[2]}, torch::kFloat).view({1, 3, 1, 1});
 }
 
 torch::Tensor renderVideo(PortableRng& rng, int frames, int size) {

@@ -81,6 +81,9 @@ private Q_SLOTS:
     void tooManyFramesIsRefused() {
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, makeOrderClasses(7));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, makeOrderClasses(1));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, orderClasses(7));
+        QCOMPARE(&orderClasses(4), &orderClasses(4)); // made once, shared
+        QCOMPARE(orderClasses(4).perms, makeOrderClasses(4).perms);
     }
 
     void verifyTuplesFollowMisra() {

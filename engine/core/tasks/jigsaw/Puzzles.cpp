@@ -1,5 +1,7 @@
 #include "tasks/jigsaw/Puzzles.h"
 
+#include "tasks/PerSample.h"
+
 #include <torch/torch.h>
 
 #include <cmath>
@@ -59,10 +61,7 @@ torch::Tensor cutTiles(const torch::Tensor& images, const TileOptions& o, at::Ge
 }
 
 torch::Tensor scrambleTiles(const torch::Tensor& tiles, const torch::Tensor& perms) {
-    auto index = perms.to(tiles.device(), torch::kLong)
-                     .view({perms.size(0), perms.size(1), 1, 1, 1})
-                     .expand_as(tiles);
-    return tiles.gather(1, index);
+    return takePerSample(tiles, perms);
 }
 
 torch::Tensor inversePermutations(const torch::Tensor& perms) {

@@ -1,6 +1,7 @@
 #include "tasks/temporal/TemporalOrderTask.h"
 
 #include "tasks/ParamHelpers.h"
+#include "tasks/PerSample.h"
 
 #include <torch/torch.h>
 
@@ -100,19 +101,19 @@ Batch TemporalOrderTask::makeBatch(const torch::Tensor& clips, BatchContext& ctx
     auto offsets = torch::arange(k, torch::kLong).mul(spacing).unsqueeze(0).expand({b, k});
     const bool centre = intValue(ctx.params, "centre", 1) != 0;
     Batch batch;
-    batch.extras["ordered"] = pickFrames(clips, offsets);
+    batch.extras["ordered"] = takePerSample(clips, offsets);
     batch.original = clips.select(1, 0);
     if (isVerify(ctx.params)) {
         VerifyTuples t = sampleVerifyTuples(b, ctx.generator);
-        batch.extras["shown"] = pickFrames(batch.extras["ordered"], t.positions);
+        batch.extras["shown"] = takePerSample(batch.extras["ordered"], t.positions);
         batch.input = centre ? centred(batch.extras["shown"]) : batch.extras["shown"];
         batch.target = t.inOrder.to(clips.device());
         batch.extras["positions"] = t.positions.to(clips.device());
         return batch;
     }
-    const OrderClasses classes = makeOrderClasses(k);
+    const OrderClasses& classes = orderClasses(k);
     SortTuples t = sampleSortTuples(b, classes, ctx.generator);
-    batch.extras["shown"] = pickFrames(batch.extras["ordered"], t.perms);
+    batch.extras["shown"] = takePerSample(batch.extras["ordered"], t.perms);
     batch.input = centre ? centred(batch.extras["shown"]) : batch.extras["shown"];
     batch.target = t.classes.to(clips.device());
     batch.extras["perms"] = t.perms.to(clips.device());
@@ -133,7 +134,7 @@ std::shared_ptr<TaskModelImpl> TemporalOrderTask::makeModel(const ParamValues& p
     }
     const int t = intValue(p, "frames", 4);
     const bool position = intValue(p, "head", 0) == static_cast<int>(TemporalHead::Position);
-    const int64_t outputs = position ? t * t : makeOrderClasses(t).classCount();
+    const int64_t outputs = position ? t * t : orderClasses(t).classCount();
     return std::make_shared<TemporalNetImpl>(options, t, outputs, true, position);
 }
 
@@ -285,7 +286,7 @@ std::string TemporalOrderTask::describe(const ParamValues& params, uint64_t) con
     }
     const int t = intValue(p, "frames", 4);
     try {
-        const OrderClasses c = makeOrderClasses(t);
+        const OrderClasses& c = orderClasses(t);
         const bool position = intValue(p, "head", 0) == static_cast<int>(TemporalHead::Position);
         out << t << " frames over windows of " << w.length << " frames: " << c.perms.size()
             << " orders";

@@ -6,6 +6,7 @@
 #include <map>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 
 namespace pretext {
 
@@ -14,10 +15,16 @@ int OrderClasses::classOfOrder(const std::vector<int>& order) const {
     return it != perms.end() && *it == order ? classOf[static_cast<size_t>(it - perms.begin())] : -1;
 }
 
-OrderClasses makeOrderClasses(int frames) {
+namespace {
+void checkFrameCount(int frames) {
     if (frames < 2 || frames > 6) {
         throw std::invalid_argument("temporal order needs 2 to 6 frames, not " + std::to_string(frames));
     }
+}
+} // namespace
+
+OrderClasses makeOrderClasses(int frames) {
+    checkFrameCount(frames);
     OrderClasses out;
     out.frames = frames;
     std::vector<int> order(static_cast<size_t>(frames));
@@ -42,6 +49,18 @@ OrderClasses makeOrderClasses(int frames) {
     return out;
 }
 
+const OrderClasses& orderClasses(int frames) {
+    checkFrameCount(frames);
+    static const std::vector<OrderClasses> all = [] {
+        std::vector<OrderClasses> v;
+        for (int t = 2; t <= 6; ++t) {
+            v.push_back(makeOrderClasses(t));
+        }
+        return v;
+    }();
+    return all[static_cast<size_t>(frames - 2)];
+}
+
 VerifyTuples sampleVerifyTuples(int64_t count, at::Generator& generator) {
     // Kinds: 0 and 1 are (b,c,d), 2 is (b,a,d), 3 is (b,e,d): half in order.
     const auto kinds = torch::randint(0, 4, {count}, generator, torch::kLong);
@@ -63,18 +82,6 @@ SortTuples sampleSortTuples(int64_t count, const OrderClasses& classes, at::Gene
     auto classTable = torch::tensor(classOf, torch::kLong);
     auto index = torch::randint(0, total, {count}, generator, torch::kLong);
     return {table.index_select(0, index), classTable.index_select(0, index)};
-}
-
-torch::Tensor pickFrames(const torch::Tensor& frames, const torch::Tensor& index) {
-    const int64_t b = frames.size(0), k = index.size(1);
-    auto idx = index.to(frames.device());
-    auto flat = (torch::arange(b, idx.options()).unsqueeze(1) * frames.size(1) + idx).flatten();
-    auto picked = frames.flatten(0, 1).index_select(0, flat);
-    std::vector<int64_t> shape{b, k};
-    for (int64_t d = 2; d < frames.dim(); ++d) {
-        shape.push_back(frames.size(d));
-    }
-    return picked.view(shape);
 }
 
 torch::Tensor frameStrip(const torch::Tensor& frames) {

@@ -25,6 +25,8 @@ struct OrderClasses {
 
 // Throws std::invalid_argument unless 2 <= frames <= 6.
 OrderClasses makeOrderClasses(int frames);
+// The same, made once per process and shared (batches ask for it at every step).
+const OrderClasses& orderClasses(int frames);
 
 // Verification tuples over five frames a<b<c<d<e (positions 0..4 in the window):
 // (b,c,d) in order, (b,a,d) and (b,e,d) not, half of the positives and half of the
@@ -42,9 +44,6 @@ struct SortTuples {
     torch::Tensor classes; // (B) int64 class of that order
 };
 SortTuples sampleSortTuples(int64_t count, const OrderClasses& classes, at::Generator& generator);
-
-// frames (B,K,...) rearranged per sample: out[b][t] = frames[b][index[b][t]].
-torch::Tensor pickFrames(const torch::Tensor& frames, const torch::Tensor& index);
 
 // (B,K,3,S,S) -> (B,3,S,K*S): the frames side by side.
 torch::Tensor frameStrip(const torch::Tensor& frames);
