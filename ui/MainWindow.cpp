@@ -1,7 +1,5 @@
 #include "MainWindow.h"
 
-#include <algorithm>
-
 #include "DataPanel.h"
 #include "DisplayControls.h"
 #include "EngineWorker.h"
@@ -225,7 +223,9 @@ void MainWindow::connectEngine() {
     // Direct call: the engine thread is busy decoding; the flag is atomic.
     connect(m_data, &DataPanel::cancelLoadRequested, this, [this] { m_worker->requestCancelLoad(); });
     connect(m_data, &DataPanel::videoOptionsChanged, this, [this] {
-        if (!m_sourcePaths.isEmpty() && std::all_of(m_sourcePaths.cbegin(), m_sourcePaths.cend(), pretext::isVideoPath)) {
+        const bool videos = !m_sourcePaths.isEmpty() &&
+                            std::all_of(m_sourcePaths.cbegin(), m_sourcePaths.cend(), pretext::isVideoPath);
+        if (videos) {
             loadPaths(m_sourcePaths);
         }
     });

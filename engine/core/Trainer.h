@@ -54,6 +54,9 @@ public:
     Trainer(TrainConfig config, const torch::Tensor& images);
     // A video task trains on windows of these frames; an image task on the frames.
     Trainer(TrainConfig config, const VideoFrames& video);
+    // Whichever the task trains on: windows of `video` for a video task (refused when
+    // null), `images` otherwise.
+    Trainer(TrainConfig config, const torch::Tensor& images, const VideoFrames* video);
 
     StepResult step();
     // Model outputs on a few fixed held-out samples, for the reconstruction panel.
@@ -85,7 +88,6 @@ public:
     void loadCheckpoint(const std::string& bytes);
 
 private:
-    Trainer(TrainConfig config, const torch::Tensor& images, const VideoFrames* video);
     // Splits the data into training and held-out samples; returns the held-out ones.
     torch::Tensor setUpImages(const torch::Tensor& images);
     torch::Tensor setUpWindows(const VideoFrames& video);

@@ -3,7 +3,6 @@
 #include "ImageSheet.h"
 #include "TaskCatalog.h"
 #include "TensorImage.h"
-#include "tasks/Registry.h"
 
 #include <QJsonDocument>
 #include <QStandardPaths>
@@ -65,9 +64,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     cfg.device = s.device.toStdString();
     // A video task trains on the videos' windows; an image task on the images (for a
     // loaded video, its frames).
-    const auto task = makeTask(cfg.task);
-    m_trainer = task && task->info().video && data.video ? std::make_unique<Trainer>(cfg, *data.video)
-                                                          : std::make_unique<Trainer>(cfg, data.images);
+    m_trainer = std::make_unique<Trainer>(cfg, data.images, data.video.get());
 
     QString error;
     const QString dir = s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsDir(), s.task) : s.runDir;
