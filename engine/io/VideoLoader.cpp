@@ -91,7 +91,7 @@ VideoLoad loadVideos(const std::vector<std::string>& paths, const VideoOptions& 
     }
     // Over the budget: every file sampled more sparsely, by the same factor.
     const int64_t factor = wanted > budgetFrames ? (wanted + budgetFrames - 1) / budgetFrames : 1;
-    const int64_t expected = std::min(wanted / factor + 1, budgetFrames);
+    const int64_t expected = std::min((wanted + factor - 1) / factor, budgetFrames);
     int64_t kept = 0;
     for (const Probe& p : probes) {
         const int64_t step = stride * factor;
