@@ -217,7 +217,7 @@ void Trainer::setLearningRate(double lr) {
     }
 }
 
-std::string Trainer::checkpointBytes() {
+std::string Trainer::checkpointBytes(const std::string& configJson) {
     torch::serialize::OutputArchive archive;
     torch::serialize::OutputArchive modelArchive, optimArchive;
     m_model->save(modelArchive);
@@ -225,22 +225,57 @@ std::string Trainer::checkpointBytes() {
     archive.write("model", modelArchive);
     archive.write("optimizer", optimArchive);
     archive.write("step", torch::tensor(m_step, torch::kLong));
+    archive.write("task", c10::IValue(m_config.task));
+    archive.write("config", c10::IValue(configJson));
+    // The sampling stream: with it, the batches after a resume are the ones an
+    // uninterrupted run would have drawn.
+    archive.write("rng_state", m_context.generator.get_state());
+    archive.write("epoch_order", m_order.defined() ? m_order : torch::empty({0}, torch::kLong));
+    archive.write("epoch_cursor", torch::tensor(m_cursor, torch::kLong));
     std::ostringstream out;
     archive.save_to(out);
     return out.str();
 }
 
-void Trainer::loadCheckpoint(const std::string& bytes) {
+std::string Trainer::loadCheckpoint(const std::string& bytes) {
     torch::serialize::InputArchive archive;
-    archive.load_from(bytes.data(), bytes.size(), m_device);
+    try {
+        archive.load_from(bytes.data(), bytes.size(), m_device);
+    } catch (const c10::Error&) {
+        throw TrainingError("the file is not a checkpoint this program can read (not a LibTorch "
+                            "archive, or cut short)");
+    }
+    c10::IValue task, config;
+    if (!archive.try_read("task", task) || !task.isString()) {
+        throw TrainingError("the file holds no task name: not a checkpoint of this program");
+    }
+    if (task.toStringRef() != m_config.task) {
+        throw TrainingError("the checkpoint is of task '" + task.toStringRef() + "', not '" +
+                            m_config.task + "'");
+    }
     torch::serialize::InputArchive modelArchive, optimArchive;
-    archive.read("model", modelArchive);
+    try {
+        archive.read("model", modelArchive);
+        m_model->load(modelArchive);
+    } catch (const c10::Error& e) {
+        throw TrainingError("the checkpoint's model does not fit this configuration of " +
+                            m_config.task + " (were its parameters changed?)");
+    }
     archive.read("optimizer", optimArchive);
-    m_model->load(modelArchive);
     m_optimizer->load(optimArchive);
-    torch::Tensor step;
+    // The learning rate is the run's setting, not whatever the archive's group held.
+    setLearningRate(m_config.learningRate);
+    torch::Tensor step, rng, order, cursor;
     archive.read("step", step);
     m_step = step.item<int64_t>();
+    archive.read("rng_state", rng);
+    m_context.generator.set_state(rng.to(torch::kCPU));
+    archive.read("epoch_order", order);
+    m_order = order.numel() > 0 ? order.to(torch::kCPU) : torch::Tensor();
+    archive.read("epoch_cursor", cursor);
+    m_cursor = cursor.item<int64_t>();
+    archive.try_read("config", config);
+    return config.isString() ? config.toStringRef() : std::string();
 }
 
 } // namespace pretext

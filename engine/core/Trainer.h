@@ -83,9 +83,14 @@ public:
     int64_t usableImages() const { return m_usableImages; }
     const DataStats* dataStats() const { return m_stats.get(); }
 
-    // Model, optimizer and step counter, serialized to bytes (LibTorch archive).
-    std::string checkpointBytes();
-    void loadCheckpoint(const std::string& bytes);
+    // Everything a run needs to go on exactly where it stopped, as bytes (LibTorch
+    // archive): model, optimizer, step, the sampling generator's state, the epoch's
+    // order and position in it, the task's name and `configJson` (the run's config).
+    std::string checkpointBytes(const std::string& configJson = {});
+    // Restores a checkpoint of the same task and model; throws TrainingError (for a
+    // person) when it is another task's, or not a checkpoint of this program.
+    // Returns the config it was saved with.
+    std::string loadCheckpoint(const std::string& bytes);
 
 private:
     // Splits the data into training and held-out samples; returns the held-out ones.

@@ -1,5 +1,6 @@
 // Inpainting in engine/core: masks, the seed's loss and its gradient, learning.
 #include "DemoData.h"
+#include "DemoVideo.h"
 #include "Rng.h"
 #include "Threads.h"
 #include "Trainer.h"
@@ -246,6 +247,86 @@ private Q_SLOTS:
         b.loadCheckpoint(bytes);
         QCOMPARE(b.stepCount(), 2);
         QCOMPARE(b.heldOutLoss(), a.heldOutLoss());
+    }
+
+    // The seed's promise for runs: 2 × 50 steps with a resume between give the losses
+    // of 100 steps straight (CPU), for every image task and the video task.
+    void resumeGivesTheSameLossesAsAStraightRun_data() {
+        QTest::addColumn<QString>("task");
+        QTest::addColumn<int>("batch");
+        QTest::newRow("inpainting") << "inpainting" << 8;
+        QTest::newRow("jigsaw") << "jigsaw" << 8;
+        QTest::newRow("colorization") << "colorization" << 8;
+        QTest::newRow("temporal-order") << "temporal-order" << 4;
+    }
+    void resumeGivesTheSameLossesAsAStraightRun() {
+        QFETCH(QString, task);
+        QFETCH(int, batch);
+        TrainConfig cfg;
+        cfg.task = task.toStdString();
+        cfg.batchSize = batch;
+        cfg.device = "cpu";
+        cfg.seed = 5;
+        cfg.params = {{"base_channels", 8.0}};
+        // 40 images: the epoch (32 training images / 8) ends mid-run, so the resumed
+        // run must also carry the epoch's order and its place in it.
+        const auto images = makeDemoImages(40, 32, 2);
+        const VideoFrames video = makeDemoVideo(1, 120, 32, 2);
+        auto make = [&] {
+            return task == "temporal-order" ? std::make_unique<Trainer>(cfg, video)
+                                            : std::make_unique<Trainer>(cfg, images);
+        };
+        const int half = 50;
+        std::vector<double> straight, resumed;
+        {
+            auto t = make();
+            for (int i = 0; i < 2 * half; ++i) {
+                straight.push_back(t->step().loss);
+            }
+        }
+        std::string bytes;
+        {
+            auto t = make();
+            for (int i = 0; i < half; ++i) {
+                resumed.push_back(t->step().loss);
+            }
+            bytes = t->checkpointBytes("{\"task\":\"x\"}");
+        }
+        auto t = make();
+        QCOMPARE(t->loadCheckpoint(bytes), std::string("{\"task\":\"x\"}"));
+        QCOMPARE(t->stepCount(), half);
+        for (int i = 0; i < half; ++i) {
+            resumed.push_back(t->step().loss);
+        }
+        for (int i = 0; i < 2 * half; ++i) {
+            if (straight[i] != resumed[i]) {
+                QFAIL(qPrintable(QString("step %1: straight %2, resumed %3")
+                                     .arg(i + 1).arg(straight[i], 0, 'g', 17).arg(resumed[i], 0, 'g', 17)));
+            }
+        }
+    }
+
+    void checkpointOfAnotherTaskIsRefused() {
+        TrainConfig cfg;
+        cfg.batchSize = 4;
+        cfg.device = "cpu";
+        cfg.params = {{"base_channels", 8.0}};
+        const auto images = makeDemoImages(16, 32, 1);
+        Trainer a(cfg, images);
+        cfg.task = "jigsaw";
+        Trainer b(cfg, images);
+        try {
+            b.loadCheckpoint(a.checkpointBytes());
+            QFAIL("expected an error");
+        } catch (const TrainingError& e) {
+            QVERIFY2(QString(e.what()).contains("inpainting"), e.what());
+        }
+        try {
+            b.loadCheckpoint("not an archive at all");
+            QFAIL("expected an error");
+        } catch (const TrainingError& e) {
+            QVERIFY2(QString(e.what()).contains("not a checkpoint"), e.what());
+        }
     }
 
     void cudaRequestWithoutGpuIsAClearError() {
