@@ -88,6 +88,7 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
                         {"count", frames},
                         {"videos", static_cast<qint64>(load.video.videoCount())},
                         {"strides", strides},
+                        {"stride", settings.stride},
                         {"budget_mb", settings.budgetMb},
                         {"skipped", static_cast<int>(data.skipped.size())},
                         {"size_px", settings.sizePx}};
@@ -128,6 +129,37 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
                         {"count", static_cast<int>(data.paths.size())},
                         {"skipped", static_cast<int>(data.skipped.size())},
                         {"size_px", sizePx}};
+    return data;
+}
+
+LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
+                             const std::function<bool(qint64, qint64)>& videoProgress) {
+    const QString source = d.value(QStringLiteral("source")).toString();
+    const int sizePx = d.value(QStringLiteral("size_px")).toInt(64);
+    if (source == QLatin1String("demo")) {
+        const quint64 seed = d.value(QStringLiteral("demo_seed")).toVariant().toULongLong();
+        return loadDemoData(sizePx, seed, d.value(QStringLiteral("count")).toInt(0),
+                            withDemoVideo || d.contains(QStringLiteral("video_frames")));
+    }
+    QStringList paths;
+    for (const QJsonValue& p : d.value(QStringLiteral("paths")).toArray()) {
+        paths << p.toString();
+    }
+    LoadedData data;
+    if (source == QLatin1String("videos")) {
+        const VideoLoadSettings settings{sizePx, d.value(QStringLiteral("stride")).toInt(1),
+                                         d.value(QStringLiteral("budget_mb")).toInt(512)};
+        data = loadVideoFiles(paths, settings, videoProgress);
+    } else {
+        data = loadImageFiles(paths, sizePx);
+    }
+    if (data.images.size(0) == 0) {
+        throw std::runtime_error(
+            QStringLiteral("nothing could be loaded from %1%2")
+                .arg(paths.join(QStringLiteral(", ")),
+                     data.skipped.isEmpty() ? QString() : QStringLiteral(":\n") + formatSkipped(data.skipped))
+                .toStdString());
+    }
     return data;
 }
 

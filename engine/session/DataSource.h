@@ -40,6 +40,12 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
                           bool* cancelled = nullptr);
 LoadedData loadImageFiles(const QStringList& paths, int sizePx,
                           const std::function<void(int, int)>& progress = {});
+// Loads again what a run's config.json describes (LoadedData::description): the demo
+// set, image files or videos, at the recorded size, seed, stride and budget. The demo
+// video is made when the description records one or `withDemoVideo` asks for it.
+// Throws std::runtime_error naming what is missing when nothing could be loaded.
+LoadedData loadDescribedData(const QJsonObject& description, bool withDemoVideo,
+                             const std::function<bool(qint64, qint64)>& videoProgress = {});
 DataSummary summarize(const LoadedData& data, int maxThumbnails = 256);
 
 } // namespace pretext

@@ -19,15 +19,30 @@ bool writeFileAtomically(const QString& path, const QByteArray& bytes, QString* 
 
 std::unique_ptr<RunFolder> RunFolder::create(const QString& dir, QString* error) {
     QDir d(dir);
-    if (d.exists() && QFileInfo::exists(d.filePath(QStringLiteral("metrics.csv")))) {
+    if (d.exists() && QFileInfo::exists(d.filePath(runfiles::metrics))) {
         *error = QStringLiteral("%1 already holds a run (metrics.csv); choose another folder")
                      .arg(QDir::toNativeSeparators(dir));
         return nullptr;
     }
-    if (!d.mkpath(QStringLiteral("previews"))) {
+    if (!d.mkpath(runfiles::previews)) {
         *error = QStringLiteral("%1 could not be created").arg(QDir::toNativeSeparators(dir));
         return nullptr;
     }
+    return std::unique_ptr<RunFolder>(new RunFolder(d.absolutePath()));
+}
+
+std::unique_ptr<RunFolder> RunFolder::open(const QString& dir, QString* error) {
+    const QDir d(dir);
+    if (!d.exists()) {
+        *error = QStringLiteral("%1 does not exist").arg(QDir::toNativeSeparators(dir));
+        return nullptr;
+    }
+    if (!QFileInfo::exists(d.filePath(runfiles::config))) {
+        *error = QStringLiteral("%1 is not a run folder: it holds no config.json")
+                     .arg(QDir::toNativeSeparators(dir));
+        return nullptr;
+    }
+    d.mkpath(runfiles::previews);
     return std::unique_ptr<RunFolder>(new RunFolder(d.absolutePath()));
 }
 
@@ -42,14 +57,14 @@ QString RunFolder::newRunPath(const QString& parent, const QString& task) {
 }
 
 bool RunFolder::writeConfig(const QJsonObject& config, QString* error) {
-    return writeFileAtomically(QDir(m_dir).filePath(QStringLiteral("config.json")),
+    return writeFileAtomically(QDir(m_dir).filePath(runfiles::config),
                                QJsonDocument(config).toJson(QJsonDocument::Indented), error);
 }
 
 bool RunFolder::appendMetrics(qint64 step, double wallTimeS, double loss,
                               const QVariantMap& metrics, QString* error) {
     if (!m_metricsFile) {
-        m_metricsFile = std::make_unique<QFile>(QDir(m_dir).filePath(QStringLiteral("metrics.csv")));
+        m_metricsFile = std::make_unique<QFile>(QDir(m_dir).filePath(runfiles::metrics));
         if (!m_metricsFile->open(QIODevice::WriteOnly | QIODevice::Text | QIODevice::Truncate)) {
             *error = QStringLiteral("%1 could not be opened: %2")
                          .arg(m_metricsFile->fileName(), m_metricsFile->errorString());
@@ -80,7 +95,18 @@ bool RunFolder::appendMetrics(qint64 step, double wallTimeS, double loss,
 bool RunFolder::saveCheckpoint(const QByteArray& bytes, qint64 step, const QJsonObject& extra,
                                QString* error) {
     const QDir d(m_dir);
-    if (!writeFileAtomically(d.filePath(QStringLiteral("checkpoint.pt")), bytes, error)) {
+    const QString current = d.filePath(runfiles::checkpoint);
+    const QString previous = d.filePath(runfiles::previousCheckpoint);
+    // The old manifest goes on vouching for the old file, kept under another name,
+    // until the new manifest is in place: a crash at any point leaves one valid pair.
+    if (QFileInfo::exists(current)) {
+        QFile::remove(previous);
+        if (!QFile::rename(current, previous)) {
+            *error = QStringLiteral("%1 could not be renamed to %2").arg(current, previous);
+            return false;
+        }
+    }
+    if (!writeFileAtomically(current, bytes, error)) {
         return false;
     }
     QJsonObject manifest = extra;
@@ -91,8 +117,131 @@ bool RunFolder::saveCheckpoint(const QByteArray& bytes, qint64 step, const QJson
                         QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
     manifest.insert(QStringLiteral("saved_at"),
                     QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
-    return writeFileAtomically(d.filePath(QStringLiteral("checkpoint.json")),
-                               QJsonDocument(manifest).toJson(QJsonDocument::Indented), error);
+    if (!writeFileAtomically(d.filePath(runfiles::manifest),
+                             QJsonDocument(manifest).toJson(QJsonDocument::Indented), error)) {
+        return false;
+    }
+    QFile::remove(previous);
+    return true;
+}
+
+bool RunFolder::readCheckpoint(const QString& task, QByteArray* bytes, QJsonObject* manifest,
+                               QString* error) const {
+    const QDir d(m_dir);
+    const QString where = QDir::toNativeSeparators(m_dir);
+    QFile manifestFile(d.filePath(runfiles::manifest));
+    const bool anyCheckpoint = QFileInfo::exists(d.filePath(runfiles::checkpoint)) ||
+                               QFileInfo::exists(d.filePath(runfiles::previousCheckpoint));
+    if (!anyCheckpoint) {
+        *error = QStringLiteral("%1 holds no checkpoint.pt (the run saved none yet)").arg(where);
+        return false;
+    }
+    if (!manifestFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: checkpoint.json, the manifest of checkpoint.pt, is missing, so "
+                                "the checkpoint cannot be checked and is not loaded")
+                     .arg(where);
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(manifestFile.readAll(), &parseError);
+    if (!doc.isObject()) {
+        *error = QStringLiteral("%1: checkpoint.json is not valid JSON (%2); the checkpoint is "
+                                "not loaded")
+                     .arg(where, parseError.errorString());
+        return false;
+    }
+    *manifest = doc.object();
+    const QString sha = manifest->value(QStringLiteral("sha256")).toString();
+    const qint64 size = manifest->value(QStringLiteral("bytes")).toInteger(-1);
+    const QString savedTask = manifest->value(QStringLiteral("task")).toString();
+    if (sha.size() != 64 || size < 0) {
+        *error = QStringLiteral("%1: checkpoint.json has no SHA-256 and size; the checkpoint is "
+                                "not loaded")
+                     .arg(where);
+        return false;
+    }
+    if (!task.isEmpty() && savedTask != task) {
+        *error = QStringLiteral("%1: the checkpoint is of task '%2', not '%3'")
+                     .arg(where, savedTask, task);
+        return false;
+    }
+    QString firstProblem;
+    for (const QString& name : {runfiles::checkpoint, runfiles::previousCheckpoint}) {
+        QFile file(d.filePath(name));
+        if (!file.open(QIODevice::ReadOnly)) {
+            continue;
+        }
+        const QByteArray data = file.readAll();
+        QString problem;
+        if (data.size() != size) {
+            problem = QStringLiteral("%1 is %2 bytes, and its manifest checkpoint.json says %3: "
+                                     "the file was cut short or replaced")
+                          .arg(name)
+                          .arg(data.size())
+                          .arg(size);
+        } else if (QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256)
+                                           .toHex()) != sha) {
+            problem = QStringLiteral("%1 does not match the SHA-256 in its manifest "
+                                     "checkpoint.json: the file was changed or damaged")
+                          .arg(name);
+        }
+        if (problem.isEmpty()) {
+            *bytes = data;
+            return true;
+        }
+        if (firstProblem.isEmpty()) {
+            firstProblem = problem;
+        }
+    }
+    *error = QStringLiteral("%1: %2; it is not loaded").arg(where, firstProblem);
+    return false;
+}
+
+bool RunFolder::continueMetrics(qint64 step, double* lastWallTimeS, QString* error) {
+    const QString path = QDir(m_dir).filePath(runfiles::metrics);
+    *lastWallTimeS = 0.0;
+    QFile file(path);
+    QByteArray kept;
+    m_metricNames.clear();
+    if (file.open(QIODevice::ReadOnly)) {
+        const QByteArray all = file.readAll();
+        file.close();
+        const QList<QByteArray> lines = all.split('\n');
+        // The last piece after the final newline is empty, or a row cut off mid-write.
+        const qsizetype complete = lines.size() - 1;
+        if (complete >= 1) {
+            const QByteArray header = lines.front();
+            const qsizetype columns = header.count(',') + 1;
+            m_metricNames = QString::fromUtf8(header).split(QLatin1Char(',')).mid(3);
+            kept = header + '\n';
+            for (qsizetype i = 1; i < complete; ++i) {
+                const QByteArray& line = lines[i];
+                const QList<QByteArray> cells = line.split(',');
+                bool ok = false;
+                const qint64 rowStep = cells.front().toLongLong(&ok);
+                if (!ok || cells.size() != columns || rowStep > step) {
+                    break;
+                }
+                kept += line + '\n';
+                *lastWallTimeS = cells.value(1).toDouble();
+            }
+        }
+    }
+    if (!kept.isEmpty() && !writeFileAtomically(path, kept, error)) {
+        return false;
+    }
+    m_metricsFile = std::make_unique<QFile>(path);
+    const QIODevice::OpenMode mode =
+        QIODevice::WriteOnly | QIODevice::Text | (kept.isEmpty() ? QIODevice::Truncate : QIODevice::Append);
+    if (!m_metricsFile->open(mode)) {
+        *error = QStringLiteral("%1 could not be opened: %2").arg(path, m_metricsFile->errorString());
+        m_metricsFile.reset();
+        return false;
+    }
+    if (kept.isEmpty()) {
+        m_metricsFile.reset(); // the header comes with the first row
+    }
+    return true;
 }
 
 bool RunFolder::savePreview(const QImage& sheet, qint64 step, QString* error) {

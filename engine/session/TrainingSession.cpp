@@ -1,9 +1,13 @@
 #include "TrainingSession.h"
 
 #include "ImageSheet.h"
+#include "RunConfig.h"
 #include "TaskCatalog.h"
 #include "TensorImage.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
 #include <torch/torch.h>
@@ -29,27 +33,32 @@ void check(bool ok, const QString& error) {
 } // namespace
 
 QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const LoadedData& data) {
-    QJsonObject params;
-    for (const auto& [name, value] : trainer.config().params) {
-        params.insert(QString::fromStdString(name), value);
+    TrainSettings used = s;
+    used.params = toVariantMap(trainer.config().params); // every parameter, defaults too
+    QJsonObject json = runConfigJson(used, data.description);
+    json.insert(QStringLiteral("app_version"), QStringLiteral(PRETEXT_VERSION));
+    json.insert(QStringLiteral("torch_version"), torchVersion());
+    json.insert(QStringLiteral("device"), QString::fromStdString(trainer.device().str()));
+    json.insert(QStringLiteral("optimizer"), QStringLiteral("adam"));
+    json.insert(trainer.task().info().video ? QStringLiteral("windows_used") : QStringLiteral("images_used"),
+                static_cast<qint64>(trainer.usableImages()));
+    json.insert(QStringLiteral("data_note"),
+                trainer.dataStats() ? QString::fromStdString(trainer.dataStats()->note) : QString());
+    return json;
+}
+
+bool readRunSettings(const QString& runDir, RunConfig* config, QString* error) {
+    if (!readRunConfig(QDir(runDir).filePath(runfiles::config), config, error)) {
+        return false;
     }
-    return {{"format", 1},
-            {"app_version", QStringLiteral(PRETEXT_VERSION)},
-            {"torch_version", torchVersion()},
-            {"task", s.task},
-            {"params", params},
-            {"batch_size", s.batchSize},
-            {"learning_rate", s.learningRate},
-            {"seed", QString::number(s.seed)},
-            {"device_requested", s.device},
-            {"device", QString::fromStdString(trainer.device().str())},
-            {"max_steps", s.maxSteps},
-            {"optimizer", "adam"},
-            {"data", data.description},
-            {trainer.task().info().video ? "windows_used" : "images_used",
-             static_cast<qint64>(trainer.usableImages())},
-            {"data_note", trainer.dataStats() ? QString::fromStdString(trainer.dataStats()->note)
-                                              : QString()}};
+    if (config->data.isEmpty()) {
+        *error = QStringLiteral("%1: config.json does not say which data the run trained on (a run "
+                                "of an older version); it cannot be resumed")
+                     .arg(QDir::toNativeSeparators(runDir));
+        return false;
+    }
+    config->settings.runDir = runDir;
+    return true;
 }
 
 TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData& data)
@@ -67,10 +76,48 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     m_trainer = std::make_unique<Trainer>(cfg, data.images, data.video.get());
 
     QString error;
-    const QString dir = s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsDir(), s.task) : s.runDir;
-    m_folder = RunFolder::create(dir, &error);
-    check(m_folder != nullptr, error);
-    check(m_folder->writeConfig(describeRun(s, *m_trainer, data), &error), error);
+    if (m_options.resume) {
+        m_folder = RunFolder::open(s.runDir, &error);
+        check(m_folder != nullptr, error);
+        QByteArray bytes;
+        QJsonObject manifest;
+        check(m_folder->readCheckpoint(s.task, &bytes, &manifest, &error), error);
+        try {
+            m_trainer->loadCheckpoint(bytes.toStdString());
+        } catch (const TrainingError& e) {
+            throw TrainingError(QStringLiteral("%1: %2")
+                                    .arg(QDir::toNativeSeparators(s.runDir), QString::fromUtf8(e.what()))
+                                    .toStdString());
+        }
+        m_startStep = m_trainer->stepCount();
+        if (s.maxSteps > 0 && m_startStep >= s.maxSteps) {
+            throw TrainingError(QStringLiteral("%1 is already at step %2; ask for more steps than that")
+                                    .arg(QDir::toNativeSeparators(s.runDir))
+                                    .arg(m_startStep)
+                                    .toStdString());
+        }
+        check(m_folder->continueMetrics(m_startStep, &m_wallOffsetS, &error), error);
+        // config.json stays the run's own; it records the new step limit and the resume.
+        QJsonObject json = describeRun(s, *m_trainer, data);
+        QJsonArray resumed;
+        QFile old(QDir(s.runDir).filePath(runfiles::config));
+        if (old.open(QIODevice::ReadOnly)) {
+            resumed = QJsonDocument::fromJson(old.readAll()).object().value(QStringLiteral("resumed")).toArray();
+        }
+        resumed.append(QJsonObject{{"from_step", m_startStep},
+                                   {"at", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}});
+        json.insert(QStringLiteral("resumed"), resumed);
+        m_configJson = QJsonDocument(json).toJson(QJsonDocument::Indented);
+        check(m_folder->writeConfig(json, &error), error);
+        m_lastSavedStep = m_startStep;
+    } else {
+        const QString dir = s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsDir(), s.task) : s.runDir;
+        m_folder = RunFolder::create(dir, &error);
+        check(m_folder != nullptr, error);
+        const QJsonObject json = describeRun(s, *m_trainer, data);
+        m_configJson = QJsonDocument(json).toJson(QJsonDocument::Indented);
+        check(m_folder->writeConfig(json, &error), error);
+    }
     m_clock.start();
 }
 
@@ -79,7 +126,7 @@ TrainProgress TrainingSession::step() {
     TrainProgress p;
     p.step = r.step;
     p.loss = r.loss;
-    p.wallTimeS = m_clock.elapsed() / 1000.0;
+    p.wallTimeS = m_wallOffsetS + m_clock.elapsed() / 1000.0;
     const double ips = r.stepMs > 0 ? 1000.0 * m_trainer->config().batchSize / r.stepMs : 0.0;
     m_emaImagesPerSec = m_emaImagesPerSec == 0.0 ? ips : 0.9 * m_emaImagesPerSec + 0.1 * ips;
     p.imagesPerSec = m_emaImagesPerSec;
@@ -130,7 +177,7 @@ void TrainingSession::saveCheckpoint() {
     if (step == m_lastSavedStep) {
         return;
     }
-    const std::string bytes = m_trainer->checkpointBytes();
+    const std::string bytes = m_trainer->checkpointBytes(m_configJson.toStdString());
     QString error;
     const QJsonObject extra{{"app_version", QStringLiteral(PRETEXT_VERSION)},
                             {"torch_version", torchVersion()},

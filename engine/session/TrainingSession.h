@@ -16,11 +16,15 @@ struct SessionOptions {
     int checkpointEverySteps = 250;
     int previewEverySteps = 100;
     int evaluateEverySteps = 25; // held-out loss and metrics; also at step 1 and at the end
+    // Go on with the run in settings.runDir from its checkpoint (settings as its
+    // config.json gives them, maxSteps the new total) instead of starting a new one.
+    bool resume = false;
 };
 
 class TrainingSession {
 public:
-    // Throws TrainingError with a message for a person (bad device, folder in use...).
+    // Throws TrainingError with a message for a person (bad device, folder in use, a
+    // checkpoint that does not match its manifest...).
     TrainingSession(const SessionOptions& options, const LoadedData& data);
 
     TrainProgress step();
@@ -32,6 +36,8 @@ public:
     bool reachedMaxSteps() const;
 
     QString runDir() const { return m_folder->path(); }
+    // The step the run started from: 0, or the checkpoint's step for a resumed run.
+    qint64 startStep() const { return m_startStep; }
     QString deviceName() const;
     Trainer& trainer() { return *m_trainer; }
 
@@ -43,6 +49,9 @@ private:
     std::unique_ptr<Trainer> m_trainer;
     std::unique_ptr<RunFolder> m_folder;
     QElapsedTimer m_clock;
+    double m_wallOffsetS = 0.0; // wall time the run had before a resume
+    qint64 m_startStep = 0;
+    QByteArray m_configJson;    // config.json as written, also kept in each checkpoint
     double m_emaImagesPerSec = 0.0;
     qint64 m_lastSavedStep = -1;
     qint64 m_lastPreviewStep = -1;
@@ -50,5 +59,7 @@ private:
 
 QJsonObject describeRun(const TrainSettings& settings, const Trainer& trainer,
                         const LoadedData& data);
+// The settings and data of the run in `runDir`, from its config.json (strictly read).
+bool readRunSettings(const QString& runDir, struct RunConfig* config, QString* error);
 
 } // namespace pretext
