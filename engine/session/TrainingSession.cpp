@@ -48,6 +48,14 @@ QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const Lo
 }
 
 bool readRunSettings(const QString& runDir, RunConfig* config, QString* error) {
+    if (!QFileInfo(runDir).isDir()) {
+        *error = QStringLiteral("%1 does not exist or is not a folder").arg(QDir::toNativeSeparators(runDir));
+        return false;
+    }
+    if (!QFileInfo::exists(QDir(runDir).filePath(runfiles::config))) {
+        *error = QStringLiteral("%1 is not a run folder: it holds no config.json").arg(QDir::toNativeSeparators(runDir));
+        return false;
+    }
     if (!readRunConfig(QDir(runDir).filePath(runfiles::config), config, error)) {
         return false;
     }

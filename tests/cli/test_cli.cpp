@@ -23,6 +23,20 @@ Result run(const QStringList& args, int timeoutMs = 120000) {
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
             QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
+
+// step -> loss text of a run's metrics.csv.
+QMap<int, QString> losses(const QString& path) {
+    QMap<int, QString> out;
+    QFile f(path);
+    if (f.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList cells = lines[i].split(',');
+            out.insert(cells.value(0).toInt(), cells.value(2));
+        }
+    }
+    return out;
+}
 } // namespace
 
 class TestCli : public QObject {
@@ -56,7 +70,8 @@ private slots:
         QVERIFY(cfg.open(QIODevice::ReadOnly));
         const auto json = QJsonDocument::fromJson(cfg.readAll()).object();
         QCOMPARE(json.value("seed").toString(), QString("3"));
-        QCOMPARE(json.value("params").toObject().value("mask").toDouble(), 2.0);
+        QCOMPARE(json.value("params").toObject().value("mask").toString(), QString("freeform"));
+        QCOMPARE(json.value("data").toObject().value("source").toString(), QString("demo"));
     }
 
     void jigsawTrainsAndReportsHeldOutAccuracy() {
@@ -145,6 +160,102 @@ private slots:
         auto r = run({"train", "--task", "temporal-order", "--data", fake, "--out", dir.filePath("run")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("notes.avi") && r.err.contains("cannot be opened as a video"), qPrintable(r.err));
+    }
+
+
+    // train --resume: 2 × 6 steps write the losses of 12 steps straight.
+    void resumeContinuesTheRunExactly() {
+        QTemporaryDir dir;
+        const QStringList common{"train", "--task", "jigsaw", "--size", "32", "--batch", "8", "--grid", "2",
+                                 "--param", "base_channels=8", "--device", "cpu"};
+        auto r = run(common + QStringList{"--steps", "12", "--out", dir.filePath("straight")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = run(common + QStringList{"--steps", "6", "--out", dir.filePath("halves")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = run({"train", "--resume", dir.filePath("halves"), "--steps", "12"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("from step 6"), qPrintable(r.out));
+        QCOMPARE(losses(dir.filePath("halves/metrics.csv")), losses(dir.filePath("straight/metrics.csv")));
+        r = run({"train", "--resume", dir.filePath("halves"), "--steps", "12"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("already at step 12"), qPrintable(r.err));
+        r = run({"train", "--resume", dir.filePath("halves"), "--steps", "20", "--task", "inpainting"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--task cannot be given with --resume"), qPrintable(r.err));
+        r = run({"train", "--resume", dir.filePath("nothing"), "--steps", "20"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("does not exist"), qPrintable(r.err));
+    }
+
+    // A run killed with SIGKILL leaves metrics.csv a valid CSV prefix and a checkpoint
+    // its manifest vouches for, and goes on from there.
+    void killedRunKeepsValidMetricsAndResumes() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("run");
+        QProcess p;
+        p.start(PRETEXT_BINARY, {"train", "--task", "inpainting", "--size", "32", "--batch", "4",
+                                 "--param", "base_channels=8", "--device", "cpu", "--steps", "100000",
+                                 "--checkpoint-every", "3", "--out", out});
+        QVERIFY(p.waitForStarted());
+        QFile metrics(QDir(out).filePath("metrics.csv"));
+        QTRY_VERIFY_WITH_TIMEOUT(metrics.size() > 0 && QFile::exists(QDir(out).filePath("checkpoint.json")) &&
+                                     metrics.size() > 2000,
+                                 60000);
+        p.kill(); // SIGKILL: no handler runs, nothing is flushed or finished
+        QVERIFY(p.waitForFinished());
+        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        const QByteArray text = metrics.readAll();
+        metrics.close();
+        QVERIFY(text.endsWith('\n'));
+        const QList<QByteArray> lines = text.trimmed().split('\n');
+        const qsizetype columns = lines.front().count(',') + 1;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            QCOMPARE(lines[i].count(',') + 1, columns);
+            QCOMPARE(lines[i].split(',').front().toLongLong(), i);
+        }
+        auto r = run({"train", "--resume", out, "--steps", QString::number(lines.size() + 5)});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto after = losses(QDir(out).filePath("metrics.csv"));
+        QCOMPARE(after.size(), lines.size() + 5); // 1..N+5, each once
+        QCOMPARE(after.lastKey(), static_cast<int>(lines.size() + 5));
+    }
+
+    void configFileDrivesARunAndBadKeysAreNamed() {
+        QTemporaryDir dir;
+        QFile cfg(dir.filePath("cfg.json"));
+        QVERIFY(cfg.open(QIODevice::WriteOnly));
+        cfg.write(R"({"task": "colorization", "params": {"mode": "classes", "base_channels": 8},
+                     "batch_size": 4, "max_steps": 3, "seed": 9,
+                     "data": {"source": "demo", "size_px": 32, "count": 64}})");
+        cfg.close();
+        auto r = run({"train", "--config", cfg.fileName(), "--out", dir.filePath("run")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("step 3/3"), qPrintable(r.out));
+        QFile written(dir.filePath("run/config.json"));
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const auto json = QJsonDocument::fromJson(written.readAll()).object();
+        QCOMPARE(json.value("params").toObject().value("mode").toString(), QString("classes"));
+        QCOMPARE(json.value("seed").toString(), QString("9"));
+        QCOMPARE(json.value("data").toObject().value("size_px").toInt(), 32);
+        // A run's own config.json is a config too.
+        r = run({"train", "--config", written.fileName(), "--out", dir.filePath("again"), "--steps", "2"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+        QVERIFY(cfg.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        cfg.write(R"({"task": "colorization", "lerning_rate": 0.1, "params": {"mode": "hsv"}})");
+        cfg.close();
+        r = run({"train", "--config", cfg.fileName(), "--out", dir.filePath("bad")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("cfg.json") && r.err.contains("lerning_rate: unknown key") &&
+                     r.err.contains("params.mode: 'hsv'"),
+                 qPrintable(r.err));
+        QVERIFY(!QFile::exists(dir.filePath("bad")));
+        QVERIFY(cfg.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        cfg.write(R"({"task": "colorization",)");
+        cfg.close();
+        r = run({"train", "--config", cfg.fileName(), "--out", dir.filePath("bad")});
+        QVERIFY2(r.err.contains("not valid JSON"), qPrintable(r.err));
     }
 
     void previewWritesSheet() {
