@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 
 #include <QApplication>
+#include <QFileInfo>
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QTextStream>
@@ -22,8 +23,11 @@ void quietMessages(QtMsgType type, const QMessageLogContext& context, const QStr
 void printUsage() {
     QTextStream(stdout)
         << "Usage: pretext-workbench [--demo] [--task NAME] [--param NAME=VALUE]... [--steps N]\n"
-           "                         [--train] [IMAGE_OR_FOLDER...]\n"
+           "                         [--config FILE] [--workspace DIR] [--compare] [--train]\n"
+           "                         [IMAGE_OR_FOLDER_OR_VIDEO...]\n"
            "       pretext-workbench train   --task inpainting --data demo|PATH --steps N --out DIR\n"
+           "       pretext-workbench train   --config FILE --out DIR [--steps N]\n"
+           "       pretext-workbench train   --resume DIR --steps N\n"
            "                                 [--seed S] [--batch B] [--size PX] [--lr RATE]\n"
            "                                 [--device auto|cpu|cuda] [--mask center|blocks|freeform|patches]\n"
            "                                 [--grid N] [--perms K] [--head perm|position]\n"
@@ -34,8 +38,12 @@ void printUsage() {
            "\n"
            "Without a subcommand the workbench window opens on the built-in demo set,\n"
            "or on the images and folders given; --param sets a task parameter (choices by\n"
-           "name, e.g. mode=regression), --steps the run's length, and --train starts\n"
-           "training once the images load. Tasks: inpainting, jigsaw, colorization.\n"
+           "name, e.g. mode=regression), --steps the run's length, --config loads a JSON\n"
+           "config (a run's config.json or one saved from the File menu), --workspace\n"
+           "is the folder of run folders the Runs panel lists and new runs go to,\n"
+           "--compare overlays the curves of every run listed there, and --train starts\n"
+           "training once the data loads. Tasks: inpainting, jigsaw, colorization,\n"
+           "temporal-order.\n"
            "'SUBCOMMAND --help' lists every option.\n"
            "  -h, --help     Show this help.\n"
            "  -v, --version  Show the version.\n";
@@ -87,7 +95,10 @@ int main(int argc, char** argv) {
     };
     const QStringList params = takeValues(QStringLiteral("--param"));
     const QStringList steps = takeValues(QStringLiteral("--steps"));
+    const QStringList workspace = takeValues(QStringLiteral("--workspace"));
+    const QStringList config = takeValues(QStringLiteral("--config"));
     const bool train = args.removeAll(QStringLiteral("--train")) > 0;
+    const bool compare = args.removeAll(QStringLiteral("--compare")) > 0;
     args.removeAll(QStringLiteral("--demo"));
     for (const QString& a : args) {
         if (a.startsWith(QLatin1Char('-'))) {
@@ -97,6 +108,19 @@ int main(int argc, char** argv) {
         }
     }
     MainWindow window(args);
+    if (!workspace.isEmpty()) {
+        window.setWorkspace(QFileInfo(workspace.back()).absoluteFilePath());
+    }
+    if (!config.isEmpty()) {
+        QString error;
+        if (!window.loadConfig(config.back(), &error)) {
+            QTextStream(stderr) << "pretext-workbench: --config: " << error << "\n";
+            return 2;
+        }
+    }
+    if (compare) {
+        window.compareAllRuns();
+    }
     if (!task.isEmpty() && !window.selectTask(task)) {
         QTextStream(stderr) << "pretext-workbench: unknown task '" << task << "'\n";
         return 2;

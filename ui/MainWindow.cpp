@@ -9,6 +9,8 @@
 #include "TaskCatalog.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
+#include "RunComparison.h"
+#include "RunFolder.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -24,6 +26,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -44,12 +47,6 @@ QGroupBox* framed(const QString& title, QWidget* content) {
 }
 } // namespace
 
-// Runs fn(worker) in the engine thread, after the requests queued before it.
-template <typename Fn> void MainWindow::callWorker(Fn&& fn) {
-    QMetaObject::invokeMethod(
-        m_worker, [w = m_worker, fn = std::forward<Fn>(fn)]() { fn(w); }, Qt::QueuedConnection);
-}
-
 MainWindow::MainWindow(const QStringList& paths, QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("Pretext Workbench"));
     setAcceptDrops(true);
@@ -63,6 +60,7 @@ MainWindow::MainWindow(const QStringList& paths, QWidget* parent) : QMainWindow(
     buildDocks();
     buildMenus();
     connectEngine();
+    connectRuns();
     m_thread.start();
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -111,9 +109,9 @@ void MainWindow::buildCentralArea() {
     m_reconstruction->setObjectName(QStringLiteral("reconstructionGrid"));
     m_reconstruction->setPlaceholder(tr("Press Train: held-out images and the model's "
                                         "reconstructions appear here, refreshed as it learns."));
-    m_lossPlot = new CurvePlot(tr("loss"), true);
+    m_lossPlot = new CurvePlot(tr("loss"));
     m_lossPlot->plot()->setObjectName(QStringLiteral("lossPlot"));
-    m_accuracyPlot = new CurvePlot(tr("accuracy"), false, Qt::AlignBottom | Qt::AlignRight);
+    m_accuracyPlot = new CurvePlot(tr("accuracy"), Qt::AlignBottom | Qt::AlignRight);
     m_accuracyPlot->plot()->setObjectName(QStringLiteral("accuracyPlot"));
     m_histogram = new HistogramPlot;
     auto* curves = new QSplitter(Qt::Vertical);
@@ -133,7 +131,12 @@ void MainWindow::buildCentralArea() {
     static_cast<QVBoxLayout*>(heldOutBox->layout())->insertWidget(0, m_display);
     auto* bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(heldOutBox);
-    bottom->addWidget(curves);
+    m_comparison = new RunComparison;
+    m_curveTabs = new QTabWidget;
+    m_curveTabs->setObjectName(QStringLiteral("curveTabs"));
+    m_curveTabs->addTab(curves, tr("This run"));
+    m_curveTabs->addTab(m_comparison, tr("Compare runs"));
+    bottom->addWidget(m_curveTabs);
     bottom->setSizes({560, 520});
     m_previewNote = new QLabel;
     m_previewNote->setObjectName(QStringLiteral("previewNote"));
@@ -175,6 +178,9 @@ void MainWindow::buildDocks() {
     trainDock->setObjectName(QStringLiteral("trainingDock"));
     trainDock->setWidget(m_training);
     addDockWidget(Qt::RightDockWidgetArea, trainDock);
+    QDockWidget* runsDock = buildRunsDock();
+    tabifyDockWidget(dataDock, runsDock);
+    dataDock->raise();
     resizeDocks({dataDock, taskDock}, {260, 300}, Qt::Horizontal);
 
     m_stateLabel = new QLabel(this);
@@ -189,6 +195,8 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Open &Video…"), QKeySequence(tr("Ctrl+Shift+V")), this,
                     &MainWindow::openVideos);
     file->addAction(tr("&Demo Set"), QKeySequence(tr("Ctrl+D")), this, &MainWindow::loadDemo);
+    file->addSeparator();
+    buildRunMenus(file);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -264,6 +272,7 @@ void MainWindow::connectEngine() {
 
     connect(m_worker, &EngineWorker::dataLoaded, this, [this](const pretext::DataSummary& s) {
         m_hasData = s.count > 0;
+        m_dataDescription = s.description;
         m_data->showSummary(s);
         updateState(m_state);
         schedulePreview();
@@ -283,8 +292,11 @@ void MainWindow::connectEngine() {
     connect(m_worker, &EngineWorker::snapshotReady, m_reconstruction, &ImageGridView::setGrid);
     connect(m_worker, &EngineWorker::progress, this, &MainWindow::showProgress);
     connect(m_worker, &EngineWorker::trainingStarted, this,
-            [this](const QString& runDir, const QString& device) {
+            [this](const QString& runDir, const QString& device, qint64 startStep) {
                 m_device = device;
+                if (startStep > 0) {
+                    prefillCurves(runDir);
+                }
                 m_training->showRunStarted(runDir, device);
                 statusBar()->showMessage(tr("Run folder: %1").arg(runDir));
             });
@@ -385,6 +397,13 @@ void MainWindow::startTraining() {
     settings.task = m_task->taskName();
     settings.params = taskParams();
     settings.seed = m_task->seed();
+    m_training->fillSettings(settings);
+    settings.runDir = pretext::RunFolder::newRunPath(m_workspace, settings.task);
+    preparePlots();
+    callWorker([settings](EngineWorker* w) { w->startTraining(settings); });
+}
+
+void MainWindow::preparePlots() {
     const pretext::TaskInfo& info = m_task->currentInfo();
     m_plottedMetrics.clear();
     for (const auto& name : info.plottedMetrics) {
@@ -395,25 +414,24 @@ void MainWindow::startTraining() {
     m_accuracyPlot->setValueLabel(m_plottedMetrics.size() == 1
                                       ? QString(m_plottedMetrics.front()).replace('_', ' ')
                                       : metricTitle.toLower());
-    m_training->fillSettings(settings);
     m_lossPlot->clear();
     m_accuracyPlot->clear();
     m_histogram->clear();
     m_accuracyBox->setVisible(false);
     m_histogramBox->setVisible(false);
     m_lastProgress = {};
-    callWorker([settings](EngineWorker* w) { w->startTraining(settings); });
+    m_curveTabs->setCurrentIndex(0);
 }
 
 void MainWindow::showProgress(const pretext::TrainProgress& p) {
     const auto step = static_cast<double>(p.step);
-    m_lossPlot->addPoint(QStringLiteral("loss"), step, p.loss);
+    m_lossPlot->addPoint(QStringLiteral("loss"), step, p.wallTimeS, p.loss);
     for (auto it = p.metrics.cbegin(); it != p.metrics.cend(); ++it) {
         const QString& name = it.key();
         if (name == QLatin1String("heldout_loss")) {
-            m_lossPlot->addPoint(name, step, it.value().toDouble());
+            m_lossPlot->addPoint(name, step, p.wallTimeS, it.value().toDouble());
         } else if (m_plottedMetrics.contains(name.startsWith(QLatin1String("heldout_")) ? name.mid(8) : name)) {
-            m_accuracyPlot->addPoint(name, step, it.value().toDouble());
+            m_accuracyPlot->addPoint(name, step, p.wallTimeS, it.value().toDouble());
             m_accuracyBox->show();
         }
     }

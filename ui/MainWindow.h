@@ -1,8 +1,10 @@
 #pragma once
 // The main window assembles the panels, owns the engine thread, and wires the
 // panels' requests to the engine worker and the worker's answers to the panels.
+#include "EngineWorker.h"
 #include "SessionTypes.h"
 
+#include <QJsonObject>
 #include <QMainWindow>
 #include <QThread>
 #include <QTimer>
@@ -15,9 +17,14 @@ class CurvePlot;
 class HistogramPlot;
 class TaskPanel;
 class TrainingPanel;
+class RunsPanel;
+class RunComparison;
+class QTabWidget;
 class QAction;
 class QGroupBox;
 class QLabel;
+class QDockWidget;
+class QMenu;
 
 namespace pretext {
 class EngineWorker;
@@ -49,6 +56,19 @@ public:
     TrainingPanel* trainingPanel() const { return m_training; }
     TaskPanel* taskPanel() const { return m_task; }
     DataPanel* dataPanel() const { return m_data; }
+    RunsPanel* runsPanel() const { return m_runs; }
+    RunComparison* comparison() const { return m_comparison; }
+    QTabWidget* curveTabs() const { return m_curveTabs; }
+    // The folder new runs are written to and the Runs panel lists.
+    QString workspace() const { return m_workspace; }
+    void setWorkspace(const QString& dir);
+    // A grid (the preview or the held-out results) as a PNG sheet.
+    bool exportGrid(ImageGridView* view, const QString& path, QString* error) const;
+    // Applies a config's settings to the panels and loads its data when it names other data.
+    bool loadConfig(const QString& path, QString* error);
+    bool saveConfig(const QString& path, QString* error) const;
+    // Selects every listed run, overlaying their curves (the --compare flag).
+    void compareAllRuns();
 
 public Q_SLOTS:
     void openImages();
@@ -58,6 +78,8 @@ public Q_SLOTS:
     void loadDemo();
     void startTraining();
     void stopTraining();
+    // Goes on with a run from its checkpoint (the Runs panel's Resume).
+    void resumeRun(const QString& runDir);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -69,7 +91,16 @@ private:
     void buildDocks();
     void buildMenus();
     void connectEngine();
+    // Runs, configs and exports (MainWindowRuns.cpp).
+    QDockWidget* buildRunsDock();
+    void buildRunMenus(QMenu* file);
+    void connectRuns();
+    void applySettings(const pretext::TrainSettings& settings);
+    // A resumed run's curves up to its checkpoint, so the plot shows the whole run.
+    void prefillCurves(const QString& runDir);
     void schedulePreview();
+    // Empties the live plots and sets them up for the task in the task panel.
+    void preparePlots();
     // The task form's parameters and the live view's display parameters together.
     QVariantMap taskParams() const;
     void showError(const QString& message);
@@ -84,8 +115,13 @@ private:
     bool m_startWhenLoaded = false;
     QStringList m_sourcePaths; // what is loaded; empty for the demo set
     QString m_device;
+    QString m_workspace;
+    QJsonObject m_dataDescription; // of the data loaded, for Save Config
 
     DataPanel* m_data = nullptr;
+    RunsPanel* m_runs = nullptr;
+    RunComparison* m_comparison = nullptr;
+    QTabWidget* m_curveTabs = nullptr;
     TaskPanel* m_task = nullptr;
     TrainingPanel* m_training = nullptr;
     CurvePlot* m_lossPlot = nullptr;
@@ -109,3 +145,9 @@ private:
     QAction* m_stepAction = nullptr;
     QAction* m_stopAction = nullptr;
 };
+
+// Runs fn(worker) in the engine thread, after the requests queued before it.
+template <typename Fn> void MainWindow::callWorker(Fn&& fn) {
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, fn = std::forward<Fn>(fn)]() { fn(w); }, Qt::QueuedConnection);
+}

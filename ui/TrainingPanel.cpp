@@ -100,6 +100,15 @@ void TrainingPanel::fillSettings(pretext::TrainSettings& s) const {
     s.maxSteps = m_maxSteps->value();
 }
 
+void TrainingPanel::applySettings(const pretext::TrainSettings& s) {
+    m_lr->setValue(s.learningRate);
+    m_batch->setValue(s.batchSize);
+    m_device->setCurrentIndex(std::max(0, m_device->findData(s.device)));
+    m_maxSteps->setValue(static_cast<int>(s.maxSteps));
+}
+
+int TrainingPanel::maxSteps() const { return m_maxSteps->value(); }
+
 void TrainingPanel::setState(EngineState state, bool hasData) {
     m_state = state;
     const bool active = state == EngineState::Running || state == EngineState::Paused;

@@ -24,6 +24,10 @@ public:
     void showRunStarted(const QString& runDir, const QString& device);
     void showRunFinished(const QString& reason);
     void setLearningRate(double lr);
+    // Takes the run settings this panel owns from a config (learning rate, batch size,
+    // device, step limit).
+    void applySettings(const pretext::TrainSettings& settings);
+    int maxSteps() const;
     void setMaxSteps(int steps); // 0: until stopped
 
     QPushButton* startButton() const { return m_start; }

@@ -165,6 +165,7 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
 
 DataSummary summarize(const LoadedData& data, int maxThumbnails) {
     DataSummary s;
+    s.description = data.description;
     s.label = data.label;
     s.count = data.images.defined() ? static_cast<int>(data.images.size(0)) : 0;
     s.sizePx = data.sizePx;

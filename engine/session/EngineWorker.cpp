@@ -3,6 +3,7 @@
 #include "DataSource.h"
 #include "Errors.h"
 #include "Preview.h"
+#include "RunConfig.h"
 #include "TaskCatalog.h"
 #include "TensorImage.h"
 #include "Threads.h"
@@ -193,6 +194,72 @@ void EngineWorker::requestPreview(const QString& task, const QVariantMap& params
 }
 
 void EngineWorker::startTraining(const TrainSettings& settings) {
+    SessionOptions options;
+    options.settings = settings;
+    beginSession(options);
+}
+
+bool EngineWorker::ensureData(const QJsonObject& description, bool withDemoVideo) {
+    if (d->data && d->data->description == description &&
+        (!withDemoVideo || d->data->video || description.value("source").toString() != "demo")) {
+        return true;
+    }
+    m_cancelLoad = false;
+    setState(EngineState::Loading);
+    bool ok = false;
+    try {
+        QElapsedTimer sinceProgress;
+        auto loaded = std::make_unique<LoadedData>(loadDescribedData(description, withDemoVideo, [&](qint64 done, qint64 total) {
+            if (!sinceProgress.isValid() || sinceProgress.elapsed() >= 50) {
+                Q_EMIT videoLoadProgress(done, total);
+                sinceProgress.start();
+            }
+            return !m_cancelLoad.load();
+        }));
+        d->data = std::move(loaded);
+        d->dataStats.clear();
+        Q_EMIT dataLoaded(summarize(*d->data));
+        ok = true;
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("The data could not be loaded: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT dataLoaded(d->data ? summarize(*d->data) : DataSummary{});
+    }
+    m_cancelLoad = false;
+    setState(EngineState::Idle);
+    return ok;
+}
+
+void EngineWorker::loadDescribed(const QJsonObject& description) {
+    if (d->session) {
+        Q_EMIT errorOccurred(tr("Stop training before loading other data."));
+        return;
+    }
+    ensureData(description, description.value("source").toString() == "demo");
+}
+
+void EngineWorker::resumeTraining(const QString& runDir, qint64 maxSteps) {
+    if (d->session) {
+        Q_EMIT errorOccurred(tr("A run is already going; stop it first."));
+        return;
+    }
+    RunConfig config;
+    QString error;
+    if (!readRunSettings(runDir, &config, &error)) {
+        Q_EMIT errorOccurred(tr("The run cannot be resumed: %1").arg(error));
+        return;
+    }
+    const auto task = makeTask(config.settings.task.toStdString());
+    if (!ensureData(config.data, task && task->info().video)) {
+        return;
+    }
+    SessionOptions options;
+    options.settings = config.settings;
+    options.settings.maxSteps = maxSteps;
+    options.resume = true;
+    beginSession(options);
+}
+
+void EngineWorker::beginSession(const SessionOptions& options) {
     if (d->session) {
         Q_EMIT errorOccurred(tr("A run is already going; stop it first."));
         return;
@@ -202,11 +269,10 @@ void EngineWorker::startTraining(const TrainSettings& settings) {
         return;
     }
     try {
-        SessionOptions options;
-        options.settings = settings;
         d->session = std::make_unique<TrainingSession>(options, *d->data);
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("Training could not start: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred((options.resume ? tr("The run could not be resumed: %1") : tr("Training could not start: %1"))
+                                 .arg(QString::fromStdString(describeError(e))));
         return;
     }
     m_stopRequested = false;
@@ -219,7 +285,7 @@ void EngineWorker::startTraining(const TrainSettings& settings) {
                                ? tr(", %1 held to 1").arg(QString::fromStdString(d->threads.blasName))
                                : QString());
     }
-    Q_EMIT trainingStarted(d->session->runDir(), device);
+    Q_EMIT trainingStarted(d->session->runDir(), device, d->session->startStep());
     emitSnapshot();
     setState(EngineState::Running);
     QMetaObject::invokeMethod(this, &EngineWorker::runLoop, Qt::QueuedConnection);

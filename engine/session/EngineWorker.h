@@ -32,6 +32,11 @@ public Q_SLOTS:
     void loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb);
     void requestPreview(const QString& task, const QVariantMap& params, quint64 seed, int count);
     void startTraining(const pretext::TrainSettings& settings);
+    // Loads what a config's "data" describes (demo set, image files or videos).
+    void loadDescribed(const QJsonObject& description);
+    // Goes on with the run in `runDir` from its checkpoint, with its own settings, to
+    // `maxSteps` (0: until stopped); first loads the run's data when other data is loaded.
+    void resumeTraining(const QString& runDir, qint64 maxSteps);
     void pause();
     void resume();
     void stepOnce();
@@ -48,7 +53,8 @@ Q_SIGNALS:
     // The user cancelled a video load; the data loaded before stays (not an error).
     void loadCancelled();
     void previewReady(const pretext::ImageGrid& grid);
-    void trainingStarted(const QString& runDir, const QString& device);
+    // startStep: 0 for a new run, the checkpoint's step for a resumed one.
+    void trainingStarted(const QString& runDir, const QString& device, qint64 startStep);
     void progress(const pretext::TrainProgress& progress);
     void snapshotReady(const pretext::ImageGrid& grid);
     void stateChanged(pretext::EngineState state);
@@ -57,6 +63,9 @@ Q_SIGNALS:
 
 private:
     void runLoop();
+    void beginSession(const struct SessionOptions& options);
+    // Loads `description` unless the data loaded already is that; false on failure.
+    bool ensureData(const QJsonObject& description, bool withDemoVideo);
     bool trainOneStep();
     void finishTraining(const QString& reason);
     void setState(EngineState state);

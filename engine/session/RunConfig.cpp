@@ -1,6 +1,10 @@
 #include "RunConfig.h"
 
+#include "RunFolder.h"
 #include "tasks/Registry.h"
+
+#include <QDir>
+#include <QFileInfo>
 
 #include <QFile>
 #include <QJsonArray>
@@ -259,6 +263,28 @@ bool readRunConfig(const QString& path, RunConfig* config, QString* error) {
         *error = QStringLiteral("%1:\n%2").arg(path, problems);
         return false;
     }
+    return true;
+}
+
+bool readRunSettings(const QString& runDir, RunConfig* config, QString* error) {
+    if (!QFileInfo(runDir).isDir()) {
+        *error = QStringLiteral("%1 does not exist or is not a folder").arg(QDir::toNativeSeparators(runDir));
+        return false;
+    }
+    if (!QFileInfo::exists(QDir(runDir).filePath(runfiles::config))) {
+        *error = QStringLiteral("%1 is not a run folder: it holds no config.json").arg(QDir::toNativeSeparators(runDir));
+        return false;
+    }
+    if (!readRunConfig(QDir(runDir).filePath(runfiles::config), config, error)) {
+        return false;
+    }
+    if (config->data.isEmpty()) {
+        *error = QStringLiteral("%1: config.json does not say which data the run trained on (a run "
+                                "of an older version); it cannot be resumed")
+                     .arg(QDir::toNativeSeparators(runDir));
+        return false;
+    }
+    config->settings.runDir = runDir;
     return true;
 }
 

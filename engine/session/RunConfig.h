@@ -21,6 +21,9 @@ struct RunConfig {
 bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error);
 // Reads and parses a JSON file; the error names the file.
 bool readRunConfig(const QString& path, RunConfig* config, QString* error);
+// The settings and data of the run in `runDir`, from its config.json (strictly read);
+// refuses a folder that is no run or a run that does not record its data.
+bool readRunSettings(const QString& runDir, RunConfig* config, QString* error);
 // The settings as a config object (choices by name), with `data` when not empty.
 QJsonObject runConfigJson(const TrainSettings& settings, const QJsonObject& data = {});
 

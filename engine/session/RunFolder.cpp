@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QStandardPaths>
 
 namespace pretext {
 
@@ -15,6 +16,10 @@ bool writeFileAtomically(const QString& path, const QByteArray& bytes, QString* 
         return false;
     }
     return true;
+}
+
+QString defaultRunsWorkspace() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/runs");
 }
 
 std::unique_ptr<RunFolder> RunFolder::create(const QString& dir, QString* error) {

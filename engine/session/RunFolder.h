@@ -50,6 +50,8 @@ private:
 };
 
 bool writeFileAtomically(const QString& path, const QByteArray& bytes, QString* error);
+// Where runs go unless the user chose a workspace: <app data>/runs.
+QString defaultRunsWorkspace();
 
 // The file names inside a run folder.
 namespace runfiles {

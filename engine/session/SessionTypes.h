@@ -2,6 +2,7 @@
 // Plain Qt value types that cross the engine thread boundary. No torch here:
 // the UI includes this header.
 #include <QImage>
+#include <QJsonObject>
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -45,6 +46,7 @@ struct DataSummary {
     bool framesAreImages = false; // the images are the videos' frames
     double cacheMb = 0.0;         // memory the cached images or frames take
     int budgetMb = 0;             // the video memory budget they were loaded under, 0: none
+    QJsonObject description;      // where the data came from, as config.json records it
 };
 
 struct TrainSettings {

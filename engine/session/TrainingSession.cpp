@@ -16,11 +16,6 @@
 namespace pretext {
 
 namespace {
-QString defaultRunsDir() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
-           QStringLiteral("/runs");
-}
-
 QString torchVersion() {
     return QStringLiteral("%1.%2.%3").arg(TORCH_VERSION_MAJOR).arg(TORCH_VERSION_MINOR).arg(TORCH_VERSION_PATCH);
 }
@@ -45,28 +40,6 @@ QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const Lo
     json.insert(QStringLiteral("data_note"),
                 trainer.dataStats() ? QString::fromStdString(trainer.dataStats()->note) : QString());
     return json;
-}
-
-bool readRunSettings(const QString& runDir, RunConfig* config, QString* error) {
-    if (!QFileInfo(runDir).isDir()) {
-        *error = QStringLiteral("%1 does not exist or is not a folder").arg(QDir::toNativeSeparators(runDir));
-        return false;
-    }
-    if (!QFileInfo::exists(QDir(runDir).filePath(runfiles::config))) {
-        *error = QStringLiteral("%1 is not a run folder: it holds no config.json").arg(QDir::toNativeSeparators(runDir));
-        return false;
-    }
-    if (!readRunConfig(QDir(runDir).filePath(runfiles::config), config, error)) {
-        return false;
-    }
-    if (config->data.isEmpty()) {
-        *error = QStringLiteral("%1: config.json does not say which data the run trained on (a run "
-                                "of an older version); it cannot be resumed")
-                     .arg(QDir::toNativeSeparators(runDir));
-        return false;
-    }
-    config->settings.runDir = runDir;
-    return true;
 }
 
 TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData& data)
@@ -119,7 +92,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
         check(m_folder->writeConfig(json, &error), error);
         m_lastSavedStep = m_startStep;
     } else {
-        const QString dir = s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsDir(), s.task) : s.runDir;
+        const QString dir = s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsWorkspace(), s.task) : s.runDir;
         m_folder = RunFolder::create(dir, &error);
         check(m_folder != nullptr, error);
         const QJsonObject json = describeRun(s, *m_trainer, data);

@@ -59,7 +59,6 @@ private:
 
 QJsonObject describeRun(const TrainSettings& settings, const Trainer& trainer,
                         const LoadedData& data);
-// The settings and data of the run in `runDir`, from its config.json (strictly read).
-bool readRunSettings(const QString& runDir, struct RunConfig* config, QString* error);
+
 
 } // namespace pretext

@@ -8,6 +8,9 @@
 #include "MainWindow.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
+#include "RunComparison.h"
+#include "RunReport.h"
+#include "RunsPanel.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -18,6 +21,9 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
 #include <QtTest>
 
 class TestMainWindow : public QObject {
@@ -185,6 +191,100 @@ private slots:
         QCOMPARE(live.step, 30);
         QCOMPARE(window.errorHistogram()->counts().size(), 5); // 0..4 frames out of place
         grab(window, "temporal-trained.png");
+    }
+
+
+    // Two GUI runs land in the chosen workspace and are listed; selecting both overlays
+    // their curves; the exports and the report write their files; Resume goes on with
+    // one run; a saved config loads back.
+    void runsListedComparedExportedResumed() {
+        QTemporaryDir ws, out;
+        MainWindow window;
+        window.show();
+        window.setWorkspace(ws.path());
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle &&
+                                     !window.previewView()->grid().isEmpty(), 30000);
+        window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
+        window.findChild<QSpinBox*>("batchSpin")->setValue(8);
+        window.setMaxSteps(5);
+        for (int seed : {1, 2}) {
+            window.findChild<QSpinBox*>("seedSpin")->setValue(seed);
+            window.startTraining();
+            QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Running, 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 60000);
+        }
+        RunsPanel* runs = window.runsPanel();
+        QTRY_COMPARE(runs->table()->rowCount(), 2);
+        QStringList paths;
+        for (const auto& r : runs->runs()) {
+            QCOMPARE(r.task, QString("inpainting"));
+            QCOMPARE(r.steps, 5);
+            QVERIFY(r.hasCheckpoint);
+            QVERIFY(!std::isnan(r.bestLoss));
+            paths << r.path;
+        }
+        runs->selectRuns(paths);
+        QCOMPARE(window.comparison()->runs().size(), 2);
+        QCOMPARE(window.comparison()->plot()->seriesNames().size(), 2);
+        QCOMPARE(window.comparison()->plot()->pointCount(), 10);
+        QCOMPARE(window.curveTabs()->currentWidget(), window.comparison());
+        window.comparison()->setMetric("heldout_loss");
+        QVERIFY(window.comparison()->plot()->pointCount() >= 4); // steps 1 and 5 of each
+        QVERIFY(window.comparison()->plot()->bestText().contains("best"));
+        grab(window, "runs-compared.png");
+
+        // Exports.
+        QString error;
+        const QDir o(out.path());
+        QVERIFY2(window.lossPlot()->exportCsv(o.filePath("curves.csv"), &error), qPrintable(error));
+        QVERIFY2(window.lossPlot()->exportImage(o.filePath("loss.png"), &error), qPrintable(error));
+        QVERIFY2(window.comparison()->plot()->exportImage(o.filePath("compare.pdf"), &error), qPrintable(error));
+        QVERIFY2(window.exportGrid(window.previewView(), o.filePath("preview.png"), &error), qPrintable(error));
+        QVERIFY2(window.exportGrid(window.reconstructionView(), o.filePath("results.png"), &error), qPrintable(error));
+        QFile csv(o.filePath("curves.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readLine(), QByteArray("series,step,wall_time_s,value,smoothed\n"));
+        QVERIFY(csv.readAll().count('\n') >= 5);
+        QVERIFY(!QImage(o.filePath("loss.png")).isNull());
+        QVERIFY(!QImage(o.filePath("preview.png")).isNull());
+        QVERIFY(!QImage(o.filePath("results.png")).isNull());
+        QFile pdf(o.filePath("compare.pdf"));
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QVERIFY(pdf.read(5) == "%PDF-");
+        QString report;
+        QVERIFY2(writeRunReport(paths.front(), &report, &error), qPrintable(error));
+        QFile html(report);
+        QVERIFY(html.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(html.readAll());
+        QVERIFY(text.contains("<img src=\"loss.png\""));
+        QVERIFY(text.contains("heldout_loss"));
+        QVERIFY(QFile::exists(QFileInfo(report).dir().filePath("loss.png")));
+        QVERIFY(!QDir(QFileInfo(report).dir().filePath("previews")).entryList({"*.png"}).isEmpty());
+
+        // The saved previews over steps.
+        runs->selectRuns({paths.front()});
+        QVERIFY(runs->shownPreviewStep() == 5);
+
+        // Resume the selected run to step 8: the live plot shows steps 1 to 8.
+        window.setMaxSteps(8);
+        auto* resume = window.findChild<QPushButton*>("resumeRun");
+        QVERIFY(resume && resume->isEnabled());
+        QTest::mouseClick(resume, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Running, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 60000);
+        QTRY_COMPARE(window.lossPlot()->pointCount("loss"), 8);
+        runs->refresh();
+        QCOMPARE(pretext::summarizeRun(paths.front()).steps, 8);
+
+        // A config saved and loaded back restores the task and its settings.
+        QVERIFY2(window.saveConfig(o.filePath("cfg.json"), &error), qPrintable(error));
+        window.selectTask("jigsaw");
+        window.findChild<QSpinBox*>("batchSpin")->setValue(4);
+        QVERIFY2(window.loadConfig(o.filePath("cfg.json"), &error), qPrintable(error));
+        QCOMPARE(window.taskPanel()->taskName(), QString("inpainting"));
+        QCOMPARE(window.findChild<QSpinBox*>("batchSpin")->value(), 8);
+        QVERIFY(!window.loadConfig(o.filePath("missing.json"), &error));
+        QVERIFY(error.contains("missing.json"));
     }
 
 private:

@@ -1,0 +1,43 @@
+#pragma once
+// The arithmetic behind the curve panel, apart from any widget so it can be tested
+// on hand-made series: debiased exponential smoothing and min/max decimation.
+#include <QVector>
+
+namespace curves {
+
+// TensorBoard's smoothing: s_t = a_t / (1 - w^n), a_t = w·a_{t-1} + (1 - w)·y_t, with
+// n the finite values seen so far. Dividing by (1 - w^n) removes the pull towards
+// zero at the start. w = 0 returns the series itself; non-finite values are skipped
+// (the previous smoothed value is repeated).
+QVector<double> smoothEma(const QVector<double>& y, double weight);
+
+// Incremental form of smoothEma for series that grow point by point.
+class Ema {
+public:
+    explicit Ema(double weight = 0.0) : m_weight(weight) {}
+    double add(double y);
+    void reset(double weight);
+
+private:
+    double m_weight = 0.0;
+    double m_accum = 0.0;
+    double m_debias = 1.0; // w^n
+    double m_last = 0.0;
+    bool m_any = false;
+};
+
+struct Decimated {
+    QVector<double> x;
+    QVector<double> y;
+};
+
+// The points of x[begin, end) reduced for display to at most about 2·buckets: the
+// range is cut into `buckets` runs of consecutive points, and each run keeps its
+// minimum and its maximum (in their order), so no extreme, the best value included,
+// ever disappears. Non-finite values are dropped. Short ranges come back whole.
+Decimated decimateMinMax(const double* x, const double* y, int begin, int end, int buckets);
+
+// Index of the best finite value (lowest when lowerIsBetter), or -1.
+int bestIndex(const QVector<double>& y, bool lowerIsBetter);
+
+} // namespace curves

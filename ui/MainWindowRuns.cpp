@@ -1,0 +1,268 @@
+// The main window's runs, configs and exports: the Runs dock, File menu entries,
+// resume, and what they write. Kept apart from MainWindow.cpp by concern.
+#include "MainWindow.h"
+
+#include "CurvePlot.h"
+#include "DisplayControls.h"
+#include "EngineWorker.h"
+#include "ImageGridView.h"
+#include "ImageSheet.h"
+#include "RunComparison.h"
+#include "RunConfig.h"
+#include "RunFolder.h"
+#include "RunHistory.h"
+#include "RunReport.h"
+#include "RunsPanel.h"
+#include "TaskPanel.h"
+#include "TrainingPanel.h"
+
+#include <QDesktopServices>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUrl>
+
+#include <cmath>
+
+using pretext::EngineState;
+using pretext::EngineWorker;
+
+QDockWidget* MainWindow::buildRunsDock() {
+    m_runs = new RunsPanel;
+    auto* dock = new QDockWidget(tr("Runs"), this);
+    dock->setObjectName(QStringLiteral("runsDock"));
+    dock->setWidget(m_runs);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    return dock;
+}
+
+void MainWindow::buildRunMenus(QMenu* file) {
+    file->addAction(tr("&Load Config…"), QKeySequence(tr("Ctrl+Shift+L")), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load a run config"), m_workspace,
+                                                          tr("JSON config (*.json);;All files (*)"));
+        QString error;
+        if (!path.isEmpty() && !loadConfig(path, &error)) {
+            showError(error);
+        }
+    });
+    file->addAction(tr("&Save Config…"), QKeySequence(tr("Ctrl+Shift+S")), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the run config"),
+                                                          QStringLiteral("%1.json").arg(m_task->taskName()),
+                                                          tr("JSON config (*.json)"));
+        QString error;
+        if (!path.isEmpty() && !saveConfig(path, &error)) {
+            showError(error);
+        }
+    });
+    file->addAction(tr("Runs &Workspace…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose the runs workspace"), m_workspace);
+        if (!dir.isEmpty()) {
+            setWorkspace(dir);
+        }
+    });
+    QMenu* exports = file->addMenu(tr("&Export"));
+    auto saveAs = [this](const QString& title, const QString& name, const QString& filter) {
+        return QFileDialog::getSaveFileName(this, title, name, filter);
+    };
+    auto report = [this](bool ok, const QString& path, const QString& error) {
+        if (ok) {
+            statusBar()->showMessage(tr("Wrote %1").arg(QDir::toNativeSeparators(path)), 8000);
+        } else {
+            showError(error);
+        }
+    };
+    exports->addAction(tr("Loss Curves as &CSV…"), this, [=] {
+        const QString path = saveAs(tr("Export curves"), QStringLiteral("curves.csv"), tr("CSV (*.csv)"));
+        QString error;
+        if (!path.isEmpty()) {
+            report(m_lossPlot->exportCsv(path, &error), path, error);
+        }
+    });
+    exports->addAction(tr("Loss Plot as &PNG or PDF…"), this, [=] {
+        const QString path = saveAs(tr("Export the loss plot"), QStringLiteral("loss.png"),
+                                    tr("PNG image (*.png);;PDF (*.pdf)"));
+        QString error;
+        if (!path.isEmpty()) {
+            report(m_lossPlot->exportImage(path, &error), path, error);
+        }
+    });
+    exports->addAction(tr("&Preview Grid as PNG…"), this, [=] {
+        const QString path = saveAs(tr("Export the preview"), QStringLiteral("preview.png"), tr("PNG image (*.png)"));
+        QString error;
+        if (!path.isEmpty()) {
+            report(exportGrid(m_preview, path, &error), path, error);
+        }
+    });
+    exports->addAction(tr("&Held-out Results as PNG…"), this, [=] {
+        const QString path = saveAs(tr("Export the held-out results"), QStringLiteral("results.png"),
+                                    tr("PNG image (*.png)"));
+        QString error;
+        if (!path.isEmpty()) {
+            report(exportGrid(m_reconstruction, path, &error), path, error);
+        }
+    });
+    exports->addSeparator();
+    exports->addAction(tr("Run &Report (HTML)…"), this, [this] {
+        const QStringList selected = m_runs->selectedRunPaths();
+        if (selected.size() != 1) {
+            showError(tr("Select one run in the Runs panel to write its report."));
+            return;
+        }
+        Q_EMIT m_runs->reportRequested(selected.front());
+    });
+}
+
+void MainWindow::connectRuns() {
+    QSettings settings;
+    setWorkspace(settings.value(QStringLiteral("runs/workspace"), pretext::defaultRunsWorkspace()).toString());
+    connect(m_runs, &RunsPanel::workspaceChanged, this, &MainWindow::setWorkspace);
+    connect(m_runs, &RunsPanel::selectionChanged, this, [this](const QStringList& paths) {
+        m_comparison->showRuns(paths);
+        if (!paths.isEmpty()) {
+            m_curveTabs->setCurrentWidget(m_comparison);
+        }
+    });
+    connect(m_runs, &RunsPanel::resumeRequested, this, &MainWindow::resumeRun);
+    connect(m_runs, &RunsPanel::reportRequested, this, [this](const QString& runDir) {
+        QString path, error;
+        if (!writeRunReport(runDir, &path, &error)) {
+            showError(tr("The report could not be written: %1").arg(error));
+            return;
+        }
+        statusBar()->showMessage(tr("Report written: %1").arg(QDir::toNativeSeparators(path)), 10000);
+        QDesktopServices::openUrl(QUrl::fromLocalFile(path));
+    });
+    // A run appears in the list when it starts and shows its figures when it ends.
+    connect(m_worker, &EngineWorker::trainingStarted, m_runs, &RunsPanel::refresh);
+    connect(m_worker, &EngineWorker::trainingFinished, m_runs, &RunsPanel::refresh);
+    connect(m_worker, &EngineWorker::stateChanged, this,
+            [this](pretext::EngineState s) { m_runs->setIdle(s == pretext::EngineState::Idle); });
+}
+
+void MainWindow::setWorkspace(const QString& dir) {
+    m_workspace = dir;
+    QDir().mkpath(dir);
+    QSettings().setValue(QStringLiteral("runs/workspace"), dir);
+    if (m_runs->workspace() != dir) {
+        m_runs->setWorkspace(dir);
+    }
+}
+
+void MainWindow::compareAllRuns() {
+    QStringList paths;
+    for (const pretext::RunSummary& run : m_runs->runs()) {
+        paths << run.path;
+    }
+    m_runs->selectRuns(paths);
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("runsDock"))) {
+        dock->raise();
+    }
+}
+
+bool MainWindow::exportGrid(ImageGridView* view, const QString& path, QString* error) const {
+    if (view->grid().isEmpty()) {
+        *error = tr("There is nothing to export yet: the grid is empty.");
+        return false;
+    }
+    const QString title = view == m_preview ? tr("%1, preview").arg(m_task->taskName())
+                                            : tr("%1, step %2").arg(m_task->taskName()).arg(view->grid().step);
+    if (!pretext::renderSheet(view->grid(), title).save(path, "PNG")) {
+        *error = tr("%1 could not be written").arg(QDir::toNativeSeparators(path));
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::applySettings(const pretext::TrainSettings& s) {
+    m_task->selectTask(s.task);
+    m_task->setSeed(s.seed);
+    for (auto it = s.params.cbegin(); it != s.params.cend(); ++it) {
+        if (!m_task->setParam(it.key(), it.value().toDouble())) {
+            m_display->setValue(it.key(), it.value().toDouble());
+        }
+    }
+    m_training->applySettings(s);
+}
+
+bool MainWindow::loadConfig(const QString& path, QString* error) {
+    pretext::RunConfig config;
+    if (!pretext::readRunConfig(path, &config, error)) {
+        return false;
+    }
+    if (m_state != EngineState::Idle) {
+        *error = tr("Stop training before loading a config.");
+        return false;
+    }
+    applySettings(config.settings);
+    if (!config.data.isEmpty() && config.data != m_dataDescription) {
+        const QStringList paths = [&] {
+            QStringList p;
+            for (const QJsonValue& v : config.data.value(QStringLiteral("paths")).toArray()) {
+                p << v.toString();
+            }
+            return p;
+        }();
+        m_sourcePaths = paths;
+        callWorker([data = config.data](EngineWorker* w) { w->loadDescribed(data); });
+    }
+    statusBar()->showMessage(tr("Config loaded from %1").arg(QDir::toNativeSeparators(path)), 8000);
+    return true;
+}
+
+bool MainWindow::saveConfig(const QString& path, QString* error) const {
+    pretext::TrainSettings settings;
+    settings.task = m_task->taskName();
+    settings.params = taskParams();
+    settings.seed = m_task->seed();
+    m_training->fillSettings(settings);
+    const QByteArray bytes =
+        QJsonDocument(pretext::runConfigJson(settings, m_dataDescription)).toJson(QJsonDocument::Indented);
+    return pretext::writeFileAtomically(path, bytes, error);
+}
+
+void MainWindow::resumeRun(const QString& runDir) {
+    if (m_state != EngineState::Idle) {
+        showError(tr("Stop the current run before resuming another."));
+        return;
+    }
+    pretext::RunConfig config;
+    QString error;
+    if (!pretext::readRunSettings(runDir, &config, &error)) {
+        showError(tr("The run cannot be resumed: %1").arg(error));
+        return;
+    }
+    const pretext::RunSummary summary = pretext::summarizeRun(runDir);
+    // The Training panel's step limit when it lies beyond the run's step, else on
+    // until stopped.
+    const qint64 target = m_training->maxSteps() > summary.steps ? m_training->maxSteps() : 0;
+    config.settings.maxSteps = target;
+    applySettings(config.settings);
+    preparePlots();
+    callWorker([runDir, target](EngineWorker* w) { w->resumeTraining(runDir, target); });
+}
+
+void MainWindow::prefillCurves(const QString& runDir) {
+    pretext::RunCurves curves;
+    QString error;
+    if (!pretext::readRunCurves(QDir(runDir).filePath(QStringLiteral("metrics.csv")), &curves, &error)) {
+        return;
+    }
+    for (int i = 0; i < curves.rows(); ++i) {
+        pretext::TrainProgress p;
+        p.step = static_cast<qint64>(curves.steps[i]);
+        p.wallTimeS = curves.wallS[i];
+        p.loss = curves.loss[i];
+        for (auto it = curves.metrics.cbegin(); it != curves.metrics.cend(); ++it) {
+            if (!std::isnan(it.value()[i])) {
+                p.metrics.insert(it.key(), it.value()[i]);
+            }
+        }
+        showProgress(p);
+    }
+}

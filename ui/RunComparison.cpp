@@ -1,0 +1,103 @@
+#include "RunComparison.h"
+
+#include "CurvePlot.h"
+#include "RunHistory.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+QColor runColor(int index) {
+    // Tableau's ten, as plotting tools people know use them.
+    static const QColor colors[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
+                                    QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
+                                    QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
+                                    QColor(23, 190, 207)};
+    return colors[index % 10];
+}
+
+RunComparison::RunComparison(QWidget* parent) : QWidget(parent) {
+    m_metric = new QComboBox;
+    m_metric->setObjectName(QStringLiteral("compareMetric"));
+    m_metric->addItem(QStringLiteral("loss"));
+    connect(m_metric, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { draw(); });
+    m_note = new QLabel(tr("Select runs in the Runs panel (Ctrl/Shift+click for several) to overlay their curves."));
+    m_note->setWordWrap(true);
+    m_plot = new CurvePlot(tr("loss"), Qt::AlignTop | Qt::AlignRight);
+    m_plot->plot()->setObjectName(QStringLiteral("comparePlot"));
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Curve")));
+    row->addWidget(m_metric);
+    row->addWidget(m_note, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(row);
+    layout->addWidget(m_plot, 1);
+}
+
+void RunComparison::showRuns(const QStringList& runPaths) {
+    m_runs = runPaths;
+    // The columns any of the runs has, loss first.
+    QStringList columns{QStringLiteral("loss")};
+    for (const QString& path : runPaths) {
+        QFile f(QDir(path).filePath(QStringLiteral("metrics.csv")));
+        if (f.open(QIODevice::ReadOnly)) {
+            for (const QString& c : QString::fromUtf8(f.readLine()).trimmed().split(QLatin1Char(',')).mid(3)) {
+                if (!columns.contains(c)) {
+                    columns << c;
+                }
+            }
+        }
+    }
+    const QString current = metric();
+    {
+        const QSignalBlocker block(m_metric);
+        m_metric->clear();
+        m_metric->addItems(columns);
+        m_metric->setCurrentIndex(std::max(0, static_cast<int>(columns.indexOf(current))));
+    }
+    draw();
+}
+
+void RunComparison::setMetric(const QString& column) {
+    const int i = m_metric->findText(column);
+    if (i >= 0) {
+        m_metric->setCurrentIndex(i);
+    }
+}
+
+QString RunComparison::metric() const { return m_metric->currentText(); }
+
+void RunComparison::draw() {
+    const QString column = metric();
+    m_plot->clear();
+    m_plot->setValueLabel(QString(column).replace(QLatin1Char('_'), QLatin1Char(' ')));
+    QStringList problems;
+    int drawn = 0;
+    for (int i = 0; i < m_runs.size(); ++i) {
+        pretext::RunCurves curves;
+        QString error;
+        const QString name = QDir(m_runs[i]).dirName();
+        if (!pretext::readRunCurves(QDir(m_runs[i]).filePath(QStringLiteral("metrics.csv")), &curves, &error)) {
+            problems << error;
+            continue;
+        }
+        const QVector<double>& values = column == QLatin1String("loss") ? curves.loss : curves.metrics.value(column);
+        if (values.isEmpty()) {
+            problems << tr("%1 has no %2").arg(name, column);
+            continue;
+        }
+        m_plot->setSeries(name, curves.steps, curves.wallS, values, runColor(i));
+        ++drawn;
+    }
+    m_plot->resetView();
+    if (m_runs.isEmpty()) {
+        m_note->setText(tr("Select runs in the Runs panel (Ctrl/Shift+click for several) to overlay their curves."));
+    } else {
+        m_note->setText(problems.isEmpty() ? tr("%n run(s) overlaid", "", drawn)
+                                           : tr("%n run(s) overlaid; ", "", drawn) + problems.join(QStringLiteral("; ")));
+    }
+}
