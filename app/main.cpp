@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     }
     MainWindow window(args);
     if (!workspace.isEmpty()) {
-        window.setWorkspace(QFileInfo(workspace.back()).absoluteFilePath());
+        window.setWorkspace(QFileInfo(workspace.back()).absoluteFilePath(), false); // this session only
     }
     if (!config.isEmpty()) {
         QString error;

@@ -59,9 +59,10 @@ public:
     RunsPanel* runsPanel() const { return m_runs; }
     RunComparison* comparison() const { return m_comparison; }
     QTabWidget* curveTabs() const { return m_curveTabs; }
-    // The folder new runs are written to and the Runs panel lists.
+    // The folder new runs are written to and the Runs panel lists; remembered for the
+    // next start unless `remember` is false (the --workspace flag).
     QString workspace() const { return m_workspace; }
-    void setWorkspace(const QString& dir);
+    void setWorkspace(const QString& dir, bool remember = true);
     // A grid (the preview or the held-out results) as a PNG sheet.
     bool exportGrid(ImageGridView* view, const QString& path, QString* error) const;
     // Applies a config's settings to the panels and loads its data when it names other data.

@@ -120,8 +120,8 @@ void MainWindow::buildRunMenus(QMenu* file) {
 
 void MainWindow::connectRuns() {
     QSettings settings;
-    setWorkspace(settings.value(QStringLiteral("runs/workspace"), pretext::defaultRunsWorkspace()).toString());
-    connect(m_runs, &RunsPanel::workspaceChanged, this, &MainWindow::setWorkspace);
+    setWorkspace(settings.value(QStringLiteral("runs/workspace"), pretext::defaultRunsWorkspace()).toString(), false);
+    connect(m_runs, &RunsPanel::workspaceChanged, this, [this](const QString& dir) { setWorkspace(dir); });
     connect(m_runs, &RunsPanel::selectionChanged, this, [this](const QStringList& paths) {
         m_comparison->showRuns(paths);
         if (!paths.isEmpty()) {
@@ -145,10 +145,12 @@ void MainWindow::connectRuns() {
             [this](pretext::EngineState s) { m_runs->setIdle(s == pretext::EngineState::Idle); });
 }
 
-void MainWindow::setWorkspace(const QString& dir) {
+void MainWindow::setWorkspace(const QString& dir, bool remember) {
     m_workspace = dir;
     QDir().mkpath(dir);
-    QSettings().setValue(QStringLiteral("runs/workspace"), dir);
+    if (remember) {
+        QSettings().setValue(QStringLiteral("runs/workspace"), dir);
+    }
     if (m_runs->workspace() != dir) {
         m_runs->setWorkspace(dir);
     }
