@@ -2,8 +2,10 @@
 // running the same engine.
 #include "Headless.h"
 #include "MainWindow.h"
+#include "RunReport.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QCommandLineParser>
 #include <QGuiApplication>
@@ -28,6 +30,7 @@ void printUsage() {
            "       pretext-workbench train   --task inpainting --data demo|PATH --steps N --out DIR\n"
            "       pretext-workbench train   --config FILE --out DIR [--steps N]\n"
            "       pretext-workbench train   --resume DIR --steps N\n"
+           "       pretext-workbench report  RUN_DIR...   (HTML report into RUN_DIR/report/)\n"
            "                                 [--seed S] [--batch B] [--size PX] [--lr RATE]\n"
            "                                 [--device auto|cpu|cuda] [--mask center|blocks|freeform|patches]\n"
            "                                 [--grid N] [--perms K] [--head perm|position]\n"
@@ -64,6 +67,32 @@ int main(int argc, char** argv) {
     if (first == QLatin1String("--version") || first == QLatin1String("-v")) {
         QTextStream(stdout) << "pretext-workbench " << PRETEXT_VERSION << "\n";
         return 0;
+    }
+    if (first == QLatin1String("report")) {
+        // Plots are QCustomPlot widgets: a widget application, drawn offscreen.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        }
+        qInstallMessageHandler(quietMessages);
+        QApplication app(argc, argv);
+        const QStringList dirs = app.arguments().mid(2);
+        if (dirs.isEmpty() || dirs.front().startsWith(QLatin1Char('-'))) {
+            QTextStream(dirs.value(0) == QLatin1String("--help") ? stdout : stderr)
+                << "Usage: pretext-workbench report RUN_DIR...\n"
+                   "Writes RUN_DIR/report/report.html (config, final metrics, curves, previews).\n";
+            return dirs.value(0) == QLatin1String("--help") ? 0 : 2;
+        }
+        int failed = 0;
+        for (const QString& dir : dirs) {
+            QString path, error;
+            if (writeRunReport(dir, &path, &error)) {
+                QTextStream(stdout) << "wrote " << QDir::toNativeSeparators(path) << "\n";
+            } else {
+                QTextStream(stderr) << "pretext-workbench report: " << error << "\n";
+                ++failed;
+            }
+        }
+        return failed > 0 ? 1 : 0;
     }
     if (pretext::isHeadlessCommand(first)) {
         // Headless commands draw sheets with QPainter, which needs a GUI application,

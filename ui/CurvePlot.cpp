@@ -385,7 +385,7 @@ void CurvePlot::redraw() {
     }
     const QCPRange view = m_plot->xAxis->range();
     // About one bucket (two points: its min and max) per pixel of the plot's width.
-    const int buckets = std::max(50, m_plot->axisRect()->width());
+    const int buckets = std::max(50, m_widthOverride > 0 ? m_widthOverride : m_plot->axisRect()->width());
     m_drawnPoints = 0;
     for (const auto& s : m_series) {
         const QVector<double>& x = xOf(*s);
@@ -395,10 +395,12 @@ void CurvePlot::redraw() {
         m_drawnPoints += static_cast<int>(raw.x.size());
         if (s->smooth) {
             // The smoothed line is drawn 2 px wide, and Qt strokes a wide polyline at a cost
-            // that grows fast with its zigzags: a bucket per 4 px keeps it a line, not a
-            // band, at a fraction of the time (the raw curve keeps every pixel's extremes).
+            // that grows fast with its zigzags: past two points a pixel, a bucket per 4 px
+            // keeps it a line at a fraction of the time (the raw curve keeps every pixel's
+            // extremes).
+            const int smoothBuckets = last - first <= 2 * buckets ? buckets : std::max(50, buckets / 4);
             const auto sm = curves::decimateMinMax(x.constData(), s->smoothed.constData(), first, last,
-                                                   std::max(50, buckets / 4));
+                                                   smoothBuckets);
             s->smooth->setData(sm.x, sm.y, true);
             m_drawnPoints += static_cast<int>(sm.x.size());
         }
@@ -499,11 +501,14 @@ bool CurvePlot::exportCsv(const QString& path, QString* error) const {
 }
 
 bool CurvePlot::exportImage(const QString& path, QString* error, QSize size) {
-    redrawNow();
     const int w = size.isValid() ? size.width() : std::max(640, m_plot->width());
     const int h = size.isValid() ? size.height() : std::max(400, m_plot->height());
+    m_widthOverride = w; // decimated for the picture's width, not the window's
+    redrawNow();
+    m_widthOverride = 0;
     const bool pdf = QFileInfo(path).suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0;
     const bool ok = pdf ? m_plot->savePdf(path, w, h) : m_plot->savePng(path, w, h);
+    redrawNow();
     if (!ok) {
         *error = tr("%1 could not be written").arg(path);
     }

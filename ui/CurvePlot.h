@@ -85,11 +85,12 @@ private:
     QCheckBox* m_logScale = nullptr;
     QComboBox* m_xAxis = nullptr;
     std::vector<std::unique_ptr<Series>> m_series;
-    double m_smoothing = 0.6;
+    double m_smoothing = 0.8; // batch losses are noisy step to step
     bool m_wallTime = false;
     bool m_follow = true;
     bool m_settingRange = false;
     int m_drawnPoints = 0;
+    int m_widthOverride = 0; // px to decimate for while exporting, 0: the plot's own
     QTimer m_redraw;
 };
 

@@ -142,7 +142,7 @@ bool writeRunReport(const QString& runDir, QString* reportPath, QString* error) 
                "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title>\n"
                "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}"
                "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
-               "figure{margin:1em 0}img{max-width:100%%}code{font-size:90%%}</style></head><body>\n"
+               "figure{margin:1em 0}img{max-width:100%}code{font-size:90%}</style></head><body>\n"
                "<h1>%1</h1>\n<p>%2 steps logged; report written %3.</p>\n"
                "<h2>Final metrics</h2>\n%4<h2>Curves</h2>\n%5<h2>Previews over steps</h2>\n%6"
                "<h2>Config</h2>\n<table>%7</table>\n</body></html>\n")

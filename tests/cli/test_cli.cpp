@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "../common/MetricsFile.h"
+
 namespace {
 struct Result {
     int exitCode = -1;
@@ -24,19 +26,6 @@ Result run(const QStringList& args, int timeoutMs = 120000) {
             QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
-// step -> loss text of a run's metrics.csv.
-QMap<int, QString> losses(const QString& path) {
-    QMap<int, QString> out;
-    QFile f(path);
-    if (f.open(QIODevice::ReadOnly | QIODevice::Text)) {
-        const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
-        for (int i = 1; i < lines.size(); ++i) {
-            const QStringList cells = lines[i].split(',');
-            out.insert(cells.value(0).toInt(), cells.value(2));
-        }
-    }
-    return out;
-}
 } // namespace
 
 class TestCli : public QObject {
@@ -175,7 +164,16 @@ private slots:
         r = run({"train", "--resume", dir.filePath("halves"), "--steps", "12"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("from step 6"), qPrintable(r.out));
-        QCOMPARE(losses(dir.filePath("halves/metrics.csv")), losses(dir.filePath("straight/metrics.csv")));
+        QCOMPARE(lossesOf(dir.filePath("halves/metrics.csv")), lossesOf(dir.filePath("straight/metrics.csv")));
+        // The report of the resumed run, written headless.
+        r = run({"report", dir.filePath("halves")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(QFile::exists(dir.filePath("halves/report/report.html")));
+        QVERIFY(!QImage(dir.filePath("halves/report/loss.png")).isNull());
+        QVERIFY(!QImage(dir.filePath("halves/report/accuracy.png")).isNull());
+        r = run({"report", dir.filePath("nothing")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("nothing"), qPrintable(r.err));
         r = run({"train", "--resume", dir.filePath("halves"), "--steps", "12"});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("already at step 12"), qPrintable(r.err));
@@ -216,7 +214,7 @@ private slots:
         }
         auto r = run({"train", "--resume", out, "--steps", QString::number(lines.size() + 5)});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const auto after = losses(QDir(out).filePath("metrics.csv"));
+        const auto after = lossesOf(QDir(out).filePath("metrics.csv"));
         QCOMPARE(after.size(), lines.size() + 5); // 1..N+5, each once
         QCOMPARE(after.lastKey(), static_cast<int>(lines.size() + 5));
     }

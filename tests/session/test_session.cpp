@@ -18,6 +18,8 @@
 #include <QThread>
 #include <QtTest>
 
+#include "../common/MetricsFile.h"
+
 using namespace pretext;
 
 namespace {
@@ -45,19 +47,7 @@ public:
 // timeout_ms (QSignalSpy::wait alone misses one that fired already).
 bool received(QSignalSpy& spy, int timeoutMs) { return !spy.isEmpty() || spy.wait(timeoutMs); }
 
-// step -> loss of a run's metrics.csv, as written (text, so equality is exact).
-QMap<int, QString> lossColumn(const QString& path) {
-    QMap<int, QString> losses;
-    QFile f(path);
-    if (f.open(QIODevice::ReadOnly | QIODevice::Text)) {
-        const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
-        for (int i = 1; i < lines.size(); ++i) {
-            const QStringList cells = lines[i].split(',');
-            losses.insert(cells.value(0).toInt(), cells.value(2));
-        }
-    }
-    return losses;
-}
+
 } // namespace
 
 class TestSession : public QObject {
@@ -390,8 +380,8 @@ private Q_SLOTS:
         QCOMPARE(run("straight", 30, false), 0);
         QCOMPARE(run("halves", 15, false), 0);
         QCOMPARE(run("halves", 30, true), 15);
-        const auto straight = lossColumn(dir.filePath("straight/metrics.csv"));
-        const auto halves = lossColumn(dir.filePath("halves/metrics.csv"));
+        const auto straight = lossesOf(dir.filePath("straight/metrics.csv"));
+        const auto halves = lossesOf(dir.filePath("halves/metrics.csv"));
         QCOMPARE(straight.size(), 30);
         QCOMPARE(halves, straight);
         QFile cfg(dir.filePath("halves/config.json"));
