@@ -153,6 +153,19 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
     } else {
         data = loadImageFiles(paths, sizePx);
     }
+    // A run goes on only with the data it started on: files gone or added since would
+    // change every batch after the resume.
+    const qint64 recorded = d.value(QStringLiteral("count")).toInteger(-1);
+    if (recorded >= 0 && data.images.size(0) > 0 && data.images.size(0) != recorded) {
+        throw std::runtime_error(QStringLiteral("the data changed since the run was recorded: %1 %2 then, %3 now "
+                                                "in %4%5")
+                                     .arg(recorded)
+                                     .arg(source == QLatin1String("videos") ? QStringLiteral("frames") : QStringLiteral("images"))
+                                     .arg(data.images.size(0))
+                                     .arg(paths.join(QStringLiteral(", ")),
+                                          data.skipped.isEmpty() ? QString() : QStringLiteral(":\n") + formatSkipped(data.skipped))
+                                     .toStdString());
+    }
     if (data.images.size(0) == 0) {
         throw std::runtime_error(
             QStringLiteral("nothing could be loaded from %1%2")

@@ -543,6 +543,29 @@ private Q_SLOTS:
         QCOMPARE(c.settings.maxSteps, 77);
         QCOMPARE(c.data.value("size_px").toInt(), 48);
     }
+
+    // A run resumes on the data it started on, or says what changed.
+    void describedDataReloadsOrSaysWhatChanged() {
+        QTemporaryDir dir;
+        for (int i = 0; i < 3; ++i) {
+            QImage image(40, 30, QImage::Format_RGB32);
+            image.fill(QColor(40 * i, 100, 200));
+            QVERIFY(image.save(dir.filePath(QString("img%1.png").arg(i))));
+        }
+        const LoadedData first = loadImageFiles({dir.path()}, 32);
+        QCOMPARE(first.images.size(0), 3);
+        const LoadedData again = loadDescribedData(first.description, false);
+        QVERIFY(torch::equal(again.images, first.images));
+        QVERIFY(QFile::remove(dir.filePath("img1.png")));
+        try {
+            loadDescribedData(first.description, false);
+            QFAIL("changed data was accepted");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).contains("3 images then, 2 now"), e.what());
+        }
+        const LoadedData demo = loadDemoData(32, 7, 64, false);
+        QVERIFY(torch::equal(loadDescribedData(demo.description, false).images, demo.images));
+    }
 };
 
 QTEST_MAIN(TestSession)
