@@ -6,6 +6,7 @@
 #include "FigureStrip.h"
 #include "ImageGridView.h"
 #include "CurvePlot.h"
+#include "HistogramPlot.h"
 #include "TaskCatalog.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"

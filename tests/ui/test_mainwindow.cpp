@@ -5,6 +5,7 @@
 #include "FigureStrip.h"
 #include "ImageGridView.h"
 #include "CurvePlot.h"
+#include "HistogramPlot.h"
 #include "MainWindow.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"

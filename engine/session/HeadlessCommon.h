@@ -1,0 +1,37 @@
+#pragma once
+// What the headless commands share: their output streams, the error that ends a
+// command with a message, the options every command takes, and loading --data.
+// Private to engine/session.
+#include "DataSource.h"
+#include "Params.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace pretext::headless {
+
+QTextStream& out();
+QTextStream& err();
+
+// An error for a person, turned into a message and an exit code at the top.
+struct CommandError {
+    QString message;
+    int exitCode = 1;
+};
+
+struct Common {
+    QString task;
+    ParamValues params;
+    TaskInfo info;
+    quint64 seed = 1;
+    int sizePx = 64;
+};
+
+void addCommonOptions(QCommandLineParser& p);
+qint64 intValue(const QCommandLineParser& p, const QString& name, qint64 lo, qint64 hi);
+Common parseCommon(QCommandLineParser& p, const QStringList& args);
+LoadedData loadData(const QCommandLineParser& p, const Common& c);
+
+int trainCommand(const QStringList& args);
+
+} // namespace pretext::headless
