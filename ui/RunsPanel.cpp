@@ -18,7 +18,8 @@
 using pretext::RunSummary;
 
 namespace {
-enum Column { Name, Task, Started, Steps, LastLoss, BestLoss, Device, ColumnCount };
+// What tells runs apart first, then when and where they ran.
+enum Column { Name, Task, Steps, BestLoss, LastLoss, Started, Device, ColumnCount };
 
 QString number(double v) { return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'g', 4); }
 
@@ -57,7 +58,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     m_table = new QTableWidget(0, ColumnCount);
     m_table->setObjectName(QStringLiteral("runsTable"));
     m_table->setHorizontalHeaderLabels(
-        {tr("Run"), tr("Task"), tr("Started"), tr("Steps"), tr("Last loss"), tr("Best loss"), tr("Device")});
+        {tr("Run"), tr("Task"), tr("Steps"), tr("Best loss"), tr("Last loss"), tr("Started"), tr("Device")});
     m_table->horizontalHeaderItem(BestLoss)->setToolTip(
         tr("Lowest held-out loss when the run measured one, else lowest batch loss"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -65,6 +66,11 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Long folder names are elided (the tooltip holds the path) so the figures stay in view.
+    m_table->horizontalHeader()->setSectionResizeMode(Name, QHeaderView::Interactive);
+    m_table->setColumnWidth(Name, 130);
+    m_table->setTextElideMode(Qt::ElideMiddle);
+    m_table->setWordWrap(false);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setSortingEnabled(true);
     m_table->setToolTip(tr("Select several runs (Ctrl/Shift+click) to overlay their curves"));
