@@ -64,6 +64,12 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
         if (!p.isSet("data")) {
             r.data = config.data;
         }
+        if (!r.data.isEmpty() && p.isSet("size")) {
+            throw CommandError{QStringLiteral("--size cannot be given with a config that names its data (its "
+                                              "data.size_px is %1); give --data too, or change the file")
+                                   .arg(r.data.value(QStringLiteral("size_px")).toInt(64)),
+                               2};
+        }
         if (r.settings.maxSteps == 0 && !p.isSet("steps")) {
             r.settings.maxSteps = 200;
         }
