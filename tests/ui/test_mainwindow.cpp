@@ -11,6 +11,7 @@
 #include "TrainingPanel.h"
 #include "RunComparison.h"
 #include "RunReport.h"
+#include "RunFolder.h"
 #include "RunsPanel.h"
 
 #include <QComboBox>
@@ -30,7 +31,14 @@
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        // Test mode keeps these apart from a user's own runs; start each time empty so
+        // the runs list does not grow from one test run to the next.
+        QDir(pretext::defaultRunsWorkspace()).removeRecursively();
+        QSettings().remove("runs/workspace");
+    }
+    void cleanupTestCase() { QDir(pretext::defaultRunsWorkspace()).removeRecursively(); }
 
     void demoPreviewTrainStop() {
         MainWindow window;
@@ -202,7 +210,7 @@ private slots:
         QTemporaryDir ws, out;
         MainWindow window;
         window.show();
-        window.setWorkspace(ws.path());
+        window.setWorkspace(ws.path(), false);
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle &&
                                      !window.previewView()->grid().isEmpty(), 30000);
         window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
