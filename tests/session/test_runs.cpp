@@ -1,0 +1,235 @@
+// Run folders: resume, damaged checkpoints, interrupted saves, metrics after a
+// crash, configs, and reloading the data a run recorded.
+#include "DataSource.h"
+#include "RunConfig.h"
+#include "RunFolder.h"
+#include "TrainingSession.h"
+
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "../common/MetricsFile.h"
+
+using namespace pretext;
+
+namespace {
+// A small inpainting run on the CPU into `dir`, `steps` long (a resume: to that step).
+SessionOptions smallRun(const QString& dir, qint64 steps, bool resume) {
+    SessionOptions o;
+    o.settings.task = "inpainting";
+    o.settings.params = {{"base_channels", 8.0}};
+    o.settings.batchSize = 8;
+    o.settings.device = "cpu";
+    o.settings.maxSteps = steps;
+    o.settings.runDir = dir;
+    o.resume = resume;
+    return o;
+}
+
+// Trains to the step limit and writes the final files; returns the step it began at.
+qint64 runToTheEnd(const SessionOptions& options, const LoadedData& data) {
+    TrainingSession session(options, data);
+    while (!session.reachedMaxSteps()) {
+        session.step();
+    }
+    session.finish();
+    return session.startStep();
+}
+} // namespace
+
+class TestRuns : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void resumedSessionWritesTheLossesOfAStraightRun() {
+        QTemporaryDir dir;
+        const LoadedData data = loadDemoData(32, 1, 64, false);
+        auto run = [&](const QString& name, qint64 steps, bool resume) {
+            return runToTheEnd(smallRun(dir.filePath(name), steps, resume), data);
+        };
+        QCOMPARE(run("straight", 30, false), 0);
+        QCOMPARE(run("halves", 15, false), 0);
+        QCOMPARE(run("halves", 30, true), 15);
+        const auto straight = lossesOf(dir.filePath("straight/metrics.csv"));
+        const auto halves = lossesOf(dir.filePath("halves/metrics.csv"));
+        QCOMPARE(straight.size(), 30);
+        QCOMPARE(halves, straight);
+        QFile cfg(dir.filePath("halves/config.json"));
+        QVERIFY(cfg.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(cfg.readAll()).object();
+        QCOMPARE(json.value("max_steps").toInt(), 30);
+        QCOMPARE(json.value("resumed").toArray().size(), 1);
+    }
+
+    void damagedCheckpointIsRefusedAndTheFolderKept_data() {
+        QTest::addColumn<QString>("damage");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("truncated") << "truncate" << "cut short";
+        QTest::newRow("wrong manifest hash") << "hash" << "SHA-256";
+        QTest::newRow("bytes changed") << "flip" << "SHA-256";
+        QTest::newRow("missing manifest") << "manifest" << "manifest of checkpoint.pt, is missing";
+        QTest::newRow("no checkpoint") << "remove" << "holds no checkpoint.pt";
+    }
+    void damagedCheckpointIsRefusedAndTheFolderKept() {
+        QFETCH(QString, damage);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const LoadedData data = loadDemoData(32, 1, 64, false);
+        SessionOptions o = smallRun(dir.filePath("run"), 4, false);
+        runToTheEnd(o, data);
+        const QDir run(o.settings.runDir);
+        auto bytesOf = [&](const QString& name) {
+            QFile f(run.filePath(name));
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        QByteArray pt = bytesOf("checkpoint.pt");
+        QVERIFY(pt.size() > 1000);
+        auto write = [&](const QString& name, const QByteArray& bytes) {
+            QFile f(run.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(bytes);
+        };
+        if (damage == "truncate") {
+            write("checkpoint.pt", pt.left(pt.size() / 2));
+        } else if (damage == "flip") {
+            pt[pt.size() / 2] = static_cast<char>(pt[pt.size() / 2] ^ 0x55);
+            write("checkpoint.pt", pt);
+        } else if (damage == "hash") {
+            QJsonObject m = QJsonDocument::fromJson(bytesOf("checkpoint.json")).object();
+            m["sha256"] = QString(64, QLatin1Char('0'));
+            write("checkpoint.json", QJsonDocument(m).toJson());
+        } else if (damage == "manifest") {
+            QVERIFY(QFile::remove(run.filePath("checkpoint.json")));
+        } else {
+            QVERIFY(QFile::remove(run.filePath("checkpoint.pt")));
+        }
+        const QByteArray metricsBefore = bytesOf("metrics.csv"), configBefore = bytesOf("config.json");
+        const QByteArray ptBefore = bytesOf("checkpoint.pt");
+        o.resume = true;
+        o.settings.maxSteps = 8;
+        try {
+            TrainingSession resumed(o, data);
+            QFAIL("a damaged checkpoint was loaded");
+        } catch (const TrainingError& e) {
+            QVERIFY2(QString(e.what()).contains(expected), e.what());
+            QVERIFY2(QString(e.what()).contains(QDir::toNativeSeparators(run.path())), e.what());
+        }
+        // Refusing changes nothing: the files stay as they were for the user to look at.
+        QCOMPARE(bytesOf("metrics.csv"), metricsBefore);
+        QCOMPARE(bytesOf("config.json"), configBefore);
+        QCOMPARE(bytesOf("checkpoint.pt"), ptBefore);
+    }
+
+    // A save cut off after the new checkpoint.pt and before its manifest: the manifest
+    // still vouches for the previous file (kept as checkpoint.prev.pt), which loads.
+    void saveCutOffBeforeTheManifestKeepsThePreviousCheckpoint() {
+        QTemporaryDir dir;
+        QString error;
+        auto folder = RunFolder::create(dir.filePath("run"), &error);
+        QVERIFY2(folder, qPrintable(error));
+        const QJsonObject extra{{"task", "inpainting"}};
+        QVERIFY(folder->saveCheckpoint("first checkpoint", 10, extra, &error));
+        QVERIFY(!QFile::exists(dir.filePath("run/checkpoint.prev.pt")));
+        QByteArray bytes;
+        QJsonObject manifest;
+        QVERIFY(folder->readCheckpoint("inpainting", &bytes, &manifest, &error));
+        QCOMPARE(bytes, QByteArray("first checkpoint"));
+        // The state a crash between the two writes leaves.
+        QVERIFY(QFile::rename(dir.filePath("run/checkpoint.pt"), dir.filePath("run/checkpoint.prev.pt")));
+        QFile half(dir.filePath("run/checkpoint.pt"));
+        QVERIFY(half.open(QIODevice::WriteOnly));
+        half.write("second, cut sh");
+        half.close();
+        QVERIFY2(folder->readCheckpoint("inpainting", &bytes, &manifest, &error), qPrintable(error));
+        QCOMPARE(bytes, QByteArray("first checkpoint"));
+        QCOMPARE(manifest.value("step").toInt(), 10);
+        QVERIFY(!folder->readCheckpoint("jigsaw", &bytes, &manifest, &error));
+        QVERIFY(error.contains("jigsaw"));
+        // The next save completes the pair and removes the spare.
+        QVERIFY(folder->saveCheckpoint("second checkpoint", 20, extra, &error));
+        QVERIFY(folder->readCheckpoint("inpainting", &bytes, &manifest, &error));
+        QCOMPARE(bytes, QByteArray("second checkpoint"));
+        QVERIFY(!QFile::exists(dir.filePath("run/checkpoint.prev.pt")));
+    }
+
+    void continuingMetricsDropsLaterAndCutOffRows() {
+        QTemporaryDir dir;
+        QString error;
+        auto folder = RunFolder::create(dir.filePath("run"), &error);
+        QVERIFY(folder);
+        QFile f(dir.filePath("run/metrics.csv"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("step,wall_time_s,loss,acc\n1,0.5,2.0,0.1\n2,1.0,1.5,\n3,1.5,1.2,0.3\n4,2.0,1.");
+        f.close();
+        double wall = -1;
+        QVERIFY(folder->continueMetrics(2, &wall, &error));
+        QCOMPARE(wall, 1.0);
+        QVERIFY(folder->appendMetrics(3, 9.0, 0.75, {{"acc", 0.5}}, &error));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("step,wall_time_s,loss,acc\n1,0.5,2.0,0.1\n2,1.0,1.5,\n3,9.000,0.75,0.5\n"));
+    }
+
+    void configReadingNamesEveryProblem() {
+        const QJsonObject json{{"task", "inpainting"},
+                               {"bach_size", 8},
+                               {"learning_rate", -1},
+                               {"params", QJsonObject{{"mask", "wavy"}, {"hole", 0.3}, {"base_channels", 8}}},
+                               {"data", QJsonObject{{"source", "demo"}, {"size_px", 30}}}};
+        RunConfig c;
+        QString error;
+        QVERIFY(!parseRunConfig(json, &c, &error));
+        for (const char* name : {"bach_size: unknown key", "learning_rate", "params.mask", "wavy",
+                                 "params.hole", "data.size_px"}) {
+            QVERIFY2(error.contains(name), qPrintable(error));
+        }
+        QVERIFY2(!error.contains("base_channels"), qPrintable(error));
+        // What runConfigJson writes reads back to the same settings.
+        TrainSettings s;
+        s.task = "jigsaw";
+        s.params = {{"grid", 2.0}, {"head", 1.0}};
+        s.batchSize = 16;
+        s.learningRate = 1e-3;
+        s.seed = 1234567890123ULL;
+        s.maxSteps = 77;
+        const QJsonObject saved = runConfigJson(s, QJsonObject{{"source", "demo"}, {"size_px", 48}});
+        QCOMPARE(saved.value("params").toObject().value("head").toString(), QString("position"));
+        QVERIFY2(parseRunConfig(saved, &c, &error), qPrintable(error));
+        QCOMPARE(c.settings.task, s.task);
+        QCOMPARE(c.settings.params, s.params);
+        QCOMPARE(c.settings.batchSize, 16);
+        QCOMPARE(c.settings.seed, s.seed);
+        QCOMPARE(c.settings.maxSteps, 77);
+        QCOMPARE(c.data.value("size_px").toInt(), 48);
+    }
+
+    // A run resumes on the data it started on, or says what changed.
+    void describedDataReloadsOrSaysWhatChanged() {
+        QTemporaryDir dir;
+        for (int i = 0; i < 3; ++i) {
+            QImage image(40, 30, QImage::Format_RGB32);
+            image.fill(QColor(40 * i, 100, 200));
+            QVERIFY(image.save(dir.filePath(QString("img%1.png").arg(i))));
+        }
+        const LoadedData first = loadImageFiles({dir.path()}, 32);
+        QCOMPARE(first.images.size(0), 3);
+        const LoadedData again = loadDescribedData(first.description, false);
+        QVERIFY(torch::equal(again.images, first.images));
+        QVERIFY(QFile::remove(dir.filePath("img1.png")));
+        try {
+            loadDescribedData(first.description, false);
+            QFAIL("changed data was accepted");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).contains("3 images then, 2 now"), e.what());
+        }
+        const LoadedData demo = loadDemoData(32, 7, 64, false);
+        QVERIFY(torch::equal(loadDescribedData(demo.description, false).images, demo.images));
+    }
+};
+
+QTEST_MAIN(TestRuns)
+#include "test_runs.moc"
