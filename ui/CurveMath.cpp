@@ -75,6 +75,11 @@ Decimated decimateMinMax(const double* x, const double* y, int begin, int end, i
     return d;
 }
 
+bool lowerIsBetter(const QString& name) {
+    return name.contains(QLatin1String("loss")) || name.contains(QLatin1String("error")) ||
+           name.contains(QLatin1String("distance"));
+}
+
 int bestIndex(const QVector<double>& y, bool lowerIsBetter) {
     int best = -1;
     for (int i = 0; i < y.size(); ++i) {

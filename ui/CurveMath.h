@@ -1,6 +1,7 @@
 #pragma once
 // The arithmetic behind the curve panel, apart from any widget so it can be tested
 // on hand-made series: debiased exponential smoothing and min/max decimation.
+#include <QString>
 #include <QVector>
 
 namespace curves {
@@ -36,6 +37,9 @@ struct Decimated {
 // minimum and its maximum (in their order), so no extreme, the best value included,
 // ever disappears. Non-finite values are dropped. Short ranges come back whole.
 Decimated decimateMinMax(const double* x, const double* y, int begin, int end, int buckets);
+
+// Whether a quantity improves downwards: losses, errors, distances (not accuracies).
+bool lowerIsBetter(const QString& name);
 
 // Index of the best finite value (lowest when lowerIsBetter), or -1.
 int bestIndex(const QVector<double>& y, bool lowerIsBetter);

@@ -27,12 +27,6 @@ QString displayName(const QString& name) {
                            : QObject::tr("%1 (batches)").arg(QString(name).replace('_', ' '));
 }
 
-// Lower is better for losses and errors, higher for accuracies.
-bool lowerIsBetter(const QString& name) {
-    return name.contains(QLatin1String("loss")) || name.contains(QLatin1String("error")) ||
-           name.contains(QLatin1String("distance"));
-}
-
 // Training series in blues, held-out ones in oranges, in order of appearance.
 QColor seriesColor(bool heldOut, int index) {
     static const QColor train[] = {QColor(30, 90, 200), QColor(40, 150, 120), QColor(120, 80, 180)};
@@ -54,17 +48,6 @@ std::pair<int, int> visibleRange(const QVector<double>& x, double lo, double hi)
     return {first, last};
 }
 } // namespace
-
-struct CurvePlot::Series {
-    QString name;
-    QString label; // legend text
-    bool heldOut = false;
-    QColor color;
-    QVector<double> steps, wallS, values, smoothed;
-    curves::Ema ema;
-    QCPGraph* raw = nullptr;
-    QCPGraph* smooth = nullptr; // batch series only
-};
 
 CurvePlot::CurvePlot(const QString& valueLabel, Qt::Alignment legendCorner, QWidget* parent)
     : QWidget(parent) {
@@ -253,12 +236,18 @@ void CurvePlot::setSeries(const QString& name, const QVector<double>& steps, con
             s.values.push_back(values[i]);
         }
     }
-    s.smoothed = curves::smoothEma(s.values, m_smoothing);
-    s.ema.reset(m_smoothing);
-    for (double v : s.values) {
-        s.ema.add(v); // so live points could follow
-    }
+    resmooth(s);
     scheduleRedraw();
+}
+
+void CurvePlot::resmooth(Series& s) const {
+    // The running average is kept, so points added later continue the same curve.
+    s.ema.reset(m_smoothing);
+    s.smoothed.clear();
+    s.smoothed.reserve(s.values.size());
+    for (double v : s.values) {
+        s.smoothed.push_back(s.ema.add(v));
+    }
 }
 
 void CurvePlot::clear() {
@@ -297,11 +286,7 @@ void CurvePlot::setSmoothing(double weight) {
     m_smoothValue->setText(QString::number(weight, 'f', 2));
     for (auto& s : m_series) {
         if (s->smooth) {
-            s->smoothed = curves::smoothEma(s->values, weight);
-            s->ema.reset(weight);
-            for (double v : s->values) {
-                s->ema.add(v);
-            }
+            resmooth(*s);
         }
     }
     scheduleRedraw();
@@ -446,7 +431,8 @@ QString CurvePlot::bestText() const {
         if (anyHeldOut && !s->heldOut) {
             continue;
         }
-        const bool lower = lowerIsBetter(s->name) || (!isHeldOut(s->name) && lowerIsBetter(m_plot->yAxis->label()));
+        const bool lower = curves::lowerIsBetter(s->name) ||
+                           (!isHeldOut(s->name) && curves::lowerIsBetter(m_plot->yAxis->label()));
         const int best = curves::bestIndex(s->values, lower);
         if (best < 0) {
             continue;
@@ -472,45 +458,4 @@ QString CurvePlot::bestText() const {
         }
     }
     return rows.join(QLatin1Char('\n'));
-}
-
-bool CurvePlot::exportCsv(const QString& path, QString* error) const {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-        *error = tr("%1 could not be written: %2").arg(path, file.errorString());
-        return false;
-    }
-    QByteArray text = "series,step,wall_time_s,value,smoothed\n";
-    for (const auto& s : m_series) {
-        QString name = s->name;
-        if (name.contains(QLatin1Char(',')) || name.contains(QLatin1Char('"'))) {
-            name = QLatin1Char('"') + name.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
-        }
-        const QByteArray prefix = name.toUtf8() + ',';
-        for (int i = 0; i < s->values.size(); ++i) {
-            text += prefix + QByteArray::number(s->steps[i], 'g', 12) + ',' +
-                    QByteArray::number(s->wallS[i], 'f', 3) + ',' + QByteArray::number(s->values[i], 'g', 8) +
-                    ',' + (s->smooth ? QByteArray::number(s->smoothed[i], 'g', 8) : QByteArray()) + '\n';
-        }
-    }
-    if (file.write(text) != text.size() || !file.commit()) {
-        *error = tr("%1 could not be written: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
-
-bool CurvePlot::exportImage(const QString& path, QString* error, QSize size) {
-    const int w = size.isValid() ? size.width() : std::max(640, m_plot->width());
-    const int h = size.isValid() ? size.height() : std::max(400, m_plot->height());
-    m_widthOverride = w; // decimated for the picture's width, not the window's
-    redrawNow();
-    m_widthOverride = 0;
-    const bool pdf = QFileInfo(path).suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0;
-    const bool ok = pdf ? m_plot->savePdf(path, w, h) : m_plot->savePng(path, w, h);
-    redrawNow();
-    if (!ok) {
-        *error = tr("%1 could not be written").arg(path);
-    }
-    return ok;
 }

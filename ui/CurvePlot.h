@@ -70,9 +70,21 @@ Q_SIGNALS:
     void followingChanged(bool following);
 
 private:
-    struct Series;
+    // One curve: every point received, its smoothed values, and the graphs drawing them.
+    struct Series {
+        QString name;
+        QString label; // legend text
+        bool heldOut = false;
+        QColor color;
+        QVector<double> steps, wallS, values, smoothed;
+        curves::Ema ema;
+        QCPGraph* raw = nullptr;
+        QCPGraph* smooth = nullptr; // batch series only
+    };
     Series& series(const QString& name);
     Series& addSeries(const QString& name, const QColor& color, bool heldOut);
+    // Recomputes a batch series' smoothed curve at the current weight.
+    void resmooth(Series& s) const;
     void scheduleRedraw();
     void redraw();
     void setFollowing(bool on);

@@ -1,5 +1,6 @@
 #include "RunReport.h"
 
+#include "CurveMath.h"
 #include "CurvePlot.h"
 #include "RunHistory.h"
 
@@ -12,6 +13,7 @@
 #include <QJsonObject>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -27,27 +29,6 @@ QString valueText(const QJsonValue& v) {
 }
 
 QString number(double v) { return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'g', 5); }
-
-// The last finite value of a column, and the best (lowest for losses, else highest).
-struct Final {
-    double last = qQNaN();
-    double best = qQNaN();
-    double bestStep = 0;
-};
-Final finalOf(const QVector<double>& steps, const QVector<double>& v, bool lower) {
-    Final f;
-    for (int i = 0; i < v.size(); ++i) {
-        if (std::isnan(v[i])) {
-            continue;
-        }
-        f.last = v[i];
-        if (std::isnan(f.best) || (lower ? v[i] < f.best : v[i] > f.best)) {
-            f.best = v[i];
-            f.bestStep = steps[i];
-        }
-    }
-    return f;
-}
 
 } // namespace
 
@@ -103,10 +84,12 @@ bool writeRunReport(const QString& runDir, QString* reportPath, QString* error) 
     // Final metrics: the last and best of every column.
     QString finals = QStringLiteral("<table><tr><th>quantity</th><th>last</th><th>best</th><th>at step</th></tr>\n");
     auto finalRow = [&](const QString& name, const QVector<double>& v) {
-        const bool lower = name.contains(QLatin1String("loss")) || name.contains(QLatin1String("error"));
-        const Final f = finalOf(curves.steps, v, lower);
+        const auto lastAt = std::find_if(v.crbegin(), v.crend(), [](double x) { return !std::isnan(x); });
+        const int best = curves::bestIndex(v, curves::lowerIsBetter(name));
         finals += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>\n")
-                      .arg(esc(name), number(f.last), number(f.best), std::isnan(f.best) ? QString() : QString::number(f.bestStep));
+                      .arg(esc(name), number(lastAt == v.crend() ? qQNaN() : *lastAt),
+                           number(best < 0 ? qQNaN() : v[best]),
+                           best < 0 ? QString() : QString::number(curves.steps[best]));
     };
     finalRow(QStringLiteral("loss (batches)"), curves.loss);
     for (auto it = curves.metrics.cbegin(); it != curves.metrics.cend(); ++it) {
