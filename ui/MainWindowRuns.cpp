@@ -123,8 +123,11 @@ void MainWindow::connectRuns() {
     setWorkspace(settings.value(QStringLiteral("runs/workspace"), pretext::defaultRunsWorkspace()).toString(), false);
     connect(m_runs, &RunsPanel::workspaceChanged, this, [this](const QString& dir) { setWorkspace(dir); });
     connect(m_runs, &RunsPanel::selectionChanged, this, [this](const QStringList& paths) {
+        // A new choice of runs brings the comparison forward; a refresh of the same
+        // runs (a run starting or ending) only redraws it.
+        const bool chosen = paths != m_comparison->runs();
         m_comparison->showRuns(paths);
-        if (!paths.isEmpty()) {
+        if (chosen && !paths.isEmpty()) {
             m_curveTabs->setCurrentWidget(m_comparison);
         }
     });

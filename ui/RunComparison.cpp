@@ -24,7 +24,7 @@ RunComparison::RunComparison(QWidget* parent) : QWidget(parent) {
     m_metric->setObjectName(QStringLiteral("compareMetric"));
     m_metric->addItem(QStringLiteral("loss"));
     connect(m_metric, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { draw(); });
-    m_note = new QLabel(tr("Select runs in the Runs panel (Ctrl/Shift+click for several) to overlay their curves."));
+    m_note = new QLabel(placeholder());
     m_note->setWordWrap(true);
     m_plot = new CurvePlot(tr("loss"), Qt::AlignTop | Qt::AlignRight);
     m_plot->plot()->setObjectName(QStringLiteral("comparePlot"));
@@ -38,19 +38,26 @@ RunComparison::RunComparison(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_plot, 1);
 }
 
+QString RunComparison::placeholder() const {
+    return tr("Select runs in the Runs panel (Ctrl/Shift+click for several) to overlay their curves.");
+}
+
 void RunComparison::showRuns(const QStringList& runPaths) {
     m_runs = runPaths;
-    // The columns any of the runs has, loss first.
+    // Each run's metrics.csv is read once here; choosing another column redraws from these.
+    m_loaded.clear();
     QStringList columns{QStringLiteral("loss")};
     for (const QString& path : runPaths) {
-        QFile f(QDir(path).filePath(QStringLiteral("metrics.csv")));
-        if (f.open(QIODevice::ReadOnly)) {
-            for (const QString& c : QString::fromUtf8(f.readLine()).trimmed().split(QLatin1Char(',')).mid(3)) {
+        Loaded run;
+        run.name = QDir(path).dirName();
+        if (pretext::readRunCurves(QDir(path).filePath(QStringLiteral("metrics.csv")), &run.curves, &run.error)) {
+            for (const QString& c : run.curves.metrics.keys()) {
                 if (!columns.contains(c)) {
                     columns << c;
                 }
             }
         }
+        m_loaded.push_back(std::move(run));
     }
     const QString current = metric();
     {
@@ -77,25 +84,24 @@ void RunComparison::draw() {
     m_plot->setValueLabel(QString(column).replace(QLatin1Char('_'), QLatin1Char(' ')));
     QStringList problems;
     int drawn = 0;
-    for (int i = 0; i < m_runs.size(); ++i) {
-        pretext::RunCurves curves;
-        QString error;
-        const QString name = QDir(m_runs[i]).dirName();
-        if (!pretext::readRunCurves(QDir(m_runs[i]).filePath(QStringLiteral("metrics.csv")), &curves, &error)) {
-            problems << error;
+    for (int i = 0; i < m_loaded.size(); ++i) {
+        const Loaded& run = m_loaded[i];
+        if (!run.error.isEmpty()) {
+            problems << run.error;
             continue;
         }
-        const QVector<double>& values = column == QLatin1String("loss") ? curves.loss : curves.metrics.value(column);
+        const QVector<double>& values =
+            column == QLatin1String("loss") ? run.curves.loss : run.curves.metrics.value(column);
         if (values.isEmpty()) {
-            problems << tr("%1 has no %2").arg(name, column);
+            problems << tr("%1 has no %2").arg(run.name, column);
             continue;
         }
-        m_plot->setSeries(name, curves.steps, curves.wallS, values, runColor(i));
+        m_plot->setSeries(run.name, run.curves.steps, run.curves.wallS, values, runColor(i));
         ++drawn;
     }
     m_plot->resetView();
     if (m_runs.isEmpty()) {
-        m_note->setText(tr("Select runs in the Runs panel (Ctrl/Shift+click for several) to overlay their curves."));
+        m_note->setText(placeholder());
     } else {
         m_note->setText(problems.isEmpty() ? tr("%n run(s) overlaid", "", drawn)
                                            : tr("%n run(s) overlaid; ", "", drawn) + problems.join(QStringLiteral("; ")));

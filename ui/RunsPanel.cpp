@@ -174,6 +174,10 @@ void RunsPanel::refresh() {
     selectRuns(selected);
     updateButtons();
     showPreviews();
+    // The selection survives the refresh, with the runs' newest curves.
+    if (!selected.isEmpty()) {
+        Q_EMIT selectionChanged(selectedRunPaths());
+    }
 }
 
 QStringList RunsPanel::selectedRunPaths() const {
