@@ -19,7 +19,6 @@
 #include <QFileDialog>
 #include <QGroupBox>
 #include <QLabel>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
@@ -186,43 +185,6 @@ void MainWindow::buildDocks() {
 
     m_stateLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_stateLabel);
-}
-
-void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Images…"), QKeySequence::Open, this, &MainWindow::openImages);
-    file->addAction(tr("Open &Folder…"), QKeySequence(tr("Ctrl+Shift+O")), this,
-                    &MainWindow::openFolder);
-    file->addAction(tr("Open &Video…"), QKeySequence(tr("Ctrl+Shift+V")), this,
-                    &MainWindow::openVideos);
-    file->addAction(tr("&Demo Set"), QKeySequence(tr("Ctrl+D")), this, &MainWindow::loadDemo);
-    file->addSeparator();
-    buildRunMenus(file);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu* train = menuBar()->addMenu(tr("&Training"));
-    m_startAction = train->addAction(tr("&Train"), QKeySequence(Qt::Key_F5), this,
-                                     &MainWindow::startTraining);
-    m_pauseAction = train->addAction(tr("&Pause / Resume"), QKeySequence(Qt::Key_F6),
-                                     m_training->pauseButton(), &QPushButton::click);
-    m_stepAction = train->addAction(tr("&Step Once"), QKeySequence(Qt::Key_F7),
-                                    m_training->stepButton(), &QPushButton::click);
-    m_stopAction = train->addAction(tr("S&top"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this,
-                                    &MainWindow::stopTraining);
-
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget* dock : findChildren<QDockWidget*>()) {
-        view->addAction(dock->toggleViewAction());
-    }
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Pretext Workbench"), this, [this] {
-        QMessageBox::about(this, tr("About Pretext Workbench"),
-                           tr("<b>Pretext Workbench %1</b><p>See, train and debug "
-                              "self-supervised pretext tasks.</p>")
-                               .arg(QCoreApplication::applicationVersion()));
-    });
 }
 
 void MainWindow::connectEngine() {

@@ -17,12 +17,10 @@
 #include "TrainingPanel.h"
 
 #include <QDesktopServices>
+#include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMenu>
-#include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -40,82 +38,6 @@ QDockWidget* MainWindow::buildRunsDock() {
     dock->setWidget(m_runs);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     return dock;
-}
-
-void MainWindow::buildRunMenus(QMenu* file) {
-    file->addAction(tr("&Load Config…"), QKeySequence(tr("Ctrl+Shift+L")), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Load a run config"), m_workspace,
-                                                          tr("JSON config (*.json);;All files (*)"));
-        QString error;
-        if (!path.isEmpty() && !loadConfig(path, &error)) {
-            showError(error);
-        }
-    });
-    file->addAction(tr("&Save Config…"), QKeySequence(tr("Ctrl+Shift+S")), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save the run config"),
-                                                          QStringLiteral("%1.json").arg(m_task->taskName()),
-                                                          tr("JSON config (*.json)"));
-        QString error;
-        if (!path.isEmpty() && !saveConfig(path, &error)) {
-            showError(error);
-        }
-    });
-    file->addAction(tr("Runs &Workspace…"), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose the runs workspace"), m_workspace);
-        if (!dir.isEmpty()) {
-            setWorkspace(dir);
-        }
-    });
-    QMenu* exports = file->addMenu(tr("&Export"));
-    auto saveAs = [this](const QString& title, const QString& name, const QString& filter) {
-        return QFileDialog::getSaveFileName(this, title, name, filter);
-    };
-    auto report = [this](bool ok, const QString& path, const QString& error) {
-        if (ok) {
-            statusBar()->showMessage(tr("Wrote %1").arg(QDir::toNativeSeparators(path)), 8000);
-        } else {
-            showError(error);
-        }
-    };
-    exports->addAction(tr("Loss Curves as &CSV…"), this, [=] {
-        const QString path = saveAs(tr("Export curves"), QStringLiteral("curves.csv"), tr("CSV (*.csv)"));
-        QString error;
-        if (!path.isEmpty()) {
-            report(m_lossPlot->exportCsv(path, &error), path, error);
-        }
-    });
-    exports->addAction(tr("Loss Plot as &PNG or PDF…"), this, [=] {
-        const QString path = saveAs(tr("Export the loss plot"), QStringLiteral("loss.png"),
-                                    tr("PNG image (*.png);;PDF (*.pdf)"));
-        QString error;
-        if (!path.isEmpty()) {
-            report(m_lossPlot->exportImage(path, &error), path, error);
-        }
-    });
-    exports->addAction(tr("&Preview Grid as PNG…"), this, [=] {
-        const QString path = saveAs(tr("Export the preview"), QStringLiteral("preview.png"), tr("PNG image (*.png)"));
-        QString error;
-        if (!path.isEmpty()) {
-            report(exportGrid(m_preview, path, &error), path, error);
-        }
-    });
-    exports->addAction(tr("&Held-out Results as PNG…"), this, [=] {
-        const QString path = saveAs(tr("Export the held-out results"), QStringLiteral("results.png"),
-                                    tr("PNG image (*.png)"));
-        QString error;
-        if (!path.isEmpty()) {
-            report(exportGrid(m_reconstruction, path, &error), path, error);
-        }
-    });
-    exports->addSeparator();
-    exports->addAction(tr("Run &Report (HTML)…"), this, [this] {
-        const QStringList selected = m_runs->selectedRunPaths();
-        if (selected.size() != 1) {
-            showError(tr("Select one run in the Runs panel to write its report."));
-            return;
-        }
-        Q_EMIT m_runs->reportRequested(selected.front());
-    });
 }
 
 void MainWindow::connectRuns() {
