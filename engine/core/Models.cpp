@@ -1,5 +1,11 @@
 #include "Models.h"
 
+#include "Layers.h"
+
+#include <torch/version.h>
+
+#include <variant>
+
 namespace pretext {
 
 namespace nn = torch::nn;
@@ -17,7 +23,7 @@ void addDownStage(nn::Sequential& seq, int64_t in, int64_t out) {
 }
 
 void addUpStage(nn::Sequential& seq, int64_t in, int64_t out) {
-    seq->push_back(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1)));
+    seq->push_back(UpConv2d(in, out, 4, 2, 1));
     seq->push_back(nn::BatchNorm2d(out));
     seq->push_back(nn::ReLU(nn::ReLUOptions(true)));
 }
@@ -72,6 +78,76 @@ EncoderDecoderImpl::EncoderDecoderImpl(const EncoderOptions& options, int64_t ou
 
 torch::Tensor EncoderDecoderImpl::forward(torch::Tensor x) {
     return m_decoder->forward(m_encoder->forward(x), x);
+}
+
+namespace {
+// LibTorch 2.1 replaced c10::variant (the type of a convolution's padding option)
+// with std::variant.
+template <typename Variant>
+const torch::ExpandingArray<2>* explicitPadding(const Variant& padding) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+    return std::get_if<torch::ExpandingArray<2>>(&padding);
+#else
+    return c10::get_if<torch::ExpandingArray<2>>(&padding);
+#endif
+}
+
+int64_t convOutput(int64_t in, int64_t kernel, int64_t stride, int64_t padding) {
+    return (in + 2 * padding - kernel) / stride + 1;
+}
+} // namespace
+
+int64_t sequentialFlops(const nn::Sequential& seq, FeatureShape& shape) {
+    int64_t flops = 0;
+    for (const auto& child : seq->children()) {
+        if (auto* conv = dynamic_cast<nn::Conv2dImpl*>(child.get())) {
+            const auto& o = conv->options;
+            const auto* padding = explicitPadding(o.padding());
+            if (padding == nullptr) {
+                throw std::logic_error("FLOP count: only explicit convolution padding is handled");
+            }
+            const int64_t h = convOutput(shape.height, (*o.kernel_size())[0], (*o.stride())[0], (**padding)[0]);
+            const int64_t w = convOutput(shape.width, (*o.kernel_size())[1], (*o.stride())[1], (**padding)[1]);
+            flops += 2 * o.out_channels() * (o.in_channels() / o.groups()) * (*o.kernel_size())[0] *
+                     (*o.kernel_size())[1] * h * w;
+            shape = {o.out_channels(), h, w};
+        } else if (auto* up = dynamic_cast<UpConv2dImpl*>(child.get())) {
+            // Every input pixel meets the whole kernel once.
+            flops += 2 * up->inChannels() * up->outChannels() * up->kernel() * up->kernel() *
+                     shape.height * shape.width;
+            shape = {up->outChannels(),
+                     (shape.height - 1) * up->stride() - 2 * up->padding() + up->kernel(),
+                     (shape.width - 1) * up->stride() - 2 * up->padding() + up->kernel()};
+        } else if (dynamic_cast<nn::LinearImpl*>(child.get()) != nullptr) {
+            throw std::logic_error("FLOP count: a Linear inside a Sequential is not handled");
+        }
+    }
+    return flops;
+}
+
+int64_t linearFlops(const nn::Linear& layer) {
+    return 2 * layer->options.in_features() * layer->options.out_features();
+}
+
+FeatureShape imageShape(const std::vector<int64_t>& sampleShape) {
+    const auto n = sampleShape.size();
+    if (n < 3) {
+        throw std::invalid_argument("FLOP count: a sample shape needs channels, height and width");
+    }
+    return {sampleShape[n - 3], sampleShape[n - 2], sampleShape[n - 1]};
+}
+
+int64_t DecoderImpl::flops(FeatureShape& shape, int64_t skipChannels) const {
+    int64_t flops = sequentialFlops(m_up, shape);
+    shape.channels += skipChannels;
+    return flops + sequentialFlops(m_head, shape);
+}
+
+int64_t EncoderDecoderImpl::forwardFlops(const std::vector<int64_t>& sampleShape) {
+    FeatureShape shape = imageShape(sampleShape);
+    const int64_t skip = shape.channels;
+    const int64_t encoder = m_encoder->flops(shape);
+    return encoder + m_decoder->flops(shape, skip);
 }
 
 int64_t parameterCount(torch::nn::Module& module) {

@@ -5,6 +5,19 @@
 
 namespace pretext {
 
+// Shape of one sample, channels and size, as it passes through a network.
+struct FeatureShape {
+    int64_t channels = 0;
+    int64_t height = 0;
+    int64_t width = 0;
+};
+
+// Floating-point operations of a forward pass, counting each multiply-add of the
+// convolutions and linear layers as two (the usual convention; normalization,
+// activations and pooling are left out). A flat Sequential advances `shape`.
+int64_t sequentialFlops(const torch::nn::Sequential& seq, FeatureShape& shape);
+int64_t linearFlops(const torch::nn::Linear& layer);
+
 struct EncoderOptions {
     int64_t inChannels = 3;
     int64_t baseChannels = 32; // doubles at each of the three stride-2 stages
@@ -15,6 +28,7 @@ class EncoderImpl : public torch::nn::Module {
 public:
     explicit EncoderImpl(const EncoderOptions& options);
     torch::Tensor forward(torch::Tensor x);
+    int64_t flops(FeatureShape& shape) const { return sequentialFlops(m_layers, shape); }
     int64_t outChannels() const { return m_outChannels; }
     int64_t inChannels() const { return m_options.inChannels; }
 
@@ -37,6 +51,7 @@ public:
     DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outChannels,
                 int64_t skipChannels, OutputActivation activation = OutputActivation::Sigmoid);
     torch::Tensor forward(torch::Tensor features, torch::Tensor skip);
+    int64_t flops(FeatureShape& shape, int64_t skipChannels) const;
 
 private:
     torch::nn::Sequential m_up{nullptr};
@@ -49,6 +64,8 @@ class TaskModelImpl : public torch::nn::Module {
 public:
     virtual torch::Tensor forward(torch::Tensor x) = 0;
     virtual Encoder encoder() = 0;
+    // Forward-pass FLOPs of one sample of this input shape (without the batch axis).
+    virtual int64_t forwardFlops(const std::vector<int64_t>& sampleShape) = 0;
 };
 
 class EncoderDecoderImpl : public TaskModelImpl {
@@ -57,6 +74,7 @@ public:
                        OutputActivation activation = OutputActivation::Sigmoid);
     torch::Tensor forward(torch::Tensor x) override;
     Encoder encoder() override { return m_encoder; }
+    int64_t forwardFlops(const std::vector<int64_t>& sampleShape) override;
 
 private:
     Encoder m_encoder{nullptr};
@@ -64,5 +82,8 @@ private:
 };
 
 int64_t parameterCount(torch::nn::Module& module);
+
+// (C, H, W) from the last three sizes of a sample shape.
+FeatureShape imageShape(const std::vector<int64_t>& sampleShape);
 
 } // namespace pretext

@@ -159,19 +159,28 @@ torch::Tensor Trainer::nextIndices() {
     return idx.to(m_device);
 }
 
-StepResult Trainer::step() {
+StepResult Trainer::step() { return trainOn(nextBatch()); }
+
+Batch Trainer::nextBatch() { return m_task->makeBatch(samples(nextIndices()), m_context); }
+
+namespace {
+void checkFinite(double loss, int64_t step, double learningRate) {
+    if (!std::isfinite(loss)) {
+        throw TrainingError("training stopped at step " + std::to_string(step) +
+                            ": the loss became " + (std::isnan(loss) ? "NaN" : "infinite") +
+                            "; lower the learning rate (now " + std::to_string(learningRate) +
+                            ") and start again");
+    }
+}
+} // namespace
+
+StepResult Trainer::trainOn(const Batch& batch) {
     const auto start = std::chrono::steady_clock::now();
     m_model->train();
-    Batch batch = m_task->makeBatch(samples(nextIndices()), m_context);
     auto output = m_model->forward(batch.input);
     LossOutput lo = m_task->loss(output, batch, m_config.params);
     const double lossValue = lo.loss.item<double>();
-    if (!std::isfinite(lossValue)) {
-        throw TrainingError("training stopped at step " + std::to_string(m_step + 1) +
-                            ": the loss became " + (std::isnan(lossValue) ? "NaN" : "infinite") +
-                            "; lower the learning rate (now " +
-                            std::to_string(m_config.learningRate) + ") and start again");
-    }
+    checkFinite(lossValue, m_step + 1, m_config.learningRate);
     m_optimizer->zero_grad();
     lo.loss.backward();
     m_optimizer->step();
@@ -183,6 +192,25 @@ StepResult Trainer::step() {
     r.stepMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                    .count();
     return r;
+}
+
+void Trainer::trainQuietly(const Batch& batch) {
+    m_model->train();
+    auto loss = m_task->objective(m_model->forward(batch.input), batch, m_config.params);
+    m_optimizer->zero_grad();
+    loss.backward();
+    m_optimizer->step();
+    ++m_step;
+    m_lastLoss = loss.detach();
+}
+
+double Trainer::lastLoss() {
+    if (!m_lastLoss.defined()) {
+        return std::nan("");
+    }
+    const double value = m_lastLoss.item<double>();
+    checkFinite(value, m_step, m_config.learningRate);
+    return value;
 }
 
 std::vector<VisualColumn> Trainer::heldOutResults() {

@@ -59,6 +59,15 @@ public:
     Trainer(TrainConfig config, const torch::Tensor& images, const VideoFrames* video);
 
     StepResult step();
+    // The parts of a step, for benchmarks and for stepping on one batch again: the
+    // next training batch (the sampling stream advances), and one optimizer step on
+    // a given batch, reading the loss and metrics back, or not (trainQuietly: the
+    // step's work is only queued, nothing waits for the device; lastLoss() reads it
+    // when it is wanted and checks it then).
+    Batch nextBatch();
+    StepResult trainOn(const Batch& batch);
+    void trainQuietly(const Batch& batch);
+    double lastLoss();
     // Model outputs on a few fixed held-out samples, for the reconstruction panel.
     std::vector<VisualColumn> heldOutResults();
     // The samples behind heldOutResults() and the model's last output on them (CPU),
@@ -109,6 +118,7 @@ private:
     torch::Tensor m_mean;    // (3) per-channel data-set mean
     Batch m_heldOut;         // a few samples to show, on m_device, masks fixed
     Batch m_evalBatch;       // the held-out set, fixed for the run
+    torch::Tensor m_lastLoss; // of the last quiet step, on the device
     torch::Tensor m_lastHeldOutOutput;
     std::shared_ptr<const DataStats> m_stats;
     int64_t m_usableImages = 0;

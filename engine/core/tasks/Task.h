@@ -90,6 +90,12 @@ public:
     virtual std::shared_ptr<TaskModelImpl> makeModel(const ParamValues& params) const = 0;
     virtual LossOutput loss(const torch::Tensor& output, const Batch& batch,
                             const ParamValues& params) const = 0;
+    // The loss alone, without the metrics: nothing is read back to the host, so a
+    // step that does not report can queue all its work on the device.
+    virtual torch::Tensor objective(const torch::Tensor& output, const Batch& batch,
+                                    const ParamValues& params) const {
+        return loss(output, batch, params).loss;
+    }
     // What the preview shows before any model exists.
     virtual std::vector<VisualColumn> previewColumns(const Batch& batch) const = 0;
     // What the live reconstruction panel shows for a model output. `params` may hold

@@ -1,5 +1,6 @@
 #include "tasks/colorization/ColorizationTask.h"
 
+#include "Layers.h"
 #include "tasks/ParamHelpers.h"
 #include "tasks/colorization/Lab.h"
 
@@ -216,16 +217,19 @@ torch::Tensor ColorizationTask::decodeAb(const torch::Tensor& output, int64_t he
     return upsample(annealedMean(abGamut(), output, temperature), height, width, false);
 }
 
+torch::Tensor ColorizationTask::objective(const torch::Tensor& output, const Batch& batch,
+                                         const ParamValues&) const {
+    if (output.size(1) == 2) {
+        return colorRegressionLoss(output, batch.target);
+    }
+    return colorClassLoss(output, {batch.extras.at("soft_bins"), batch.extras.at("soft_weights")},
+                          batch.extras.at("pixel_weights"));
+}
+
 LossOutput ColorizationTask::loss(const torch::Tensor& output, const Batch& batch,
                                   const ParamValues& params) const {
     LossOutput out;
-    if (output.size(1) == 2) {
-        out.loss = colorRegressionLoss(output, batch.target);
-    } else {
-        out.loss = colorClassLoss(
-            output, {batch.extras.at("soft_bins"), batch.extras.at("soft_weights")},
-            batch.extras.at("pixel_weights"));
-    }
+    out.loss = objective(output, batch, params);
     torch::NoGradGuard noGrad;
     const auto& lab = batch.extras.at("lab");
     auto truth = lab.narrow(1, 1, 2);
@@ -345,8 +349,7 @@ ColorClassNetImpl::ColorClassNetImpl(const EncoderOptions& options, int64_t bins
     m_encoder = register_module("encoder", Encoder(options));
     const int64_t mid = 2 * options.baseChannels;
     nn::Sequential head;
-    head->push_back(nn::ConvTranspose2d(
-        nn::ConvTranspose2dOptions(m_encoder->outChannels(), mid, 4).stride(2).padding(1)));
+    head->push_back(UpConv2d(m_encoder->outChannels(), mid, 4, 2, 1));
     head->push_back(nn::BatchNorm2d(mid));
     head->push_back(nn::ReLU(nn::ReLUOptions(true)));
     head->push_back(nn::Conv2d(nn::Conv2dOptions(mid, mid, 3).padding(1)));
@@ -358,6 +361,12 @@ ColorClassNetImpl::ColorClassNetImpl(const EncoderOptions& options, int64_t bins
 
 torch::Tensor ColorClassNetImpl::forward(torch::Tensor x) {
     return m_head->forward(m_encoder->forward(x));
+}
+
+int64_t ColorClassNetImpl::forwardFlops(const std::vector<int64_t>& sampleShape) {
+    FeatureShape shape = imageShape(sampleShape);
+    const int64_t encoder = m_encoder->flops(shape);
+    return encoder + sequentialFlops(m_head, shape);
 }
 
 } // namespace pretext

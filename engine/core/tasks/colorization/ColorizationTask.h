@@ -25,6 +25,8 @@ public:
     std::shared_ptr<TaskModelImpl> makeModel(const ParamValues& params) const override;
     LossOutput loss(const torch::Tensor& output, const Batch& batch,
                     const ParamValues& params) const override;
+    torch::Tensor objective(const torch::Tensor& output, const Batch& batch,
+                            const ParamValues& params) const override;
     std::vector<VisualColumn> previewColumns(const Batch& batch) const override;
     std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
                                             const ParamValues& params) const override;
@@ -56,6 +58,7 @@ public:
     ColorClassNetImpl(const EncoderOptions& options, int64_t bins);
     torch::Tensor forward(torch::Tensor x) override; // (B,1,H,W) -> (B,Q,H/4,W/4)
     Encoder encoder() override { return m_encoder; }
+    int64_t forwardFlops(const std::vector<int64_t>& sampleShape) override;
 
 private:
     Encoder m_encoder{nullptr};

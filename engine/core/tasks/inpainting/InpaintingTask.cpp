@@ -100,13 +100,18 @@ torch::Tensor maskedMse(const torch::Tensor& prediction, const torch::Tensor& ta
     return (weight * (prediction - target).pow(2)).sum() / weight.sum().clamp_min(1.0);
 }
 
+torch::Tensor InpaintingTask::objective(const torch::Tensor& output, const Batch& batch,
+                                       const ParamValues& params) const {
+    const double bw = value(params, "border_weight", 1.0);
+    const auto bpx = static_cast<int64_t>(std::lround(value(params, "border_px", 2)));
+    return maskedMse(output, batch.target, batch.mask, bw, bpx);
+}
+
 LossOutput InpaintingTask::loss(const torch::Tensor& output, const Batch& batch,
                                 const ParamValues& params) const {
     LossOutput out;
-    const double bw = value(params, "border_weight", 1.0);
-    const auto bpx = static_cast<int64_t>(std::lround(value(params, "border_px", 2)));
-    out.loss = maskedMse(output, batch.target, batch.mask, bw, bpx);
-    if (bw != 1.0) {
+    out.loss = objective(output, batch, params);
+    if (value(params, "border_weight", 1.0) != 1.0) {
         torch::NoGradGuard noGrad;
         out.metrics["masked_mse"] = maskedMse(output, batch.target, batch.mask).item<double>();
     }

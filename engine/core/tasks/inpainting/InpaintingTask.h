@@ -14,6 +14,8 @@ public:
     std::shared_ptr<TaskModelImpl> makeModel(const ParamValues& params) const override;
     LossOutput loss(const torch::Tensor& output, const Batch& batch,
                     const ParamValues& params) const override;
+    torch::Tensor objective(const torch::Tensor& output, const Batch& batch,
+                            const ParamValues& params) const override;
     std::vector<VisualColumn> previewColumns(const Batch& batch) const override;
     std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
                                             const ParamValues& params) const override;

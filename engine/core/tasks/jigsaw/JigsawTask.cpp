@@ -114,12 +114,17 @@ torch::Tensor JigsawTask::predictedPerms(const torch::Tensor& output, const Batc
     return batch.extras.at("table").index_select(0, output.argmax(1));
 }
 
+torch::Tensor JigsawTask::objective(const torch::Tensor& output, const Batch& batch,
+                                   const ParamValues&) const {
+    return output.dim() == 3 ? positionLoss(output, batch.extras.at("perms"))
+                             : permutationLoss(output, batch.target);
+}
+
 LossOutput JigsawTask::loss(const torch::Tensor& output, const Batch& batch,
-                            const ParamValues&) const {
+                            const ParamValues& params) const {
     const auto& perms = batch.extras.at("perms");
     LossOutput out;
-    out.loss = output.dim() == 3 ? positionLoss(output, perms)
-                                 : permutationLoss(output, batch.target);
+    out.loss = objective(output, batch, params);
     torch::NoGradGuard noGrad;
     auto predicted = predictedPerms(output, batch);
     auto correctTiles = (predicted == perms).to(torch::kFloat);
@@ -223,6 +228,12 @@ torch::Tensor JigsawNetImpl::forward(torch::Tensor tiles) {
     auto perTile = torch::relu(m_tileFc->forward(features)).view({b, -1});
     auto logits = m_fc2->forward(torch::relu(m_fc1->forward(perTile)));
     return m_positionHead ? logits.view({b, m_tiles, m_tiles}) : logits;
+}
+
+int64_t JigsawNetImpl::forwardFlops(const std::vector<int64_t>& sampleShape) {
+    FeatureShape tile = imageShape(sampleShape);
+    return m_tiles * (m_encoder->flops(tile) + linearFlops(m_tileFc)) + linearFlops(m_fc1) +
+           linearFlops(m_fc2);
 }
 
 } // namespace pretext

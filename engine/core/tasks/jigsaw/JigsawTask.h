@@ -22,6 +22,8 @@ public:
     std::shared_ptr<TaskModelImpl> makeModel(const ParamValues& params) const override;
     LossOutput loss(const torch::Tensor& output, const Batch& batch,
                     const ParamValues& params) const override;
+    torch::Tensor objective(const torch::Tensor& output, const Batch& batch,
+                            const ParamValues& params) const override;
     std::vector<VisualColumn> previewColumns(const Batch& batch) const override;
     std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
                                             const ParamValues& params) const override;
@@ -55,6 +57,7 @@ public:
     JigsawNetImpl(const EncoderOptions& options, int64_t tiles, int64_t classes);
     torch::Tensor forward(torch::Tensor tiles) override; // (B,N²,3,t,t) -> logits
     Encoder encoder() override { return m_encoder; }
+    int64_t forwardFlops(const std::vector<int64_t>& sampleShape) override;
 
 private:
     int64_t m_tiles;

@@ -145,12 +145,24 @@ torch::Tensor TemporalOrderTask::predictedOrder(const torch::Tensor& output, con
     return batch.extras.at("class_orders").to(output.device()).index_select(0, output.argmax(1));
 }
 
+torch::Tensor TemporalOrderTask::objective(const torch::Tensor& output, const Batch& batch,
+                                          const ParamValues&) const {
+    if (batch.extras.count("positions")) {
+        return F::binary_cross_entropy_with_logits(output.view({-1}), batch.target);
+    }
+    if (output.dim() == 3) {
+        auto logp = F::log_softmax(output, F::LogSoftmaxFuncOptions(2));
+        return -logp.gather(2, batch.extras.at("perms").unsqueeze(2)).squeeze(2).sum(1).mean();
+    }
+    return F::cross_entropy(output, batch.target);
+}
+
 LossOutput TemporalOrderTask::loss(const torch::Tensor& output, const Batch& batch,
-                                   const ParamValues&) const {
+                                   const ParamValues& params) const {
     LossOutput out;
+    out.loss = objective(output, batch, params);
     if (batch.extras.count("positions")) {
         auto logit = output.view({-1});
-        out.loss = F::binary_cross_entropy_with_logits(logit, batch.target);
         torch::NoGradGuard noGrad;
         auto said = logit > 0;
         auto truth = batch.target > 0.5;
@@ -160,12 +172,6 @@ LossOutput TemporalOrderTask::loss(const torch::Tensor& output, const Batch& bat
         return out;
     }
     const auto& perms = batch.extras.at("perms");
-    if (output.dim() == 3) {
-        auto logp = F::log_softmax(output, F::LogSoftmaxFuncOptions(2));
-        out.loss = -logp.gather(2, perms.unsqueeze(2)).squeeze(2).sum(1).mean();
-    } else {
-        out.loss = F::cross_entropy(output, batch.target);
-    }
     torch::NoGradGuard noGrad;
     const bool classes = output.dim() == 2;
     auto predicted = orientPrediction(predictedOrder(output, batch), perms, classes);
@@ -341,6 +347,15 @@ torch::Tensor TemporalNetImpl::forward(torch::Tensor clips) {
     }
     auto logits = m_fc2->forward(torch::relu(m_fc1->forward(fused)));
     return m_positionHead ? logits.view({b, m_frames, m_frames}) : logits;
+}
+
+int64_t TemporalNetImpl::forwardFlops(const std::vector<int64_t>& sampleShape) {
+    FeatureShape frame = imageShape(sampleShape);
+    int64_t flops = m_frames * (m_encoder->flops(frame) + linearFlops(m_frameFc));
+    if (m_pairwise) {
+        flops += m_frames * (m_frames - 1) / 2 * linearFlops(m_pairFc);
+    }
+    return flops + linearFlops(m_fc1) + linearFlops(m_fc2);
 }
 
 } // namespace pretext

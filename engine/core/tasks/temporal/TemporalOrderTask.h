@@ -19,6 +19,8 @@ public:
     std::shared_ptr<TaskModelImpl> makeModel(const ParamValues& params) const override;
     LossOutput loss(const torch::Tensor& output, const Batch& batch,
                     const ParamValues& params) const override;
+    torch::Tensor objective(const torch::Tensor& output, const Batch& batch,
+                            const ParamValues& params) const override;
     std::vector<VisualColumn> previewColumns(const Batch& batch) const override;
     std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
                                             const ParamValues& params) const override;
@@ -41,6 +43,7 @@ public:
                     bool positionHead);
     torch::Tensor forward(torch::Tensor clips) override; // (B,K,3,S,S)
     Encoder encoder() override { return m_encoder; }
+    int64_t forwardFlops(const std::vector<int64_t>& sampleShape) override;
 
 private:
     int64_t m_frames;
