@@ -1,29 +1,60 @@
-// Prints sample-generation and training throughput of a task on this machine.
-// Usage: pretext-bench [--task NAME] [--size PX] [--batch B] [--steps N] [--device auto|cpu|cuda]
+// The core-only benchmark: LibTorch alone, synthetic (procedural) data, any device.
+// Prints per task: sample generation, training and model-step throughput, FLOPs, and
+// the machine's convolution and matrix-product ceiling; --json writes the figures.
 #include "Bench.h"
+#include "Threads.h"
 
 #include <cstdlib>
-#include <cstring>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
+
+namespace {
+const char* kUsage =
+    "pretext-bench [--task NAME|all] [--size PX] [--batch B] [--steps N] [--device auto|cpu|cuda]\n"
+    "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] [--no-ceiling]\n";
+
+bool parseParam(const std::string& text, pretext::ParamValues& params) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        return false;
+    }
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str() + eq + 1, &end);
+    if (end == nullptr || *end != '\0') {
+        return false;
+    }
+    params[text.substr(0, eq)] = v;
+    return true;
+}
+} // namespace
 
 int main(int argc, char** argv) {
     pretext::BenchOptions options;
+    std::string task = "inpainting", json;
+    bool ceilingWanted = true;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
         if (arg == "--help" || arg == "-h") {
-            std::cout << "pretext-bench [--task NAME] [--size PX] [--batch B] [--steps N] "
-                         "[--device auto|cpu|cuda]\n";
+            std::cout << kUsage;
             return 0;
         }
+        if (arg == "--no-ceiling") {
+            ceilingWanted = false;
+            continue;
+        }
+        if (arg == "--no-loaders") { // accepted for the app's bench options; no loaders here
+            continue;
+        }
+        const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
         if (next == nullptr) {
-            std::cerr << "pretext-bench: " << arg << " needs a value\n";
+            std::cerr << "pretext-bench: " << arg << " needs a value\n" << kUsage;
             return 2;
         }
         if (arg == "--task") {
-            options.task = next;
+            task = next;
         } else if (arg == "--size") {
             options.sizePx = std::atoi(next);
         } else if (arg == "--batch") {
@@ -32,14 +63,45 @@ int main(int argc, char** argv) {
             options.steps = std::atoi(next);
         } else if (arg == "--device") {
             options.device = next;
+        } else if (arg == "--threads") {
+            options.torchThreads = std::atoi(next);
+        } else if (arg == "--blas-threads") {
+            options.blasThreads = std::atoi(next);
+        } else if (arg == "--json") {
+            json = next;
+        } else if (arg == "--param") {
+            if (!parseParam(next, options.params)) {
+                std::cerr << "pretext-bench: --param wants NAME=NUMBER, not '" << next << "'\n";
+                return 2;
+            }
         } else {
-            std::cerr << "pretext-bench: unknown option " << arg << "\n";
+            std::cerr << "pretext-bench: unknown option " << arg << "\n" << kUsage;
             return 2;
         }
         ++i;
     }
     try {
-        std::cout << pretext::formatBench(options, pretext::runBench(options));
+        pretext::configureThreads(options.torchThreads, options.blasThreads);
+        pretext::MachineCeiling ceiling;
+        if (ceilingWanted) {
+            ceiling = pretext::measureCeiling(options.device);
+            std::cout << pretext::formatCeiling(ceiling) << std::flush;
+        }
+        std::vector<pretext::BenchResult> results;
+        for (const auto& name : pretext::benchTasks(task)) {
+            options.task = name;
+            results.push_back(pretext::runBench(options));
+            std::cout << pretext::formatBench(options, results.back(), ceilingWanted ? &ceiling : nullptr)
+                      << std::flush;
+        }
+        if (!json.empty()) {
+            std::ofstream file(json);
+            file << pretext::benchJson(options, results, ceilingWanted ? &ceiling : nullptr);
+            if (!file) {
+                std::cerr << "pretext-bench: " << json << " could not be written\n";
+                return 1;
+            }
+        }
     } catch (const std::exception& e) {
         std::cerr << "pretext-bench: " << e.what() << "\n";
         return 1;

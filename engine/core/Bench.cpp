@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <iomanip>
+#include <limits>
 #include <sstream>
 
 namespace pretext {
@@ -36,41 +38,53 @@ double peakRssMb() {
     return 0.0;
 }
 
+// Linux: "5" to clear_refs starts the peak over, so each task reports its own.
+void resetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
 void synchronize(const torch::Device& device) {
     if (device.is_cuda()) {
         // A tiny copy to the host waits for every queued kernel on the device.
         torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
     }
 }
-} // namespace
 
-BenchResult runBench(const BenchOptions& o) {
-    BenchResult r;
-    const ThreadSetup threads = configureThreads();
-    r.torchThreads = threads.torchThreads;
-    r.blas = threads.blasLimited ? threads.blasName + " (1 thread)" : "not controlled";
-
-    auto task = makeTask(o.task);
-    if (!task) {
-        throw std::runtime_error("unknown task '" + o.task + "'");
+// Seconds per call: the fastest of three timed blocks after a warm-up, so that a
+// moment of interference from elsewhere on the machine does not count (the Python
+// reference times the same way).
+template <typename Fn> double timedSeconds(int warmup, int reps, const torch::Device& device, Fn&& fn) {
+    for (int i = 0; i < warmup; ++i) {
+        fn();
     }
-    const ParamValues params = withDefaults(task->info(), o.params);
-    TrainConfig cfg;
-    cfg.task = o.task;
-    cfg.params = o.params;
-    cfg.batchSize = o.batchSize;
-    cfg.seed = o.seed;
-    cfg.device = o.device;
-    std::unique_ptr<Trainer> made;
+    const int blocks = reps >= 3 ? 3 : 1;
+    const int perBlock = std::max(1, reps / blocks);
+    double best = std::numeric_limits<double>::infinity();
+    for (int b = 0; b < blocks; ++b) {
+        synchronize(device);
+        const auto t0 = Clock::now();
+        for (int i = 0; i < perBlock; ++i) {
+            fn();
+        }
+        synchronize(device);
+        best = std::min(best, secondsSince(t0) / perBlock);
+    }
+    return best;
+}
+
+// Renders the demo data and generates pretext samples from it, timed; returns the
+// trainer over the same data.
+std::unique_ptr<Trainer> prepare(const BenchOptions& o, const Task& task, const TrainConfig& cfg,
+                                 BenchResult& r) {
+    const ParamValues& params = r.params;
+    const int64_t genBatches = 40;
     auto t0 = Clock::now();
-    if (task->info().video) {
+    if (task.info().video) {
         // Tuples from windows of the demo video: rendering, planning, gathering, shuffling.
         r.video = true;
         const VideoFrames video = makeDemoVideo(kDemoVideoCount, kDemoVideoFrames,
                                                 static_cast<int>(o.sizePx), o.seed);
         r.demoImagesPerSec = video.frameCount() / secondsSince(t0);
         t0 = Clock::now();
-        const WindowPlan plan = planWindows(video, task->windows(params));
+        const WindowPlan plan = planWindows(video, task.windows(params));
         r.analyzeMs = 1000.0 * secondsSince(t0);
         r.analyzedCount = video.frameCount();
         const auto starts = plan.trainStarts();
@@ -78,67 +92,228 @@ BenchResult runBench(const BenchOptions& o) {
             throw std::runtime_error("no window of the demo video reaches the motion threshold");
         }
         BatchContext ctx{params, makeGenerator(o.seed), video.frames.mean({0, 2, 3}), o.seed, nullptr};
-        const int64_t genBatches = 40;
         t0 = Clock::now();
         for (int64_t i = 0; i < genBatches; ++i) {
             auto pick = torch::randint(0, starts.size(0), {o.batchSize}, ctx.generator, torch::kLong);
-            task->makeBatch(gatherWindows(video.frames, starts.index_select(0, pick), plan.length), ctx);
+            task.makeBatch(gatherWindows(video.frames, starts.index_select(0, pick), plan.length), ctx);
         }
         r.samplesPerSec = genBatches * o.batchSize / secondsSince(t0);
-        made = std::make_unique<Trainer>(cfg, video);
-    } else {
-        auto images = makeDemoImages(kDemoImageCount, static_cast<int>(o.sizePx), o.seed);
-        r.demoImagesPerSec = kDemoImageCount / secondsSince(t0);
-        t0 = Clock::now();
-        auto stats = task->analyze(images); // once per data set (colorization's ab histogram)
-        r.analyzeMs = 1000.0 * secondsSince(t0);
-        r.analyzedCount = kDemoImageCount;
-        BatchContext ctx{params, makeGenerator(o.seed), images.mean({0, 2, 3}), o.seed, stats};
-        task->makeBatch(images.narrow(0, 0, 1), ctx); // builds once-per-run tables before timing
-        const int64_t genBatches = 40;
-        t0 = Clock::now();
-        for (int64_t i = 0; i < genBatches; ++i) {
-            auto batch = task->makeBatch(images.narrow(0, (i * o.batchSize) % (kDemoImageCount - o.batchSize), o.batchSize), ctx);
-        }
-        r.samplesPerSec = genBatches * o.batchSize / secondsSince(t0);
-        made = std::make_unique<Trainer>(cfg, images);
+        return std::make_unique<Trainer>(cfg, video);
     }
+    auto images = makeDemoImages(kDemoImageCount, static_cast<int>(o.sizePx), o.seed);
+    r.demoImagesPerSec = kDemoImageCount / secondsSince(t0);
+    t0 = Clock::now();
+    auto stats = task.analyze(images); // once per data set (colorization's ab histogram)
+    r.analyzeMs = 1000.0 * secondsSince(t0);
+    r.analyzedCount = kDemoImageCount;
+    BatchContext ctx{params, makeGenerator(o.seed), images.mean({0, 2, 3}), o.seed, stats};
+    task.makeBatch(images.narrow(0, 0, 1), ctx); // builds once-per-run tables before timing
+    t0 = Clock::now();
+    for (int64_t i = 0; i < genBatches; ++i) {
+        task.makeBatch(images.narrow(0, (i * o.batchSize) % (kDemoImageCount - o.batchSize), o.batchSize), ctx);
+    }
+    r.samplesPerSec = genBatches * o.batchSize / secondsSince(t0);
+    return std::make_unique<Trainer>(cfg, images);
+}
+
+std::string jsonString(const std::string& s) {
+    std::ostringstream out;
+    out << '"';
+    for (const char c : s) {
+        if (c == '"' || c == '\\') {
+            out << '\\' << c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out << "\\u" << std::hex << std::setw(4) << std::setfill('0') << static_cast<int>(c)
+                << std::dec;
+        } else {
+            out << c;
+        }
+    }
+    out << '"';
+    return out.str();
+}
+
+std::string shapeText(const std::vector<int64_t>& shape) {
+    std::string text;
+    for (size_t i = 0; i < shape.size(); ++i) {
+        text += (i ? "x" : "") + std::to_string(shape[i]);
+    }
+    return text;
+}
+} // namespace
+
+std::vector<std::string> benchTasks(const std::string& choice) {
+    if (choice == "all") {
+        return taskNames();
+    }
+    return {choice};
+}
+
+BenchResult runBench(const BenchOptions& o) {
+    BenchResult r;
+    const ThreadSetup threads = configureThreads(o.torchThreads, o.blasThreads);
+    r.threads = describeThreads(threads);
+    r.torchThreads = threads.torchThreads;
+    r.blasThreads = threads.blasThreads;
+    r.task = o.task;
+    resetPeakRss();
+
+    auto task = makeTask(o.task);
+    if (!task) {
+        throw std::runtime_error("unknown task '" + o.task + "'");
+    }
+    r.params = withDefaults(task->info(), o.params);
+    r.learningRate = task->info().learningRate;
+    TrainConfig cfg;
+    cfg.task = o.task;
+    cfg.params = o.params;
+    cfg.batchSize = o.batchSize;
+    cfg.learningRate = task->info().learningRate;
+    cfg.seed = o.seed;
+    cfg.device = o.device;
+    const auto made = prepare(o, *task, cfg, r);
     Trainer& trainer = *made;
     r.device = trainer.device().str();
     r.parameters = parameterCount(trainer.model());
-    for (int64_t i = 0; i < o.warmupSteps; ++i) {
-        trainer.step();
+
+    // As the app trains: a fresh batch each step, the loss and metrics read back.
+    const double full = timedSeconds(static_cast<int>(o.warmupSteps), static_cast<int>(o.steps),
+                                     trainer.device(), [&] { trainer.step(); });
+    r.msPerStep = 1000.0 * full;
+    r.trainImagesPerSec = o.batchSize / full;
+
+    // The model step alone, on one batch, nothing read back until the end: what the
+    // Python reference times.
+    const Batch batch = trainer.nextBatch();
+    r.sampleShape.assign(batch.input.sizes().begin() + 1, batch.input.sizes().end());
+    r.forwardFlops = trainer.model().forwardFlops(r.sampleShape);
+    {
+        torch::NoGradGuard noGrad;
+        trainer.model().eval(); // no batch-norm statistics updated (training sets train())
+        const auto output = trainer.model().forward(batch.input.narrow(0, 0, std::min<int64_t>(2, batch.input.size(0))));
+        r.outputShape.assign(output.sizes().begin() + 1, output.sizes().end());
     }
-    synchronize(trainer.device());
-    t0 = Clock::now();
-    for (int64_t i = 0; i < o.steps; ++i) {
-        trainer.step();
-    }
-    synchronize(trainer.device());
-    const double s = secondsSince(t0);
-    r.msPerStep = 1000.0 * s / o.steps;
-    r.trainImagesPerSec = o.steps * o.batchSize / s;
+    const double model = timedSeconds(static_cast<int>(o.warmupSteps), static_cast<int>(o.steps),
+                                      trainer.device(), [&] { trainer.trainQuietly(batch); });
+    trainer.lastLoss(); // stops here if the loss went non-finite
+    r.modelMsPerStep = 1000.0 * model;
+    r.modelImagesPerSec = o.batchSize / model;
     r.peakRssMb = peakRssMb();
     return r;
 }
 
-std::string formatBench(const BenchOptions& o, const BenchResult& r) {
+MachineCeiling measureCeiling(const std::string& deviceChoice) {
+    MachineCeiling c;
+    const torch::Device device = resolveDevice(deviceChoice);
+    c.device = device.str();
+    torch::NoGradGuard noGrad;
+    const auto options = torch::TensorOptions().device(device);
+    // Large enough to keep every core (or the GPU) busy, small enough for a few seconds.
+    const int64_t b = device.is_cuda() ? 128 : 32, ch = device.is_cuda() ? 256 : 128, s = 32;
+    auto x = torch::randn({b, ch, s, s}, options);
+    auto w = torch::randn({ch, ch, 3, 3}, options);
+    const double conv = timedSeconds(2, 5, device, [&] { torch::conv2d(x, w, {}, 1, 1); });
+    c.convGflops = 2.0 * b * ch * ch * 9 * s * s / conv / 1e9;
+    c.convShape = std::to_string(b) + "x" + std::to_string(ch) + "x" + std::to_string(s) + "x" +
+                  std::to_string(s) + ", 3x3, " + std::to_string(ch) + " out";
+    const int64_t n = device.is_cuda() ? 8192 : 2048;
+    auto m1 = torch::randn({n, n}, options);
+    auto m2 = torch::randn({n, n}, options);
+    const double mm = timedSeconds(1, 4, device, [&] { torch::mm(m1, m2); });
+    c.matmulGflops = 2.0 * n * n * n / mm / 1e9;
+    c.matmulShape = std::to_string(n) + "x" + std::to_string(n);
+    return c;
+}
+
+std::string formatCeiling(const MachineCeiling& c) {
     std::ostringstream out;
     out.setf(std::ios::fixed);
     out.precision(1);
-    out << "task " << o.task << ", " << o.sizePx << " px, batch " << o.batchSize << ", device "
-        << r.device << ", torch threads " << r.torchThreads << ", BLAS " << r.blas << "\n"
-        << "  model parameters        " << r.parameters << "\n"
+    out << "machine ceiling on " << c.device << ": convolution " << c.convGflops << " GFLOP/s ("
+        << c.convShape << "), matrix product " << c.matmulGflops << " GFLOP/s (" << c.matmulShape
+        << ")\n";
+    return out.str();
+}
+
+std::string formatBench(const BenchOptions& o, const BenchResult& r, const MachineCeiling* ceiling) {
+    std::ostringstream out;
+    out.setf(std::ios::fixed);
+    out.precision(1);
+    const char* unit = r.video ? " tuples/s" : " images/s";
+    out << "task " << r.task << ", " << o.sizePx << " px, batch " << o.batchSize << ", device "
+        << r.device << ", " << r.threads << "\n"
+        << "  model parameters        " << r.parameters << " (input " << shapeText(r.sampleShape)
+        << " per sample)\n"
+        << "  model FLOPs             " << r.forwardFlops / 1e6 << " MFLOP forward per sample, "
+        << r.trainFlops() / 1e6 << " per training sample\n"
         << (r.video ? "  demo video rendered     " : "  demo images rendered    ")
         << r.demoImagesPerSec << (r.video ? " frames/s\n" : " images/s\n")
         << (r.video ? "  windows planned         " : "  data set analysed       ") << r.analyzeMs
         << " ms (" << r.analyzedCount << (r.video ? " frames" : " images") << ", once per load)\n"
         << (r.video ? "  tuples made             " : "  pretext samples made    ")
-        << r.samplesPerSec << (r.video ? " tuples/s\n" : " images/s\n")
-        << "  training                " << r.trainImagesPerSec
-        << (r.video ? " tuples/s (" : " images/s (")
-        << r.msPerStep << " ms per step, " << o.steps << " steps)\n"
-        << "  peak resident memory    " << r.peakRssMb << " MB\n";
+        << r.samplesPerSec << unit << " (" << r.samplesPerSec / r.trainImagesPerSec
+        << "x what training takes)\n"
+        << "  training                " << r.trainImagesPerSec << unit << " (" << r.msPerStep
+        << " ms per step, " << o.steps << " steps, each with a new batch and the loss read)\n"
+        << "  model step alone        " << r.modelImagesPerSec << unit << " (" << r.modelMsPerStep
+        << " ms per step on one batch), " << r.modelGflops() << " GFLOP/s";
+    if (ceiling != nullptr && ceiling->convGflops > 0) {
+        out << " = " << 100.0 * r.modelGflops() / ceiling->convGflops
+            << "% of the convolution ceiling";
+    }
+    out << "\n  peak resident memory    " << r.peakRssMb << " MB\n";
+    return out.str();
+}
+
+std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& results,
+                      const MachineCeiling* ceiling) {
+    std::ostringstream out;
+    out.precision(10);
+    out << "{\n  \"program\": \"pretext-workbench\",\n  \"version\": " << jsonString(PRETEXT_VERSION)
+        << ",\n  \"torch\": " << jsonString(TORCH_VERSION) << ",\n  \"size_px\": " << o.sizePx
+        << ",\n  \"batch\": " << o.batchSize << ",\n  \"steps\": " << o.steps
+        << ",\n  \"warmup_steps\": " << o.warmupSteps;
+    if (ceiling != nullptr) {
+        out << ",\n  \"ceiling\": {\"device\": " << jsonString(ceiling->device)
+            << ", \"conv_gflops\": " << ceiling->convGflops << ", \"conv_shape\": "
+            << jsonString(ceiling->convShape) << ", \"matmul_gflops\": " << ceiling->matmulGflops
+            << ", \"matmul_shape\": " << jsonString(ceiling->matmulShape) << "}";
+    }
+    out << ",\n  \"tasks\": [";
+    for (size_t i = 0; i < results.size(); ++i) {
+        const BenchResult& r = results[i];
+        auto task = makeTask(r.task);
+        out << (i ? "," : "") << "\n    {\"task\": " << jsonString(r.task)
+            << ", \"device\": " << jsonString(r.device) << ", \"threads\": " << jsonString(r.threads)
+            << ", \"torch_threads\": " << r.torchThreads << ", \"blas_threads\": " << r.blasThreads
+            << ",\n     \"params\": {";
+        bool first = true;
+        for (const auto& spec : task->info().params) {
+            const double v = r.params.at(spec.name);
+            out << (first ? "" : ", ") << jsonString(spec.name) << ": ";
+            if (spec.kind == ParamSpec::Kind::Choice) {
+                out << jsonString(spec.choices.at(static_cast<size_t>(v)));
+            } else {
+                out << v;
+            }
+            first = false;
+        }
+        out << "},\n     \"sample_shape\": [";
+        for (size_t k = 0; k < r.sampleShape.size(); ++k) {
+            out << (k ? ", " : "") << r.sampleShape[k];
+        }
+        out << "], \"output_shape\": [";
+        for (size_t k = 0; k < r.outputShape.size(); ++k) {
+            out << (k ? ", " : "") << r.outputShape[k];
+        }
+        out << "], \"learning_rate\": " << r.learningRate << ", \"parameters\": " << r.parameters << ", \"forward_flops\": " << r.forwardFlops
+            << ",\n     \"samples_per_s\": " << r.samplesPerSec
+            << ", \"train_images_per_s\": " << r.trainImagesPerSec << ", \"ms_per_step\": " << r.msPerStep
+            << ", \"model_images_per_s\": " << r.modelImagesPerSec
+            << ", \"model_ms_per_step\": " << r.modelMsPerStep << ", \"model_gflops\": " << r.modelGflops()
+            << ", \"peak_rss_mb\": " << r.peakRssMb << "}";
+    }
+    out << "\n  ]\n}\n";
     return out.str();
 }
 

@@ -1,9 +1,12 @@
 #pragma once
-// Throughput of one task on this machine: sample generation and training.
+// Throughput of a task's default model on this machine: pretext sample generation,
+// training as the app trains, the model step alone, its FLOPs, and the machine's own
+// ceiling (a large convolution and a large matrix product) to set them against.
 #include "Params.h"
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace pretext {
 
@@ -16,24 +19,56 @@ struct BenchOptions {
     int64_t warmupSteps = 3;
     std::string device = "auto";
     uint64_t seed = 1;
+    int torchThreads = 0; // <= 0: all hardware threads
+    int blasThreads = 1;  // <= 0: leave the BLAS pool as found
 };
 
 struct BenchResult {
+    std::string task;
     std::string device;
+    std::string threads;             // describeThreads()
     int torchThreads = 0;
-    std::string blas;
+    int blasThreads = 0;
     bool video = false;              // a video task: frames, windows and tuples
+    ParamValues params;              // with the task's defaults filled in
+    std::vector<int64_t> sampleShape; // one sample of the model's input
+    std::vector<int64_t> outputShape; // and of its output
+    double learningRate = 0;
     double demoImagesPerSec = 0;     // procedural demo images (or video frames) rendered
     double analyzeMs = 0;            // Task::analyze over the demo set, or planWindows
     int64_t analyzedCount = 0;
     double samplesPerSec = 0;        // pretext samples generated (makeBatch)
-    double trainImagesPerSec = 0;
+    double trainImagesPerSec = 0;    // full steps as the app runs them
     double msPerStep = 0;
+    double modelImagesPerSec = 0;    // forward, loss, backward, Adam on one fixed batch
+    double modelMsPerStep = 0;
+    int64_t forwardFlops = 0;        // per sample
     double peakRssMb = 0;
     int64_t parameters = 0;
+
+    // Training FLOPs per sample: forward plus a backward pass of about twice that.
+    double trainFlops() const { return 3.0 * static_cast<double>(forwardFlops); }
+    double modelGflops() const { return trainFlops() * modelImagesPerSec / 1e9; }
+};
+
+struct MachineCeiling {
+    std::string device;
+    double convGflops = 0;   // 3x3 convolution, forward
+    std::string convShape;
+    double matmulGflops = 0; // square matrix product
+    std::string matmulShape;
 };
 
 BenchResult runBench(const BenchOptions& options);
-std::string formatBench(const BenchOptions& options, const BenchResult& result);
+MachineCeiling measureCeiling(const std::string& device);
+
+// Task names of "all", in the registry's order.
+std::vector<std::string> benchTasks(const std::string& choice);
+
+std::string formatBench(const BenchOptions& options, const BenchResult& result,
+                        const MachineCeiling* ceiling = nullptr);
+std::string formatCeiling(const MachineCeiling& ceiling);
+std::string benchJson(const BenchOptions& options, const std::vector<BenchResult>& results,
+                      const MachineCeiling* ceiling);
 
 } // namespace pretext

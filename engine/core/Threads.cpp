@@ -9,39 +9,57 @@ namespace pretext {
 
 namespace {
 using SetThreadsFn = void (*)(int);
+using GetThreadsFn = int (*)();
 
-// Looks the setter up at run time so that the program neither links a particular
-// BLAS nor fails when another one is installed.
-bool callSetter(const char* symbol, int threads) {
-    auto fn = reinterpret_cast<SetThreadsFn>(dlsym(RTLD_DEFAULT, symbol));
-    if (fn == nullptr) {
-        return false;
-    }
-    fn(threads);
-    return true;
-}
+struct BlasApi {
+    const char* name;
+    const char* setter;
+    const char* getter;
+};
+
+// Looked up at run time so that the program neither links a particular BLAS nor
+// fails when another one is installed.
+constexpr BlasApi kBlasApis[] = {
+    {"OpenBLAS", "openblas_set_num_threads", "openblas_get_num_threads"},
+    {"BLIS", "bli_thread_set_num_threads", "bli_thread_get_num_threads"},
+    {"MKL", "MKL_Set_Num_Threads", "MKL_Get_Max_Threads"},
+};
 } // namespace
 
-ThreadSetup configureThreads(int torchThreads) {
+ThreadSetup configureThreads(int torchThreads, int blasThreads) {
     ThreadSetup setup;
     if (torchThreads <= 0) {
         torchThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     }
-    const std::pair<const char*, const char*> setters[] = {
-        {"openblas_set_num_threads", "OpenBLAS"},
-        {"bli_thread_set_num_threads", "BLIS"},
-        {"MKL_Set_Num_Threads", "MKL"},
-    };
-    for (const auto& [symbol, name] : setters) {
-        if (callSetter(symbol, 1)) {
-            setup.blasLimited = true;
-            setup.blasName = name;
-            break;
+    for (const auto& api : kBlasApis) {
+        auto set = reinterpret_cast<SetThreadsFn>(dlsym(RTLD_DEFAULT, api.setter));
+        if (set == nullptr) {
+            continue;
         }
+        setup.blasName = api.name;
+        if (blasThreads > 0) {
+            set(blasThreads);
+            setup.blasLimited = true;
+        }
+        if (auto get = reinterpret_cast<GetThreadsFn>(dlsym(RTLD_DEFAULT, api.getter))) {
+            setup.blasThreads = get();
+        }
+        break;
     }
     torch::set_num_threads(torchThreads);
     setup.torchThreads = torch::get_num_threads();
     return setup;
+}
+
+std::string describeThreads(const ThreadSetup& setup) {
+    std::string text = std::to_string(setup.torchThreads) + " torch threads, ";
+    if (setup.blasName.empty()) {
+        return text + "BLAS pool not found";
+    }
+    text += setup.blasName + " ";
+    text += setup.blasThreads > 0 ? std::to_string(setup.blasThreads) + (setup.blasThreads == 1 ? " thread" : " threads")
+                                  : std::string("threads unknown");
+    return text + (setup.blasLimited ? " (set by the program)" : " (left as found)");
 }
 
 } // namespace pretext

@@ -271,37 +271,101 @@ void benchVideoDecoding(const QCommandLineParser& p, const Common& c) {
     out() << Qt::flush;
 }
 
+namespace {
+// The arguments with --task's value replaced, for running one task of "--task all".
+QStringList withTask(QStringList args, const QString& task) {
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--task") && i + 1 < args.size()) {
+            args[i + 1] = task;
+        } else if (args[i].startsWith(QLatin1String("--task="))) {
+            args[i] = QStringLiteral("--task=") + task;
+        }
+    }
+    return args;
+}
+
+QString taskArgument(const QStringList& args) {
+    for (int i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--task") && i + 1 < args.size()) {
+            return args[i + 1];
+        }
+        if (args[i].startsWith(QLatin1String("--task="))) {
+            return args[i].mid(7);
+        }
+    }
+    return QStringLiteral("inpainting");
+}
+
+void printLabPeer(const Common& c) {
+    // The colour conversion has a peer: OpenCV's, on the same pixels, in this run.
+    const auto t = io::timeLabConversion(makeDemoImages(kDemoImageCount, c.sizePx, c.seed));
+    out() << QStringLiteral("  sRGB -> Lab (CPU)       %1 Mpx/s; OpenCV cvtColor %2 Mpx/s "
+                            "(ours / OpenCV = %3, %4 Mpx per pass)\n")
+                 .arg(t.oursMpxPerSec, 0, 'f', 1)
+                 .arg(t.openCvMpxPerSec, 0, 'f', 1)
+                 .arg(t.oursMpxPerSec / t.openCvMpxPerSec, 0, 'f', 2)
+                 .arg(t.megapixels, 0, 'f', 1)
+          << Qt::flush;
+}
+} // namespace
+
 int benchCommand(const QStringList& args) {
     QCommandLineParser p;
-    p.setApplicationDescription("Measure sample generation and training throughput.");
+    p.setApplicationDescription("Measure sample generation and training throughput, the model's "
+                                "FLOPs and the machine's ceiling (--task all: every task).");
     addCommonOptions(p);
     p.addOptions({{"steps", "Timed training steps.", "N", "30"},
                   {"batch", "Batch size.", "B", "32"},
                   {"device", "auto, cpu or cuda.", "device", "auto"},
+                  {"threads", "Torch intra-op threads (0: every core).", "N", "0"},
+                  {"blas-threads", "BLAS pool size (0: leave it as the library and the "
+                                   "environment set it).", "N", "1"},
+                  {"json", "Also write the figures as JSON to FILE.", "FILE"},
+                  {"no-ceiling", "Skip measuring the machine's convolution and matrix ceiling."},
+                  {"no-loaders", "Skip the video-decoding and colour-conversion figures."},
                   {"video-frames", "Video tasks: frames of the long video written and decoded.", "N", "3000"}});
-    const Common c = parseCommon(p, args);
+    const QString choice = taskArgument(args);
+    const auto names = benchTasks(choice.toStdString());
     BenchOptions o;
-    o.task = c.task.toStdString();
-    o.params = c.params;
-    o.sizePx = c.sizePx;
-    o.batchSize = intValue(p, "batch", 1, 4096);
-    o.steps = intValue(p, "steps", 1, 100000);
-    o.device = p.value("device").toStdString();
-    o.seed = c.seed;
-    if (c.info.video) {
-        benchVideoDecoding(p, c); // first, so the peak memory it reports is the loader's
-    }
-    out() << QString::fromStdString(formatBench(o, runBench(o))) << Qt::flush;
-    if (c.task == QLatin1String("colorization")) {
-        // The colour conversion has a peer: OpenCV's, on the same pixels, in this run.
-        const auto t = io::timeLabConversion(makeDemoImages(kDemoImageCount, c.sizePx, c.seed));
-        out() << QStringLiteral("  sRGB -> Lab (CPU)       %1 Mpx/s; OpenCV cvtColor %2 Mpx/s "
-                                "(ours / OpenCV = %3, %4 Mpx per pass)\n")
-                     .arg(t.oursMpxPerSec, 0, 'f', 1)
-                     .arg(t.openCvMpxPerSec, 0, 'f', 1)
-                     .arg(t.oursMpxPerSec / t.openCvMpxPerSec, 0, 'f', 2)
-                     .arg(t.megapixels, 0, 'f', 1)
+    std::vector<BenchResult> results;
+    MachineCeiling ceiling;
+    bool haveCeiling = false;
+    for (const auto& name : names) {
+        const Common c = parseCommon(p, withTask(args, QString::fromStdString(name)));
+        o.task = name;
+        o.params = c.params;
+        o.sizePx = c.sizePx;
+        o.batchSize = intValue(p, "batch", 1, 4096);
+        o.steps = intValue(p, "steps", 1, 100000);
+        o.device = p.value("device").toStdString();
+        o.seed = c.seed;
+        o.torchThreads = static_cast<int>(intValue(p, "threads", 0, 4096));
+        o.blasThreads = static_cast<int>(intValue(p, "blas-threads", 0, 4096));
+        if (!haveCeiling && !p.isSet("no-ceiling")) {
+            configureThreads(o.torchThreads, o.blasThreads);
+            ceiling = measureCeiling(o.device);
+            haveCeiling = true;
+            out() << QString::fromStdString(formatCeiling(ceiling)) << Qt::flush;
+        }
+        const bool loaders = !p.isSet("no-loaders");
+        if (c.info.video && loaders) {
+            benchVideoDecoding(p, c); // first, so the peak memory it reports is the loader's
+        }
+        results.push_back(runBench(o));
+        out() << QString::fromStdString(formatBench(o, results.back(), haveCeiling ? &ceiling : nullptr))
               << Qt::flush;
+        if (c.task == QLatin1String("colorization") && loaders) {
+            printLabPeer(c);
+        }
+    }
+    if (p.isSet("json")) {
+        QFile file(p.value("json"));
+        const std::string json = benchJson(o, results, haveCeiling ? &ceiling : nullptr);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            file.write(json.data(), static_cast<qint64>(json.size())) != static_cast<qint64>(json.size())) {
+            throw CommandError{QStringLiteral("%1 could not be written: %2").arg(p.value("json"), file.errorString()), 1};
+        }
+        out() << "wrote " << QDir::toNativeSeparators(p.value("json")) << Qt::endl;
     }
     return 0;
 }
@@ -316,10 +380,12 @@ bool isHeadlessCommand(const QString& word) {
 }
 
 int runHeadless(const QStringList& args) {
-    configureThreads();
     // QCommandLineParser wants the program name first; drop the subcommand word.
     QStringList rest = args;
     const QString command = rest.takeAt(1);
+    if (command != QLatin1String("bench")) {
+        configureThreads(); // the benchmark sets the pools as its options say
+    }
     try {
         if (command == QLatin1String("train")) {
             return trainCommand(rest);

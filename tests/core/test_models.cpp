@@ -1,0 +1,185 @@
+// What the benchmark relies on in engine/core: the fast transposed convolution computes
+// what LibTorch's does, FLOP counts, a quiet step trains like a reported one, and the
+// thread pools are set as asked.
+#include "Bench.h"
+#include "DemoData.h"
+#include "DemoVideo.h"
+#include "Layers.h"
+#include "Models.h"
+#include "Threads.h"
+#include "Trainer.h"
+#include "tasks/Registry.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+#include <torch/torch.h>
+
+using namespace pretext;
+
+class TestModels : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { configureThreads(2); }
+
+    void upConvMatchesTransposedConvolution_data() {
+        QTest::addColumn<int>("inChannels");
+        QTest::addColumn<int>("outChannels");
+        QTest::addColumn<int>("size");
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<int>("stride");
+        QTest::addColumn<int>("padding");
+        QTest::newRow("decoder stage 128->64 at 8") << 128 << 64 << 8 << 4 << 2 << 1;
+        QTest::newRow("decoder stage 32->16 at 32") << 32 << 16 << 32 << 4 << 2 << 1;
+        QTest::newRow("odd size 7, 3 channels") << 3 << 5 << 7 << 4 << 2 << 1;
+        QTest::newRow("kernel 3, stride 1, padding 1") << 6 << 4 << 9 << 3 << 1 << 1;
+        QTest::newRow("kernel 2, stride 2, padding 0") << 8 << 8 << 5 << 2 << 2 << 0;
+    }
+
+    void upConvMatchesTransposedConvolution() {
+        QFETCH(int, inChannels);
+        QFETCH(int, outChannels);
+        QFETCH(int, size);
+        QFETCH(int, kernel);
+        QFETCH(int, stride);
+        QFETCH(int, padding);
+        torch::manual_seed(5);
+        UpConv2d up(inChannels, outChannels, kernel, stride, padding);
+        torch::manual_seed(5);
+        torch::nn::ConvTranspose2d plain(torch::nn::ConvTranspose2dOptions(inChannels, outChannels, kernel)
+                                             .stride(stride)
+                                             .padding(padding));
+        // Same initialization as LibTorch's module, under the same seed.
+        QVERIFY(torch::equal(up->weight, plain->weight));
+        QVERIFY(torch::equal(up->bias, plain->bias));
+
+        auto x = torch::randn({3, inChannels, size, size}).requires_grad_(true);
+        QVERIFY(upConvUsesConvolutionKernels(x));
+        auto mine = up->forward(x);
+        auto theirs = plain->forward(x);
+        QCOMPARE(mine.sizes(), theirs.sizes());
+        QVERIFY2(torch::allclose(mine, theirs, 1e-4, 1e-5),
+                 qPrintable(QString::number((mine - theirs).abs().max().item<double>())));
+
+        const auto g = torch::randn_like(theirs);
+        const auto gradMine = torch::autograd::grad({mine}, {x, up->weight, up->bias}, {g});
+        const auto gradTheirs = torch::autograd::grad({theirs}, {x, plain->weight, plain->bias}, {g});
+        for (int i = 0; i < 3; ++i) {
+            const double scale = gradTheirs[i].abs().max().item<double>();
+            const double diff = (gradMine[i] - gradTheirs[i]).abs().max().item<double>();
+            QVERIFY2(diff <= 1e-5 * std::max(1.0, scale),
+                     qPrintable(QStringLiteral("gradient %1: max difference %2 (scale %3)").arg(i).arg(diff).arg(scale)));
+        }
+    }
+
+    void upConvTakesThePlainRouteWhereItMust() {
+        auto x = torch::randn({2, 4, 5, 5}, torch::kDouble);
+        QVERIFY(!upConvUsesConvolutionKernels(x)); // oneDNN route is float only
+        UpConv2d up(4, 2, 4, 2, 1);
+        up->to(torch::kDouble);
+        QVERIFY(torch::allclose(up->forward(x), upConvReference(x, up->weight, up->bias, 2, 1)));
+    }
+
+    void inpaintingModelFlops() {
+        auto task = makeTask("inpainting");
+        auto model = task->makeModel(withDefaults(task->info(), {}));
+        // Encoder, 4 -> 32 -> 64 -> 128 channels at 32, 16, 8 px: per stage a 4x4
+        // stride-2 convolution and a 3x3 one; decoder: three 4x4 transposed
+        // convolutions to 16, 32, 64 px (128->64->32->16), then 3x3 convolutions
+        // 20->16 and 16->3 at 64 px. 2 FLOPs per multiply-add.
+        const int64_t encoder = 2 * (32 * 4 * 16 * 1024 + 32 * 32 * 9 * 1024 + 64 * 32 * 16 * 256 +
+                                     64 * 64 * 9 * 256 + 128 * 64 * 16 * 64 + 128 * 128 * 9 * 64);
+        const int64_t decoder = 2 * (128 * 64 * 16 * 64 + 64 * 32 * 16 * 256 + 32 * 16 * 16 * 1024 +
+                                     16 * 20 * 9 * 4096 + 3 * 16 * 9 * 4096);
+        QCOMPARE(model->forwardFlops({4, 64, 64}), encoder + decoder);
+        QCOMPARE(encoder + decoder, int64_t{171835392});
+    }
+
+    void jigsawModelFlops() {
+        auto task = makeTask("jigsaw");
+        auto model = task->makeModel(withDefaults(task->info(), {}));
+        // Nine 18 px tiles through the encoder (9, 4, 2 px), then 512->128 per tile,
+        // 1152->512, 512->24.
+        const int64_t tile = 2 * (32 * 3 * 16 * 81 + 32 * 32 * 9 * 81 + 64 * 32 * 16 * 16 +
+                                  64 * 64 * 9 * 16 + 128 * 64 * 16 * 4 + 128 * 128 * 9 * 4) +
+                             2 * 512 * 128;
+        QCOMPARE(model->forwardFlops({9, 3, 18, 18}), 9 * tile + 2 * 1152 * 512 + 2 * 512 * 24);
+    }
+
+    void quietStepTrainsLikeAReportedOne() {
+        TrainConfig cfg;
+        cfg.task = "jigsaw";
+        cfg.batchSize = 8;
+        const auto images = makeDemoImages(96, 32, 3);
+        Trainer reported(cfg, images);
+        Trainer quiet(cfg, images);
+        for (int i = 0; i < 3; ++i) {
+            const Batch a = reported.nextBatch();
+            const Batch b = quiet.nextBatch();
+            QVERIFY(torch::equal(a.input, b.input));
+            const double loss = reported.trainOn(a).loss;
+            quiet.trainQuietly(b);
+            QCOMPARE(quiet.lastLoss(), loss);
+            QCOMPARE(quiet.stepCount(), reported.stepCount());
+        }
+    }
+
+    void quietStepStopsOnANonFiniteLossWhenRead() {
+        TrainConfig cfg;
+        cfg.task = "inpainting";
+        cfg.batchSize = 4;
+        Trainer trainer(cfg, makeDemoImages(16, 32, 3));
+        Batch batch = trainer.nextBatch();
+        batch.target = batch.target * std::numeric_limits<float>::quiet_NaN();
+        trainer.trainQuietly(batch);
+        try {
+            trainer.lastLoss();
+            QFAIL("a NaN loss was read back without an error");
+        } catch (const TrainingError& e) {
+            QVERIFY2(QString::fromStdString(e.what()).contains(QLatin1String("NaN")), e.what());
+        }
+    }
+
+    void threadPoolsAsAsked() {
+        const ThreadSetup one = configureThreads(1, 1);
+        QCOMPARE(one.torchThreads, 1);
+        QVERIFY2(one.blasLimited, "no BLAS thread setter found (is OpenBLAS installed?)");
+        QCOMPARE(one.blasThreads, 1);
+        QVERIFY(QString::fromStdString(describeThreads(one)).contains(QLatin1String("1 torch threads, OpenBLAS 1 thread")));
+        const ThreadSetup left = configureThreads(2, 0);
+        QVERIFY(!left.blasLimited);
+        QCOMPARE(left.blasThreads, 1); // left as it was
+        QVERIFY(QString::fromStdString(describeThreads(left)).contains(QLatin1String("left as found")));
+        configureThreads(2);
+    }
+
+    void benchReportsEveryTask() {
+        BenchOptions o;
+        o.sizePx = 32;
+        o.batchSize = 4;
+        o.steps = 1;
+        o.warmupSteps = 1;
+        std::vector<BenchResult> results;
+        for (const auto& name : benchTasks("all")) {
+            o.task = name;
+            results.push_back(runBench(o));
+            const BenchResult& r = results.back();
+            QVERIFY2(r.forwardFlops > 0 && r.modelImagesPerSec > 0 && r.trainImagesPerSec > 0 &&
+                         r.samplesPerSec > 0 && r.parameters > 0,
+                     name.c_str());
+        }
+        QCOMPARE(results.size(), taskNames().size());
+        const QString json = QString::fromStdString(benchJson(o, results, nullptr));
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &error);
+        QVERIFY2(!doc.isNull(), qPrintable(error.errorString()));
+        const QJsonArray tasks = doc.object().value(QLatin1String("tasks")).toArray();
+        QCOMPARE(tasks.size(), static_cast<int>(results.size()));
+        QCOMPARE(tasks[0].toObject().value(QLatin1String("params")).toObject().value(QLatin1String("mask")).toString(),
+                 QStringLiteral("center"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModels)
+#include "test_models.moc"
