@@ -1,6 +1,7 @@
 // Pretext Workbench: the GUI, or a headless subcommand (train, preview, bench)
 // running the same engine.
 #include "Headless.h"
+#include "GuiBench.h"
 #include "MainWindow.h"
 #include "RunReport.h"
 
@@ -37,7 +38,8 @@ void printUsage() {
            "                                 [--mode regression|classes] [--param NAME=VALUE]\n"
            "       pretext-workbench preview --task inpainting --data demo|PATH --out FILE.png\n"
            "                                 [--seed S] [--mask ...] [--count N]\n"
-           "       pretext-workbench bench   [--task NAME] [--size PX] [--batch B] [--steps N]\n"
+           "       pretext-workbench bench   [--task NAME|all] [--size PX] [--batch B] [--steps N] [--json FILE]\n"
+           "       pretext-workbench bench-gui [--seconds N] [--task NAME]   (event-loop latency while training)\n"
            "\n"
            "Without a subcommand the workbench window opens on the built-in demo set,\n"
            "or on the images and folders given; --param sets a task parameter (choices by\n"
@@ -93,6 +95,14 @@ int main(int argc, char** argv) {
             }
         }
         return failed > 0 ? 1 : 0;
+    }
+    if (first == QLatin1String("bench-gui")) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        }
+        qInstallMessageHandler(quietMessages);
+        QApplication app(argc, argv);
+        return runGuiBench(app, app.arguments().mid(2));
     }
     if (pretext::isHeadlessCommand(first)) {
         // Headless commands draw sheets with QPainter, which needs a GUI application,

@@ -34,4 +34,8 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c);
 
 int trainCommand(const QStringList& args);
 
+// Resident memory now and at its peak (Linux: VmRSS, VmHWM), in MB; 0 where unknown.
+double currentRssMb();
+double peakRssMb();
+
 } // namespace pretext::headless

@@ -6,6 +6,7 @@
 #include "TrainingSession.h"
 
 #include <QDir>
+#include <QSet>
 #include <QJsonObject>
 
 namespace pretext::headless {
@@ -134,6 +135,8 @@ int trainCommand(const QStringList& args) {
                   {"config", "JSON config with the run's settings (and data).", "file"},
                   {"resume", "Run folder to go on with, from its checkpoint.", "dir"},
                   {"checkpoint-every", "Steps between checkpoints.", "N", "250"},
+                  {"memory-at", "Print the resident memory after these steps (comma-separated; "
+                                "a soak test's figures).", "steps"},
                   {"batch", "Batch size.", "B", "32"},
                   {"lr", "Learning rate (Adam); default: the task's own.", "rate"},
                   {"device", "auto, cpu or cuda.", "device", "auto"}});
@@ -175,9 +178,24 @@ int trainCommand(const QStringList& args) {
         }
         return parts.isEmpty() ? QString() : QStringLiteral("  held-out: ") + parts.join(QStringLiteral(", "));
     };
+    QSet<qint64> memoryAt;
+    for (const QString& step : p.value("memory-at").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        memoryAt.insert(step.trimmed().toLongLong(&ok));
+        if (!ok) {
+            throw CommandError{QStringLiteral("--memory-at wants step numbers separated by commas, not '%1'").arg(p.value("memory-at")), 2};
+        }
+    }
     TrainProgress last;
     while (!session.reachedMaxSteps()) {
         last = session.step();
+        if (memoryAt.contains(last.step)) {
+            out() << QStringLiteral("resident memory at step %1: %2 MB (peak %3 MB)")
+                         .arg(last.step)
+                         .arg(currentRssMb(), 0, 'f', 1)
+                         .arg(peakRssMb(), 0, 'f', 1)
+                  << Qt::endl;
+        }
         if (last.step % every == 0 || last.step == s.maxSteps) {
             out() << QStringLiteral("step %1/%2  loss %3  %4 %5/s")
                          .arg(last.step)

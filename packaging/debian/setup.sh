@@ -16,6 +16,7 @@ packages=(
     libopencv-dev
     libopenblas0-pthread # torch's BLAS; the reference BLAS is several times slower
     fonts-dejavu-core
+    python3-torch # the benchmark's Python reference (tests/bench/reference.py), tested
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -47,27 +47,10 @@ for t in $tasks; do
         "$python" "$here/reference.py" --spec "$work/cpp-$t-$r.json" --json "$work/py-$t-$r.json" > /dev/null
     done
 done
-"$python" - "$work" "$rounds" "$work/ceiling.json" $tasks <<'PY'
-import json, sys
-work, rounds, ceiling_file, tasks = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-ceiling = json.load(open(ceiling_file)).get("ceiling", {})
-conv = ceiling.get("conv_gflops", 0)
-bad = False
-for t in tasks:
-    cpp = [json.load(open(f"{work}/cpp-{t}-{r}.json"))["tasks"][0] for r in range(1, rounds + 1)]
-    py = [json.load(open(f"{work}/py-{t}-{r}.json"))["tasks"][0] for r in range(1, rounds + 1)]
-    c = max(cpp, key=lambda e: e["model_images_per_s"])
-    app = max(e["train_images_per_s"] for e in cpp)
-    p = max(py, key=lambda e: e["model_images_per_s"])
-    same = c["parameters"] == p["parameters"] and c["forward_flops"] == p["forward_flops"]
-    bad |= not same
-    print(f"{t:15s} C++ {c['model_images_per_s']:7.1f} images/s  Python {p['model_images_per_s']:7.1f} images/s"
-          f"  ratio {c['model_images_per_s'] / p['model_images_per_s']:.2f}"
-          f"  | app step (new batch, loss read) {app:6.1f} images/s, ratio {app / p['model_images_per_s']:.2f}"
-          f"  | C++ {c['model_gflops']:.1f} GFLOP/s"
-          + (f" = {100 * c['model_gflops'] / conv:.0f}% of the conv ceiling" if conv else "")
-          + f"  | {c['parameters']} parameters, {c['forward_flops'] / 1e6:.1f} MFLOP"
-          + ("" if same else f"  MISMATCH: Python has {p['parameters']} parameters, {p['forward_flops']} FLOPs"))
-print(f"best of {rounds} rounds each; {cpp[0]['threads']}; Python: {py[0]['threads']}, torch {py[0]['torch']}")
-sys.exit(1 if bad else 0)
-PY
+cpp=() py=()
+for t in $tasks; do
+    for r in $(seq "$rounds"); do
+        cpp+=("$work/cpp-$t-$r.json") py+=("$work/py-$t-$r.json")
+    done
+done
+"$python" "$here/table.py" --cpp "${cpp[@]}" --py "${py[@]}" --ceiling "$work/ceiling.json"

@@ -11,7 +11,7 @@ program does), warm-up steps and then the fastest of three timed blocks, the los
 read back once at the end. The data are random tensors of the batch's shapes,
 made once: the reference times the model step alone.
 
-Usage: reference.py --spec BENCH.json [--task NAME] [--steps N] [--json OUT]
+Usage: reference.py --spec BENCH.json [--task NAME] [--steps N] [--device cpu|cuda] [--json OUT]
 Needs Debian's python3-torch (the same LibTorch build the program links).
 """
 import argparse
@@ -141,28 +141,29 @@ def position_loss(logits, perms):
     return -F.log_softmax(logits, 2).gather(2, perms.unsqueeze(2)).squeeze(2).sum(1).mean()
 
 
-def make_task(entry, batch):
-    """The model, one batch of random data of the C++ batch's shapes, and the loss."""
+def make_task(entry, batch, device):
+    """The model, one batch of random data of the C++ batch's shapes, and the loss,
+    on `device` (the data are drawn on the CPU, so every device trains on the same)."""
     task, p = entry["task"], entry["params"]
     shape, out_shape = entry["sample_shape"], entry["output_shape"]
     base = int(p["base_channels"])
     g = torch.Generator().manual_seed(1)
-    x = torch.rand(batch, *shape, generator=g)
+    x = torch.rand(batch, *shape, generator=g).to(device)
     if task == "inpainting":
         s = shape[-1]
-        mask = center_mask(batch, s, float(p.get("center_fraction", 0.5)))
-        target = torch.rand(batch, 3, s, s, generator=g)
+        mask = center_mask(batch, s, float(p.get("center_fraction", 0.5))).to(device)
+        target = torch.rand(batch, 3, s, s, generator=g).to(device)
         x = torch.cat([x[:, :3] * mask, mask], 1)
         return EncoderDecoder(shape[0], base, 3, False), x, lambda out: masked_mse(out, target, mask)
     if task == "colorization":
         if p["mode"] == "regression":
-            target = torch.rand(batch, *out_shape, generator=g) * 2 - 1
+            target = torch.rand(batch, *out_shape, generator=g).to(device) * 2 - 1
             return EncoderDecoder(1, base, 2, True), x, lambda out: (out - target).pow(2).mean()
         bins, h, w = out_shape
-        soft_bins = torch.randint(0, bins, (batch, 5, h, w), generator=g)
-        soft_w = torch.rand(batch, 5, h, w, generator=g)
+        soft_bins = torch.randint(0, bins, (batch, 5, h, w), generator=g).to(device)
+        soft_w = torch.rand(batch, 5, h, w, generator=g).to(device)
         soft_w = soft_w / soft_w.sum(1, keepdim=True)
-        pixel_w = torch.rand(batch, h, w, generator=g) + 0.5
+        pixel_w = torch.rand(batch, h, w, generator=g).to(device) + 0.5
 
         def color_class_loss(out):
             per_pixel = -(F.log_softmax(out, 1).gather(1, soft_bins) * soft_w).sum(1)
@@ -171,21 +172,21 @@ def make_task(entry, batch):
     if task == "jigsaw":
         tiles = shape[0]
         if p["head"] == "position":
-            perms = torch.stack([torch.randperm(tiles, generator=g) for _ in range(batch)])
+            perms = torch.stack([torch.randperm(tiles, generator=g) for _ in range(batch)]).to(device)
             return JigsawNet(base, tiles, tiles * tiles, True), x, lambda out: position_loss(out, perms)
-        target = torch.randint(0, out_shape[0], (batch,), generator=g)
+        target = torch.randint(0, out_shape[0], (batch,), generator=g).to(device)
         return JigsawNet(base, tiles, out_shape[0], False), x, lambda out: F.cross_entropy(out, target)
     if task == "temporal-order":
         frames = shape[0]
         if p["variant"] == "verify":
-            target = torch.randint(0, 2, (batch,), generator=g).float()
+            target = torch.randint(0, 2, (batch,), generator=g).to(device).float()
             return (TemporalNet(base, frames, 1, False, False), x,
                     lambda out: F.binary_cross_entropy_with_logits(out.view(-1), target))
         if p["head"] == "position":
-            perms = torch.stack([torch.randperm(frames, generator=g) for _ in range(batch)])
+            perms = torch.stack([torch.randperm(frames, generator=g) for _ in range(batch)]).to(device)
             return (TemporalNet(base, frames, frames * frames, True, True), x,
                     lambda out: position_loss(out, perms))
-        target = torch.randint(0, out_shape[0], (batch,), generator=g)
+        target = torch.randint(0, out_shape[0], (batch,), generator=g).to(device)
         return (TemporalNet(base, frames, out_shape[0], True, False), x,
                 lambda out: F.cross_entropy(out, target))
     raise SystemExit(f"reference.py: no reference model for task '{task}'")
@@ -233,23 +234,31 @@ def set_blas_threads(n):
     return "no BLAS setter found"
 
 
-def fastest_block(step, warmup, steps):
+def synchronize(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def fastest_block(step, warmup, steps, device=torch.device("cpu")):
     for _ in range(warmup):
         step()
     blocks = 3 if steps >= 3 else 1
     per_block = max(1, steps // blocks)
     best = math.inf
     for _ in range(blocks):
+        synchronize(device)
         t0 = time.perf_counter()
         for _ in range(per_block):
             loss = step()
+        synchronize(device)
         best = min(best, (time.perf_counter() - t0) / per_block)
     return best, loss
 
 
-def run(entry, batch, steps, warmup):
+def run(entry, batch, steps, warmup, device):
     torch.manual_seed(1)
-    model, x, loss_fn = make_task(entry, batch)
+    model, x, loss_fn = make_task(entry, batch, device)
+    model = model.to(device)
     params = sum(p.numel() for p in model.parameters())
     flops = forward_flops(model, x)
     opt = torch.optim.Adam(model.parameters(), lr=entry["learning_rate"])
@@ -261,10 +270,10 @@ def run(entry, batch, steps, warmup):
         opt.step()
         return loss.detach()
 
-    seconds, loss = fastest_block(step, warmup, steps)
+    seconds, loss = fastest_block(step, warmup, steps, device)
     if not math.isfinite(loss.item()):
         raise SystemExit(f"reference.py: {entry['task']}: the loss became {loss.item()}")
-    return {"task": entry["task"], "parameters": params, "forward_flops": flops,
+    return {"task": entry["task"], "device": str(device), "parameters": params, "forward_flops": flops,
             "model_ms_per_step": 1000 * seconds, "model_images_per_s": batch / seconds,
             "model_gflops": 3 * flops * batch / seconds / 1e9}
 
@@ -274,6 +283,7 @@ def main():
     ap.add_argument("--spec", required=True, help="JSON written by pretext-workbench bench --json")
     ap.add_argument("--task", help="only this task of the spec")
     ap.add_argument("--steps", type=int, help="timed steps (default: the spec's)")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--json", help="write the results here")
     a = ap.parse_args()
     with open(a.spec) as f:
@@ -285,10 +295,10 @@ def main():
     blas = set_blas_threads(entries[0]["blas_threads"])
     results = []
     for e in entries:
-        r = run(e, spec["batch"], a.steps or spec["steps"], spec["warmup_steps"])
+        r = run(e, spec["batch"], a.steps or spec["steps"], spec["warmup_steps"], torch.device(a.device))
         r.update(threads=f"{torch.get_num_threads()} torch threads, {blas}", torch=torch.__version__)
         results.append(r)
-        print(f"reference {r['task']}: {r['model_images_per_s']:.1f} images/s "
+        print(f"reference {r['task']} ({r['device']}): {r['model_images_per_s']:.1f} images/s "
               f"({r['model_ms_per_step']:.1f} ms per step), {r['model_gflops']:.1f} GFLOP/s, "
               f"{r['parameters']} parameters, {r['forward_flops'] / 1e6:.1f} MFLOP forward, "
               f"{r['threads']}", flush=True)

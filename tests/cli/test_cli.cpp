@@ -1,6 +1,8 @@
 // The headless commands, run as a user would run them.
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QFile>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -115,6 +117,57 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("pretext samples made"), qPrintable(r.out));
         QVERIFY2(r.out.contains("ours / OpenCV = "), qPrintable(r.out));
+    }
+
+    // The Python reference (tests/bench/reference.py) must train the very model the
+    // program trains: the same parameter count and forward FLOPs, for every variant.
+    void pythonReferenceIsTheSameModel_data() {
+        QTest::addColumn<QStringList>("options");
+        QTest::newRow("all tasks, defaults") << QStringList{"--task", "all"};
+        QTest::newRow("inpainting, random patches") << QStringList{"--task", "inpainting", "--mask", "patches"};
+        QTest::newRow("jigsaw, position head, 2x2") << QStringList{"--task", "jigsaw", "--head", "position", "--grid", "2"};
+        QTest::newRow("jigsaw, 4x4, 100 permutations") << QStringList{"--task", "jigsaw", "--grid", "4", "--perms", "100", "--size", "64"};
+        QTest::newRow("colorization, regression") << QStringList{"--task", "colorization", "--mode", "regression"};
+        QTest::newRow("temporal order, verify") << QStringList{"--task", "temporal-order", "--variant", "verify"};
+        QTest::newRow("temporal order, 3 frames, position head")
+            << QStringList{"--task", "temporal-order", "--frames", "3", "--head", "position"};
+    }
+
+    void pythonReferenceIsTheSameModel() {
+        QFETCH(QStringList, options);
+        QProcess probe;
+        probe.start(QStringLiteral("/usr/bin/python3"), {"-c", "import torch"});
+        if (!probe.waitForFinished(60000) || probe.exitCode() != 0) {
+            QSKIP("Debian's python3-torch is not installed (the set-up command installs it)");
+        }
+        QTemporaryDir dir;
+        const QString spec = dir.filePath("cpp.json"), ref = dir.filePath("py.json");
+        // The row's options come last, so that its --size wins.
+        auto r = run(QStringList{"bench", "--size", "32", "--batch", "4", "--steps", "1", "--no-loaders",
+                                 "--no-ceiling", "--json", spec} +
+                     options);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QProcess py;
+        py.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral(PRETEXT_REFERENCE), "--spec", spec, "--steps", "1", "--json", ref});
+        QVERIFY(py.waitForFinished(300000));
+        QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
+        auto tasksOf = [](const QString& path) {
+            QFile f(path);
+            f.open(QIODevice::ReadOnly);
+            return QJsonDocument::fromJson(f.readAll()).object().value("tasks").toArray();
+        };
+        const QJsonArray cpp = tasksOf(spec), python = tasksOf(ref);
+        QVERIFY(!cpp.isEmpty());
+        QCOMPARE(python.size(), cpp.size());
+        for (int i = 0; i < cpp.size(); ++i) {
+            const QJsonObject c = cpp[i].toObject(), p = python[i].toObject();
+            const QString task = c.value("task").toString();
+            QCOMPARE(p.value("task").toString(), task);
+            QVERIFY2(c.value("parameters").toDouble() > 0, qPrintable(task));
+            QCOMPARE(p.value("parameters").toDouble(), c.value("parameters").toDouble());
+            QCOMPARE(p.value("forward_flops").toDouble(), c.value("forward_flops").toDouble());
+        }
     }
 
     void temporalOrderTrainsPreviewsAndBenches() {

@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""One line per task from the C++ benchmark's JSON and the Python reference's JSON
+(several rounds each: the fastest of each side counts). Exits 1 when the two did not
+train the same model (parameter count or FLOPs differ).
+
+Usage: table.py --cpp A.json [B.json...] --py A.json [B.json...] [--ceiling C.json]"""
+import argparse
+import json
+import sys
+
+
+def load(paths):
+    by_task = {}
+    for path in paths:
+        with open(path) as f:
+            for entry in json.load(f)["tasks"]:
+                by_task.setdefault(entry["task"], []).append(entry)
+    return by_task
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cpp", nargs="+", required=True)
+    ap.add_argument("--py", nargs="+", required=True)
+    ap.add_argument("--ceiling", help="a C++ bench JSON with the machine's ceiling")
+    a = ap.parse_args()
+    cpp, py = load(a.cpp), load(a.py)
+    conv = 0
+    if a.ceiling:
+        with open(a.ceiling) as f:
+            conv = json.load(f).get("ceiling", {}).get("conv_gflops", 0)
+    bad = False
+    for task, runs in cpp.items():
+        if task not in py:
+            print(f"{task:15s} no Python reference result")
+            bad = True
+            continue
+        c = max(runs, key=lambda e: e["model_images_per_s"])
+        p = max(py[task], key=lambda e: e["model_images_per_s"])
+        app = max(e["train_images_per_s"] for e in runs)
+        same = c["parameters"] == p["parameters"] and c["forward_flops"] == p["forward_flops"]
+        bad |= not same
+        line = (f"{task:15s} {c['device']:5s} C++ {c['model_images_per_s']:8.1f} images/s  "
+                f"Python {p['model_images_per_s']:8.1f} images/s  "
+                f"ratio {c['model_images_per_s'] / p['model_images_per_s']:.2f}  | "
+                f"app step (new batch, loss read) {app:8.1f} images/s, "
+                f"ratio {app / p['model_images_per_s']:.2f}  | C++ {c['model_gflops']:.1f} GFLOP/s")
+        if conv:
+            line += f" = {100 * c['model_gflops'] / conv:.0f}% of the conv ceiling"
+        line += f"  | {c['parameters']} parameters, {c['forward_flops'] / 1e6:.1f} MFLOP"
+        if not same:
+            line += f"  MISMATCH: Python has {p['parameters']} parameters, {p['forward_flops']} FLOPs"
+        print(line)
+    first_c = next(iter(cpp.values()))[0]
+    first_p = next(iter(py.values()))[0]
+    print(f"fastest of {len(next(iter(cpp.values())))} round(s) each; C++: {first_c['threads']}; "
+          f"Python: {first_p['threads']}, torch {first_p['torch']}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
