@@ -39,7 +39,12 @@ EncoderImpl::EncoderImpl(const EncoderOptions& options)
     m_layers = register_module("layers", layers);
 }
 
-torch::Tensor EncoderImpl::forward(torch::Tensor x) { return m_layers->forward(x); }
+torch::Tensor EncoderImpl::forward(torch::Tensor x) {
+    if (m_options.channelsLast && x.device().is_cpu()) {
+        x = x.contiguous(at::MemoryFormat::ChannelsLast);
+    }
+    return m_layers->forward(x);
+}
 
 DecoderImpl::DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outChannels,
                          int64_t skipChannels, OutputActivation activation) {

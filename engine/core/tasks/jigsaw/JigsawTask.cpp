@@ -92,6 +92,7 @@ std::shared_ptr<TaskModelImpl> JigsawTask::makeModel(const ParamValues& p) const
     EncoderOptions options;
     options.inChannels = 3;
     options.baseChannels = intValue(p, "base_channels", 32);
+    options.channelsLast = true; // many small images: see EncoderOptions
     const int64_t tiles = static_cast<int64_t>(intValue(p, "grid", 3)) * intValue(p, "grid", 3);
     const bool position = intValue(p, "head", 0) == static_cast<int>(JigsawHead::Position);
     return std::make_shared<JigsawNetImpl>(options, tiles,

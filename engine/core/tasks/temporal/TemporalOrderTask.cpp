@@ -129,6 +129,7 @@ Batch TemporalOrderTask::makeBatch(const torch::Tensor& clips, BatchContext& ctx
 std::shared_ptr<TaskModelImpl> TemporalOrderTask::makeModel(const ParamValues& p) const {
     EncoderOptions options;
     options.baseChannels = intValue(p, "base_channels", 32);
+    options.channelsLast = true; // many small images: see EncoderOptions
     if (isVerify(p)) {
         return std::make_shared<TemporalNetImpl>(options, 3, 1, false, false);
     }
