@@ -75,6 +75,137 @@ Decimated decimateMinMax(const double* x, const double* y, int begin, int end, i
     return d;
 }
 
+void MinMaxPyramid::clear() {
+    m_min.clear();
+    m_max.clear();
+}
+
+void MinMaxPyramid::consider(int level, int block, int index, const double* y) {
+    auto& mins = m_min[level];
+    auto& maxs = m_max[level];
+    if (block == static_cast<int>(mins.size())) {
+        mins.push_back(-1);
+        maxs.push_back(-1);
+    }
+    if (index < 0 || !std::isfinite(y[index])) {
+        return;
+    }
+    if (mins[block] < 0 || y[index] < y[mins[block]]) {
+        mins[block] = index;
+    }
+    if (maxs[block] < 0 || y[index] > y[maxs[block]]) {
+        maxs[block] = index;
+    }
+}
+
+void MinMaxPyramid::rebuild(const QVector<double>& y) {
+    clear();
+    const int n = static_cast<int>(y.size());
+    for (int level = 0; (2 << level) <= n; ++level) {
+        m_min.emplace_back();
+        m_max.emplace_back();
+        const int blocks = (n + (2 << level) - 1) / (2 << level);
+        m_min.back().reserve(blocks);
+        m_max.back().reserve(blocks);
+        for (int j = 0; j < blocks; ++j) {
+            if (level == 0) {
+                consider(0, j, 2 * j, y.constData());
+                if (2 * j + 1 < n) {
+                    consider(0, j, 2 * j + 1, y.constData());
+                }
+            } else {
+                const int below = static_cast<int>(m_min[level - 1].size());
+                for (const int half : {2 * j, 2 * j + 1}) {
+                    if (half < below) {
+                        consider(level, j, m_min[level - 1][half], y.constData());
+                        consider(level, j, m_max[level - 1][half], y.constData());
+                    }
+                }
+            }
+        }
+    }
+}
+
+void MinMaxPyramid::append(const QVector<double>& y) {
+    const int n = static_cast<int>(y.size());
+    if ((2 << levels()) <= n) {
+        rebuild(y); // a new level: every 2^k points, so O(n) work amortizes to O(1)
+        return;
+    }
+    const int i = n - 1;
+    for (int level = 0; level < levels(); ++level) {
+        consider(level, i >> (level + 1), i, y.constData());
+    }
+}
+
+int MinMaxPyramid::extremeIndex(const QVector<double>& y, bool lowest) const {
+    if (levels() == 0) {
+        return bestIndex(y, lowest);
+    }
+    int best = -1;
+    for (const int i : lowest ? m_min.back() : m_max.back()) { // at most two blocks
+        if (i >= 0 && (best < 0 || (lowest ? y[i] < y[best] : y[i] > y[best]))) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+Decimated MinMaxPyramid::decimate(const double* x, const double* y, int begin, int end, int buckets) const {
+    const int n = end - begin;
+    if (buckets < 1 || n <= 2 * buckets || levels() == 0) {
+        return decimateMinMax(x, y, begin, end, buckets);
+    }
+    // The smallest block of at least n / buckets points that the pyramid holds.
+    int level = 0;
+    while (level + 1 < levels() && (2 << level) * static_cast<long long>(buckets) < n) {
+        ++level;
+    }
+    const int size = 2 << level;
+    Decimated d;
+    d.x.reserve(2 * (n / size + 2));
+    d.y.reserve(2 * (n / size + 2));
+    auto keep = [&](int iMin, int iMax) {
+        if (iMin < 0) {
+            return;
+        }
+        const int first = std::min(iMin, iMax), second = std::max(iMin, iMax);
+        d.x.push_back(x[first]);
+        d.y.push_back(y[first]);
+        if (second != first) {
+            d.x.push_back(x[second]);
+            d.y.push_back(y[second]);
+        }
+    };
+    auto scan = [&](int lo, int hi) { // a partial block, point by point
+        int iMin = -1, iMax = -1;
+        for (int i = lo; i < hi; ++i) {
+            if (!std::isfinite(y[i])) {
+                continue;
+            }
+            if (iMin < 0 || y[i] < y[iMin]) {
+                iMin = i;
+            }
+            if (iMax < 0 || y[i] > y[iMax]) {
+                iMax = i;
+            }
+        }
+        keep(iMin, iMax);
+    };
+    const int firstBlock = (begin + size - 1) / size, lastBlock = end / size; // [first, last)
+    if (firstBlock >= lastBlock) {
+        return decimateMinMax(x, y, begin, end, buckets);
+    }
+    scan(begin, firstBlock * size);
+    const auto& mins = m_min[level];
+    const auto& maxs = m_max[level];
+    for (int j = firstBlock; j < lastBlock; ++j) {
+        keep(mins[j], maxs[j]);
+    }
+    scan(lastBlock * size, end);
+    return d;
+}
+
 bool lowerIsBetter(const QString& name) {
     return name.contains(QLatin1String("loss")) || name.contains(QLatin1String("error")) ||
            name.contains(QLatin1String("distance"));

@@ -209,8 +209,10 @@ void CurvePlot::addPoint(const QString& name, double step, double wallS, double 
     s.steps.push_back(step);
     s.wallS.push_back(wallS);
     s.values.push_back(value);
+    s.valuesLod.append(s.values);
     if (s.smooth) {
         s.smoothed.push_back(s.ema.add(value));
+        s.smoothedLod.append(s.smoothed);
     }
     scheduleRedraw();
 }
@@ -236,6 +238,7 @@ void CurvePlot::setSeries(const QString& name, const QVector<double>& steps, con
             s.values.push_back(values[i]);
         }
     }
+    s.valuesLod.rebuild(s.values);
     resmooth(s);
     scheduleRedraw();
 }
@@ -248,6 +251,7 @@ void CurvePlot::resmooth(Series& s) const {
     for (double v : s.values) {
         s.smoothed.push_back(s.ema.add(v));
     }
+    s.smoothedLod.rebuild(s.smoothed);
 }
 
 void CurvePlot::clear() {
@@ -375,7 +379,7 @@ void CurvePlot::redraw() {
     for (const auto& s : m_series) {
         const QVector<double>& x = xOf(*s);
         const auto [first, last] = visibleRange(x, view.lower, view.upper);
-        const auto raw = curves::decimateMinMax(x.constData(), s->values.constData(), first, last, buckets);
+        const auto raw = s->valuesLod.decimate(x.constData(), s->values.constData(), first, last, buckets);
         s->raw->setData(raw.x, raw.y, true);
         m_drawnPoints += static_cast<int>(raw.x.size());
         if (s->smooth) {
@@ -384,8 +388,8 @@ void CurvePlot::redraw() {
             // keeps it a line at a fraction of the time (the raw curve keeps every pixel's
             // extremes).
             const int smoothBuckets = last - first <= 2 * buckets ? buckets : std::max(50, buckets / 4);
-            const auto sm = curves::decimateMinMax(x.constData(), s->smoothed.constData(), first, last,
-                                                   smoothBuckets);
+            const auto sm = s->smoothedLod.decimate(x.constData(), s->smoothed.constData(), first,
+                                                    last, smoothBuckets);
             s->smooth->setData(sm.x, sm.y, true);
             m_drawnPoints += static_cast<int>(sm.x.size());
         }
@@ -433,7 +437,7 @@ QString CurvePlot::bestText() const {
         }
         const bool lower = curves::lowerIsBetter(s->name) ||
                            (!isHeldOut(s->name) && curves::lowerIsBetter(m_plot->yAxis->label()));
-        const int best = curves::bestIndex(s->values, lower);
+        const int best = s->valuesLod.extremeIndex(s->values, lower);
         if (best < 0) {
             continue;
         }

@@ -77,6 +77,7 @@ private:
         bool heldOut = false;
         QColor color;
         QVector<double> steps, wallS, values, smoothed;
+        curves::MinMaxPyramid valuesLod, smoothedLod; // for drawing long curves fast
         curves::Ema ema;
         QCPGraph* raw = nullptr;
         QCPGraph* smooth = nullptr; // batch series only

@@ -8,7 +8,10 @@
 #include <QtTest>
 #include <qcustomplot.h>
 
+#include <array>
 #include <cmath>
+#include <numeric>
+#include <random>
 
 class TestCurves : public QObject {
     Q_OBJECT
@@ -50,6 +53,52 @@ private slots:
         QCOMPARE(curves::bestIndex(y, true), 9);
         QCOMPARE(curves::bestIndex(y, false), 4);
         QCOMPARE(curves::bestIndex({qQNaN()}, true), -1);
+    }
+
+    void pyramidDecimationKeepsExtremesAndGrowsLikeItIsRebuilt() {
+        // A noisy series with gaps (NaN), grown point by point and built at once.
+        QVector<double> y;
+        curves::MinMaxPyramid grown;
+        std::mt19937 rng(3);
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        for (int i = 0; i < 20011; ++i) {
+            y.push_back(i % 97 == 5 ? std::nan("") : std::sin(i * 0.01) + u(rng));
+            grown.append(y);
+        }
+        curves::MinMaxPyramid built;
+        built.rebuild(y);
+        QCOMPARE(grown.levels(), built.levels());
+        QVector<double> x(y.size());
+        std::iota(x.begin(), x.end(), 1.0);
+        for (const bool lowest : {true, false}) {
+            QCOMPARE(built.extremeIndex(y, lowest), curves::bestIndex(y, lowest));
+            QCOMPARE(grown.extremeIndex(y, lowest), curves::bestIndex(y, lowest));
+        }
+        const std::vector<std::array<int, 3>> cases = {{0, 20011, 800}, {137, 19999, 300}, {5000, 5100, 80}, {3, 12000, 1}};
+        for (const auto& [begin, end, buckets] : cases) {
+            const auto a = built.decimate(x.constData(), y.constData(), begin, end, buckets);
+            const auto b = grown.decimate(x.constData(), y.constData(), begin, end, buckets);
+            QCOMPARE(a.x, b.x);
+            QCOMPARE(a.y, b.y);
+            QVERIFY(a.x.size() <= 2 * buckets + 4 || end - begin <= 2 * buckets);
+            for (int i = 1; i < a.x.size(); ++i) {
+                QVERIFY(a.x[i] > a.x[i - 1]);
+            }
+            QVERIFY(a.x.front() >= x[begin] && a.x.back() <= x[end - 1]);
+            // The range's extremes are drawn.
+            double lo = qInf(), hi = -qInf();
+            for (int i = begin; i < end; ++i) {
+                if (std::isfinite(y[i])) {
+                    lo = std::min(lo, y[i]);
+                    hi = std::max(hi, y[i]);
+                }
+            }
+            QCOMPARE(*std::min_element(a.y.cbegin(), a.y.cend()), lo);
+            QCOMPARE(*std::max_element(a.y.cbegin(), a.y.cend()), hi);
+            for (double v : a.y) {
+                QVERIFY(std::isfinite(v));
+            }
+        }
     }
 
     void aMillionPointsDrawDecimatedAndTheBestSurvives() {
