@@ -38,6 +38,21 @@ void writeRun(const QString& dir, int rows, int seed) {
 
 double msSince(const QElapsedTimer& t) { return t.nsecsElapsed() / 1e6; }
 
+// A loss-like curve of n logged steps: steps, wall times and values.
+struct Curve {
+    QVector<double> x, wall, y;
+};
+
+Curve makeCurve(int n) {
+    Curve c{QVector<double>(n), QVector<double>(n), QVector<double>(n)};
+    for (int i = 0; i < n; ++i) {
+        c.x[i] = i + 1;
+        c.wall[i] = i * 0.01;
+        c.y[i] = 0.02 + 0.08 / std::sqrt(i + 1.0) + 0.004 * std::sin(i * 0.37);
+    }
+    return c;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -89,18 +104,12 @@ int main(int argc, char** argv) {
     // A hundred thousand points, whole range.
     double hundredKMs = 0;
     {
-        const int n = 100'000;
-        QVector<double> x(n), wall(n), y(n);
-        for (int i = 0; i < n; ++i) {
-            x[i] = i + 1;
-            wall[i] = i * 0.01;
-            y[i] = 0.02 + 0.08 / std::sqrt(i + 1.0) + 0.004 * std::sin(i * 0.37);
-        }
+        const Curve c = makeCurve(100'000);
         CurvePlot plot(QStringLiteral("loss"));
         plot.resize(900, 400);
         plot.show();
         app.processEvents();
-        plot.setSeries(QStringLiteral("run"), x, wall, y, Qt::blue);
+        plot.setSeries(QStringLiteral("run"), c.x, c.wall, c.y, Qt::blue);
         plot.redrawNow();
         t.restart();
         for (int i = 0; i < replots; ++i) {
@@ -112,12 +121,8 @@ int main(int argc, char** argv) {
 
     // One million points: ours (decimated to the visible range and width) against
     // QCustomPlot given every point.
-    QVector<double> x(points), wall(points), y(points);
-    for (int i = 0; i < points; ++i) {
-        x[i] = i + 1;
-        wall[i] = i * 0.01;
-        y[i] = 0.02 + 0.08 / std::sqrt(i + 1.0) + 0.004 * std::sin(i * 0.37);
-    }
+    const Curve million = makeCurve(points);
+    const QVector<double>&x = million.x, &wall = million.wall, &y = million.y;
     CurvePlot ours(QStringLiteral("loss"));
     ours.resize(900, 400);
     ours.show();

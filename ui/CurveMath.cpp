@@ -27,6 +27,40 @@ QVector<double> smoothEma(const QVector<double>& y, double weight) {
     return out;
 }
 
+namespace {
+// Indices of the smallest and largest finite y in [lo, hi), or -1.
+std::pair<int, int> minMaxIndex(const double* y, int lo, int hi) {
+    int iMin = -1, iMax = -1;
+    for (int i = lo; i < hi; ++i) {
+        if (!std::isfinite(y[i])) {
+            continue;
+        }
+        if (iMin < 0 || y[i] < y[iMin]) {
+            iMin = i;
+        }
+        if (iMax < 0 || y[i] > y[iMax]) {
+            iMax = i;
+        }
+    }
+    return {iMin, iMax};
+}
+
+// Appends a bucket's minimum and maximum in the order they occur (one point when
+// they are the same); nothing for a bucket without a finite value.
+void keepExtremes(Decimated& d, const double* x, const double* y, int iMin, int iMax) {
+    if (iMin < 0) {
+        return;
+    }
+    const int first = std::min(iMin, iMax), second = std::max(iMin, iMax);
+    d.x.push_back(x[first]);
+    d.y.push_back(y[first]);
+    if (second != first) {
+        d.x.push_back(x[second]);
+        d.y.push_back(y[second]);
+    }
+}
+} // namespace
+
 Decimated decimateMinMax(const double* x, const double* y, int begin, int end, int buckets) {
     Decimated d;
     const int n = end - begin;
@@ -49,28 +83,8 @@ Decimated decimateMinMax(const double* x, const double* y, int begin, int end, i
     for (int b = 0; b < buckets; ++b) {
         const int lo = begin + static_cast<int>(static_cast<long long>(n) * b / buckets);
         const int hi = begin + static_cast<int>(static_cast<long long>(n) * (b + 1) / buckets);
-        int iMin = -1, iMax = -1;
-        for (int i = lo; i < hi; ++i) {
-            if (!std::isfinite(y[i])) {
-                continue;
-            }
-            if (iMin < 0 || y[i] < y[iMin]) {
-                iMin = i;
-            }
-            if (iMax < 0 || y[i] > y[iMax]) {
-                iMax = i;
-            }
-        }
-        if (iMin < 0) {
-            continue;
-        }
-        const int first = iMin < iMax ? iMin : iMax, second = iMin < iMax ? iMax : iMin;
-        d.x.push_back(x[first]);
-        d.y.push_back(y[first]);
-        if (second != first) {
-            d.x.push_back(x[second]);
-            d.y.push_back(y[second]);
-        }
+        const auto [iMin, iMax] = minMaxIndex(y, lo, hi);
+        keepExtremes(d, x, y, iMin, iMax);
     }
     return d;
 }
@@ -165,32 +179,9 @@ Decimated MinMaxPyramid::decimate(const double* x, const double* y, int begin, i
     Decimated d;
     d.x.reserve(2 * (n / size + 2));
     d.y.reserve(2 * (n / size + 2));
-    auto keep = [&](int iMin, int iMax) {
-        if (iMin < 0) {
-            return;
-        }
-        const int first = std::min(iMin, iMax), second = std::max(iMin, iMax);
-        d.x.push_back(x[first]);
-        d.y.push_back(y[first]);
-        if (second != first) {
-            d.x.push_back(x[second]);
-            d.y.push_back(y[second]);
-        }
-    };
     auto scan = [&](int lo, int hi) { // a partial block, point by point
-        int iMin = -1, iMax = -1;
-        for (int i = lo; i < hi; ++i) {
-            if (!std::isfinite(y[i])) {
-                continue;
-            }
-            if (iMin < 0 || y[i] < y[iMin]) {
-                iMin = i;
-            }
-            if (iMax < 0 || y[i] > y[iMax]) {
-                iMax = i;
-            }
-        }
-        keep(iMin, iMax);
+        const auto [iMin, iMax] = minMaxIndex(y, lo, hi);
+        keepExtremes(d, x, y, iMin, iMax);
     };
     const int firstBlock = (begin + size - 1) / size, lastBlock = end / size; // [first, last)
     if (firstBlock >= lastBlock) {
@@ -200,7 +191,7 @@ Decimated MinMaxPyramid::decimate(const double* x, const double* y, int begin, i
     const auto& mins = m_min[level];
     const auto& maxs = m_max[level];
     for (int j = firstBlock; j < lastBlock; ++j) {
-        keep(mins[j], maxs[j]);
+        keepExtremes(d, x, y, mins[j], maxs[j]);
     }
     scan(lastBlock * size, end);
     return d;
