@@ -52,7 +52,8 @@ ThreadSetup configureThreads(int torchThreads, int blasThreads) {
 }
 
 std::string describeThreads(const ThreadSetup& setup) {
-    std::string text = std::to_string(setup.torchThreads) + " torch threads, ";
+    std::string text = std::to_string(setup.torchThreads) +
+                       (setup.torchThreads == 1 ? " torch thread, " : " torch threads, ");
     if (setup.blasName.empty()) {
         return text + "BLAS pool not found";
     }

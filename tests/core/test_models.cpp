@@ -146,7 +146,7 @@ private Q_SLOTS:
         QCOMPARE(one.torchThreads, 1);
         QVERIFY2(one.blasLimited, "no BLAS thread setter found (is OpenBLAS installed?)");
         QCOMPARE(one.blasThreads, 1);
-        QVERIFY(QString::fromStdString(describeThreads(one)).contains(QLatin1String("1 torch threads, OpenBLAS 1 thread")));
+        QVERIFY(QString::fromStdString(describeThreads(one)).contains(QLatin1String("1 torch thread, OpenBLAS 1 thread")));
         const ThreadSetup left = configureThreads(2, 0);
         QVERIFY(!left.blasLimited);
         QCOMPARE(left.blasThreads, 1); // left as it was
