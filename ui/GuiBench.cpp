@@ -1,7 +1,6 @@
 #include "GuiBench.h"
 
 #include "CurvePlot.h"
-#include "TaskPanel.h"
 
 #include <qcustomplot.h>
 #include "MainWindow.h"

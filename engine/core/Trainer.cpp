@@ -181,10 +181,7 @@ StepResult Trainer::trainOn(const Batch& batch) {
     LossOutput lo = m_task->loss(output, batch, m_config.params);
     const double lossValue = lo.loss.item<double>();
     checkFinite(lossValue, m_step + 1, m_config.learningRate);
-    m_optimizer->zero_grad();
-    lo.loss.backward();
-    m_optimizer->step();
-    ++m_step;
+    applyGradients(lo.loss);
     StepResult r;
     r.step = m_step;
     r.loss = lossValue;
@@ -197,11 +194,15 @@ StepResult Trainer::trainOn(const Batch& batch) {
 void Trainer::trainQuietly(const Batch& batch) {
     m_model->train();
     auto loss = m_task->objective(m_model->forward(batch.input), batch, m_config.params);
+    applyGradients(loss);
+    m_lastLoss = loss.detach();
+}
+
+void Trainer::applyGradients(const torch::Tensor& loss) {
     m_optimizer->zero_grad();
     loss.backward();
     m_optimizer->step();
     ++m_step;
-    m_lastLoss = loss.detach();
 }
 
 double Trainer::lastLoss() {

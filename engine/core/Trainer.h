@@ -102,6 +102,8 @@ public:
     std::string loadCheckpoint(const std::string& bytes);
 
 private:
+    // One optimizer step on this loss's gradients.
+    void applyGradients(const torch::Tensor& loss);
     // Splits the data into training and held-out samples; returns the held-out ones.
     torch::Tensor setUpImages(const torch::Tensor& images);
     torch::Tensor setUpWindows(const VideoFrames& video);
