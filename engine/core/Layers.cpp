@@ -25,7 +25,7 @@ struct UpConvFunction : public torch::autograd::Function<UpConvFunction> {
         // Only the sizes of the convolution's "input" are read by the kernel.
         const auto shape = torch::empty({x.size(0), weight.size(1), h, w}, x.options());
         auto y = std::get<0>(at::convolution_backward(
-            x.contiguous(), shape, weight, c10::nullopt, {stride, stride}, {padding, padding},
+            x.contiguous(), shape, weight, at::OptionalIntArrayRef{}, {stride, stride}, {padding, padding},
             {1, 1}, false, {0, 0}, 1, {true, false, false}));
         if (bias.defined()) {
             y.add_(bias.view({1, -1, 1, 1}));
@@ -46,7 +46,7 @@ struct UpConvFunction : public torch::autograd::Function<UpConvFunction> {
         }
         if (ctx->needs_input_grad(1)) {
             gw = std::get<1>(at::convolution_backward(
-                x.contiguous(), g, weight, c10::nullopt, {stride, stride}, {padding, padding},
+                x.contiguous(), g, weight, at::OptionalIntArrayRef{}, {stride, stride}, {padding, padding},
                 {1, 1}, false, {0, 0}, 1, {false, true, false}));
         }
         if (ctx->saved_data["bias"].toBool() && ctx->needs_input_grad(2)) {

@@ -1,38 +1,82 @@
 #!/usr/bin/env bash
 # GPU figures, for a machine with CUDA and a Python torch but no Qt or OpenCV: builds
 # the core-only benchmark against the LibTorch inside that torch, runs every task on
-# the GPU and on the CPU, and the Python reference on the GPU, and prints the table.
-#   tests/bench/gpu.sh [--steps N] [--size PX] [--batch B]     (PYTHON, BUILD_DIR, OUT)
-set -euo pipefail
+# the GPU and on the CPU, and the Python reference on the GPU and the CPU, and prints
+# the tables. A task that fails is reported and the others still run.
+#   tests/bench/gpu.sh [--steps N] [--size PX] [--batch B] [--rounds R] [--devices "cuda cpu"]
+#   (environment: PYTHON, BUILD_DIR, OUT: where the logs and JSON files go)
+set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 python=${PYTHON:-python3}
 build=${BUILD_DIR:-$root/build-core}
 out=${OUT:-$(mktemp -d)}
-steps=60 size=64 batch=32
+steps=60 size=64 batch=32 rounds=2 devices="cuda cpu"
 while [ $# -gt 0 ]; do
     case "$1" in
     --steps) steps=$2; shift 2 ;;
     --size) size=$2; shift 2 ;;
     --batch) batch=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --devices) devices=$2; shift 2 ;;
     *) echo "gpu.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 mkdir -p "$out"
-prefix=$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)')
-"$python" -c 'import torch; print("torch", torch.__version__, "CUDA", torch.version.cuda, "device", torch.cuda.get_device_name(0))'
-generator=()
-command -v ninja > /dev/null && generator=(-G Ninja)
-t0=$(date +%s)
-cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DPRETEXT_CORE_ONLY=ON \
-    -DCMAKE_PREFIX_PATH="$prefix" > "$out/cmake.log"
-cmake --build "$build" --parallel "$(nproc)" > "$out/build.log"
-echo "core-only build: $(( $(date +%s) - t0 )) s"
-bench=("$build/bench/pretext-bench" --size "$size" --batch "$batch")
-"${bench[@]}" --task all --device cuda --steps "$steps" --json "$out/cuda.json" | tee "$out/cuda.txt"
-"$python" "$here/reference.py" --spec "$out/cuda.json" --device cuda --json "$out/py-cuda.json"
-"${bench[@]}" --task all --device cpu --steps 12 --json "$out/cpu.json" > "$out/cpu.txt"
-"$python" "$here/reference.py" --spec "$out/cpu.json" --device cpu --json "$out/py-cpu.json"
-echo
-"$python" "$here/table.py" --cpp "$out/cuda.json" --py "$out/py-cuda.json" --ceiling "$out/cuda.json"
-"$python" "$here/table.py" --cpp "$out/cpu.json" --py "$out/py-cpu.json" --ceiling "$out/cpu.json"
+tasks="inpainting jigsaw colorization temporal-order"
+prefix=$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)') || exit 1
+"$python" -c 'import torch; print("torch", torch.__version__, "CUDA", torch.version.cuda, "device",
+      torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none")'
+command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+
+bench=("$build/bench/pretext-bench")
+if [ ! -x "${bench[0]}" ]; then
+    generator=() keep_going=()
+    command -v ninja > /dev/null && generator=(-G Ninja) keep_going=(-- -k 0)
+    t0=$(date +%s)
+    if ! cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DPRETEXT_CORE_ONLY=ON \
+        -DCMAKE_PREFIX_PATH="$prefix" > "$out/cmake.log" 2>&1; then
+        tail -40 "$out/cmake.log"
+        exit 1
+    fi
+    if ! cmake --build "$build" --parallel "$(nproc)" "${keep_going[@]}" > "$out/build.log" 2>&1; then
+        grep -E -A4 "error|undefined reference" "$out/build.log" | head -120
+        exit 1
+    fi
+    echo "core-only build: $(( $(date +%s) - t0 )) s on $(nproc) cores"
+fi
+common=(--size "$size" --batch "$batch")
+
+# One device: the ceiling, then each task C++ and Python alternately, several rounds.
+run_device() {
+    local device=$1 n=$2
+    "${bench[@]}" --task inpainting "${common[@]}" --device "$device" --steps 1 --no-loaders \
+        --json "$out/ceiling-$device.json" > "$out/ceiling-$device.txt" 2>&1 &&
+        head -1 "$out/ceiling-$device.txt"
+    for t in $tasks; do
+        for r in $(seq "$rounds"); do
+            local c="$out/cpp-$device-$t-$r" p="$out/py-$device-$t-$r"
+            if ! "${bench[@]}" --task "$t" "${common[@]}" --device "$device" --steps "$n" --no-ceiling \
+                --json "$c.json" > "$c.txt" 2>&1; then
+                echo "$t on $device: the C++ benchmark failed:"; tail -5 "$c.txt"; rm -f "$c.json"; break
+            fi
+            [ "$r" = 1 ] && grep -v "^ *$" "$c.txt" | head -12
+            if ! "$python" "$here/reference.py" --spec "$c.json" --device "$device" --json "$p.json" > "$p.txt" 2>&1; then
+                echo "$t on $device: the Python reference failed:"; tail -5 "$p.txt"; rm -f "$p.json"
+            fi
+        done
+    done
+    local cpp=("$out"/cpp-"$device"-*.json) py=("$out"/py-"$device"-*.json)
+    echo
+    if [ -e "${cpp[0]}" ] && [ -e "${py[0]}" ]; then
+        local ceiling=()
+        [ -e "$out/ceiling-$device.json" ] && ceiling=(--ceiling "$out/ceiling-$device.json")
+        "$python" "$here/table.py" --cpp "${cpp[@]}" --py "${py[@]}" "${ceiling[@]}"
+    fi
+    echo
+}
+
+for d in $devices; do
+    if [ "$d" = cpu ]; then rounds=1 run_device cpu 12; else run_device "$d" "$steps"; fi
+done
+exit 0
