@@ -24,7 +24,7 @@ torch::Tensor matrix(const torch::Tensor& like, bool inverse) {
         }
     }
     if (inverse) {
-        m = torch::linalg::inv(m);
+        m = m.inverse();
     }
     return m.to(like.options());
 }
