@@ -14,7 +14,8 @@
 namespace {
 const char* kUsage =
     "pretext-bench [--task NAME|all] [--size PX] [--batch B] [--steps N] [--device auto|cpu|cuda]\n"
-    "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] [--no-ceiling]\n";
+    "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] [--no-ceiling]\n"
+    "              [--per-tensor-adam]\n";
 
 bool parseParam(const std::string& text, pretext::ParamValues& params) {
     const auto eq = text.find('=');
@@ -43,6 +44,10 @@ int main(int argc, char** argv) {
         }
         if (arg == "--no-ceiling") {
             ceilingWanted = false;
+            continue;
+        }
+        if (arg == "--per-tensor-adam") {
+            options.perTensorAdam = true;
             continue;
         }
         if (arg == "--no-loaders") { // accepted for the app's bench options; no loaders here

@@ -171,6 +171,7 @@ BenchResult runBench(const BenchOptions& o) {
     cfg.learningRate = task->info().learningRate;
     cfg.seed = o.seed;
     cfg.device = o.device;
+    cfg.perTensorAdam = o.perTensorAdam;
     const auto made = prepare(o, *task, cfg, r);
     Trainer& trainer = *made;
     r.device = trainer.device().str();
@@ -241,7 +242,8 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
     out.precision(1);
     const char* unit = r.video ? " tuples/s" : " images/s";
     out << "task " << r.task << ", " << o.sizePx << " px, batch " << o.batchSize << ", device "
-        << r.device << ", " << r.threads << "\n"
+        << r.device << ", " << r.threads << ", Adam "
+        << (o.perTensorAdam ? "per tensor (LibTorch's)" : "multi-tensor") << "\n"
         << "  model parameters        " << r.parameters << " (input " << shapeText(r.sampleShape)
         << " per sample)\n"
         << "  model FLOPs             " << r.forwardFlops / 1e6 << " MFLOP forward per sample, "
@@ -272,7 +274,8 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
     out << "{\n  \"program\": \"pretext-workbench\",\n  \"version\": " << jsonString(PRETEXT_VERSION)
         << ",\n  \"torch\": " << jsonString(TORCH_VERSION) << ",\n  \"size_px\": " << o.sizePx
         << ",\n  \"batch\": " << o.batchSize << ",\n  \"steps\": " << o.steps
-        << ",\n  \"warmup_steps\": " << o.warmupSteps;
+        << ",\n  \"warmup_steps\": " << o.warmupSteps << ",\n  \"optimizer\": "
+        << jsonString(o.perTensorAdam ? "adam-per-tensor" : "adam-multi-tensor");
     if (ceiling != nullptr) {
         out << ",\n  \"ceiling\": {\"device\": " << jsonString(ceiling->device)
             << ", \"conv_gflops\": " << ceiling->convGflops << ", \"conv_shape\": "

@@ -21,6 +21,7 @@ struct BenchOptions {
     uint64_t seed = 1;
     int torchThreads = 0; // <= 0: all hardware threads
     int blasThreads = 1;  // <= 0: leave the BLAS pool as found
+    bool perTensorAdam = false; // TrainConfig::perTensorAdam
 };
 
 struct BenchResult {

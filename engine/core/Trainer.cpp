@@ -84,8 +84,14 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images, const VideoFra
 
     m_model = m_task->makeModel(m_config.params);
     m_model->to(m_device);
-    m_optimizer = std::make_unique<torch::optim::Adam>(
-        m_model->parameters(), torch::optim::AdamOptions(m_config.learningRate));
+    const torch::optim::AdamOptions adam(m_config.learningRate);
+    if (m_config.perTensorAdam) {
+        m_optimizer = std::make_unique<torch::optim::Adam>(m_model->parameters(), adam);
+    } else {
+        auto multi = std::make_unique<MultiTensorAdam>(m_model->parameters(), adam);
+        m_multiTensorAdam = multi.get();
+        m_optimizer = std::move(multi);
+    }
 }
 
 torch::Tensor Trainer::setUpImages(const torch::Tensor& images) {
@@ -199,7 +205,11 @@ void Trainer::trainQuietly(const Batch& batch) {
 }
 
 void Trainer::applyGradients(const torch::Tensor& loss) {
-    m_optimizer->zero_grad();
+    if (m_multiTensorAdam != nullptr) {
+        m_multiTensorAdam->clearGradients();
+    } else {
+        m_optimizer->zero_grad();
+    }
     loss.backward();
     m_optimizer->step();
     ++m_step;

@@ -4,7 +4,7 @@
 // nothing of threads or files; the session layer drives it and writes run folders.
 #include "tasks/Task.h"
 
-#include <torch/optim/adam.h>
+#include "Optim.h"
 
 #include <map>
 #include <memory>
@@ -21,6 +21,9 @@ struct TrainConfig {
     uint64_t seed = 1;
     std::string device = "auto"; // auto | cpu | cuda
     int64_t heldOutCount = 6; // held-out samples shown in the reconstruction panel
+    // LibTorch's Adam, one parameter tensor at a time, instead of MultiTensorAdam (the
+    // same numbers; kept to measure the difference).
+    bool perTensorAdam = false;
 };
 
 struct StepResult {
@@ -126,6 +129,7 @@ private:
     int64_t m_usableImages = 0;
     std::shared_ptr<TaskModelImpl> m_model;
     std::unique_ptr<torch::optim::Adam> m_optimizer;
+    MultiTensorAdam* m_multiTensorAdam = nullptr; // m_optimizer, unless perTensorAdam
     BatchContext m_context;
     torch::Tensor m_order;   // current epoch's permutation (CPU)
     int64_t m_cursor = 0;

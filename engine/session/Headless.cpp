@@ -323,6 +323,8 @@ int benchCommand(const QStringList& args) {
                   {"json", "Also write the figures as JSON to FILE.", "FILE"},
                   {"no-ceiling", "Skip measuring the machine's convolution and matrix ceiling."},
                   {"no-loaders", "Skip the video-decoding and colour-conversion figures."},
+                  {"per-tensor-adam", "Train with LibTorch's Adam, one parameter tensor at a time "
+                                      "(the same numbers; to measure the multi-tensor one against)."},
                   {"video-frames", "Video tasks: frames of the long video written and decoded.", "N", "3000"}});
     const QString choice = taskArgument(args);
     const auto names = benchTasks(choice.toStdString());
@@ -341,6 +343,7 @@ int benchCommand(const QStringList& args) {
         o.seed = c.seed;
         o.torchThreads = static_cast<int>(intValue(p, "threads", 0, 4096));
         o.blasThreads = static_cast<int>(intValue(p, "blas-threads", 0, 4096));
+        o.perTensorAdam = p.isSet("per-tensor-adam");
         if (!haveCeiling && !p.isSet("no-ceiling")) {
             configureThreads(o.torchThreads, o.blasThreads);
             ceiling = measureCeiling(o.device);

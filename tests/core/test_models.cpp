@@ -6,6 +6,7 @@
 #include "DemoVideo.h"
 #include "Layers.h"
 #include "Models.h"
+#include "Optim.h"
 #include "Threads.h"
 #include "Trainer.h"
 #include "tasks/Registry.h"
@@ -105,6 +106,80 @@ private Q_SLOTS:
                                   64 * 64 * 9 * 16 + 128 * 64 * 16 * 4 + 128 * 128 * 9 * 4) +
                              2 * 512 * 128;
         QCOMPARE(model->forwardFlops({9, 3, 18, 18}), 9 * tile + 2 * 1152 * 512 + 2 * 512 * 24);
+    }
+
+    void multiTensorAdamEqualsLibTorchAdam_data() {
+        QTest::addColumn<double>("weightDecay");
+        QTest::addColumn<bool>("skipSome"); // one parameter without a gradient at times
+        QTest::newRow("plain") << 0.0 << false;
+        QTest::newRow("weight decay") << 0.01 << false;
+        QTest::newRow("uneven step counts") << 0.0 << true;
+    }
+
+    void multiTensorAdamEqualsLibTorchAdam() {
+        QFETCH(double, weightDecay);
+        QFETCH(bool, skipSome);
+        torch::manual_seed(5);
+        std::vector<torch::Tensor> a, b;
+        for (const auto& shape : std::vector<std::vector<int64_t>>{{16, 3, 3, 3}, {16}, {10, 64}, {1}}) {
+            a.push_back(torch::randn(shape).requires_grad_());
+            b.push_back(a.back().detach().clone().requires_grad_());
+        }
+        const auto options = torch::optim::AdamOptions(3e-3).weight_decay(weightDecay);
+        torch::optim::Adam reference(a, options);
+        MultiTensorAdam multi(b, options);
+        for (int step = 0; step < 6; ++step) {
+            reference.zero_grad();
+            multi.clearGradients();
+            for (size_t i = 0; i < a.size(); ++i) {
+                if (skipSome && i == 1 && step % 2 == 1) {
+                    a[i].mutable_grad().reset();
+                    continue;
+                }
+                const auto g = torch::randn(a[i].sizes());
+                a[i].mutable_grad() = g.clone();
+                b[i].mutable_grad() = g.clone();
+            }
+            reference.step();
+            multi.step();
+            for (size_t i = 0; i < a.size(); ++i) {
+                QVERIFY2(torch::equal(a[i], b[i]), qPrintable(QStringLiteral("parameter %1 after step %2").arg(i).arg(step + 1)));
+            }
+        }
+        // The checkpoint format is LibTorch's: either optimizer resumes from the other's.
+        std::stringstream saved;
+        torch::serialize::OutputArchive out;
+        multi.save(out);
+        out.save_to(saved);
+        torch::serialize::InputArchive in;
+        in.load_from(saved);
+        torch::optim::Adam resumed(a, options);
+        resumed.load(in);
+        reference.zero_grad();
+        multi.clearGradients();
+        for (size_t i = 0; i < a.size(); ++i) {
+            const auto g = torch::randn(a[i].sizes());
+            a[i].mutable_grad() = g.clone();
+            b[i].mutable_grad() = g.clone();
+        }
+        resumed.step();
+        multi.step();
+        for (size_t i = 0; i < a.size(); ++i) {
+            QVERIFY(torch::equal(a[i], b[i]));
+        }
+    }
+
+    void trainerStepsTheSameWithEitherAdam() {
+        TrainConfig cfg;
+        cfg.task = "inpainting";
+        cfg.batchSize = 4;
+        const auto images = makeDemoImages(16, 32, 3);
+        Trainer multi(cfg, images);
+        cfg.perTensorAdam = true;
+        Trainer perTensor(cfg, images);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(multi.step().loss, perTensor.step().loss);
+        }
     }
 
     void quietStepTrainsLikeAReportedOne() {
