@@ -70,12 +70,13 @@ template <typename Fn> double timedSeconds(int warmup, int reps, const torch::De
     return best;
 }
 
-// Renders the demo data and generates pretext samples from it, timed; returns the
-// trainer over the same data.
+// Renders the demo data and generates pretext samples from it on the training device,
+// as the trainer does, timed; returns the trainer over the same data.
 std::unique_ptr<Trainer> prepare(const BenchOptions& o, const Task& task, const TrainConfig& cfg,
                                  BenchResult& r) {
     const ParamValues& params = r.params;
     const int64_t genBatches = 40;
+    const torch::Device device = resolveDevice(o.device);
     auto t0 = Clock::now();
     if (task.info().video) {
         // Tuples from windows of the demo video: rendering, planning, gathering, shuffling.
@@ -92,11 +93,15 @@ std::unique_ptr<Trainer> prepare(const BenchOptions& o, const Task& task, const 
             throw std::runtime_error("no window of the demo video reaches the motion threshold");
         }
         BatchContext ctx{params, makeGenerator(o.seed), video.frames.mean({0, 2, 3}), o.seed, nullptr};
+        const auto frames = video.frames.to(device);
+        const auto deviceStarts = starts.to(device);
+        synchronize(device);
         t0 = Clock::now();
         for (int64_t i = 0; i < genBatches; ++i) {
             auto pick = torch::randint(0, starts.size(0), {o.batchSize}, ctx.generator, torch::kLong);
-            task.makeBatch(gatherWindows(video.frames, starts.index_select(0, pick), plan.length), ctx);
+            task.makeBatch(gatherWindows(frames, deviceStarts.index_select(0, pick.to(device)), plan.length), ctx);
         }
+        synchronize(device);
         r.samplesPerSec = genBatches * o.batchSize / secondsSince(t0);
         return std::make_unique<Trainer>(cfg, video);
     }
@@ -107,11 +112,14 @@ std::unique_ptr<Trainer> prepare(const BenchOptions& o, const Task& task, const 
     r.analyzeMs = 1000.0 * secondsSince(t0);
     r.analyzedCount = kDemoImageCount;
     BatchContext ctx{params, makeGenerator(o.seed), images.mean({0, 2, 3}), o.seed, stats};
-    task.makeBatch(images.narrow(0, 0, 1), ctx); // builds once-per-run tables before timing
+    const auto onDevice = images.to(device);
+    task.makeBatch(onDevice.narrow(0, 0, 1), ctx); // builds once-per-run tables before timing
+    synchronize(device);
     t0 = Clock::now();
     for (int64_t i = 0; i < genBatches; ++i) {
-        task.makeBatch(images.narrow(0, (i * o.batchSize) % (kDemoImageCount - o.batchSize), o.batchSize), ctx);
+        task.makeBatch(onDevice.narrow(0, (i * o.batchSize) % (kDemoImageCount - o.batchSize), o.batchSize), ctx);
     }
+    synchronize(device);
     r.samplesPerSec = genBatches * o.batchSize / secondsSince(t0);
     return std::make_unique<Trainer>(cfg, images);
 }
