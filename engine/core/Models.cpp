@@ -46,6 +46,22 @@ torch::Tensor EncoderImpl::forward(torch::Tensor x) {
     return m_layers->forward(x);
 }
 
+std::vector<torch::Tensor> EncoderImpl::stageOutputs(torch::Tensor x) {
+    if (m_options.channelsLast && x.device().is_cpu()) {
+        x = x.contiguous(at::MemoryFormat::ChannelsLast);
+    }
+    std::vector<torch::Tensor> stages;
+    const size_t perStage = m_layers->size() / kStages; // addDownStage: six modules each
+    size_t i = 0;
+    for (auto& layer : *m_layers) {
+        x = layer.forward(x);
+        if (++i % perStage == 0) {
+            stages.push_back(x);
+        }
+    }
+    return stages;
+}
+
 DecoderImpl::DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outChannels,
                          int64_t skipChannels, OutputActivation activation) {
     const int64_t b = baseChannels;

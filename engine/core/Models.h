@@ -33,6 +33,10 @@ class EncoderImpl : public torch::nn::Module {
 public:
     explicit EncoderImpl(const EncoderOptions& options);
     torch::Tensor forward(torch::Tensor x);
+    // The output of each of the three stages (what the linear probe reads), in order.
+    std::vector<torch::Tensor> stageOutputs(torch::Tensor x);
+    static constexpr int kStages = 3;
+    int64_t stageChannels(int stage) const { return m_options.baseChannels << stage; }
     int64_t flops(FeatureShape& shape) const { return sequentialFlops(m_layers, shape); }
     int64_t outChannels() const { return m_outChannels; }
     int64_t inChannels() const { return m_options.inChannels; }

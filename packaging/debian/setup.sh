@@ -16,6 +16,8 @@ packages=(
     libopencv-dev
     libopenblas0-pthread # torch's BLAS; the reference BLAS is several times slower
     fonts-dejavu-core
+    zlib1g-dev # IDX files (MNIST, Fashion-MNIST), gzip or plain
+    dataset-fashion-mnist # labelled images for the linear probe
     python3-torch # the benchmark's Python reference (tests/bench/reference.py), tested
 )
 missing=()

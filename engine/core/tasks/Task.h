@@ -96,6 +96,11 @@ public:
                                     const ParamValues& params) const {
         return loss(output, batch, params).loss;
     }
+    // What the model's encoder sees for whole, unaltered images (B,3,H,W) in [0,1]: the
+    // linear probe's input. By default the images themselves.
+    virtual torch::Tensor probeInput(const torch::Tensor& images, const ParamValues& /*params*/) const {
+        return images;
+    }
     // What the preview shows before any model exists.
     virtual std::vector<VisualColumn> previewColumns(const Batch& batch) const = 0;
     // What the live reconstruction panel shows for a model output. `params` may hold

@@ -247,6 +247,10 @@ LossOutput ColorizationTask::loss(const torch::Tensor& output, const Batch& batc
     return out;
 }
 
+torch::Tensor ColorizationTask::probeInput(const torch::Tensor& images, const ParamValues&) const {
+    return rgbToLab(images).narrow(1, 0, 1) / 100.0; // the lightness channel, as in training
+}
+
 std::vector<VisualColumn> ColorizationTask::previewColumns(const Batch& batch) const {
     auto cpu = batch.to(torch::kCPU);
     const auto& lab = cpu.extras.at("lab");

@@ -118,6 +118,11 @@ LossOutput InpaintingTask::loss(const torch::Tensor& output, const Batch& batch,
     return out;
 }
 
+torch::Tensor InpaintingTask::probeInput(const torch::Tensor& images, const ParamValues&) const {
+    // Nothing hidden: the whole image and a mask of ones.
+    return torch::cat({images, torch::ones_like(images.narrow(1, 0, 1))}, 1);
+}
+
 std::vector<VisualColumn> InpaintingTask::previewColumns(const Batch& batch) const {
     auto cpu = batch.to(torch::kCPU);
     return {{"original", cpu.original},

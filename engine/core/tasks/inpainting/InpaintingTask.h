@@ -16,6 +16,7 @@ public:
                     const ParamValues& params) const override;
     torch::Tensor objective(const torch::Tensor& output, const Batch& batch,
                             const ParamValues& params) const override;
+    torch::Tensor probeInput(const torch::Tensor& images, const ParamValues& params) const override;
     std::vector<VisualColumn> previewColumns(const Batch& batch) const override;
     std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
                                             const ParamValues& params) const override;

@@ -141,6 +141,11 @@ LossOutput JigsawTask::loss(const torch::Tensor& output, const Batch& batch,
     return out;
 }
 
+torch::Tensor JigsawTask::probeInput(const torch::Tensor& images, const ParamValues& params) const {
+    // The whole image, normalized as each tile is in training.
+    return intValue(params, "normalize", 1) ? normalizeTiles(images.unsqueeze(1)).squeeze(1) : images;
+}
+
 std::vector<VisualColumn> JigsawTask::previewColumns(const Batch& batch) const {
     auto cpu = batch.to(torch::kCPU);
     const auto& perms = cpu.extras.at("perms");

@@ -207,6 +207,11 @@ torch::Tensor oneBased(int64_t b, int64_t k) {
 }
 } // namespace
 
+torch::Tensor TemporalOrderTask::probeInput(const torch::Tensor& images, const ParamValues& params) const {
+    // A still image has no mean frame; with "centre" on, its own mean colour stands in.
+    return intValue(params, "centre", 1) != 0 ? images - images.mean({2, 3}, true) : images;
+}
+
 std::vector<VisualColumn> TemporalOrderTask::previewColumns(const Batch& batch) const {
     auto cpu = batch.to(torch::kCPU);
     const auto& ordered = cpu.extras.at("ordered");
