@@ -40,6 +40,8 @@ void printUsage() {
            "                                 [--seed S] [--mask ...] [--count N]\n"
            "       pretext-workbench bench   [--task NAME|all] [--size PX] [--batch B] [--steps N] [--json FILE]\n"
            "       pretext-workbench bench-gui [--seconds N] [--task NAME]   (event-loop latency while training)\n"
+           "       pretext-workbench probe   --run DIR [--labels fashion-mnist|PATH] [--train-size N]\n"
+           "                                 [--test-size N] [--seed S] [--json FILE]   (linear probe, JSON)\n"
            "\n"
            "Without a subcommand the workbench window opens on the built-in demo set,\n"
            "or on the images and folders given; --param sets a task parameter (choices by\n"

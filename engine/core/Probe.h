@@ -18,7 +18,7 @@ namespace pretext {
 struct ProbeOptions {
     // The L2 weight is chosen from these on a validation part of the training split
     // (the classifier is then fitted again on the whole training split).
-    std::vector<double> l2Grid = {1e-5, 1e-4, 1e-3, 1e-2};
+    std::vector<double> l2Grid = {1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
     double validationFraction = 0.2;
     int iterations = 100; // L-BFGS iterations per fit (full batch)
     uint64_t seed = 1;

@@ -43,7 +43,10 @@ LabelledSplit toSplit(const torch::Tensor& images, const torch::Tensor& labels, 
     return s;
 }
 
-bool looksLikeIdxFolder(const fs::path& dir) { return !findIdx(dir, "train-images-idx3-ubyte").empty(); }
+bool looksLikeIdxFolder(const fs::path& dir) {
+    std::error_code ec;
+    return fs::is_directory(dir, ec) && !findIdx(dir, "train-images-idx3-ubyte").empty();
+}
 
 LabelledData loadIdxFolder(const fs::path& dir, const LabelledOptions& o) {
     LabelledData data;
@@ -183,6 +186,10 @@ LabelledSplit readIdxSplit(const std::string& imagesPath, const std::string& lab
     const auto idx = pick(raw.size(0), maxItems, seed);
     auto images = raw.index_select(0, idx).unsqueeze(1).to(torch::kFloat32).div_(255.0).expand({-1, 3, -1, -1});
     return toSplit(images.contiguous(), labels.index_select(0, idx), raw.size(0));
+}
+
+bool isIdxSource(const std::string& spec) {
+    return spec == "fashion-mnist" || looksLikeIdxFolder(fs::path(spec));
 }
 
 LabelledData loadLabelled(const std::string& spec, const LabelledOptions& options) {

@@ -47,6 +47,10 @@ LabelledData loadLabelled(const std::string& spec, const LabelledOptions& option
 LabelledSplit readIdxSplit(const std::string& imagesPath, const std::string& labelsPath,
                            int64_t maxItems, uint64_t seed, int64_t* classCount = nullptr);
 
+// Whether `spec` names IDX data: "fashion-mnist", or a folder holding
+// train-images-idx3-ubyte[.gz].
+bool isIdxSource(const std::string& spec);
+
 // Fashion-MNIST's class names, in label order.
 std::vector<std::string> fashionMnistClasses();
 

@@ -3,6 +3,7 @@
 #include "DemoData.h"
 #include "DemoVideo.h"
 #include "ImageLoader.h"
+#include "Labelled.h"
 #include "TensorImage.h"
 #include "VideoLoader.h"
 
@@ -132,6 +133,40 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
     return data;
 }
 
+bool isIdxData(const QString& spec) { return io::isIdxSource(spec.toStdString()); }
+
+LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budgetMb) {
+    const int64_t perImage = 3LL * sizePx * sizePx * static_cast<int64_t>(sizeof(float));
+    io::LabelledOptions o;
+    o.maxTrain = std::max<int64_t>(1, static_cast<int64_t>(budgetMb) * 1024 * 1024 / perImage);
+    o.maxTest = 1; // not used here
+    o.seed = seed;
+    const io::LabelledData labelled = io::loadLabelled(spec.toStdString(), o);
+    LoadedData data;
+    data.sizePx = sizePx;
+    std::vector<torch::Tensor> parts;
+    for (int64_t start = 0; start < labelled.train.images.size(0); start += 1024) {
+        const auto chunk = labelled.train.images.narrow(0, start, std::min<int64_t>(1024, labelled.train.images.size(0) - start));
+        parts.push_back(torch::nn::functional::interpolate(
+                            chunk, torch::nn::functional::InterpolateFuncOptions()
+                                       .size(std::vector<int64_t>{sizePx, sizePx})
+                                       .mode(torch::kBilinear)
+                                       .align_corners(false))
+                            .clamp_(0.0, 1.0));
+    }
+    data.images = torch::cat(parts);
+    data.channelMean = data.images.mean({0, 2, 3});
+    const qint64 n = data.images.size(0);
+    data.label = QStringLiteral("%1: %2 training images (labels not used)").arg(QString::fromStdString(labelled.source)).arg(n);
+    if (n < labelled.train.available) {
+        data.notes << QStringLiteral("%1 of the %2 training images, drawn with seed %3 (%4 MB at %5 px)")
+                          .arg(n).arg(labelled.train.available).arg(seed).arg(budgetMb).arg(sizePx);
+    }
+    data.description = {{"source", "idx"}, {"labels", spec}, {"count", n}, {"size_px", sizePx},
+                        {"draw_seed", QString::number(seed)}, {"budget_mb", budgetMb}};
+    return data;
+}
+
 LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
                              const std::function<bool(qint64, qint64)>& videoProgress) {
     const QString source = d.value(QStringLiteral("source")).toString();
@@ -140,6 +175,19 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
         const quint64 seed = d.value(QStringLiteral("demo_seed")).toVariant().toULongLong();
         return loadDemoData(sizePx, seed, d.value(QStringLiteral("count")).toInt(0),
                             withDemoVideo || d.contains(QStringLiteral("video_frames")));
+    }
+    if (source == QLatin1String("idx")) {
+        LoadedData data = loadIdxImages(d.value(QStringLiteral("labels")).toString(), sizePx,
+                                        d.value(QStringLiteral("draw_seed")).toVariant().toULongLong(),
+                                        d.value(QStringLiteral("budget_mb")).toInt(512));
+        if (data.images.size(0) != d.value(QStringLiteral("count")).toInteger(data.images.size(0))) {
+            throw std::runtime_error(QStringLiteral("the data changed since the run was recorded: %1 images then, %2 now in %3")
+                                         .arg(d.value(QStringLiteral("count")).toInteger())
+                                         .arg(data.images.size(0))
+                                         .arg(d.value(QStringLiteral("labels")).toString())
+                                         .toStdString());
+        }
+        return data;
     }
     QStringList paths;
     for (const QJsonValue& p : d.value(QStringLiteral("paths")).toArray()) {

@@ -40,6 +40,11 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
                           bool* cancelled = nullptr);
 LoadedData loadImageFiles(const QStringList& paths, int sizePx,
                           const std::function<void(int, int)>& progress = {});
+// Whether `spec` names IDX images ("fashion-mnist", or a folder of MNIST-layout files).
+bool isIdxData(const QString& spec);
+// The training images of IDX data as unlabelled images (labels ignored), resized to
+// sizePx: as many as `budgetMb` holds (drawn with `seed`), all when they fit.
+LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budgetMb = 512);
 // Loads again what a run's config.json describes (LoadedData::description): the demo
 // set, image files or videos, at the recorded size, seed, stride and budget. The demo
 // video is made when the description records one or `withDemoVideo` asks for it.

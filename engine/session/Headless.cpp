@@ -64,8 +64,9 @@ void addCommonOptions(QCommandLineParser& p) {
              }
              return names.join(", ");
          }(), "name", "inpainting"},
-        {"data", "'demo' for the built-in set (images and a video), an image file or folder, or "
-                 "a video file (repeatable; videos or images, not both).", "path", "demo"},
+        {"data", "'demo' for the built-in set (images and a video), an image file or folder, "
+                 "a video file (repeatable; videos or images, not both), or 'fashion-mnist' or a "
+                 "folder of MNIST-layout IDX files (training images, labels not used).", "path", "demo"},
         {"seed", "Random seed.", "S", "1"},
         {"size", "Training image size in pixels.", "px", "64"},
         {"mask", "Inpainting mask: center, blocks, freeform, patches.", "type"},
@@ -76,7 +77,7 @@ void addCommonOptions(QCommandLineParser& p) {
         {"variant", "Temporal order: verify (Misra) or sort (Lee).", "variant"},
         {"frames", "Temporal order, sort: frames T per sequence (3 or 4).", "T"},
         {"stride", "Videos: keep every Nth frame.", "N", "1"},
-        {"budget-mb", "Videos: memory budget for the cached frames, in MB.", "MB", "512"},
+        {"budget-mb", "Videos and IDX data: memory budget for the cached frames or images, in MB.", "MB", "512"},
         {"param", "Task parameter override name=value (repeatable).", "name=value"},
     });
 }
@@ -138,6 +139,15 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
     const QStringList sources = p.values("data");
     if (sources.size() == 1 && sources.front() == QLatin1String("demo")) {
         return loadDemoData(c.sizePx, c.seed, 0, c.info.video); // headless: one task, known
+    }
+    if (sources.size() == 1 && isIdxData(sources.front())) {
+        LoadedData data = loadIdxImages(sources.front(), c.sizePx, c.seed,
+                                        static_cast<int>(intValue(p, "budget-mb", 1, 1 << 20)));
+        for (const auto& note : data.notes) {
+            out() << note << Qt::endl;
+        }
+        out() << "loaded " << data.label << " at " << c.sizePx << " px" << Qt::endl;
+        return data;
     }
     const int videos = static_cast<int>(std::count_if(sources.begin(), sources.end(), isVideoPath));
     if (videos > 0 && videos < sources.size()) {
@@ -379,7 +389,7 @@ using namespace headless;
 
 bool isHeadlessCommand(const QString& word) {
     return word == QLatin1String("train") || word == QLatin1String("preview") ||
-           word == QLatin1String("bench");
+           word == QLatin1String("bench") || word == QLatin1String("probe");
 }
 
 int runHeadless(const QStringList& args) {
@@ -395,6 +405,9 @@ int runHeadless(const QStringList& args) {
         }
         if (command == QLatin1String("preview")) {
             return previewCommand(rest);
+        }
+        if (command == QLatin1String("probe")) {
+            return probeCommand(rest);
         }
         return benchCommand(rest);
     } catch (const CommandError& e) {

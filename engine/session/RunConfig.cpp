@@ -22,7 +22,8 @@ const QSet<QString> kInformational = {"format", "app_version", "torch_version", 
 const QSet<QString> kSettings = {"task", "params", "batch_size", "learning_rate", "seed",
                                  "device_requested", "max_steps", "data"};
 const QSet<QString> kDataKeys = {"source", "paths", "size_px", "demo_seed", "count", "stride",
-                                 "budget_mb", "videos", "video_frames", "strides", "skipped"};
+                                 "budget_mb", "videos", "video_frames", "strides", "skipped",
+                                 "labels", "draw_seed"};
 
 QString typeName(const QJsonValue& v) {
     switch (v.type()) {
@@ -122,11 +123,16 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
     }
     const QString source = obj.value(QStringLiteral("source")).toString();
     if (source != QLatin1String("demo") && source != QLatin1String("files") &&
-        source != QLatin1String("videos")) {
-        *problems << QStringLiteral("data.source: must be demo, files or videos, not '%1'")
+        source != QLatin1String("videos") && source != QLatin1String("idx")) {
+        *problems << QStringLiteral("data.source: must be demo, files, videos or idx, not '%1'")
                          .arg(obj.value(QStringLiteral("source")).toVariant().toString());
     }
-    if (source != QLatin1String("demo")) {
+    if (source == QLatin1String("idx")) {
+        const QJsonValue labels = obj.value(QStringLiteral("labels"));
+        if (!labels.isString() || labels.toString().isEmpty()) {
+            *problems << QStringLiteral("data.labels: must name the IDX data ('fashion-mnist' or a folder)");
+        }
+    } else if (source != QLatin1String("demo")) {
         const QJsonValue paths = obj.value(QStringLiteral("paths"));
         bool ok = paths.isArray() && !paths.toArray().isEmpty();
         for (const QJsonValue& p : paths.toArray()) {
@@ -141,7 +147,8 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
         const char* key;
         qint64 lo, hi;
     } ranges[] = {{"size_px", 16, 512}, {"stride", 1, 10000}, {"budget_mb", 1, 1 << 20},
-                  {"count", 1, 1 << 20}, {"demo_seed", 0, std::numeric_limits<qint64>::max()}};
+                  {"count", 1, 1 << 20}, {"demo_seed", 0, std::numeric_limits<qint64>::max()},
+                  {"draw_seed", 0, std::numeric_limits<qint64>::max()}};
     for (const auto& r : ranges) {
         const QString key = QLatin1String(r.key);
         if (obj.contains(key) && !wholeNumber(obj.value(key), r.lo, r.hi, &n)) {

@@ -28,6 +28,34 @@ Result run(const QStringList& args, int timeoutMs = 120000) {
             QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
+// An MNIST-layout pair of IDX files (plain): n images of 12x12, class 0 dark with a
+// bright top half, class 1 dark with a bright left half, a little noise; labels alternate.
+void writeIdxPair(const QString& dir, const QString& prefix, int n) {
+    QByteArray images("\0\0\x08\x03", 4), labels("\0\0\x08\x01", 4);
+    auto be32 = [](QByteArray& b, int v) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            b.append(static_cast<char>((v >> shift) & 0xFF));
+        }
+    };
+    be32(images, n);
+    be32(images, 12);
+    be32(images, 12);
+    be32(labels, n);
+    for (int i = 0; i < n; ++i) {
+        for (int r = 0; r < 12; ++r) {
+            for (int c = 0; c < 12; ++c) {
+                const bool bright = i % 2 == 0 ? r < 6 : c < 6;
+                images.append(static_cast<char>((bright ? 200 : 30) + (i * 7 + r * 3 + c) % 20));
+            }
+        }
+        labels.append(static_cast<char>(i % 2));
+    }
+    QFile fi(dir + "/" + prefix + "-images-idx3-ubyte"), fl(dir + "/" + prefix + "-labels-idx1-ubyte");
+    QVERIFY(fi.open(QIODevice::WriteOnly) && fl.open(QIODevice::WriteOnly));
+    fi.write(images);
+    fl.write(labels);
+}
+
 } // namespace
 
 class TestCli : public QObject {
@@ -190,6 +218,44 @@ private slots:
         QVERIFY(r.out.contains("frames decoded"));
         QVERIFY(r.out.contains("tuples made"));
         QVERIFY(r.out.contains("budget"));
+    }
+
+    // train --data on IDX files (labels unused), then the linear probe of that run.
+    void probeJudgesARunsEncoder() {
+        QTemporaryDir dir;
+        writeIdxPair(dir.path(), "train", 240);
+        writeIdxPair(dir.path(), "t10k", 80);
+        const QString runDir = dir.filePath("run");
+        auto r = run({"train", "--task", "inpainting", "--data", dir.path(), "--size", "16", "--batch", "8",
+                      "--steps", "3", "--out", runDir});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        QVERIFY2(r.out.contains("240 training images"), qPrintable(r.out));
+        r = run({"train", "--resume", runDir, "--steps", "4"}); // config.json names the IDX source
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        r = run({"probe", "--run", runDir, "--labels", dir.path(), "--train-size", "160", "--test-size", "60",
+                 "--seed", "3", "--json", dir.filePath("probe.json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value("task").toString(), QStringLiteral("inpainting"));
+        QCOMPARE(o.value("checkpoint_step").toInt(), 4);
+        QCOMPARE(o.value("train_size").toInt(), 160);
+        QCOMPARE(o.value("test_size").toInt(), 60);
+        QCOMPARE(o.value("seed").toInt(), 3);
+        QCOMPARE(o.value("chance").toDouble(), 0.5);
+        QCOMPARE(o.value("stages").toArray().size(), 3);
+        QCOMPARE(o.value("random_weights").toArray().size(), 3);
+        QCOMPARE(o.value("stages").toArray()[2].toObject().value("dims").toInt(), 128); // 4 x width 32
+        QCOMPARE(o.value("raw_pixels").toObject().value("dims").toInt(), 144);
+        // Halves bright at the top or on the left: raw pixels separate them.
+        QVERIFY2(o.value("raw_pixels").toObject().value("accuracy").toDouble() > 0.9, qPrintable(r.out));
+        QVERIFY(QFile::exists(dir.filePath("probe.json")));
+
+        r = run({"probe", "--run", dir.filePath("nothing")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("nothing"), qPrintable(r.err));
+        r = run({"probe", "--run", runDir, "--labels", dir.filePath("no-such-labels")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no-such-labels: no such folder"), qPrintable(r.err));
     }
 
     void aFileThatIsNoVideoIsNamed() {
