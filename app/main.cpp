@@ -49,7 +49,7 @@ void printUsage() {
            "config (a run's config.json or one saved from the File menu), --workspace\n"
            "is the folder of run folders the Runs panel lists and new runs go to,\n"
            "--compare overlays the curves of every run listed there, and --train starts\n"
-           "training once the data loads. Tasks: inpainting, jigsaw, colorization,\n"
+           "training once the data loads. Tasks: inpainting, jigsaw, colorization, rotation,\n"
            "temporal-order.\n"
            "'SUBCOMMAND --help' lists every option.\n"
            "  -h, --help     Show this help.\n"

@@ -196,6 +196,7 @@ BenchResult runBench(const BenchOptions& o) {
     const Batch batch = trainer.nextBatch();
     r.sampleShape.assign(batch.input.sizes().begin() + 1, batch.input.sizes().end());
     r.forwardFlops = trainer.model().forwardFlops(r.sampleShape);
+    r.samplesPerImage = std::max<int64_t>(1, batch.input.size(0) / std::max<int64_t>(1, batch.original.size(0)));
     {
         torch::NoGradGuard noGrad;
         trainer.model().eval(); // no batch-norm statistics updated (training sets train())
@@ -255,7 +256,9 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
         << "  model parameters        " << r.parameters << " (input " << shapeText(r.sampleShape)
         << " per sample)\n"
         << "  model FLOPs             " << r.forwardFlops / 1e6 << " MFLOP forward per sample, "
-        << r.trainFlops() / 1e6 << " per training sample\n"
+        << r.trainFlops() / 1e6 << " per training image"
+        << (r.samplesPerImage > 1 ? " (" + std::to_string(r.samplesPerImage) + " samples per image)" : std::string())
+        << "\n"
         << (r.video ? "  demo video rendered     " : "  demo images rendered    ")
         << r.demoImagesPerSec << (r.video ? " frames/s\n" : " images/s\n")
         << (r.video ? "  windows planned         " : "  data set analysed       ") << r.analyzeMs
@@ -317,7 +320,7 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         for (size_t k = 0; k < r.outputShape.size(); ++k) {
             out << (k ? ", " : "") << r.outputShape[k];
         }
-        out << "], \"learning_rate\": " << r.learningRate << ", \"parameters\": " << r.parameters << ", \"forward_flops\": " << r.forwardFlops
+        out << "], \"learning_rate\": " << r.learningRate << ", \"parameters\": " << r.parameters << ", \"forward_flops\": " << r.forwardFlops << ", \"samples_per_image\": " << r.samplesPerImage
             << ",\n     \"samples_per_s\": " << r.samplesPerSec
             << ", \"train_images_per_s\": " << r.trainImagesPerSec << ", \"ms_per_step\": " << r.msPerStep
             << ", \"model_images_per_s\": " << r.modelImagesPerSec

@@ -44,11 +44,12 @@ struct BenchResult {
     double modelImagesPerSec = 0;    // forward, loss, backward, Adam on one fixed batch
     double modelMsPerStep = 0;
     int64_t forwardFlops = 0;        // per sample
+    int64_t samplesPerImage = 1;     // model inputs made from one image (rotation: 4)
     double peakRssMb = 0;
     int64_t parameters = 0;
 
     // Training FLOPs per sample: forward plus a backward pass of about twice that.
-    double trainFlops() const { return 3.0 * static_cast<double>(forwardFlops); }
+    double trainFlops() const { return 3.0 * static_cast<double>(forwardFlops) * static_cast<double>(samplesPerImage); }
     double modelGflops() const { return trainFlops() * modelImagesPerSec / 1e9; }
 };
 

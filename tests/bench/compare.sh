@@ -37,7 +37,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 tasks=$task
-[ "$task" = all ] && tasks="inpainting jigsaw colorization temporal-order"
+[ "$task" = all ] && tasks="inpainting jigsaw colorization temporal-order rotation"
 common=(--size "$size" --batch "$batch" --steps "$steps")
 "${bench[@]}" --task inpainting "${common[@]}" --steps 1 --no-loaders --json "$work/ceiling.json" > "$work/ceiling.txt"
 head -1 "$work/ceiling.txt"

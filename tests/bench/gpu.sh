@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 mkdir -p "$out"
-tasks="inpainting jigsaw colorization temporal-order"
+tasks="inpainting jigsaw colorization temporal-order rotation"
 prefix=$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)') || exit 1
 "$python" -c 'import torch; print("torch", torch.__version__, "CUDA", torch.version.cuda, "device",
       torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none")'

@@ -122,6 +122,20 @@ class TemporalNet(nn.Module):
         return logits.view(b, self.frames, self.frames) if self.position else logits
 
 
+class RotationNet(nn.Module):
+    """The encoder on each rotated image, a 2x2 map, two linear layers to 4 logits."""
+
+    def __init__(self, base):
+        super().__init__()
+        self.encoder = encoder(3, base)
+        self.fc1 = nn.Linear(4 * base * 4, 256)
+        self.fc2 = nn.Linear(256, 4)
+
+    def forward(self, x):
+        f = F.adaptive_avg_pool2d(self.encoder(x), 2).flatten(1)
+        return self.fc2(F.relu(self.fc1(f)))
+
+
 # ---------------------------------------------------------------- tasks: model, batch, loss
 
 def center_mask(b, s, fraction):
@@ -148,6 +162,10 @@ def make_task(entry, batch, device):
     shape, out_shape = entry["sample_shape"], entry["output_shape"]
     base = int(p["base_channels"])
     g = torch.Generator().manual_seed(1)
+    if task == "rotation":  # each image in its four rotations: 4 samples per image
+        x = torch.rand(4 * batch, *shape, generator=g).to(device)
+        target = torch.arange(4).repeat_interleave(batch).to(device)
+        return RotationNet(base), x, lambda out: F.cross_entropy(out, target)
     x = torch.rand(batch, *shape, generator=g).to(device)
     if task == "inpainting":
         s = shape[-1]
@@ -275,7 +293,7 @@ def run(entry, batch, steps, warmup, device):
         raise SystemExit(f"reference.py: {entry['task']}: the loss became {loss.item()}")
     return {"task": entry["task"], "device": str(device), "parameters": params, "forward_flops": flops,
             "model_ms_per_step": 1000 * seconds, "model_images_per_s": batch / seconds,
-            "model_gflops": 3 * flops * batch / seconds / 1e9}
+            "model_gflops": 3 * flops * entry.get("samples_per_image", 1) * batch / seconds / 1e9}
 
 
 def main():

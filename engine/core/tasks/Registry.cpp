@@ -3,6 +3,7 @@
 #include "tasks/colorization/ColorizationTask.h"
 #include "tasks/inpainting/InpaintingTask.h"
 #include "tasks/jigsaw/JigsawTask.h"
+#include "tasks/rotation/RotationTask.h"
 #include "tasks/temporal/TemporalOrderTask.h"
 
 #include <functional>
@@ -21,6 +22,7 @@ const std::vector<Entry>& entries() {
         {"jigsaw", [] { return std::make_unique<JigsawTask>(); }},
         {"colorization", [] { return std::make_unique<ColorizationTask>(); }},
         {"temporal-order", [] { return std::make_unique<TemporalOrderTask>(); }},
+        {"rotation", [] { return std::make_unique<RotationTask>(); }},
     };
     return list;
 }
