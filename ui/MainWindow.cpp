@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "ProbePanel.h"
 
 #include "DataPanel.h"
 #include "DisplayControls.h"
@@ -136,6 +137,13 @@ void MainWindow::buildCentralArea() {
     m_curveTabs->setObjectName(QStringLiteral("curveTabs"));
     m_curveTabs->addTab(curves, tr("This run"));
     m_curveTabs->addTab(m_comparison, tr("Compare runs"));
+    m_probe = new ProbePanel;
+    m_probe->setObjectName(QStringLiteral("probePanel"));
+    m_curveTabs->addTab(m_probe, tr("Linear probe"));
+    // The tab last looked at comes back with the window.
+    m_curveTabs->setCurrentIndex(QSettings().value(QStringLiteral("ui/curveTab"), 0).toInt());
+    connect(m_curveTabs, &QTabWidget::currentChanged, this,
+            [](int index) { QSettings().setValue(QStringLiteral("ui/curveTab"), index); });
     bottom->addWidget(m_curveTabs);
     bottom->setSizes({560, 520});
     m_previewNote = new QLabel;

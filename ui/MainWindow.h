@@ -19,6 +19,7 @@ class TaskPanel;
 class TrainingPanel;
 class RunsPanel;
 class RunComparison;
+class ProbePanel;
 class QTabWidget;
 class QAction;
 class QGroupBox;
@@ -59,6 +60,7 @@ public:
     RunsPanel* runsPanel() const { return m_runs; }
     RunComparison* comparison() const { return m_comparison; }
     QTabWidget* curveTabs() const { return m_curveTabs; }
+    ProbePanel* probePanel() const { return m_probe; }
     // The folder new runs are written to and the Runs panel lists; remembered for the
     // next start unless `remember` is false (the --workspace flag).
     QString workspace() const { return m_workspace; }
@@ -122,6 +124,7 @@ private:
     DataPanel* m_data = nullptr;
     RunsPanel* m_runs = nullptr;
     RunComparison* m_comparison = nullptr;
+    ProbePanel* m_probe = nullptr;
     QTabWidget* m_curveTabs = nullptr;
     TaskPanel* m_task = nullptr;
     TrainingPanel* m_training = nullptr;

@@ -13,6 +13,7 @@
 #include "RunHistory.h"
 #include "RunReport.h"
 #include "RunsPanel.h"
+#include "ProbePanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 
@@ -49,7 +50,8 @@ void MainWindow::connectRuns() {
         // runs (a run starting or ending) only redraws it.
         const bool chosen = paths != m_comparison->runs();
         m_comparison->showRuns(paths);
-        if (chosen && !paths.isEmpty()) {
+        m_probe->setRun(paths.value(0));
+        if (chosen && !paths.isEmpty() && m_curveTabs->currentWidget() != m_probe) {
             m_curveTabs->setCurrentWidget(m_comparison);
         }
     });
@@ -67,7 +69,17 @@ void MainWindow::connectRuns() {
     connect(m_worker, &EngineWorker::trainingStarted, m_runs, &RunsPanel::refresh);
     connect(m_worker, &EngineWorker::trainingFinished, m_runs, &RunsPanel::refresh);
     connect(m_worker, &EngineWorker::stateChanged, this,
-            [this](pretext::EngineState s) { m_runs->setIdle(s == pretext::EngineState::Idle); });
+            [this](pretext::EngineState s) {
+                m_runs->setIdle(s == pretext::EngineState::Idle);
+                m_probe->setIdle(s == pretext::EngineState::Idle);
+            });
+    connect(m_probe, &ProbePanel::probeFinished, this, [this](bool ok, const QString& message) {
+        if (ok) {
+            statusBar()->showMessage(message, 10000);
+        } else {
+            showError(tr("The probe failed: %1").arg(message));
+        }
+    });
 }
 
 void MainWindow::setWorkspace(const QString& dir, bool remember) {

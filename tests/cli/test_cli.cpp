@@ -249,6 +249,7 @@ private slots:
         // Halves bright at the top or on the left: raw pixels separate them.
         QVERIFY2(o.value("raw_pixels").toObject().value("accuracy").toDouble() > 0.9, qPrintable(r.out));
         QVERIFY(QFile::exists(dir.filePath("probe.json")));
+        QVERIFY(QFile::exists(runDir + "/probe.json")); // kept with the run for the window
 
         r = run({"probe", "--run", dir.filePath("nothing")});
         QCOMPARE(r.exitCode, 1);

@@ -7,6 +7,7 @@
 #include "CurvePlot.h"
 #include "HistogramPlot.h"
 #include "MainWindow.h"
+#include "ProbePanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 #include "RunComparison.h"
@@ -37,6 +38,7 @@ private slots:
         // the runs list does not grow from one test run to the next.
         QDir(pretext::defaultRunsWorkspace()).removeRecursively();
         QSettings().remove("runs/workspace");
+        QSettings().remove("ui/curveTab");
     }
     void cleanupTestCase() { QDir(pretext::defaultRunsWorkspace()).removeRecursively(); }
 
@@ -241,6 +243,29 @@ private slots:
         QVERIFY(window.comparison()->plot()->pointCount() >= 4); // steps 1 and 5 of each
         QVERIFY(window.comparison()->plot()->bestText().contains("best"));
         grab(window, "runs-compared.png");
+
+        // The linear probe of the first chosen run, in its own thread, kept in the run folder.
+        ProbePanel* probe = window.probePanel();
+        QVERIFY(paths.contains(probe->run()));
+        if (QFileInfo::exists("/usr/share/datasets/fashion-mnist")) {
+            probe->findChild<QSpinBox*>("probeTrainSize")->setValue(200);
+            probe->findChild<QSpinBox*>("probeTestSize")->setValue(100);
+            QSignalSpy finished(probe, &ProbePanel::probeFinished);
+            auto* button = probe->findChild<QPushButton*>("probeButton");
+            QVERIFY(button->isEnabled());
+            QTest::mouseClick(button, Qt::LeftButton);
+            QVERIFY(!button->isEnabled()); // one probe at a time
+            QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+            QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][1].toString()));
+            QCOMPARE(probe->findChild<QTableWidget*>("probeTable")->rowCount(), 4); // 3 stages, raw pixels
+            QCOMPARE(probe->result().value("train_size").toInt(), 200);
+            QVERIFY(QFile::exists(QDir(probe->run()).filePath("probe.json")));
+            probe->setRun({});
+            QCOMPARE(probe->findChild<QTableWidget*>("probeTable")->rowCount(), 0);
+            probe->setRun(paths.value(0));
+            probe->setRun(probe->result().isEmpty() ? paths.value(1) : paths.value(0));
+            QVERIFY(!probe->result().isEmpty()); // shown again from the run folder
+        }
 
         // Exports.
         QString error;

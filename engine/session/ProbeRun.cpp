@@ -1,0 +1,117 @@
+#include "ProbeRun.h"
+
+#include "Labelled.h"
+#include "Probe.h"
+#include "RunConfig.h"
+#include "RunFolder.h"
+#include "TaskCatalog.h"
+#include "Trainer.h"
+#include "tasks/Registry.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <torch/torch.h>
+
+#include <stdexcept>
+
+namespace pretext {
+
+namespace {
+QJsonObject fitJson(const ProbeFit& f, int stage = 0) {
+    QJsonObject o{{"dims", static_cast<qint64>(f.dims)},
+                  {"accuracy", f.testAccuracy},
+                  {"train_accuracy", f.trainAccuracy},
+                  {"l2", f.l2}};
+    if (stage > 0) {
+        o.insert(QStringLiteral("stage"), stage);
+    }
+    return o;
+}
+
+QJsonArray stagesJson(const std::vector<ProbeFit>& fits) {
+    QJsonArray a;
+    for (size_t s = 0; s < fits.size(); ++s) {
+        a.append(fitJson(fits[s], static_cast<int>(s) + 1));
+    }
+    return a;
+}
+
+[[noreturn]] void fail(const QString& message) { throw std::runtime_error(message.toStdString()); }
+} // namespace
+
+QJsonObject probeRun(const ProbeRequest& q) {
+    RunConfig config;
+    QString error;
+    if (!readRunSettings(q.runDir, &config, &error)) {
+        fail(error);
+    }
+    const TrainSettings& s = config.settings;
+    auto folder = RunFolder::open(q.runDir, &error);
+    QByteArray bytes;
+    QJsonObject manifest;
+    if (!folder || !folder->readCheckpoint(s.task, &bytes, &manifest, &error)) {
+        fail(error);
+    }
+    auto task = makeTask(s.task.toStdString());
+    const ParamValues params = withDefaults(task->info(), toParamValues(s.params));
+    int64_t step = 0;
+    std::shared_ptr<TaskModelImpl> model;
+    try {
+        model = modelFromCheckpoint(*task, params, bytes.toStdString(), &step);
+    } catch (const std::exception& e) {
+        fail(QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(q.runDir), QString::fromUtf8(e.what())));
+    }
+    torch::manual_seed(q.seed);
+    auto randomModel = task->makeModel(params);
+    const int sizePx = config.data.value(QStringLiteral("size_px")).toInt(64);
+
+    io::LabelledOptions lo;
+    lo.maxTrain = q.trainSize;
+    lo.maxTest = q.testSize;
+    lo.seed = q.seed;
+    lo.sizePx = sizePx;
+    const io::LabelledData data = io::loadLabelled(q.labels.toStdString(), lo);
+    const torch::Device device = resolveDevice(q.device.toStdString());
+    model->to(device);
+    randomModel->to(device);
+    ProbeOptions po;
+    po.seed = q.seed;
+    const auto classes = static_cast<int64_t>(data.classes.size());
+    const ProbeReport r = probeEncoder(*model, *randomModel, *task, params, sizePx, {data.train.images, data.train.labels},
+                                       {data.test.images, data.test.labels}, classes, device, po);
+
+    QJsonArray classNames, skipped;
+    for (const auto& c : data.classes) {
+        classNames.append(QString::fromStdString(c));
+    }
+    for (const auto& issue : data.skipped) {
+        skipped.append(QStringLiteral("%1: %2").arg(QString::fromStdString(issue.path), QString::fromStdString(issue.reason)));
+    }
+    int best = 0;
+    for (size_t i = 1; i < r.stages.size(); ++i) {
+        if (r.stages[i].testAccuracy > r.stages[best].testAccuracy) {
+            best = static_cast<int>(i);
+        }
+    }
+    return {{"run", QDir(q.runDir).absolutePath()},
+            {"task", s.task},
+            {"checkpoint_step", static_cast<qint64>(step)},
+            {"labels", QString::fromStdString(data.source)},
+            {"classes", classNames},
+            {"chance", 1.0 / static_cast<double>(classes)},
+            {"train_size", static_cast<qint64>(data.train.images.size(0))},
+            {"test_size", static_cast<qint64>(data.test.images.size(0))},
+            {"train_available", static_cast<qint64>(data.train.available)},
+            {"test_available", static_cast<qint64>(data.test.available)},
+            {"seed", static_cast<qint64>(q.seed)},
+            {"image_size_px", sizePx},
+            {"device", QString::fromStdString(device.str())},
+            {"stages", stagesJson(r.stages)},
+            {"best_stage", best + 1},
+            {"random_weights", stagesJson(r.randomStages)},
+            {"raw_pixels", fitJson(r.rawPixels)},
+            {"skipped", skipped},
+            {"seconds", r.seconds}};
+}
+
+} // namespace pretext

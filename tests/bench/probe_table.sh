@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The probe table: each task that applies to grayscale images trained without labels
+# on Fashion-MNIST's training images for the same budget, colorization on the colour
+# demo set (its training data differ), each then probed on Fashion-MNIST; three seeds;
+# mean and spread of the best stage against random weights and raw pixels.
+#   tests/bench/probe_table.sh [--steps N] [--seeds "1 2 3"] [--probe-size N]   (BUILD_DIR, OUT)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bin=${BUILD_DIR:-$root/build}/bin/pretext-workbench
+out=${OUT:-$(mktemp -d)}
+steps=800 seeds="1 2 3" probe=5000
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --steps) steps=$2; shift 2 ;;
+    --seeds) seeds=$2; shift 2 ;;
+    --probe-size) probe=$2; shift 2 ;;
+    *) echo "probe_table.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+mkdir -p "$out"
+echo "runs and probes under $out"
+# task:size:data (jigsaw at 48 px so that a 3x3 grid leaves tiles of 13 px)
+for spec in inpainting:32:fashion-mnist jigsaw:48:fashion-mnist rotation:32:fashion-mnist colorization:32:demo; do
+    IFS=: read -r task size data <<< "$spec"
+    for seed in $seeds; do
+        run="$out/$task-$seed"
+        [ -f "$run/checkpoint.json" ] || "$bin" train --task "$task" --data "$data" --size "$size" \
+            --steps "$steps" --seed "$seed" --out "$run" > "$out/$task-$seed.train.log"
+        "$bin" probe --run "$run" --labels fashion-mnist --train-size "$probe" --test-size "$probe" \
+            --seed "$seed" --json "$out/$task-$seed.probe.json" > /dev/null
+        echo "$task seed $seed: $(tail -1 "$out/$task-$seed.train.log")"
+    done
+done
+/usr/bin/python3 - "$out" $seeds <<'PY'
+import json, statistics, sys
+out, seeds = sys.argv[1], sys.argv[2:]
+def ms(v):
+    return f"{100 * statistics.mean(v):.1f} ± {100 * (statistics.stdev(v) if len(v) > 1 else 0):.1f}"
+print("\n| task (trained on) | best stage | probe accuracy % | random weights % | raw pixels % |")
+print("|---|---|---|---|---|")
+for task, data in [("inpainting", "Fashion-MNIST"), ("jigsaw", "Fashion-MNIST"), ("rotation", "Fashion-MNIST"),
+                   ("colorization", "colour demo set")]:
+    runs = [json.load(open(f"{out}/{task}-{s}.probe.json")) for s in seeds]
+    # The stage that is best on average over the seeds, for the probe and the baseline alike.
+    n = len(runs[0]["stages"])
+    best = max(range(n), key=lambda k: statistics.mean(r["stages"][k]["accuracy"] for r in runs))
+    rbest = max(range(n), key=lambda k: statistics.mean(r["random_weights"][k]["accuracy"] for r in runs))
+    print(f"| {task} ({data}) | {best + 1} | {ms([r['stages'][best]['accuracy'] for r in runs])} | "
+          f"{ms([r['random_weights'][rbest]['accuracy'] for r in runs])} (stage {rbest + 1}) | "
+          f"{ms([r['raw_pixels']['accuracy'] for r in runs])} |")
+r = runs[0]
+print(f"\n{len(seeds)} seeds; probe: {r['train_size']} training and {r['test_size']} test images of "
+      f"{r['labels']}, chance {100 * r['chance']:.0f}%")
+PY
