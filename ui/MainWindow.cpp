@@ -119,7 +119,7 @@ void MainWindow::buildCentralArea() {
     curves->addWidget(framed(tr("Loss"), m_lossPlot));
     m_accuracyBox = framed(tr("Accuracy"), m_accuracyPlot);
     m_accuracyBox->setObjectName(QStringLiteral("metricBox"));
-    m_histogramBox = framed(tr("Errors by distance"), m_histogram);
+    m_histogramBox = framed(tr("Errors"), m_histogram);
     curves->addWidget(m_accuracyBox);
     curves->addWidget(m_histogramBox);
     // Shown when the task reports them (classification tasks).

@@ -128,11 +128,10 @@ private Q_SLOTS:
         const auto options = torch::optim::AdamOptions(3e-3).weight_decay(weightDecay);
         torch::optim::Adam reference(a, options);
         MultiTensorAdam multi(b, options);
-        for (int step = 0; step < 6; ++step) {
-            reference.zero_grad();
-            multi.clearGradients();
+        // The same random gradient on both sides; parameter 1 none at all when `skip`.
+        auto setGradients = [&](bool skip) {
             for (size_t i = 0; i < a.size(); ++i) {
-                if (skipSome && i == 1 && step % 2 == 1) {
+                if (skip && i == 1) {
                     a[i].mutable_grad().reset();
                     continue;
                 }
@@ -140,6 +139,11 @@ private Q_SLOTS:
                 a[i].mutable_grad() = g.clone();
                 b[i].mutable_grad() = g.clone();
             }
+        };
+        for (int step = 0; step < 6; ++step) {
+            reference.zero_grad();
+            multi.clearGradients();
+            setGradients(skipSome && step % 2 == 1);
             reference.step();
             multi.step();
             for (size_t i = 0; i < a.size(); ++i) {
@@ -155,13 +159,8 @@ private Q_SLOTS:
         in.load_from(saved);
         torch::optim::Adam resumed(a, options);
         resumed.load(in);
-        reference.zero_grad();
         multi.clearGradients();
-        for (size_t i = 0; i < a.size(); ++i) {
-            const auto g = torch::randn(a[i].sizes());
-            a[i].mutable_grad() = g.clone();
-            b[i].mutable_grad() = g.clone();
-        }
+        setGradients(false);
         resumed.step();
         multi.step();
         for (size_t i = 0; i < a.size(); ++i) {

@@ -102,7 +102,7 @@ std::vector<VisualColumn> RotationTask::resultColumns(const Batch& batch, const 
     const auto best = probs.argmax(1);
     const int64_t b = batch.original.size(0);
     for (int r = 0; r < kRotations; ++r) {
-        columns[r].title = std::string("turned ") + kAngles[r] + ": predicted";
+        columns[r].title = std::string("turned ") + kAngles[r];
         for (int64_t i = 0; i < b; ++i) {
             const int64_t k = r * b + i;
             const int64_t p = best[k].item<int64_t>();
