@@ -21,7 +21,7 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent) {
 }
 
 void HistogramPlot::setHistogram(const QList<double>& counts, const QString& title,
-                                 const QString& axis, qint64 step) {
+                                 const QString& axis, qint64 step, const QStringList& labels) {
     m_counts = counts;
     m_plot->xAxis->setLabel(axis);
     m_plot->yAxis->setLabel(title);
@@ -31,6 +31,13 @@ void HistogramPlot::setHistogram(const QList<double>& counts, const QString& tit
         y << counts[i];
     }
     m_bars->setData(x, y);
+    if (labels.size() == counts.size() && !labels.isEmpty()) {
+        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+        ticker->addTicks(x, QVector<QString>(labels.begin(), labels.end()));
+        m_plot->xAxis->setTicker(ticker);
+    } else if (m_plot->xAxis->ticker().dynamicCast<QCPAxisTickerText>()) {
+        m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    }
     m_title->setText(tr("%1, step %2").arg(title).arg(step));
     m_title->setVisible(!title.isEmpty());
     m_plot->xAxis->setRange(-0.6, counts.size() - 0.4);

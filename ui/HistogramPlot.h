@@ -10,8 +10,9 @@ class HistogramPlot : public QWidget {
 public:
     explicit HistogramPlot(QWidget* parent = nullptr);
     // `title` says what is counted (the y axis), `axis` what the bins are (the x axis).
+    // `labels` name the bins (numbered from 0 when empty).
     void setHistogram(const QList<double>& counts, const QString& title, const QString& axis,
-                      qint64 step);
+                      qint64 step, const QStringList& labels = {});
     void clear();
     QList<double> counts() const { return m_counts; }
 

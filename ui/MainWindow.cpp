@@ -407,7 +407,7 @@ void MainWindow::showProgress(const pretext::TrainProgress& p) {
         }
     }
     if (!p.histogram.isEmpty()) {
-        m_histogram->setHistogram(p.histogram, p.histogramTitle, p.histogramAxis, p.step);
+        m_histogram->setHistogram(p.histogram, p.histogramTitle, p.histogramAxis, p.step, p.histogramLabels);
         m_histogramBox->show();
     }
     m_lastProgress = p;

@@ -246,7 +246,7 @@ Evaluation Trainer::evaluate() {
     auto output = m_model->forward(m_evalBatch.input);
     LossOutput lo = m_task->loss(output, m_evalBatch, m_config.params);
     return {lo.loss.item<double>(), std::move(lo.metrics), std::move(lo.histogram),
-            std::move(lo.histogramTitle), std::move(lo.histogramAxis)};
+            std::move(lo.histogramTitle), std::move(lo.histogramAxis), std::move(lo.histogramLabels)};
 }
 
 void Trainer::setLearningRate(double lr) {

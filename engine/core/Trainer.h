@@ -40,6 +40,7 @@ struct Evaluation {
     std::vector<double> histogram;
     std::string histogramTitle;
     std::string histogramAxis;
+    std::vector<std::string> histogramLabels;
 };
 
 // Thrown for a run that cannot go on (NaN loss, bad config); the message is for a person.

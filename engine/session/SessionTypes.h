@@ -69,6 +69,7 @@ struct TrainProgress {
     QList<double> histogram;   // from the held-out evaluation, when there was one
     QString histogramTitle;    // what is counted
     QString histogramAxis;     // what the bins are
+    QStringList histogramLabels; // one per bin, or empty (numbered)
 };
 
 enum class EngineState { Idle, Loading, Running, Paused };

@@ -138,6 +138,9 @@ void TrainingSession::addEvaluation(TrainProgress& p) {
     p.histogram = QList<double>(e.histogram.begin(), e.histogram.end());
     p.histogramTitle = QString::fromStdString(e.histogramTitle);
     p.histogramAxis = QString::fromStdString(e.histogramAxis);
+    for (const auto& label : e.histogramLabels) {
+        p.histogramLabels << QString::fromStdString(label);
+    }
 }
 
 ImageGrid TrainingSession::snapshot() {

@@ -59,7 +59,10 @@ private Q_SLOTS:
         QCOMPARE(out.metrics.at("accuracy"), 0.75);
         QCOMPARE(out.metrics.at("accuracy_90"), 0.5);
         QCOMPARE(out.metrics.at("accuracy_180"), 1.0);
-        QCOMPARE(out.histogram, (std::vector<double>{0, 1, 0, 1}));
+        // Off-diagonal confusion cells, true→predicted: 90°→270° and 270°→90° once each.
+        QCOMPARE(out.histogram, (std::vector<double>{0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}));
+        QCOMPARE(out.histogramLabels.at(5), std::string("90°→270°"));
+        QCOMPARE(out.histogramLabels.at(10), std::string("270°→90°"));
         const auto c = RotationTask::confusion(logits, b.target);
         QCOMPARE(c[1][3].item<int64_t>(), 1);
         QCOMPARE(c[3][1].item<int64_t>(), 1);

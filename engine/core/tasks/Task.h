@@ -55,6 +55,7 @@ struct LossOutput {
     std::vector<double> histogram;
     std::string histogramTitle; // what is counted, e.g. "held-out puzzles"
     std::string histogramAxis;  // what the bins are, e.g. "tiles out of place"
+    std::vector<std::string> histogramLabels; // one per bin, or empty (bins numbered from 0)
 };
 
 // A titled column of images, (B,3,H,W) float in [0,1] on the CPU, with optional

@@ -71,12 +71,18 @@ LossOutput RotationTask::loss(const torch::Tensor& output, const Batch& batch, c
     for (int r = 0; r < kRotations; ++r) {
         out.metrics[std::string("accuracy_") + std::to_string(90 * r)] = perRotation[r].item<double>();
     }
-    // Wrong answers by true rotation: 90° and 270° mistaken for each other is a
-    // different failure from 0° and 180° (upside down not recognized).
-    const auto wrong = c.sum(1) - c.diagonal();
-    out.histogram.assign(wrong.data_ptr<double>(), wrong.data_ptr<double>() + kRotations);
+    // The confusion matrix off its diagonal (the diagonal is the accuracy per rotation):
+    // 90° and 270° taken for each other is another failure than upside down not seen.
+    for (int t = 0; t < kRotations; ++t) {
+        for (int p = 0; p < kRotations; ++p) {
+            if (p != t) {
+                out.histogram.push_back(c[t][p].item<double>());
+                out.histogramLabels.push_back(std::string(kAngles[t]) + "→" + kAngles[p]);
+            }
+        }
+    }
     out.histogramTitle = "held-out mistakes";
-    out.histogramAxis = "true rotation (0 = 0°, 1 = 90°, 2 = 180°, 3 = 270°)";
+    out.histogramAxis = "true rotation → predicted";
     return out;
 }
 
