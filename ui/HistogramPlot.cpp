@@ -35,8 +35,10 @@ void HistogramPlot::setHistogram(const QList<double>& counts, const QString& tit
         auto ticker = QSharedPointer<QCPAxisTickerText>::create();
         ticker->addTicks(x, QVector<QString>(labels.begin(), labels.end()));
         m_plot->xAxis->setTicker(ticker);
+        m_plot->xAxis->setTickLabelRotation(labels.size() > 6 ? -40 : 0); // many names: slanted, not overlapping
     } else if (m_plot->xAxis->ticker().dynamicCast<QCPAxisTickerText>()) {
         m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        m_plot->xAxis->setTickLabelRotation(0);
     }
     m_title->setText(tr("%1, step %2").arg(title).arg(step));
     m_title->setVisible(!title.isEmpty());
