@@ -40,7 +40,7 @@ void printUsage() {
            "                                 [--seed S] [--mask ...] [--count N]\n"
            "       pretext-workbench bench   [--task NAME|all] [--size PX] [--batch B] [--steps N] [--json FILE]\n"
            "       pretext-workbench bench-gui [--seconds N] [--task NAME]   (event-loop latency while training)\n"
-           "       pretext-workbench probe   --run DIR [--labels fashion-mnist|PATH] [--train-size N]\n"
+           "       pretext-workbench probe   --run DIR|FILE.pt [--labels fashion-mnist|PATH] [--train-size N]\n"
            "                                 [--test-size N] [--seed S] [--json FILE]   (linear probe, JSON)\n"
            "\n"
            "Without a subcommand the workbench window opens on the built-in demo set,\n"

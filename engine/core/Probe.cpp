@@ -147,6 +147,17 @@ ProbeReport probeEncoder(TaskModelImpl& model, TaskModelImpl& randomModel, const
     return report;
 }
 
+std::string checkpointConfig(const std::string& bytes) {
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(bytes.data(), bytes.size(), torch::Device(torch::kCPU));
+    } catch (const c10::Error&) {
+        throw std::runtime_error("the file is not a checkpoint this program can read (not a LibTorch archive, or cut short)");
+    }
+    c10::IValue config;
+    return archive.try_read("config", config) && config.isString() ? config.toStringRef() : std::string();
+}
+
 std::shared_ptr<TaskModelImpl> modelFromCheckpoint(const Task& task, const ParamValues& params,
                                                    const std::string& bytes, int64_t* step) {
     torch::serialize::InputArchive archive;

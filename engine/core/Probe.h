@@ -75,4 +75,8 @@ ProbeReport probeEncoder(TaskModelImpl& model, TaskModelImpl& randomModel, const
 std::shared_ptr<TaskModelImpl> modelFromCheckpoint(const Task& task, const ParamValues& params,
                                                    const std::string& bytes, int64_t* step = nullptr);
 
+// The run's config (JSON text) a checkpoint carries; empty when it carries none.
+// Throws std::runtime_error for a file that is no checkpoint of this program.
+std::string checkpointConfig(const std::string& bytes);
+
 } // namespace pretext

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -18,7 +19,7 @@ int probeCommand(const QStringList& args) {
         "architecture with random weights and raw pixels, on the same splits. Prints JSON and keeps it "
         "in the run folder as probe.json (the window's probe panel shows it).");
     p.addHelpOption();
-    p.addOptions({{"run", "The run folder whose checkpoint is probed.", "DIR"},
+    p.addOptions({{"run", "The run folder whose checkpoint is probed, or a checkpoint file (it carries its config).", "DIR"},
                   {"labels", "'fashion-mnist', a folder of MNIST-layout IDX files, or a folder per class.",
                    "SOURCE", "fashion-mnist"},
                   {"train-size", "Labelled training images drawn (seeded).", "N", "10000"},
@@ -49,7 +50,8 @@ int probeCommand(const QStringList& args) {
     const QByteArray text = QJsonDocument(json).toJson(QJsonDocument::Indented);
     out() << QString::fromUtf8(text) << Qt::flush;
     // Kept with the run, where the window's probe panel shows it.
-    QFile kept(QDir(q.runDir).filePath(QStringLiteral("probe.json")));
+    const QFileInfo target(q.runDir);
+    QFile kept(QDir(target.isFile() ? target.absolutePath() : q.runDir).filePath(QStringLiteral("probe.json")));
     if (!kept.open(QIODevice::WriteOnly | QIODevice::Truncate) || kept.write(text) != text.size()) {
         err() << "note: " << kept.fileName() << " could not be written: " << kept.errorString() << Qt::endl;
     }

@@ -9,6 +9,9 @@
 #include "tasks/Registry.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
 #include <QJsonArray>
 #include <torch/torch.h>
 
@@ -42,16 +45,37 @@ QJsonArray stagesJson(const std::vector<ProbeFit>& fits) {
 QJsonObject probeRun(const ProbeRequest& q) {
     RunConfig config;
     QString error;
-    if (!readRunSettings(q.runDir, &config, &error)) {
-        fail(error);
+    QByteArray bytes;
+    const QString where = QDir::toNativeSeparators(q.runDir);
+    if (QFileInfo(q.runDir).isFile()) {
+        // A checkpoint on its own: the run's config travels inside it.
+        QFile file(q.runDir);
+        if (!file.open(QIODevice::ReadOnly)) {
+            fail(QStringLiteral("%1: %2").arg(where, file.errorString()));
+        }
+        bytes = file.readAll();
+        std::string text;
+        try {
+            text = checkpointConfig(bytes.toStdString());
+        } catch (const std::exception& e) {
+            fail(QStringLiteral("%1: %2").arg(where, QString::fromUtf8(e.what())));
+        }
+        const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
+        if (json.isEmpty() || !parseRunConfig(json, &config, &error)) {
+            fail(QStringLiteral("%1: the checkpoint carries no readable run config%2")
+                     .arg(where, error.isEmpty() ? QString() : QStringLiteral(" (") + error + QLatin1Char(')')));
+        }
+    } else {
+        if (!readRunSettings(q.runDir, &config, &error)) {
+            fail(error);
+        }
+        auto folder = RunFolder::open(q.runDir, &error);
+        QJsonObject manifest;
+        if (!folder || !folder->readCheckpoint(config.settings.task, &bytes, &manifest, &error)) {
+            fail(error);
+        }
     }
     const TrainSettings& s = config.settings;
-    auto folder = RunFolder::open(q.runDir, &error);
-    QByteArray bytes;
-    QJsonObject manifest;
-    if (!folder || !folder->readCheckpoint(s.task, &bytes, &manifest, &error)) {
-        fail(error);
-    }
     auto task = makeTask(s.task.toStdString());
     const ParamValues params = withDefaults(task->info(), toParamValues(s.params));
     int64_t step = 0;
@@ -59,7 +83,7 @@ QJsonObject probeRun(const ProbeRequest& q) {
     try {
         model = modelFromCheckpoint(*task, params, bytes.toStdString(), &step);
     } catch (const std::exception& e) {
-        fail(QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(q.runDir), QString::fromUtf8(e.what())));
+        fail(QStringLiteral("%1: %2").arg(where, QString::fromUtf8(e.what())));
     }
     torch::manual_seed(q.seed);
     auto randomModel = task->makeModel(params);

@@ -8,7 +8,7 @@
 namespace pretext {
 
 struct ProbeRequest {
-    QString runDir;
+    QString runDir; // a run folder, or a checkpoint file (checkpoint.pt), which carries its config
     QString labels = QStringLiteral("fashion-mnist"); // or an IDX folder, or a folder per class
     qint64 trainSize = 10000;
     qint64 testSize = 10000;

@@ -251,6 +251,17 @@ private slots:
         QVERIFY(QFile::exists(dir.filePath("probe.json")));
         QVERIFY(QFile::exists(runDir + "/probe.json")); // kept with the run for the window
 
+        // A checkpoint on its own carries its run's config.
+        QVERIFY(QFile::copy(runDir + "/checkpoint.pt", dir.filePath("moved.pt")));
+        r = run({"probe", "--run", dir.filePath("moved.pt"), "--labels", dir.path(), "--train-size", "160",
+                 "--test-size", "60", "--seed", "3"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        const QJsonObject loose = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(loose.value("stages").toArray()[2].toObject().value("accuracy").toDouble(),
+                 o.value("stages").toArray()[2].toObject().value("accuracy").toDouble());
+        r = run({"probe", "--run", dir.filePath("t10k-labels-idx1-ubyte")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("t10k-labels-idx1-ubyte: the file is not a checkpoint"), qPrintable(r.err));
         r = run({"probe", "--run", dir.filePath("nothing")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("nothing"), qPrintable(r.err));
