@@ -1,6 +1,7 @@
 #include "Probe.h"
 
 #include "Rng.h"
+#include "Trainer.h"
 
 #include <torch/torch.h>
 
@@ -149,11 +150,7 @@ ProbeReport probeEncoder(TaskModelImpl& model, TaskModelImpl& randomModel, const
 
 std::string checkpointConfig(const std::string& bytes) {
     torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(bytes.data(), bytes.size(), torch::Device(torch::kCPU));
-    } catch (const c10::Error&) {
-        throw std::runtime_error("the file is not a checkpoint this program can read (not a LibTorch archive, or cut short)");
-    }
+    openCheckpoint(archive, bytes, torch::kCPU);
     c10::IValue config;
     return archive.try_read("config", config) && config.isString() ? config.toStringRef() : std::string();
 }
@@ -161,27 +158,9 @@ std::string checkpointConfig(const std::string& bytes) {
 std::shared_ptr<TaskModelImpl> modelFromCheckpoint(const Task& task, const ParamValues& params,
                                                    const std::string& bytes, int64_t* step) {
     torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(bytes.data(), bytes.size(), torch::Device(torch::kCPU));
-    } catch (const c10::Error&) {
-        throw std::runtime_error("the file is not a checkpoint this program can read (not a LibTorch archive, or cut short)");
-    }
-    c10::IValue name;
-    if (!archive.try_read("task", name) || !name.isString()) {
-        throw std::runtime_error("the file holds no task name: not a checkpoint of this program");
-    }
-    if (name.toStringRef() != task.info().name) {
-        throw std::runtime_error("the checkpoint is of task '" + name.toStringRef() + "', not '" + task.info().name + "'");
-    }
+    openCheckpoint(archive, bytes, torch::kCPU, task.info().name);
     auto model = task.makeModel(params);
-    try {
-        torch::serialize::InputArchive modelArchive;
-        archive.read("model", modelArchive);
-        model->load(modelArchive);
-    } catch (const c10::Error&) {
-        throw std::runtime_error("the checkpoint's model does not fit this configuration of " + task.info().name +
-                                 " (were its parameters changed?)");
-    }
+    loadCheckpointModel(archive, *model, task.info().name);
     if (step != nullptr) {
         torch::Tensor s;
         *step = archive.try_read("step", s) ? s.item<int64_t>() : 0;

@@ -70,13 +70,13 @@ ProbeReport probeEncoder(TaskModelImpl& model, TaskModelImpl& randomModel, const
 
 // The model stored in a checkpoint written by Trainer::checkpointBytes, for this
 // task and these parameters; *step is the step it was saved at. Throws
-// std::runtime_error (for a person) for another task's checkpoint or a model that
+// TrainingError (a std::runtime_error, for a person) for another task's checkpoint or a model that
 // does not fit the parameters.
 std::shared_ptr<TaskModelImpl> modelFromCheckpoint(const Task& task, const ParamValues& params,
                                                    const std::string& bytes, int64_t* step = nullptr);
 
 // The run's config (JSON text) a checkpoint carries; empty when it carries none.
-// Throws std::runtime_error for a file that is no checkpoint of this program.
+// Throws TrainingError for a file that is no checkpoint of this program.
 std::string checkpointConfig(const std::string& bytes);
 
 } // namespace pretext

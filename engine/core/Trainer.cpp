@@ -276,30 +276,41 @@ std::string Trainer::checkpointBytes(const std::string& configJson) {
     return out.str();
 }
 
-std::string Trainer::loadCheckpoint(const std::string& bytes) {
-    torch::serialize::InputArchive archive;
+void openCheckpoint(torch::serialize::InputArchive& archive, const std::string& bytes,
+                    const torch::Device& device, const std::string& task) {
     try {
-        archive.load_from(bytes.data(), bytes.size(), m_device);
+        archive.load_from(bytes.data(), bytes.size(), device);
     } catch (const c10::Error&) {
         throw TrainingError("the file is not a checkpoint this program can read (not a LibTorch "
                             "archive, or cut short)");
     }
-    c10::IValue task, config;
-    if (!archive.try_read("task", task) || !task.isString()) {
+    c10::IValue name;
+    if (!archive.try_read("task", name) || !name.isString()) {
         throw TrainingError("the file holds no task name: not a checkpoint of this program");
     }
-    if (task.toStringRef() != m_config.task) {
-        throw TrainingError("the checkpoint is of task '" + task.toStringRef() + "', not '" +
-                            m_config.task + "'");
+    if (!task.empty() && name.toStringRef() != task) {
+        throw TrainingError("the checkpoint is of task '" + name.toStringRef() + "', not '" + task + "'");
     }
-    torch::serialize::InputArchive modelArchive, optimArchive;
+}
+
+void loadCheckpointModel(torch::serialize::InputArchive& archive, torch::nn::Module& model,
+                         const std::string& task) {
     try {
+        torch::serialize::InputArchive modelArchive;
         archive.read("model", modelArchive);
-        m_model->load(modelArchive);
-    } catch (const c10::Error& e) {
-        throw TrainingError("the checkpoint's model does not fit this configuration of " +
-                            m_config.task + " (were its parameters changed?)");
+        model.load(modelArchive);
+    } catch (const c10::Error&) {
+        throw TrainingError("the checkpoint's model does not fit this configuration of " + task +
+                            " (were its parameters changed?)");
     }
+}
+
+std::string Trainer::loadCheckpoint(const std::string& bytes) {
+    torch::serialize::InputArchive archive;
+    openCheckpoint(archive, bytes, m_device, m_config.task);
+    loadCheckpointModel(archive, *m_model, m_config.task);
+    c10::IValue config;
+    torch::serialize::InputArchive optimArchive;
     archive.read("optimizer", optimArchive);
     m_optimizer->load(optimArchive);
     // The learning rate is the run's setting, not whatever the archive's group held.

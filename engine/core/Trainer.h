@@ -6,6 +6,8 @@
 
 #include "Optim.h"
 
+#include <torch/serialize/input-archive.h>
+
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -48,6 +50,14 @@ class TrainingError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// Opens checkpoint bytes (Trainer::checkpointBytes) on `device`; with `task` given,
+// refuses another task's. Throws TrainingError (for a person) for anything else.
+void openCheckpoint(torch::serialize::InputArchive& archive, const std::string& bytes,
+                    const torch::Device& device, const std::string& task = {});
+// Loads an opened checkpoint's model into `model`; TrainingError when it does not fit.
+void loadCheckpointModel(torch::serialize::InputArchive& archive, torch::nn::Module& model,
+                         const std::string& task);
 
 // "auto" picks CUDA when LibTorch sees it; "cuda" without a GPU throws TrainingError.
 torch::Device resolveDevice(const std::string& choice);
