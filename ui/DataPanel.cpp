@@ -6,6 +6,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -50,6 +51,20 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     m_budget->setKeyboardTracking(false);
     m_budget->setToolTip(tr("Memory the cached video frames may take, all files together; a longer "
                             "video is sampled more sparsely to fit, and the panel says so"));
+    m_maxMegapixels = new QSpinBox(this);
+    m_maxMegapixels->setObjectName(QStringLiteral("maxMegapixelsSpin"));
+    m_maxMegapixels->setRange(1, 4000);
+    m_maxMegapixels->setValue(QSettings().value(QStringLiteral("data/maxMegapixels"), 64).toInt());
+    m_maxMegapixels->setSuffix(tr(" MP"));
+    m_maxMegapixels->setKeyboardTracking(false);
+    m_maxMegapixels->setToolTip(tr("Images (and video frames) larger than this are skipped and named, "
+                                   "judged from the file's header before any pixel is decoded: a "
+                                   "damaged or hostile file claiming 30000x30000 pixels cannot take "
+                                   "the memory. Raise it for very large photographs."));
+    connect(m_maxMegapixels, qOverload<int>(&QSpinBox::valueChanged), this, [this](int mp) {
+        QSettings().setValue(QStringLiteral("data/maxMegapixels"), mp);
+        Q_EMIT limitChanged();
+    });
     for (QSpinBox* spin : {m_stride, m_budget}) {
         connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &DataPanel::videoOptionsChanged);
     }
@@ -96,6 +111,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Training size"), m_size);
     form->addRow(tr("Video stride"), m_stride);
     form->addRow(tr("Video memory"), m_budget);
+    form->addRow(tr("Largest image"), m_maxMegapixels);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(openFiles);
     buttons->addWidget(openFolder);
@@ -121,6 +137,7 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
 int DataPanel::sizePx() const { return m_size->value(); }
 int DataPanel::videoStride() const { return m_stride->value(); }
 int DataPanel::videoBudgetMb() const { return m_budget->value(); }
+int DataPanel::maxMegapixels() const { return m_maxMegapixels->value(); }
 
 void DataPanel::showSummary(const pretext::DataSummary& summary) {
     m_thumbnails->clear();

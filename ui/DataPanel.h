@@ -23,6 +23,8 @@ public:
     void showVideoLoading(qint64 frames, qint64 expected);
     int videoStride() const;
     int videoBudgetMb() const;
+    // The largest image or video frame loaded, in megapixels (remembered).
+    int maxMegapixels() const;
     // What the chosen task makes of the loaded set (e.g. grayscale images it skips).
     void showTaskNote(const QString& note);
     void setBusy(bool busy);
@@ -33,6 +35,8 @@ Q_SIGNALS:
     void openVideosRequested();
     void cancelLoadRequested();
     void videoOptionsChanged();
+    // The largest-image limit changed: loaded files are read again under it.
+    void limitChanged();
     void demoRequested();
     void sizeChanged(int sizePx);
 
@@ -40,6 +44,7 @@ private:
     QSpinBox* m_size = nullptr;
     QSpinBox* m_stride = nullptr;
     QSpinBox* m_budget = nullptr;
+    QSpinBox* m_maxMegapixels = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
     QLabel* m_notes = nullptr;

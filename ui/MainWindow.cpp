@@ -208,6 +208,11 @@ void MainWindow::connectEngine() {
             loadPaths(m_sourcePaths);
         }
     });
+    connect(m_data, &DataPanel::limitChanged, this, [this] {
+        if (!m_sourcePaths.isEmpty()) {
+            loadPaths(m_sourcePaths);
+        }
+    });
     connect(m_data, &DataPanel::demoRequested, this, &MainWindow::loadDemo);
     connect(m_data, &DataPanel::sizeChanged, this, [this] {
         if (m_sourcePaths.isEmpty()) {
@@ -313,7 +318,7 @@ void MainWindow::setMaxSteps(int steps) { m_training->setMaxSteps(steps); }
 void MainWindow::openImages() {
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Open images"), QString(),
-        tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)"));
+        tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff *.ppm *.pgm *.pbm *.pnm);;All files (*)"));
     if (!files.isEmpty()) {
         loadPaths(files);
     }
@@ -345,12 +350,14 @@ void MainWindow::loadPaths(const QStringList& paths) {
     m_sourcePaths = paths;
     if (videos > 0) {
         callWorker([paths, size = m_data->sizePx(), stride = m_data->videoStride(),
-                    budget = m_data->videoBudgetMb()](EngineWorker* w) {
-            w->loadVideos(paths, size, stride, budget);
+                    budget = m_data->videoBudgetMb(), limit = m_data->maxMegapixels()](EngineWorker* w) {
+            w->loadVideos(paths, size, stride, budget, limit);
         });
         return;
     }
-    callWorker([paths, size = m_data->sizePx()](EngineWorker* w) { w->loadPaths(paths, size); });
+    callWorker([paths, size = m_data->sizePx(), limit = m_data->maxMegapixels()](EngineWorker* w) {
+        w->loadPaths(paths, size, limit);
+    });
 }
 
 void MainWindow::loadDemo() {
@@ -395,6 +402,9 @@ void MainWindow::preparePlots() {
 }
 
 void MainWindow::showProgress(const pretext::TrainProgress& p) {
+    if (!p.note.isEmpty()) {
+        showError(p.note); // the batch was halved after running out of memory
+    }
     const auto step = static_cast<double>(p.step);
     m_lossPlot->addPoint(QStringLiteral("loss"), step, p.wallTimeS, p.loss);
     for (auto it = p.metrics.cbegin(); it != p.metrics.cend(); ++it) {

@@ -82,7 +82,8 @@ public Q_SLOTS:
     void startTraining();
     void stopTraining();
     // Goes on with a run from its checkpoint (the Runs panel's Resume).
-    void resumeRun(const QString& runDir);
+    // learningRate > 0 replaces the run's own.
+    void resumeRun(const QString& runDir, double learningRate = 0.0);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -107,6 +108,10 @@ private:
     // The task form's parameters and the live view's display parameters together.
     QVariantMap taskParams() const;
     void showError(const QString& message);
+    // After a NaN or infinite loss or gradient: resume from the checkpoint (or start
+    // again) with a tenth of the learning rate, on the user's word.
+    void offerLowerRate(const QString& message, const QString& runDir, qint64 checkpointStep,
+                        double learningRate);
     void updateState(pretext::EngineState state);
     void showProgress(const pretext::TrainProgress& progress);
     template <typename Fn> void callWorker(Fn&& fn);

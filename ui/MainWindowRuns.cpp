@@ -22,6 +22,8 @@
 #include <QDockWidget>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -55,7 +57,7 @@ void MainWindow::connectRuns() {
             m_curveTabs->setCurrentWidget(m_comparison);
         }
     });
-    connect(m_runs, &RunsPanel::resumeRequested, this, &MainWindow::resumeRun);
+    connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString& runDir) { resumeRun(runDir); });
     connect(m_runs, &RunsPanel::reportRequested, this, [this](const QString& runDir) {
         QString path, error;
         if (!writeRunReport(runDir, &path, &error)) {
@@ -68,6 +70,7 @@ void MainWindow::connectRuns() {
     // A run appears in the list when it starts and shows its figures when it ends.
     connect(m_worker, &EngineWorker::trainingStarted, m_runs, &RunsPanel::refresh);
     connect(m_worker, &EngineWorker::trainingFinished, m_runs, &RunsPanel::refresh);
+    connect(m_worker, &EngineWorker::trainingDiverged, this, &MainWindow::offerLowerRate);
     connect(m_worker, &EngineWorker::stateChanged, this,
             [this](pretext::EngineState s) {
                 m_runs->setIdle(s == pretext::EngineState::Idle);
@@ -165,7 +168,7 @@ bool MainWindow::saveConfig(const QString& path, QString* error) const {
     return pretext::writeFileAtomically(path, bytes, error);
 }
 
-void MainWindow::resumeRun(const QString& runDir) {
+void MainWindow::resumeRun(const QString& runDir, double learningRate) {
     if (m_state != EngineState::Idle) {
         showError(tr("Stop the current run before resuming another."));
         return;
@@ -181,9 +184,46 @@ void MainWindow::resumeRun(const QString& runDir) {
     // until stopped.
     const qint64 target = m_training->maxSteps() > summary.steps ? m_training->maxSteps() : 0;
     config.settings.maxSteps = target;
+    if (learningRate > 0) {
+        config.settings.learningRate = learningRate;
+    }
     applySettings(config.settings);
     preparePlots();
-    callWorker([runDir, target](EngineWorker* w) { w->resumeTraining(runDir, target); });
+    callWorker([runDir, target, learningRate](EngineWorker* w) { w->resumeTraining(runDir, target, learningRate); });
+}
+
+// Non-modal, like every message here: the window stays usable and tests never block.
+void MainWindow::offerLowerRate(const QString& message, const QString& runDir, qint64 checkpointStep,
+                                double learningRate) {
+    const double lower = learningRate / 10.0;
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Training diverged"), message, QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("divergedBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setModal(false);
+    QPushButton* again = nullptr;
+    if (checkpointStep >= 0) {
+        box->setInformativeText(tr("Go on from the checkpoint of step %1 with the learning rate lowered "
+                                   "from %2 to %3?")
+                                    .arg(checkpointStep)
+                                    .arg(learningRate)
+                                    .arg(lower));
+        again = box->addButton(tr("Resume with %1").arg(lower), QMessageBox::AcceptRole);
+        connect(again, &QPushButton::clicked, this, [this, runDir, lower] { resumeRun(runDir, lower); });
+    } else {
+        box->setInformativeText(tr("No checkpoint was saved before it. Start a new run with the "
+                                   "learning rate lowered from %1 to %2?")
+                                    .arg(learningRate)
+                                    .arg(lower));
+        again = box->addButton(tr("Start again with %1").arg(lower), QMessageBox::AcceptRole);
+        connect(again, &QPushButton::clicked, this, [this, lower] {
+            m_training->setLearningRate(lower);
+            startTraining();
+        });
+    }
+    again->setObjectName(QStringLiteral("lowerRateButton"));
+    box->addButton(QMessageBox::Close);
+    statusBar()->showMessage(message.section(QLatin1Char(';'), 0, 0), 10000);
+    box->show();
 }
 
 void MainWindow::prefillCurves(const QString& runDir) {

@@ -165,29 +165,142 @@ torch::Tensor Trainer::nextIndices() {
     return idx.to(m_device);
 }
 
-StepResult Trainer::step() { return trainOn(nextBatch()); }
+namespace {
+bool isOutOfMemory(const std::exception& e) {
+    if (dynamic_cast<const c10::OutOfMemoryError*>(&e) != nullptr ||
+        dynamic_cast<const std::bad_alloc*>(&e) != nullptr) {
+        return true;
+    }
+    // CPU allocations that fail are plain c10::Errors in some LibTorch versions.
+    const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+    const std::string message = c10 ? c10->what_without_backtrace() : std::string();
+    return message.find("out of memory") != std::string::npos ||
+           message.find("not enough memory") != std::string::npos;
+}
+} // namespace
+
+StepResult Trainer::step() {
+    const torch::Tensor indices = nextIndices();
+    try {
+        return trainOnIndices(indices);
+    } catch (const std::exception& e) {
+        if (!isOutOfMemory(e)) {
+            throw;
+        }
+    }
+    // The batch, its activations and its partial gradients went out of scope with the
+    // exception; LibTorch's caching allocator hands their blocks to the next
+    // allocations (it frees its cache itself before it reports out of memory again).
+    clearGradients();
+    const int64_t step = m_step + 1;
+    const int64_t before = indices.size(0);
+    const int64_t half = before / 2;
+    const std::string where = " at step " + std::to_string(step) + " on " + m_device.str();
+    if (half < 1) {
+        throw TrainingError("training stopped: out of memory" + where +
+                            " with a batch of 1; use a smaller image size or train on the CPU");
+    }
+    try {
+        StepResult r = trainOnIndices(indices.narrow(0, 0, half));
+        m_config.batchSize = half;
+        r.note = "out of memory" + where + " with a batch of " + std::to_string(before) +
+                 "; the step was done again with half the batch (" + std::to_string(half) +
+                 "), and the batch stays at " + std::to_string(half) + " from here";
+        return r;
+    } catch (const std::exception& e) {
+        if (!isOutOfMemory(e)) {
+            throw;
+        }
+    }
+    clearGradients();
+    throw TrainingError("training stopped: out of memory" + where + " with a batch of " +
+                        std::to_string(before) + ", and again with half of it (" +
+                        std::to_string(half) +
+                        "); lower the batch size or the image size, or train on the CPU");
+}
+
+StepResult Trainer::trainOnIndices(const torch::Tensor& indices) {
+    return trainOn(m_task->makeBatch(samples(indices), m_context));
+}
 
 Batch Trainer::nextBatch() { return m_task->makeBatch(samples(nextIndices()), m_context); }
 
 namespace {
-void checkFinite(double loss, int64_t step, double learningRate) {
-    if (!std::isfinite(loss)) {
-        throw TrainingError("training stopped at step " + std::to_string(step) +
-                            ": the loss became " + (std::isnan(loss) ? "NaN" : "infinite") +
-                            "; lower the learning rate (now " + std::to_string(learningRate) +
-                            ") and start again");
+// The step was not applied when `applied` is false (trainOn checks before the update).
+void checkFinite(double loss, int64_t step, double learningRate, bool applied) {
+    if (std::isfinite(loss)) {
+        return;
     }
+    std::ostringstream m;
+    m << "training stopped at step " << step << ": the loss became "
+      << (std::isnan(loss) ? "NaN" : "infinite")
+      << (applied ? "" : "; the step was not applied, so the model is as it was after the step before")
+      << ". Lower the learning rate (now " << learningRate << "; try " << learningRate / 10
+      << ") and go on from the last checkpoint";
+    throw NonFiniteError(m.str(), step, learningRate);
+}
+
+std::string injectedFault(int64_t step) {
+    return "injected fault (a test switch) at step " + std::to_string(step);
 }
 } // namespace
 
+bool parseFaultInjection(const std::string& spec, FaultInjection* faults, std::string* error) {
+    FaultInjection f;
+    std::istringstream in(spec);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        const auto at = item.find('@');
+        const std::string kind = item.substr(0, at);
+        int64_t step = 0;
+        try {
+            size_t used = 0;
+            step = at == std::string::npos ? 0 : std::stoll(item.substr(at + 1), &used);
+            if (used != item.size() - at - 1) {
+                step = 0;
+            }
+        } catch (const std::exception&) {
+            step = 0;
+        }
+        if (step < 1) {
+            *error = "fault '" + item + "': expected KIND@STEP with a step from 1";
+            return false;
+        }
+        if (kind == "nan-loss") {
+            f.nanLossAtStep = step;
+        } else if (kind == "nan-grad") {
+            f.nanGradientAtStep = step;
+        } else if (kind == "oom" || kind == "oom-twice") {
+            f.outOfMemoryAtStep = step;
+            f.oomAttempts = kind == "oom" ? 1 : 2;
+        } else {
+            *error = "fault '" + item + "': unknown kind '" + kind +
+                     "' (nan-loss, nan-grad, oom or oom-twice)";
+            return false;
+        }
+    }
+    *faults = f;
+    return true;
+}
+
 StepResult Trainer::trainOn(const Batch& batch) {
     const auto start = std::chrono::steady_clock::now();
+    const int64_t step = m_step + 1;
+    const FaultInjection& faults = m_config.faults;
     m_model->train();
     auto output = m_model->forward(batch.input);
+    if (faults.outOfMemoryAtStep == step && m_oomInjected < faults.oomAttempts) {
+        ++m_oomInjected; // after the forward pass, when the activations hold memory
+        throw c10::OutOfMemoryError({__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
+                                    "out of memory (" + injectedFault(step) + ")");
+    }
     LossOutput lo = m_task->loss(output, batch, m_config.params);
+    if (faults.nanLossAtStep == step) {
+        lo.loss = lo.loss * std::nan("");
+    }
     const double lossValue = lo.loss.item<double>();
-    checkFinite(lossValue, m_step + 1, m_config.learningRate);
-    applyGradients(lo.loss);
+    checkFinite(lossValue, step, m_config.learningRate, false);
+    applyGradients(lo.loss, true);
     StepResult r;
     r.step = m_step;
     r.loss = lossValue;
@@ -204,15 +317,54 @@ void Trainer::trainQuietly(const Batch& batch) {
     m_lastLoss = loss.detach();
 }
 
-void Trainer::applyGradients(const torch::Tensor& loss) {
+void Trainer::clearGradients() {
     if (m_multiTensorAdam != nullptr) {
         m_multiTensorAdam->clearGradients();
     } else {
         m_optimizer->zero_grad();
     }
+}
+
+void Trainer::applyGradients(const torch::Tensor& loss, bool checked) {
+    clearGradients();
     loss.backward();
+    if (checked) {
+        checkGradients();
+    }
     m_optimizer->step();
     ++m_step;
+}
+
+void Trainer::checkGradients() {
+    const int64_t step = m_step + 1;
+    auto params = m_model->parameters();
+    if (m_config.faults.nanGradientAtStep == step && !params.empty() && params.front().grad().defined()) {
+        params.front().mutable_grad().fill_(std::nan(""));
+    }
+    // One read-back for all of them; names are looked up only when one is bad.
+    std::vector<torch::Tensor> finite;
+    for (const auto& p : params) {
+        if (p.grad().defined()) {
+            finite.push_back(torch::isfinite(p.grad()).all());
+        }
+    }
+    if (finite.empty() || torch::stack(finite).all().item<bool>()) {
+        return;
+    }
+    for (const auto& item : m_model->named_parameters()) {
+        const torch::Tensor& g = item.value().grad();
+        if (!g.defined() || torch::isfinite(g).all().item<bool>()) {
+            continue;
+        }
+        std::ostringstream m;
+        m << "training stopped at step " << step << ": the gradient of " << item.key() << " became "
+          << (torch::isnan(g).any().item<bool>() ? "NaN" : "infinite")
+          << " while the loss was finite; the step was not applied, so the model is as it was "
+             "after the step before. Lower the learning rate (now "
+          << m_config.learningRate << "; try " << m_config.learningRate / 10
+          << ") and go on from the last checkpoint";
+        throw NonFiniteError(m.str(), step, m_config.learningRate);
+    }
 }
 
 double Trainer::lastLoss() {
@@ -220,7 +372,7 @@ double Trainer::lastLoss() {
         return std::nan("");
     }
     const double value = m_lastLoss.item<double>();
-    checkFinite(value, m_step, m_config.learningRate);
+    checkFinite(value, m_step, m_config.learningRate, true);
     return value;
 }
 

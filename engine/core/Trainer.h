@@ -15,6 +15,21 @@
 
 namespace pretext {
 
+// Faults made on purpose, to test how a run meets them on any machine: at the given
+// step (counted from 1; 0 = never) the loss becomes NaN, a gradient becomes NaN while
+// the loss stays finite, or the step runs out of memory (`oomAttempts` times in a row:
+// 1 lets the retry with half the batch succeed, 2 makes it fail too).
+struct FaultInjection {
+    int64_t nanLossAtStep = 0;
+    int64_t nanGradientAtStep = 0;
+    int64_t outOfMemoryAtStep = 0;
+    int oomAttempts = 1;
+    bool any() const { return nanLossAtStep > 0 || nanGradientAtStep > 0 || outOfMemoryAtStep > 0; }
+};
+// "nan-loss@STEP", "nan-grad@STEP", "oom@STEP" or "oom-twice@STEP", comma-separated; an
+// empty string injects nothing. False, with *error for a person, on anything else.
+bool parseFaultInjection(const std::string& spec, FaultInjection* faults, std::string* error);
+
 struct TrainConfig {
     std::string task = "inpainting";
     ParamValues params;   // missing entries take the task's defaults
@@ -26,6 +41,7 @@ struct TrainConfig {
     // LibTorch's Adam, one parameter tensor at a time, instead of MultiTensorAdam (the
     // same numbers; kept to measure the difference).
     bool perTensorAdam = false;
+    FaultInjection faults;
 };
 
 struct StepResult {
@@ -33,6 +49,9 @@ struct StepResult {
     double loss = 0.0;
     std::map<std::string, double> metrics;
     double stepMs = 0.0;
+    // Set when the step ran out of memory and went on with half the batch (the batch
+    // size stays halved from then on): what happened, for a person.
+    std::string note;
 };
 
 // The model on the held-out images, in eval mode without gradients.
@@ -49,6 +68,22 @@ struct Evaluation {
 class TrainingError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+};
+
+// The loss or a gradient stopped being a finite number. The step was not applied: the
+// model is as it was after the step before, and nothing was saved from it.
+class NonFiniteError : public TrainingError {
+public:
+    NonFiniteError(const std::string& message, int64_t step, double learningRate)
+        : TrainingError(message), m_step(step), m_learningRate(learningRate) {}
+    int64_t step() const { return m_step; }
+    double learningRate() const { return m_learningRate; }
+    // What the message suggests: a tenth of the rate that diverged.
+    double suggestedLearningRate() const { return m_learningRate / 10.0; }
+
+private:
+    int64_t m_step;
+    double m_learningRate;
 };
 
 // Opens checkpoint bytes (Trainer::checkpointBytes) on `device`; with `task` given,
@@ -116,8 +151,14 @@ public:
     std::string loadCheckpoint(const std::string& bytes);
 
 private:
-    // One optimizer step on this loss's gradients.
-    void applyGradients(const torch::Tensor& loss);
+    // One optimizer step on this loss's gradients. With `checked`, the gradients are
+    // checked first and a non-finite one stops the run before it reaches the weights.
+    void applyGradients(const torch::Tensor& loss, bool checked = false);
+    void checkGradients();
+    // Drops the gradients (after an out-of-memory error cut a step short).
+    void clearGradients();
+    // The step at these indices, read back; inside trainOn's out-of-memory handling.
+    StepResult trainOnIndices(const torch::Tensor& indices);
     // Splits the data into training and held-out samples; returns the held-out ones.
     torch::Tensor setUpImages(const torch::Tensor& images);
     torch::Tensor setUpWindows(const VideoFrames& video);
@@ -145,6 +186,7 @@ private:
     torch::Tensor m_order;   // current epoch's permutation (CPU)
     int64_t m_cursor = 0;
     int64_t m_step = 0;
+    int m_oomInjected = 0; // out-of-memory faults injected so far at faults.outOfMemoryAtStep
 };
 
 } // namespace pretext

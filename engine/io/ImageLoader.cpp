@@ -1,5 +1,6 @@
 #include "ImageLoader.h"
 
+#include "ImageHeader.h"
 #include "MatTensor.h"
 
 #include <opencv2/core/utility.hpp>
@@ -7,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +24,24 @@ std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
+}
+
+std::string megapixels(int64_t pixels) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MP", static_cast<double>(pixels) / 1e6);
+    return text;
+}
+
+// Whether a JPEG's end-of-image marker (FF D9) is among its last bytes (some writers
+// pad after it).
+bool hasJpegEnd(const std::vector<uchar>& bytes) {
+    const size_t from = bytes.size() > 4096 ? bytes.size() - 4096 : 0;
+    for (size_t i = bytes.size(); i-- > from + 1;) {
+        if (bytes[i - 1] == 0xFF && bytes[i] == 0xD9) {
+            return true;
+        }
+    }
+    return false;
 }
 
 struct Decoded {
@@ -47,6 +67,26 @@ Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits)
     if (!in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(bytes))) {
         return {{}, "cannot be read (I/O error)"};
     }
+    // The size comes from the header, before any pixel is decoded: a file claiming
+    // 30000x30000 pixels is refused without allocating them.
+    const ImageHeader header = readImageHeader(buffer.data(), buffer.size());
+    if (!header.ok()) {
+        return {{}, header.error};
+    }
+    const std::string size = std::to_string(header.width) + "x" + std::to_string(header.height);
+    if (header.width > limits.maxPixels / header.height) {
+        return {{}, "is too large: its " + header.format + " header says " + size + " pixels (" +
+                        megapixels(header.width * header.height) + "), over the limit of " +
+                        megapixels(limits.maxPixels) + " (it can be raised)"};
+    }
+    if (std::min(header.width, header.height) < limits.minSide) {
+        return {{}, "is too small (" + size + " pixels; at least " +
+                        std::to_string(limits.minSide) + " per side)"};
+    }
+    if (header.format == "JPEG" && !hasJpegEnd(buffer)) {
+        // libjpeg would fill the missing rows with grey and call it a success.
+        return {{}, "is cut short: the JPEG data end without an end-of-image marker"};
+    }
     cv::Mat image;
     try {
         image = cv::imdecode(buffer, cv::IMREAD_COLOR);
@@ -54,16 +94,14 @@ Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits)
         return {{}, "cannot be decoded: " + std::string(e.what())};
     }
     if (image.empty()) {
-        return {{}, "is not an image OpenCV can decode (unknown format or damaged data)"};
+        return {{}, "is a damaged " + header.format + " file (its pixel data cannot be decoded)"};
     }
-    if (static_cast<int64_t>(image.cols) * image.rows > limits.maxPixels) {
-        return {{}, "is too large (" + std::to_string(image.cols) + "x" +
-                        std::to_string(image.rows) + " pixels)"};
-    }
-    if (std::min(image.cols, image.rows) < limits.minSide) {
-        return {{}, "is too small (" + std::to_string(image.cols) + "x" +
-                        std::to_string(image.rows) + " pixels; at least " +
-                        std::to_string(limits.minSide) + " per side)"};
+    // (A JPEG's EXIF orientation may swap the two.)
+    const bool sameSize = (image.cols == header.width && image.rows == header.height) ||
+                          (image.cols == header.height && image.rows == header.width);
+    if (!sameSize) {
+        return {{}, "decodes to " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+                        " pixels, not the " + size + " its header says; it is not loaded"};
     }
     return {squareResize(image, sizePx), {}};
 }
@@ -76,7 +114,9 @@ bool hasExtension(const std::string& path, std::initializer_list<const char*> ex
 }
 
 bool hasImageExtension(const std::string& path) {
-    return hasExtension(path, {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"});
+    // GIF is listed so that a folder's GIFs are named as unreadable, not silently left out.
+    return hasExtension(path, {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".ppm",
+                               ".pgm", ".pbm", ".pnm", ".gif"});
 }
 
 std::vector<std::string> collectImageFiles(const std::vector<std::string>& paths,
@@ -85,15 +125,26 @@ std::vector<std::string> collectImageFiles(const std::vector<std::string>& paths
     for (const auto& p : paths) {
         std::error_code ec;
         const auto status = fs::status(p, ec);
-        if (ec || !fs::exists(status)) {
+        if (ec && fs::is_symlink(fs::symlink_status(p))) {
+            issues.push_back({p, "is a symbolic link that cannot be followed: " + ec.message()});
+        } else if (ec || !fs::exists(status)) {
             issues.push_back({p, "does not exist"});
         } else if (fs::is_directory(status)) {
             std::vector<std::string> found;
             for (fs::recursive_directory_iterator it(
                      p, fs::directory_options::skip_permission_denied, ec), end;
                  !ec && it != end; it.increment(ec)) {
-                if (it->is_regular_file(ec) && hasImageExtension(it->path().string())) {
-                    found.push_back(it->path().string());
+                const std::string file = it->path().string();
+                if (!hasImageExtension(file)) {
+                    continue;
+                }
+                std::error_code fileEc;
+                if (it->is_regular_file(fileEc)) {
+                    found.push_back(file);
+                } else if (fileEc || it->is_symlink(fileEc)) {
+                    // A link in a loop, or to nothing: said, not silently left out.
+                    issues.push_back({file, "is a symbolic link that cannot be followed" +
+                                                (fileEc ? ": " + fileEc.message() : std::string())});
                 }
             }
             if (ec) {

@@ -18,7 +18,9 @@ struct LoadIssue {
 
 struct LoadLimits {
     uint64_t maxFileBytes = 512ull * 1024 * 1024;
-    int64_t maxPixels = 100'000'000; // width * height of one decoded image
+    // Width x height of one image, read from its header before decoding: 64 megapixels
+    // unless the user raises it (--max-megapixels, or the GUI's Data menu).
+    int64_t maxPixels = 64'000'000;
     int minSide = 8;
 };
 
@@ -31,7 +33,8 @@ struct ImageSet {
 // Whether the path's extension (with its dot, any case) is one of `extensions`.
 bool hasExtension(const std::string& path, std::initializer_list<const char*> extensions);
 
-// Extensions read from folders: png, jpg, jpeg, bmp, webp, tif, tiff (any case).
+// Extensions read from folders: png, jpg, jpeg, bmp, webp, tif, tiff, ppm, pgm, pbm,
+// pnm, and gif (any case; GIFs are then reported as not supported).
 bool hasImageExtension(const std::string& path);
 
 // Expands folders recursively (sorted, image extensions only); files named

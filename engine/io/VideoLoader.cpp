@@ -37,7 +37,7 @@ struct Probe {
     int64_t frames = 0; // from the container; 0 when it does not say
 };
 
-Probe probe(const std::string& path) {
+Probe probe(const std::string& path, const VideoOptions& options) {
     Probe p{path, {}, 0};
     std::error_code ec;
     const auto status = fs::status(path, ec);
@@ -55,6 +55,19 @@ Probe probe(const std::string& path) {
         } else {
             const double count = capture.get(cv::CAP_PROP_FRAME_COUNT);
             p.frames = std::isfinite(count) && count > 0 ? static_cast<int64_t>(count) : 0;
+            // The container's claims, checked before any frame is decoded.
+            const double width = capture.get(cv::CAP_PROP_FRAME_WIDTH);
+            const double height = capture.get(cv::CAP_PROP_FRAME_HEIGHT);
+            if (std::isfinite(width) && std::isfinite(height) &&
+                width * height > static_cast<double>(options.maxPixels)) {
+                p.error = "has frames of " + std::to_string(static_cast<int64_t>(width)) + "x" +
+                          std::to_string(static_cast<int64_t>(height)) +
+                          " pixels, over the limit of " + std::to_string(options.maxPixels / 1'000'000) +
+                          " megapixels per frame";
+            } else if (count > static_cast<double>(options.maxFrames)) {
+                p.error = "claims " + std::to_string(p.frames) + " frames, over the limit of " +
+                          std::to_string(options.maxFrames);
+            }
         }
     }
     return p;
@@ -81,7 +94,7 @@ VideoLoad loadVideos(const std::vector<std::string>& paths, const VideoOptions& 
     std::vector<Probe> probes;
     int64_t wanted = 0; // frames the chosen stride would keep from every file
     for (const auto& path : paths) {
-        Probe p = probe(path);
+        Probe p = probe(path, options);
         if (!p.error.empty()) {
             out.skipped.push_back({path, p.error});
             continue;

@@ -22,6 +22,9 @@ struct VideoOptions {
     int stride = 1;                          // keep every stride-th frame
     int64_t budgetBytes = 512ll * 1024 * 1024; // cached frames of all files together
     bool opticalFlow = true;                 // also measure motion by optical flow
+    // Bounds on what a file's container claims, checked before decoding a frame.
+    int64_t maxPixels = 64'000'000;          // width x height of a frame
+    int64_t maxFrames = 10'000'000;          // frames in one file (over 90 hours at 30 fps)
 };
 
 struct VideoLoad {

@@ -48,6 +48,7 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
     options.sizePx = settings.sizePx;
     options.stride = settings.stride;
     options.budgetBytes = static_cast<int64_t>(settings.budgetMb) * 1024 * 1024;
+    options.maxPixels = int64_t{settings.maxMegapixels} * 1'000'000;
     io::VideoLoad load = io::loadVideos(files, options, [&](int64_t done, int64_t total) {
         return !progress || progress(done, total);
     });
@@ -93,17 +94,22 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
                         {"budget_mb", settings.budgetMb},
                         {"skipped", static_cast<int>(data.skipped.size())},
                         {"size_px", settings.sizePx}};
+    if (settings.maxMegapixels != kDefaultMaxMegapixels) {
+        data.description.insert(QStringLiteral("max_megapixels"), settings.maxMegapixels);
+    }
     data.video = std::make_shared<VideoFrames>(std::move(load.video));
     return data;
 }
 
 LoadedData loadImageFiles(const QStringList& paths, int sizePx,
-                          const std::function<void(int, int)>& progress) {
+                          const std::function<void(int, int)>& progress, int maxMegapixels) {
     std::vector<std::string> files;
     for (const QString& p : paths) {
         files.push_back(QDir::cleanPath(p).toStdString());
     }
-    auto set = io::loadImages(files, sizePx, {}, [&](size_t done, size_t total) {
+    io::LoadLimits limits;
+    limits.maxPixels = int64_t{maxMegapixels} * 1'000'000;
+    auto set = io::loadImages(files, sizePx, limits, [&](size_t done, size_t total) {
         if (progress) {
             progress(static_cast<int>(done), static_cast<int>(total));
         }
@@ -130,6 +136,9 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
                         {"count", static_cast<int>(data.paths.size())},
                         {"skipped", static_cast<int>(data.skipped.size())},
                         {"size_px", sizePx}};
+    if (maxMegapixels != kDefaultMaxMegapixels) {
+        data.description.insert(QStringLiteral("max_megapixels"), maxMegapixels);
+    }
     return data;
 }
 
@@ -194,12 +203,13 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
         paths << p.toString();
     }
     LoadedData data;
+    const int maxMegapixels = d.value(QStringLiteral("max_megapixels")).toInt(kDefaultMaxMegapixels);
     if (source == QLatin1String("videos")) {
         const VideoLoadSettings settings{sizePx, d.value(QStringLiteral("stride")).toInt(1),
-                                         d.value(QStringLiteral("budget_mb")).toInt(512)};
+                                         d.value(QStringLiteral("budget_mb")).toInt(512), maxMegapixels};
         data = loadVideoFiles(paths, settings, videoProgress);
     } else {
-        data = loadImageFiles(paths, sizePx);
+        data = loadImageFiles(paths, sizePx, {}, maxMegapixels);
     }
     // A run goes on only with the data it started on: files gone or added since would
     // change every batch after the resume.

@@ -28,10 +28,15 @@ struct LoadedData {
 LoadedData loadDemoData(int sizePx, quint64 seed, int count = 0 /* 0: default count */,
                         bool withVideo = true);
 
+// The largest image (or video frame) loaded, in megapixels, read from the file's header
+// before decoding; the user can raise it.
+inline constexpr int kDefaultMaxMegapixels = 64;
+
 struct VideoLoadSettings {
     int sizePx = 64;
     int stride = 1;       // keep every stride-th frame
     int budgetMb = 512;   // for the cached frames of all files together
+    int maxMegapixels = kDefaultMaxMegapixels; // per frame, from the container's header
 };
 // progress(framesDone, framesExpected) returns false to cancel; then `cancelled` is set
 // and nothing is returned.
@@ -39,7 +44,8 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
                           const std::function<bool(qint64, qint64)>& progress = {},
                           bool* cancelled = nullptr);
 LoadedData loadImageFiles(const QStringList& paths, int sizePx,
-                          const std::function<void(int, int)>& progress = {});
+                          const std::function<void(int, int)>& progress = {},
+                          int maxMegapixels = kDefaultMaxMegapixels);
 // Whether `spec` names IDX images ("fashion-mnist", or a folder of MNIST-layout files).
 bool isIdxData(const QString& spec);
 // The training images of IDX data as unlabelled images (labels ignored), resized to

@@ -98,7 +98,7 @@ void EngineWorker::loadDemo(int sizePx, quint64 seed) {
     setState(EngineState::Idle);
 }
 
-void EngineWorker::loadPaths(const QStringList& paths, int sizePx) {
+void EngineWorker::loadPaths(const QStringList& paths, int sizePx, int maxMegapixels) {
     if (d->session) {
         Q_EMIT errorOccurred(tr("Stop training before loading other data."));
         return;
@@ -106,7 +106,8 @@ void EngineWorker::loadPaths(const QStringList& paths, int sizePx) {
     try {
         setState(EngineState::Loading);
         adoptLoaded(std::make_unique<LoadedData>(loadImageFiles(
-                        paths, sizePx, [this](int done, int total) { Q_EMIT loadProgress(done, total); })),
+                        paths, sizePx, [this](int done, int total) { Q_EMIT loadProgress(done, total); },
+                        maxMegapixels)),
                     tr("Nothing could be loaded from %1").arg(paths.join(QStringLiteral(", "))));
     } catch (const std::exception& e) {
         Q_EMIT errorOccurred(tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
@@ -114,7 +115,8 @@ void EngineWorker::loadPaths(const QStringList& paths, int sizePx) {
     setState(EngineState::Idle);
 }
 
-void EngineWorker::loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb) {
+void EngineWorker::loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb,
+                              int maxMegapixels) {
     if (d->session) {
         Q_EMIT errorOccurred(tr("Stop training before loading other data."));
         return;
@@ -125,7 +127,7 @@ void EngineWorker::loadVideos(const QStringList& paths, int sizePx, int stride, 
         QElapsedTimer sinceProgress; // invalid until the first report, which goes out at once
         bool cancelled = false;
         auto loaded = std::make_unique<LoadedData>(loadVideoFiles(
-            paths, {sizePx, stride, budgetMb},
+            paths, {sizePx, stride, budgetMb, maxMegapixels},
             [&](qint64 done, qint64 total) {
                 if (!sinceProgress.isValid() || sinceProgress.elapsed() >= 50) { // ~20 updates/s
                     Q_EMIT videoLoadProgress(done, total);
@@ -237,7 +239,7 @@ void EngineWorker::loadDescribed(const QJsonObject& description) {
     ensureData(description, description.value("source").toString() == "demo");
 }
 
-void EngineWorker::resumeTraining(const QString& runDir, qint64 maxSteps) {
+void EngineWorker::resumeTraining(const QString& runDir, qint64 maxSteps, double learningRate) {
     if (d->session) {
         Q_EMIT errorOccurred(tr("A run is already going; stop it first."));
         return;
@@ -255,6 +257,9 @@ void EngineWorker::resumeTraining(const QString& runDir, qint64 maxSteps) {
     SessionOptions options;
     options.settings = config.settings;
     options.settings.maxSteps = maxSteps;
+    if (learningRate > 0) {
+        options.settings.learningRate = learningRate;
+    }
     options.resume = true;
     beginSession(options);
 }
@@ -318,6 +323,15 @@ bool EngineWorker::trainOneStep() {
             emitSnapshot();
         }
         return true;
+    } catch (const NonFiniteError& e) {
+        const QString runDir = d->session->runDir();
+        const qint64 checkpoint = d->session->lastCheckpointStep();
+        const qint64 maxSteps = d->session->maxSteps();
+        d->session.reset(); // the diverged model is dropped; the checkpoint on disk stays
+        setState(EngineState::Idle);
+        Q_EMIT trainingDiverged(QString::fromStdString(e.what()), runDir, checkpoint, e.learningRate(), maxSteps);
+        Q_EMIT trainingFinished(QStringLiteral("error"), runDir);
+        return false;
     } catch (const std::exception& e) {
         const QString runDir = d->session->runDir();
         Q_EMIT errorOccurred(tr("Training stopped: %1").arg(QString::fromStdString(describeError(e))));

@@ -27,16 +27,19 @@ public:
 
 public Q_SLOTS:
     void loadDemo(int sizePx, quint64 seed);
-    void loadPaths(const QStringList& paths, int sizePx);
+    // Images over `maxMegapixels` (read from their headers) are skipped and named.
+    void loadPaths(const QStringList& paths, int sizePx, int maxMegapixels = 64);
     // Video files: every `stride`-th frame, the cache held under `budgetMb`.
-    void loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb);
+    void loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb,
+                    int maxMegapixels = 64);
     void requestPreview(const QString& task, const QVariantMap& params, quint64 seed, int count);
     void startTraining(const pretext::TrainSettings& settings);
     // Loads what a config's "data" describes (demo set, image files or videos).
     void loadDescribed(const QJsonObject& description);
     // Goes on with the run in `runDir` from its checkpoint, with its own settings, to
     // `maxSteps` (0: until stopped); first loads the run's data when other data is loaded.
-    void resumeTraining(const QString& runDir, qint64 maxSteps);
+    // learningRate > 0 replaces the run's own (a run that diverged goes on lower).
+    void resumeTraining(const QString& runDir, qint64 maxSteps, double learningRate = 0.0);
     void pause();
     void resume();
     void stepOnce();
@@ -59,6 +62,11 @@ Q_SIGNALS:
     void snapshotReady(const pretext::ImageGrid& grid);
     void stateChanged(pretext::EngineState state);
     void trainingFinished(const QString& reason, const QString& runDir);
+    // The loss or a gradient became NaN or infinite (before trainingFinished "error"):
+    // the message, the run, the step of its checkpoint on disk (-1: none), the rate
+    // that diverged and the run's step limit.
+    void trainingDiverged(const QString& message, const QString& runDir, qint64 checkpointStep,
+                          double learningRate, qint64 maxSteps);
     void errorOccurred(const QString& message);
 
 private:

@@ -78,6 +78,8 @@ void addCommonOptions(QCommandLineParser& p) {
         {"frames", "Temporal order, sort: frames T per sequence (3 or 4).", "T"},
         {"stride", "Videos: keep every Nth frame.", "N", "1"},
         {"budget-mb", "Videos and IDX data: memory budget for the cached frames or images, in MB.", "MB", "512"},
+        {"max-megapixels", "Largest image or video frame loaded (from the file's header, before decoding).", "MP",
+         QString::number(kDefaultMaxMegapixels)},
         {"param", "Task parameter override name=value (repeatable).", "name=value"},
     });
 }
@@ -155,7 +157,8 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
     }
     if (videos > 0) {
         const VideoLoadSettings settings{c.sizePx, static_cast<int>(intValue(p, "stride", 1, 10000)),
-                                         static_cast<int>(intValue(p, "budget-mb", 1, 1 << 20))};
+                                         static_cast<int>(intValue(p, "budget-mb", 1, 1 << 20)),
+                                         static_cast<int>(intValue(p, "max-megapixels", 1, 4000))};
         LoadedData data = loadVideoFiles(sources, settings);
         for (const auto& s : data.skipped) {
             err() << "skipped " << s.path << ": " << s.reason << Qt::endl;
@@ -170,7 +173,8 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
               << " video(s) at " << c.sizePx << " px" << Qt::endl;
         return data;
     }
-    LoadedData data = loadImageFiles(sources, c.sizePx);
+    LoadedData data = loadImageFiles(sources, c.sizePx, {},
+                                     static_cast<int>(intValue(p, "max-megapixels", 1, 4000)));
     for (const auto& s : data.skipped) {
         err() << "skipped " << s.path << ": " << s.reason << Qt::endl;
     }

@@ -38,7 +38,8 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
     TrainRequest r;
     if (p.isSet("resume")) {
         refuseRunDefiningOptions(p, QStringLiteral("--resume (the run goes on with its own config)"));
-        for (const char* name : {"config", "out", "data", "size", "batch", "lr"}) {
+        // --lr may change: a run that diverged goes on with a lower rate.
+        for (const char* name : {"config", "out", "data", "size", "batch"}) {
             if (p.isSet(QLatin1String(name))) {
                 throw CommandError{QStringLiteral("--%1 cannot be given with --resume (the run goes on with its own config)").arg(QLatin1String(name)), 2};
             }
@@ -139,7 +140,10 @@ int trainCommand(const QStringList& args) {
                                 "a soak test's figures).", "steps"},
                   {"batch", "Batch size.", "B", "32"},
                   {"lr", "Learning rate (Adam); default: the task's own.", "rate"},
-                  {"device", "auto, cpu or cuda.", "device", "auto"}});
+                  {"device", "auto, cpu or cuda.", "device", "auto"},
+                  {"inject-fault", "For testing: faults to make on purpose, comma-separated: "
+                                   "nan-loss@STEP, nan-grad@STEP, oom@STEP (the retry with half the "
+                                   "batch succeeds) or oom-twice@STEP (it fails too).", "faults"}});
     Common c;
     const TrainRequest request = trainRequest(p, args, &c);
     const TrainSettings& s = request.settings;
@@ -154,6 +158,7 @@ int trainCommand(const QStringList& args) {
     }
     SessionOptions options;
     options.settings = s;
+    options.settings.faults = p.value("inject-fault");
     options.resume = request.resume;
     options.checkpointEverySteps = static_cast<int>(intValue(p, "checkpoint-every", 1, 100'000'000));
     TrainingSession session(options, data);
@@ -188,7 +193,22 @@ int trainCommand(const QStringList& args) {
     }
     TrainProgress last;
     while (!session.reachedMaxSteps()) {
-        last = session.step();
+        try {
+            last = session.step();
+        } catch (const NonFiniteError& e) {
+            // Says how to go on: the run folder, a lower rate, its own step target.
+            const QString resume = session.lastCheckpointStep() >= 0
+                                       ? QStringLiteral("\ngo on from the checkpoint with a lower rate: "
+                                                        "pretext-workbench train --resume %1 --lr %2 --steps %3")
+                                             .arg(QDir::toNativeSeparators(session.runDir()))
+                                             .arg(e.suggestedLearningRate())
+                                             .arg(s.maxSteps)
+                                       : QString();
+            throw CommandError{QString::fromStdString(e.what()) + resume, 1};
+        }
+        if (!last.note.isEmpty()) {
+            err() << last.note << Qt::endl;
+        }
         if (memoryAt.contains(last.step)) {
             out() << QStringLiteral("resident memory at step %1: %2 MB (peak %3 MB)")
                          .arg(last.step)

@@ -23,7 +23,7 @@ const QSet<QString> kSettings = {"task", "params", "batch_size", "learning_rate"
                                  "device_requested", "max_steps", "data"};
 const QSet<QString> kDataKeys = {"source", "paths", "size_px", "demo_seed", "count", "stride",
                                  "budget_mb", "videos", "video_frames", "strides", "skipped",
-                                 "labels", "draw_seed"};
+                                 "labels", "draw_seed", "max_megapixels"};
 
 QString typeName(const QJsonValue& v) {
     switch (v.type()) {
@@ -147,6 +147,7 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
         const char* key;
         qint64 lo, hi;
     } ranges[] = {{"size_px", 16, 512}, {"stride", 1, 10000}, {"budget_mb", 1, 1 << 20},
+                  {"max_megapixels", 1, 4000},
                   {"count", 1, 1 << 20}, {"demo_seed", 0, std::numeric_limits<qint64>::max()},
                   {"draw_seed", 0, std::numeric_limits<qint64>::max()}};
     for (const auto& r : ranges) {
@@ -253,8 +254,15 @@ bool readRunConfig(const QString& path, RunConfig* config, QString* error) {
         *error = QStringLiteral("%1 could not be read: %2").arg(path, file.errorString());
         return false;
     }
+    constexpr qint64 kMaxBytes = 16 << 20; // a config is a few hundred bytes
+    if (file.size() > kMaxBytes) {
+        *error = QStringLiteral("%1 is %2 MB; a config is a small JSON file (at most 16 MB)")
+                     .arg(path)
+                     .arg(file.size() >> 20);
+        return false;
+    }
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(file.read(kMaxBytes), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         *error = QStringLiteral("%1 is not valid JSON: %2 at character %3")
                      .arg(path, parseError.errorString())

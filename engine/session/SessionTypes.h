@@ -58,6 +58,9 @@ struct TrainSettings {
     QString device = QStringLiteral("auto");
     qint64 maxSteps = 0;     // 0: until stopped
     QString runDir;          // empty: a new folder under the runs directory
+    // Test switch: faults to inject (parseFaultInjection's "nan-loss@5,oom@9"); empty:
+    // the PRETEXT_INJECT_FAULT environment variable, if set. Not part of a config.
+    QString faults;
 };
 
 struct TrainProgress {
@@ -70,6 +73,7 @@ struct TrainProgress {
     QString histogramTitle;    // what is counted
     QString histogramAxis;     // what the bins are
     QStringList histogramLabels; // one per bin, or empty (numbered)
+    QString note;              // something a person should know (the batch was halved)
 };
 
 enum class EngineState { Idle, Loading, Running, Paused };

@@ -52,6 +52,10 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     cfg.learningRate = s.learningRate;
     cfg.seed = s.seed;
     cfg.device = s.device.toStdString();
+    const QString faults = s.faults.isEmpty() ? qEnvironmentVariable("PRETEXT_INJECT_FAULT") : s.faults;
+    std::string faultError;
+    check(parseFaultInjection(faults.toStdString(), &cfg.faults, &faultError),
+          QString::fromStdString(faultError));
     // A video task trains on the videos' windows; an image task on the images (for a
     // loaded video, its frames).
     m_trainer = std::make_unique<Trainer>(cfg, data.images, data.video.get());
@@ -86,6 +90,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
             resumed = QJsonDocument::fromJson(old.readAll()).object().value(QStringLiteral("resumed")).toArray();
         }
         resumed.append(QJsonObject{{"from_step", m_startStep},
+                                   {"learning_rate", s.learningRate},
                                    {"at", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}});
         json.insert(QStringLiteral("resumed"), resumed);
         m_configJson = QJsonDocument(json).toJson(QJsonDocument::Indented);
@@ -103,8 +108,20 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
 }
 
 TrainProgress TrainingSession::step() {
-    const StepResult r = m_trainer->step();
+    StepResult r;
+    try {
+        r = m_trainer->step();
+    } catch (const NonFiniteError& e) {
+        // Nothing is saved from the failed step: the checkpoint on disk stays the last good one.
+        const QString kept = m_lastSavedStep >= 0
+                                 ? QStringLiteral("the checkpoint of step %1 is kept").arg(m_lastSavedStep)
+                                 : QStringLiteral("no checkpoint was saved yet (every %1 steps)")
+                                       .arg(m_options.checkpointEverySteps);
+        throw NonFiniteError(QStringLiteral("%1; %2").arg(QString::fromStdString(e.what()), kept).toStdString(),
+                             e.step(), e.learningRate());
+    }
     TrainProgress p;
+    p.note = QString::fromStdString(r.note);
     p.step = r.step;
     p.loss = r.loss;
     p.wallTimeS = m_wallOffsetS + m_clock.elapsed() / 1000.0;

@@ -34,10 +34,13 @@ public:
     // Final checkpoint and preview; safe to call more than once.
     void finish();
     bool reachedMaxSteps() const;
+    qint64 maxSteps() const { return m_options.settings.maxSteps; } // 0: until stopped
 
     QString runDir() const { return m_folder->path(); }
     // The step the run started from: 0, or the checkpoint's step for a resumed run.
     qint64 startStep() const { return m_startStep; }
+    // The step of the checkpoint on disk: -1 when none was saved yet.
+    qint64 lastCheckpointStep() const { return m_lastSavedStep; }
     QString deviceName() const;
     Trainer& trainer() { return *m_trainer; }
 

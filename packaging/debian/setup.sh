@@ -19,6 +19,8 @@ packages=(
     zlib1g-dev # IDX files (MNIST, Fashion-MNIST), gzip or plain
     dataset-fashion-mnist # labelled images for the linear probe
     python3-torch # the benchmark's Python reference (tests/bench/reference.py), tested
+    libjpeg62-turbo-dev # tests: a CMYK JPEG among the hostile files
+    clang libclang-rt-14-dev # tests: libFuzzer harnesses of the file parsers
 )
 missing=()
 for p in "${packages[@]}"; do
