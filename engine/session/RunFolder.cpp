@@ -249,6 +249,18 @@ bool RunFolder::continueMetrics(qint64 step, double* lastWallTimeS, QString* err
     return true;
 }
 
+int RunFolder::removeLeftovers() {
+    QDir d(m_dir);
+    int removed = 0;
+    // QSaveFile writes "<name>.XXXXXX" next to the file and renames it when complete.
+    for (const QString& name : {runfiles::checkpoint, runfiles::manifest, runfiles::config, runfiles::metrics}) {
+        for (const QString& temp : d.entryList({name + QStringLiteral(".??????")}, QDir::Files | QDir::Hidden)) {
+            removed += d.remove(temp) ? 1 : 0;
+        }
+    }
+    return removed;
+}
+
 bool RunFolder::savePreview(const QImage& sheet, qint64 step, QString* error) {
     const QString path = QDir(m_dir).filePath(
         QStringLiteral("previews/step-%1.png").arg(step, 6, 10, QLatin1Char('0')));

@@ -41,6 +41,9 @@ public:
     // *lastWallTimeS is the wall time of the last row kept.
     bool continueMetrics(qint64 step, double* lastWallTimeS, QString* error);
     bool savePreview(const QImage& sheet, qint64 step, QString* error);
+    // Removes the half-written temporary files a killed save leaves behind
+    // (checkpoint.pt.XXXXXX, ...); for a run that goes on. Returns how many.
+    int removeLeftovers();
 
 private:
     explicit RunFolder(QString dir) : m_dir(std::move(dir)) {}

@@ -54,8 +54,8 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     cfg.device = s.device.toStdString();
     const QString faults = s.faults.isEmpty() ? qEnvironmentVariable("PRETEXT_INJECT_FAULT") : s.faults;
     std::string faultError;
-    check(parseFaultInjection(faults.toStdString(), &cfg.faults, &faultError),
-          QString::fromStdString(faultError));
+    const bool faultsOk = parseFaultInjection(faults.toStdString(), &cfg.faults, &faultError);
+    check(faultsOk, QString::fromStdString(faultError));
     // A video task trains on the videos' windows; an image task on the images (for a
     // loaded video, its frames).
     m_trainer = std::make_unique<Trainer>(cfg, data.images, data.video.get());
@@ -64,6 +64,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     if (m_options.resume) {
         m_folder = RunFolder::open(s.runDir, &error);
         check(m_folder != nullptr, error);
+        m_folder->removeLeftovers();
         QByteArray bytes;
         QJsonObject manifest;
         check(m_folder->readCheckpoint(s.task, &bytes, &manifest, &error), error);
