@@ -196,7 +196,11 @@ void MainWindow::resumeRun(const QString& runDir, double learningRate) {
 void MainWindow::offerLowerRate(const QString& message, const QString& runDir, qint64 checkpointStep,
                                 double learningRate) {
     const double lower = learningRate / 10.0;
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Training diverged"), message, QMessageBox::NoButton, this);
+    QString text = message;
+    if (!text.isEmpty()) {
+        text[0] = text[0].toUpper(); // the engine's messages start in lower case
+    }
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Training diverged"), text, QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("divergedBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setModal(false);

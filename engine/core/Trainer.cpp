@@ -235,8 +235,7 @@ void checkFinite(double loss, int64_t step, double learningRate, bool applied) {
     m << "training stopped at step " << step << ": the loss became "
       << (std::isnan(loss) ? "NaN" : "infinite")
       << (applied ? "" : "; the step was not applied, so the model is as it was after the step before")
-      << ". Lower the learning rate (now " << learningRate << "; try " << learningRate / 10
-      << ") and go on from the last checkpoint";
+      << ". Lower the learning rate (now " << learningRate << "; try " << learningRate / 10 << ").";
     throw NonFiniteError(m.str(), step, learningRate);
 }
 
@@ -361,8 +360,7 @@ void Trainer::checkGradients() {
           << (torch::isnan(g).any().item<bool>() ? "NaN" : "infinite")
           << " while the loss was finite; the step was not applied, so the model is as it was "
              "after the step before. Lower the learning rate (now "
-          << m_config.learningRate << "; try " << m_config.learningRate / 10
-          << ") and go on from the last checkpoint";
+          << m_config.learningRate << "; try " << m_config.learningRate / 10 << ").";
         throw NonFiniteError(m.str(), step, m_config.learningRate);
     }
 }

@@ -115,10 +115,10 @@ TrainProgress TrainingSession::step() {
     } catch (const NonFiniteError& e) {
         // Nothing is saved from the failed step: the checkpoint on disk stays the last good one.
         const QString kept = m_lastSavedStep >= 0
-                                 ? QStringLiteral("the checkpoint of step %1 is kept").arg(m_lastSavedStep)
-                                 : QStringLiteral("no checkpoint was saved yet (every %1 steps)")
+                                 ? QStringLiteral("The checkpoint of step %1 is kept; go on from it.").arg(m_lastSavedStep)
+                                 : QStringLiteral("No checkpoint was saved yet (one every %1 steps).")
                                        .arg(m_options.checkpointEverySteps);
-        throw NonFiniteError(QStringLiteral("%1; %2").arg(QString::fromStdString(e.what()), kept).toStdString(),
+        throw NonFiniteError(QStringLiteral("%1 %2").arg(QString::fromStdString(e.what()), kept).toStdString(),
                              e.step(), e.learningRate());
     }
     TrainProgress p;

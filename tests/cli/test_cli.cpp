@@ -364,7 +364,7 @@ private slots:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("training stopped at step 8: the loss became NaN; the step was not applied"),
                  qPrintable(r.err));
-        QVERIFY2(r.err.contains("the checkpoint of step 5 is kept"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("The checkpoint of step 5 is kept; go on from it."), qPrintable(r.err));
         const QString hint = QStringLiteral("train --resume %1 --lr 0.0003 --steps 20").arg(out);
         QVERIFY2(r.err.contains(hint), qPrintable(r.err));
         QFile manifest(QDir(out).filePath("checkpoint.json"));

@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QElapsedTimer>
 #include <QThread>
 #include <QtTest>
 
@@ -125,6 +126,87 @@ private Q_SLOTS:
         QVERIFY(received(errors, 10000));
         QVERIFY(errors.first().at(0).toString().contains("already holds a run"));
 
+    }
+
+    // Stop asked for while a long step runs: the step in flight finishes, no other
+    // starts, and the run ends with its checkpoint.
+    void stopDuringALongStepReturnsWithinOneBatch() {
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        engine.call([](EngineWorker* w) { w->loadDemo(64, 1); });
+        QVERIFY(received(loaded, 30000));
+        QTemporaryDir dir;
+        TrainSettings s;
+        s.batchSize = 96; // default model at 64 px: a step of a good fraction of a second here
+        s.device = "cpu";
+        s.runDir = dir.filePath("run");
+        QSignalSpy progress(worker, &EngineWorker::progress);
+        QSignalSpy finished(worker, &EngineWorker::trainingFinished);
+        engine.call([s](EngineWorker* w) { w->startTraining(s); });
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 2, 60000);
+        QElapsedTimer sinceStep;
+        sinceStep.start();
+        const int atStop = progress.count(); // the next step is running now
+        worker->requestStop();               // direct, as the window's Stop does
+        QVERIFY(received(finished, 60000));
+        const qint64 stopMs = sinceStep.elapsed();
+        QVERIFY2(progress.count() <= atStop + 1, qPrintable(QString::number(progress.count() - atStop)));
+        QCOMPARE(finished.first().at(0).toString(), QString("stopped"));
+        QVERIFY(QFile::exists(dir.filePath("run/checkpoint.pt")));
+        qInfo("stop took %lld ms, %lld steps after it was asked for (a step is about %.0f ms)", stopMs,
+              static_cast<long long>(progress.count() - atStop),
+              1000.0 * s.batchSize / progress.last().at(0).value<TrainProgress>().imagesPerSec);
+    }
+
+    // Start and stop a run 100 times: no thread left behind, memory flat.
+    void hundredStartStopCycles() {
+        auto statusValue = [](const char* key) {
+            QFile f("/proc/self/status");
+            f.open(QIODevice::ReadOnly);
+            for (const QByteArray& line : f.readAll().split('\n')) {
+                if (line.startsWith(key)) {
+                    return line.mid(static_cast<int>(qstrlen(key))).trimmed().split(' ').front().toLongLong();
+                }
+            }
+            return -1LL;
+        };
+        QTemporaryDir dir;
+        qint64 threadsAt10 = 0, rssAt10 = 0;
+        {
+            WorkerThread engine;
+            EngineWorker* worker = engine.worker;
+            QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+            engine.call([](EngineWorker* w) { w->loadDemo(16, 1); });
+            QVERIFY(received(loaded, 20000));
+            QSignalSpy started(worker, &EngineWorker::trainingStarted);
+            QSignalSpy finished(worker, &EngineWorker::trainingFinished);
+            QSignalSpy errors(worker, &EngineWorker::errorOccurred);
+            for (int cycle = 1; cycle <= 100; ++cycle) {
+                TrainSettings s;
+                s.params = {{"base_channels", 8.0}};
+                s.batchSize = 4;
+                s.device = "cpu";
+                s.runDir = dir.filePath(QStringLiteral("run%1").arg(cycle));
+                engine.call([s](EngineWorker* w) { w->startTraining(s); });
+                QTRY_COMPARE_WITH_TIMEOUT(started.count(), cycle, 20000);
+                worker->requestStop();
+                QTRY_COMPARE_WITH_TIMEOUT(finished.count(), cycle, 20000);
+                QCOMPARE(finished.last().at(0).toString(), QString("stopped"));
+                if (cycle == 10) {
+                    threadsAt10 = statusValue("Threads:");
+                    rssAt10 = statusValue("VmRSS:");
+                }
+            }
+            QVERIFY2(errors.isEmpty(), qPrintable(errors.isEmpty() ? QString() : errors.first().at(0).toString()));
+            const qint64 threads = statusValue("Threads:"), rss = statusValue("VmRSS:");
+            qInfo("threads %lld at cycle 10, %lld at cycle 100; resident memory %lld kB and %lld kB (%+.1f%%)",
+                  threadsAt10, threads, rssAt10, rss, 100.0 * (rss - rssAt10) / rssAt10);
+            QCOMPARE(threads, threadsAt10);
+            QVERIFY2(rss < rssAt10 * 105 / 100, qPrintable(QString::number(rss - rssAt10)));
+            QVERIFY(engine.thread.isRunning());
+        }
+        QVERIFY(QDir(dir.filePath("run100")).exists());
     }
 
     void pauseStepResumeStop() {

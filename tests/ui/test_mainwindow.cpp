@@ -19,6 +19,9 @@
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QGroupBox>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageBox>
 #include <QSlider>
 #include <QLabel>
 #include <QListWidget>
@@ -78,6 +81,64 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 5000);
         qInfo("stop took %lld ms", static_cast<long long>(stopClock.elapsed()));
         QVERIFY(start->isEnabled());
+    }
+
+    // A NaN mid-run: the window says so and offers to go on from the checkpoint with a
+    // tenth of the learning rate; one click does it. Without a checkpoint, it offers a
+    // new run at the lower rate.
+    void divergedRunOffersALowerRate() {
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.previewView()->grid().isEmpty(), 20000);
+        window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
+        window.findChild<QSpinBox*>("batchSpin")->setValue(4);
+        window.findChild<QSpinBox*>("maxStepsSpin")->setValue(0);
+        auto* lr = window.findChild<QDoubleSpinBox*>("lrSpin");
+        lr->setValue(0.002);
+        QTest::mouseClick(window.trainingPanel()->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount() >= 3, 30000);
+        window.stopTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 5000);
+        // The run just stopped is the newest; its final checkpoint is at step `saved`.
+        const QFileInfoList runs = QDir(window.workspace()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
+        const QString runDir = runs.front().absoluteFilePath();
+        QFile manifest(QDir(runDir).filePath("checkpoint.json"));
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        const int saved = QJsonDocument::fromJson(manifest.readAll()).object().value("step").toInt();
+        QVERIFY(saved >= 3);
+
+        qputenv("PRETEXT_INJECT_FAULT", QByteArray("nan-loss@") + QByteArray::number(saved + 2));
+        window.resumeRun(runDir);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox*>("divergedBox")) != nullptr, 30000);
+        qunsetenv("PRETEXT_INJECT_FAULT");
+        QVERIFY2(box->text().contains(QString("Training stopped at step %1: the loss became NaN").arg(saved + 2)), qPrintable(box->text()));
+        QVERIFY2(box->text().contains(QString("The checkpoint of step %1 is kept").arg(saved)), qPrintable(box->text()));
+        QVERIFY2(box->informativeText().contains("lowered from 0.002 to 0.0002"), qPrintable(box->informativeText()));
+        QTRY_VERIFY(window.engineState() == pretext::EngineState::Idle);
+        auto* resume = box->findChild<QPushButton*>("lowerRateButton");
+        QCOMPARE(resume->text(), QString("Resume with 0.0002"));
+        QTest::mouseClick(resume, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Running, 30000);
+        QCOMPARE(lr->value(), 0.0002);
+        const int points = window.lossPlot()->pointCount();
+        QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount() >= points + 3, 30000); // past the old NaN step
+        window.stopTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 5000);
+        QFile config(QDir(runDir).filePath("config.json"));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(config.readAll()).object().value("learning_rate").toDouble(), 0.0002);
+
+        // No checkpoint yet: a new run at the lower rate is offered instead.
+        qputenv("PRETEXT_INJECT_FAULT", "nan-grad@2");
+        QTest::mouseClick(window.trainingPanel()->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox*>("divergedBox")) != nullptr && box->isVisible() &&
+                                     box->text().contains("the gradient of"),
+                                 30000);
+        qunsetenv("PRETEXT_INJECT_FAULT");
+        QVERIFY2(box->text().contains("No checkpoint was saved yet"), qPrintable(box->text()));
+        QCOMPARE(box->findChild<QPushButton*>("lowerRateButton")->text(), QString("Start again with 2e-05"));
+        box->close();
     }
 
     void jigsawShowsPuzzlesAccuracyAndErrors() {
