@@ -44,7 +44,7 @@ bool wholeNumber(const QJsonValue& v, qint64 lo, qint64 hi, qint64* out) {
     if (v.isDouble()) {
         const double d = v.toDouble();
         ok = d == std::floor(d) && std::abs(d) < 9.0e15;
-        n = static_cast<qint64>(d);
+        n = ok ? static_cast<qint64>(d) : 0; // converting a larger double is undefined
     } else if (v.isString()) {
         n = v.toString().toLongLong(&ok);
     }
