@@ -206,16 +206,14 @@ void MainWindow::offerLowerRate(const QString& message, const QString& runDir, q
     box->setModal(false);
     QPushButton* again = nullptr;
     if (checkpointStep >= 0) {
-        box->setInformativeText(tr("Go on from the checkpoint of step %1 with the learning rate lowered "
-                                   "from %2 to %3?")
+        box->setInformativeText(tr("Resume from step %1 with the learning rate lowered from %2 to %3?")
                                     .arg(checkpointStep)
                                     .arg(learningRate)
                                     .arg(lower));
         again = box->addButton(tr("Resume with %1").arg(lower), QMessageBox::AcceptRole);
         connect(again, &QPushButton::clicked, this, [this, runDir, lower] { resumeRun(runDir, lower); });
     } else {
-        box->setInformativeText(tr("No checkpoint was saved before it. Start a new run with the "
-                                   "learning rate lowered from %1 to %2?")
+        box->setInformativeText(tr("Start a new run with the learning rate lowered from %1 to %2?")
                                     .arg(learningRate)
                                     .arg(lower));
         again = box->addButton(tr("Start again with %1").arg(lower), QMessageBox::AcceptRole);
