@@ -505,6 +505,23 @@ private slots:
         QVERIFY(sheet.width() > 300 && sheet.height() > 300);
     }
 
+    // --max-megapixels: an image over it is named and skipped, the rest is used.
+    void imageLimitIsAnOption() {
+        QTemporaryDir dir;
+        QImage big(1300, 1000, QImage::Format_RGB32), small(64, 64, QImage::Format_RGB32);
+        big.fill(Qt::darkGreen);
+        small.fill(Qt::red);
+        QVERIFY(big.save(dir.filePath("big.png")) && small.save(dir.filePath("small.png")));
+        auto r = run({"preview", "--task", "inpainting", "--data", dir.path(), "--out", dir.filePath("a.png"),
+                      "--max-megapixels", "1"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(dir.filePath("big.png") + ": is too large: its PNG header says 1300x1000 pixels "
+                                                         "(1.3 MP), over the limit of 1.0 MP"),
+                 qPrintable(r.err));
+        r = run({"preview", "--task", "inpainting", "--data", dir.path(), "--out", dir.filePath("b.png")});
+        QVERIFY2(r.exitCode == 0 && !r.err.contains("big.png"), qPrintable(r.err));
+    }
+
     void badInputGivesMessageAndExitCode_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("exitCode");
