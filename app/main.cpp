@@ -4,6 +4,7 @@
 #include "GuiBench.h"
 #include "MainWindow.h"
 #include "RunReport.h"
+#include "Screenshot.h"
 
 #include <QApplication>
 #include <QDir>
@@ -15,9 +16,10 @@
 namespace {
 
 // Headless runs have no desktop session; Qt's note about the missing runtime
-// folder is noise in a terminal or a CI log.
+// folder (and the offscreen platform's about size hints) is noise in a terminal or a CI log.
 void quietMessages(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    if (type == QtWarningMsg && message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR"))) {
+    if (type == QtWarningMsg && (message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR")) ||
+                                 message.contains(QLatin1String("does not support propagateSizeHints")))) {
         return;
     }
     QTextStream(stderr) << qFormatLogMessage(type, context, message) << '\n';
@@ -42,6 +44,8 @@ void printUsage() {
            "       pretext-workbench bench-gui [--seconds N] [--task NAME]   (event-loop latency while training)\n"
            "       pretext-workbench probe   --run DIR|FILE.pt [--labels fashion-mnist|PATH] [--train-size N]\n"
            "                                 [--test-size N] [--seed S] [--json FILE]   (linear probe, JSON)\n"
+           "       pretext-workbench --screenshot FILE.png [--task NAME] [--steps N] [--param NAME=VALUE]...\n"
+           "                                 (the window, offscreen, on the demo set after N steps)\n"
            "\n"
            "Without a subcommand the workbench window opens on the built-in demo set,\n"
            "or on the images and folders given; --param sets a task parameter (choices by\n"
@@ -117,6 +121,13 @@ int main(int argc, char** argv) {
         return pretext::runHeadless(app.arguments());
     }
 
+    // A screenshot is drawn offscreen: no display needed, nothing shown on one.
+    for (int i = 1; i < argc; ++i) {
+        if (QLatin1String(argv[i]) == QLatin1String("--screenshot") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+            qInstallMessageHandler(quietMessages);
+        }
+    }
     QApplication app(argc, argv);
     QStringList args = app.arguments().mid(1);
     QString task;
@@ -138,6 +149,7 @@ int main(int argc, char** argv) {
     const QStringList steps = takeValues(QStringLiteral("--steps"));
     const QStringList workspace = takeValues(QStringLiteral("--workspace"));
     const QStringList config = takeValues(QStringLiteral("--config"));
+    const QStringList screenshot = takeValues(QStringLiteral("--screenshot"));
     const bool train = args.removeAll(QStringLiteral("--train")) > 0;
     const bool compare = args.removeAll(QStringLiteral("--compare")) > 0;
     args.removeAll(QStringLiteral("--demo"));
@@ -182,6 +194,9 @@ int main(int argc, char** argv) {
             return 2;
         }
         window.setMaxSteps(n);
+    }
+    if (!screenshot.isEmpty()) {
+        return takeScreenshot(window, screenshot.back(), steps.isEmpty() ? 0 : steps.back().toInt());
     }
     window.setStartWhenLoaded(train);
     window.show();

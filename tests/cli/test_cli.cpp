@@ -505,6 +505,28 @@ private slots:
         QVERIFY(sheet.width() > 300 && sheet.height() > 300);
     }
 
+    // --screenshot: the window, offscreen, after a few steps, as a PNG of its size.
+    void screenshotWritesTheWindow() {
+        QTemporaryDir dir;
+        const QString png = dir.filePath("window.png");
+        auto r = run({"--screenshot", png, "--task", "rotation", "--steps", "3", "--param", "base_channels=8"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("wrote " + png + " (1500x950)"), qPrintable(r.out));
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1500, 950));
+        // Not blank: the window's widgets, thumbnails and plots give many colours.
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7) {
+            for (int x = 0; x < image.width(); x += 7) {
+                colours.insert(image.pixel(x, y));
+            }
+        }
+        QVERIFY2(colours.size() > 500, qPrintable(QString::number(colours.size())));
+        r = run({"--screenshot", dir.filePath("no/such/folder/x.png")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("could not be written"), qPrintable(r.err));
+    }
+
     // --max-megapixels: an image over it is named and skipped, the rest is used.
     void imageLimitIsAnOption() {
         QTemporaryDir dir;
