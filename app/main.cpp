@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QCommandLineParser>
 #include <QGuiApplication>
+#include <QIcon>
 #include <QTextStream>
 
 namespace {
@@ -123,12 +124,20 @@ int main(int argc, char** argv) {
 
     // A screenshot is drawn offscreen: no display needed, nothing shown on one.
     for (int i = 1; i < argc; ++i) {
-        if (QLatin1String(argv[i]) == QLatin1String("--screenshot") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
-            qputenv("QT_QPA_PLATFORM", "offscreen");
+        if (QLatin1String(argv[i]) == QLatin1String("--screenshot")) {
+            if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+            }
             qInstallMessageHandler(quietMessages);
         }
     }
     QApplication app(argc, argv);
+    QIcon icon;
+    for (const int px : {16, 22, 24, 32, 48, 64, 128, 256}) {
+        icon.addFile(QStringLiteral(":/icons/%1/pretext-workbench.png").arg(px));
+    }
+    QApplication::setWindowIcon(icon);
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.pretextworkbench.PretextWorkbench"));
     QStringList args = app.arguments().mid(1);
     QString task;
     const int taskAt = args.indexOf(QStringLiteral("--task"));

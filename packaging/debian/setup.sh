@@ -21,6 +21,8 @@ packages=(
     python3-torch # the benchmark's Python reference (tests/bench/reference.py), tested
     libjpeg62-turbo-dev # tests: a CMYK JPEG among the hostile files
     clang libclang-rt-14-dev # tests: libFuzzer harnesses of the file parsers
+    qt6-svg-dev # build: the application icon's PNGs are rendered from its SVG
+    desktop-file-utils appstream # tests: the .desktop file and AppStream metainfo validated
 )
 missing=()
 for p in "${packages[@]}"; do
