@@ -2,6 +2,8 @@
 #include "ProbePanel.h"
 
 #include "DataPanel.h"
+#include "EngineStatus.h"
+#include "RecentFiles.h"
 #include "DisplayControls.h"
 #include "EngineWorker.h"
 #include "FigureStrip.h"
@@ -191,8 +193,8 @@ void MainWindow::buildDocks() {
     dataDock->raise();
     resizeDocks({dataDock, taskDock}, {260, 300}, Qt::Horizontal);
 
-    m_stateLabel = new QLabel(this);
-    statusBar()->addPermanentWidget(m_stateLabel);
+    m_status = new EngineStatus(this);
+    statusBar()->addPermanentWidget(m_status);
 }
 
 void MainWindow::connectEngine() {
@@ -254,6 +256,8 @@ void MainWindow::connectEngine() {
         schedulePreview();
     });
     connect(m_worker, &EngineWorker::loadProgress, m_data, &DataPanel::showLoading);
+    connect(m_worker, &EngineWorker::loadProgress, m_status, &EngineStatus::showLoading);
+    connect(m_worker, &EngineWorker::videoLoadProgress, m_status, &EngineStatus::showLoading);
     connect(m_worker, &EngineWorker::videoLoadProgress, m_data, &DataPanel::showVideoLoading);
     connect(m_worker, &EngineWorker::loadCancelled, this, [this] {
         statusBar()->showMessage(tr("Loading cancelled; the data loaded before stays."), 10000);
@@ -348,6 +352,7 @@ void MainWindow::loadPaths(const QStringList& paths) {
         return;
     }
     m_sourcePaths = paths;
+    m_recent->add(paths);
     if (videos > 0) {
         callWorker([paths, size = m_data->sizePx(), stride = m_data->videoStride(),
                     budget = m_data->videoBudgetMb(), limit = m_data->maxMegapixels()](EngineWorker* w) {
@@ -405,6 +410,7 @@ void MainWindow::showProgress(const pretext::TrainProgress& p) {
     if (!p.note.isEmpty()) {
         showError(p.note); // the batch was halved after running out of memory
     }
+    m_status->showTraining(p, m_training->maxSteps(), m_training->sampleName());
     const auto step = static_cast<double>(p.step);
     m_lossPlot->addPoint(QStringLiteral("loss"), step, p.wallTimeS, p.loss);
     for (auto it = p.metrics.cbegin(); it != p.metrics.cend(); ++it) {
@@ -437,12 +443,7 @@ void MainWindow::updateState(EngineState state) {
     m_pauseAction->setEnabled(state == EngineState::Running || state == EngineState::Paused);
     m_stepAction->setEnabled(state == EngineState::Paused);
     m_stopAction->setEnabled(state == EngineState::Running || state == EngineState::Paused);
-    static const char* names[] = {"idle", "loading", "training", "paused"};
-    QString text = tr("Engine: %1").arg(tr(names[static_cast<int>(state)]));
-    if (!m_device.isEmpty()) {
-        text += tr(" · device %1").arg(m_device);
-    }
-    m_stateLabel->setText(text);
+    m_status->setState(state, m_device.isEmpty() ? QString() : tr("device %1").arg(m_device));
     if (state == EngineState::Idle && m_hasData && m_startWhenLoaded) {
         m_startWhenLoaded = false;
         startTraining();

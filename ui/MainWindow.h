@@ -31,6 +31,8 @@ namespace pretext {
 class EngineWorker;
 }
 
+class EngineStatus;
+class RecentFiles;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -143,7 +145,8 @@ private:
     ImageGridView* m_reconstruction = nullptr;
     FigureStrip* m_figures = nullptr;
     DisplayControls* m_display = nullptr;
-    QLabel* m_stateLabel = nullptr;
+    EngineStatus* m_status = nullptr;
+    RecentFiles* m_recent = nullptr;
     QLabel* m_previewNote = nullptr;
     QTimer m_previewTimer;
     QTimer m_statusTimer;

@@ -3,6 +3,7 @@
 #include "MainWindow.h"
 
 #include "CurvePlot.h"
+#include "RecentFiles.h"
 #include "ImageGridView.h"
 #include "RunsPanel.h"
 #include "TaskPanel.h"
@@ -24,6 +25,9 @@ void MainWindow::buildMenus() {
                     &MainWindow::openFolder);
     file->addAction(tr("Open &Video…"), QKeySequence(tr("Ctrl+Shift+V")), this,
                     &MainWindow::openVideos);
+    m_recent = new RecentFiles(this);
+    file->addMenu(m_recent);
+    connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::loadPaths);
     file->addAction(tr("&Demo Set"), QKeySequence(tr("Ctrl+D")), this, &MainWindow::loadDemo);
     file->addSeparator();
     buildRunMenus(file);

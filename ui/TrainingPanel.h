@@ -21,6 +21,7 @@ public:
     void showProgress(const pretext::TrainProgress& progress);
     // What one training sample is, for the throughput line: "images" or "tuples".
     void setSampleName(const QString& plural) { m_sampleName = plural; }
+    QString sampleName() const { return m_sampleName; }
     void showRunStarted(const QString& runDir, const QString& device);
     void showRunFinished(const QString& reason);
     void setLearningRate(double lr);

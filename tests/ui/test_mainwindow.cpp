@@ -25,6 +25,7 @@
 #include <QSlider>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -74,6 +75,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!window.reconstructionView()->grid().isEmpty(), 10000);
         QCOMPARE(window.reconstructionView()->grid().columnTitles.size(), 4);
         QVERIFY(window.engineState() == pretext::EngineState::Running);
+        // The status bar: step, speed and device while training.
+        QTRY_VERIFY(window.findChild<QLabel*>("statusStep")->text().startsWith("step "));
+        QVERIFY(window.findChild<QLabel*>("statusRate")->text().endsWith(" images/s"));
+        QVERIFY2(window.findChild<QLabel*>("engineState")->text().startsWith("Engine: training · device cpu"),
+                 qPrintable(window.findChild<QLabel*>("engineState")->text()));
 
         QElapsedTimer stopClock;
         stopClock.start();
@@ -81,6 +87,30 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 5000);
         qInfo("stop took %lld ms", static_cast<long long>(stopClock.elapsed()));
         QVERIFY(start->isEnabled());
+    }
+
+    // File ▸ Open Recent remembers what was opened, across windows (QSettings), and
+    // opens it again.
+    void recentFilesAreRemembered() {
+        QSettings().remove("data/recent");
+        QTemporaryDir dir;
+        QImage image(48, 48, QImage::Format_RGB32);
+        for (int i = 0; i < 3; ++i) {
+            image.fill(QColor::fromHsv(i * 100, 200, 200));
+            QVERIFY(image.save(dir.filePath(QStringLiteral("img%1.png").arg(i))));
+        }
+        {
+            MainWindow window({dir.path()});
+            QTRY_VERIFY_WITH_TIMEOUT(window.findChild<QLabel*>("dataCount")->text().startsWith("<b>3</b> images"), 20000);
+        }
+        MainWindow window;
+        auto* recent = window.findChild<QMenu*>("recentMenu");
+        QVERIFY(recent);
+        QVERIFY2(recent->actions().front()->text().endsWith(dir.path()), qPrintable(recent->actions().front()->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(window.findChild<QLabel*>("dataCount")->text().startsWith("<b>512</b> images"), 20000);
+        QTRY_VERIFY(window.engineState() == pretext::EngineState::Idle);
+        recent->actions().front()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window.findChild<QLabel*>("dataCount")->text().startsWith("<b>3</b> images"), 20000);
     }
 
     // A NaN mid-run: the window says so and offers to go on from the checkpoint with a

@@ -1,0 +1,60 @@
+#include "EngineStatus.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+
+EngineStatus::EngineStatus(QWidget* parent) : QWidget(parent) {
+    m_state = new QLabel(this);
+    m_state->setObjectName(QStringLiteral("engineState"));
+    m_step = new QLabel(this);
+    m_step->setObjectName(QStringLiteral("statusStep"));
+    m_rate = new QLabel(this);
+    m_rate->setObjectName(QStringLiteral("statusRate"));
+    m_bar = new QProgressBar(this);
+    m_bar->setObjectName(QStringLiteral("statusProgress"));
+    m_bar->setMaximumWidth(160);
+    m_bar->setMaximumHeight(16);
+    m_bar->hide();
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_step);
+    layout->addWidget(m_rate);
+    layout->addWidget(m_bar);
+    layout->addWidget(m_state);
+}
+
+void EngineStatus::setState(pretext::EngineState state, const QString& device) {
+    using pretext::EngineState;
+    m_engineState = state;
+    const QString what = state == EngineState::Idle      ? tr("idle")
+                         : state == EngineState::Loading ? tr("loading")
+                         : state == EngineState::Running ? tr("training")
+                                                         : tr("paused");
+    m_state->setText(device.isEmpty() ? tr("Engine: %1").arg(what) : tr("Engine: %1 · %2").arg(what, device));
+    if (state == EngineState::Idle) {
+        m_bar->hide();
+        m_rate->clear();
+    }
+}
+
+void EngineStatus::showTraining(const pretext::TrainProgress& p, qint64 maxSteps, const QString& samples) {
+    m_step->setText(maxSteps > 0 ? tr("step %1 / %2").arg(p.step).arg(maxSteps) : tr("step %1").arg(p.step));
+    m_rate->setText(tr("%1 %2/s").arg(p.imagesPerSec, 0, 'f', 0).arg(samples));
+    m_bar->setVisible(maxSteps > 0);
+    if (maxSteps > 0) {
+        m_bar->setRange(0, static_cast<int>(maxSteps));
+        m_bar->setValue(static_cast<int>(std::min(p.step, maxSteps)));
+        m_bar->setFormat(tr("%p%"));
+    }
+}
+
+void EngineStatus::showLoading(qint64 done, qint64 total) {
+    m_bar->setRange(0, static_cast<int>(std::max<qint64>(total, 1)));
+    m_bar->setValue(static_cast<int>(std::min(done, std::max<qint64>(total, 1))));
+    m_bar->setFormat(tr("loading %p%"));
+    m_bar->setVisible(done < total);
+}
+
+QString EngineStatus::stateText() const { return m_state->text(); }
+QString EngineStatus::stepText() const { return m_step->text(); }
