@@ -1,5 +1,7 @@
 #include "CurvePlot.h"
 
+#include "Appearance.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -49,6 +51,17 @@ std::pair<int, int> visibleRange(const QVector<double>& x, double lo, double hi)
 }
 } // namespace
 
+namespace {
+// Pre-blended with the background rather than translucent: the same look, and a dense
+// raw curve draws several times faster without alpha blending.
+QColor faintOn(const QColor& color, const QColor& background) {
+    const double a = 0.3;
+    return QColor::fromRgbF(a * color.redF() + (1 - a) * background.redF(),
+                            a * color.greenF() + (1 - a) * background.greenF(),
+                            a * color.blueF() + (1 - a) * background.blueF());
+}
+} // namespace
+
 CurvePlot::CurvePlot(const QString& valueLabel, Qt::Alignment legendCorner, QWidget* parent)
     : QWidget(parent) {
     m_plot = new QCustomPlot(this);
@@ -67,6 +80,7 @@ CurvePlot::CurvePlot(const QString& valueLabel, Qt::Alignment legendCorner, QWid
     m_bestLabel->setTextColor(QColor(60, 60, 60));
     m_plot->plotLayout()->addElement(0, 0, m_bestLabel);
     m_plot->plotLayout()->setRowSpacing(0);
+    stylePlot(m_plot, palette());
 
     // Drag draws a zoom box; with Shift held it pans instead.
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) {
@@ -170,12 +184,7 @@ CurvePlot::Series& CurvePlot::addSeries(const QString& name, const QColor& color
         s->raw->setPen(QPen(color, 1.5));
         s->raw->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 5));
     } else {
-        // Pre-blended with the white background rather than translucent: the same look,
-        // and a dense raw curve draws several times faster without alpha blending.
-        const double a = 0.3;
-        const QColor faint = QColor::fromRgbF(a * color.redF() + (1 - a), a * color.greenF() + (1 - a),
-                                              a * color.blueF() + (1 - a));
-        s->raw->setPen(QPen(faint, 1));
+        s->raw->setPen(QPen(faintOn(color, palette().color(QPalette::Base)), 1));
         // Dense and faint, the raw curve gains nothing visible from antialiasing, which
         // would cost more than the rest of a replot.
         s->raw->setAntialiased(false);
@@ -462,4 +471,16 @@ QString CurvePlot::bestText() const {
         }
     }
     return rows.join(QLatin1Char('\n'));
+}
+
+void CurvePlot::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) {
+        for (const auto& s : m_series) {
+            if (!s->heldOut) {
+                s->raw->setPen(QPen(faintOn(s->color, palette().color(QPalette::Base)), 1));
+            }
+        }
+        stylePlot(m_plot, palette());
+    }
+    QWidget::changeEvent(event);
 }

@@ -69,6 +69,11 @@ public:
 Q_SIGNALS:
     void followingChanged(bool following);
 
+
+protected:
+    // Plots draw their own colours: they follow a change of palette (View ▸ Appearance).
+    void changeEvent(QEvent* event) override;
+
 private:
     // One curve: every point received, its smoothed values, and the graphs drawing them.
     struct Series {

@@ -1,5 +1,7 @@
 #include "HistogramPlot.h"
 
+#include "Appearance.h"
+
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -15,6 +17,7 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent) {
     m_plot->plotLayout()->insertRow(0);
     m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), 9));
     m_plot->plotLayout()->addElement(0, 0, m_title);
+    stylePlot(m_plot, palette());
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
@@ -56,4 +59,11 @@ void HistogramPlot::clear() {
     m_bars->data()->clear();
     m_title->setText(QString());
     m_plot->replot();
+}
+
+void HistogramPlot::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) {
+        stylePlot(m_plot, palette());
+    }
+    QWidget::changeEvent(event);
 }

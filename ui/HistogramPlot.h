@@ -16,6 +16,11 @@ public:
     void clear();
     QList<double> counts() const { return m_counts; }
 
+
+protected:
+    // Plots draw their own colours: they follow a change of palette (View ▸ Appearance).
+    void changeEvent(QEvent* event) override;
+
 private:
     QCustomPlot* m_plot = nullptr;
     class QCPBars* m_bars = nullptr;

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 #include "ProbePanel.h"
 
+#include "Appearance.h"
 #include "DataPanel.h"
 #include "EngineStatus.h"
 #include "RecentFiles.h"
@@ -54,6 +55,9 @@ MainWindow::MainWindow(const QStringList& paths, QWidget* parent) : QMainWindow(
     setWindowTitle(tr("Pretext Workbench"));
     setAcceptDrops(true);
     resize(1400, 900);
+    if (themeFromName(QSettings().value(QStringLiteral("ui/theme")).toString()) == Theme::Dark) {
+        applyTheme(Theme::Dark);
+    }
 
     m_worker = new EngineWorker;
     m_worker->moveToThread(&m_thread);

@@ -2,6 +2,7 @@
 // View and Help. What the entries do lives with the window's other parts.
 #include "MainWindow.h"
 
+#include "Appearance.h"
 #include "CurvePlot.h"
 #include "RecentFiles.h"
 #include "ImageGridView.h"
@@ -9,7 +10,9 @@
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 
+#include <QActionGroup>
 #include <QCoreApplication>
+#include <QSettings>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -47,6 +50,29 @@ void MainWindow::buildMenus() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>()) {
         view->addAction(dock->toggleViewAction());
+    }
+    view->addSeparator();
+    QAction* fullScreen = view->addAction(tr("&Full Screen"), QKeySequence::FullScreen, this, [this](bool on) {
+        on ? showFullScreen() : showNormal();
+    });
+    fullScreen->setCheckable(true);
+    QMenu* appearance = view->addMenu(tr("&Appearance"));
+    appearance->setObjectName(QStringLiteral("appearanceMenu"));
+    auto* themes = new QActionGroup(this);
+    const Theme current = themeFromName(QSettings().value(QStringLiteral("ui/theme")).toString());
+    for (const auto& [theme, label, tip] :
+         {std::tuple{Theme::System, tr("Follow the &System"), tr("The desktop's own colours")},
+          std::tuple{Theme::Dark, tr("&Dark"), tr("Light text on dark panels and plots, for dim rooms and projectors")}}) {
+        QAction* a = appearance->addAction(label);
+        a->setObjectName(QStringLiteral("theme_") + themeName(theme));
+        a->setToolTip(tip);
+        a->setCheckable(true);
+        a->setChecked(theme == current);
+        themes->addAction(a);
+        connect(a, &QAction::triggered, this, [theme = theme] {
+            QSettings().setValue(QStringLiteral("ui/theme"), themeName(theme));
+            applyTheme(theme);
+        });
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));

@@ -1,5 +1,7 @@
 #include "ProbePanel.h"
 
+#include "Appearance.h"
+
 #include "ProbeRun.h"
 
 #include <QComboBox>
@@ -112,6 +114,7 @@ ProbePanel::ProbePanel(QWidget* parent) : QWidget(parent) {
     m_chart->plotLayout()->addElement(0, 0, m_chart->legend);
     m_chart->legend->setFillOrder(QCPLegend::foColumnsFirst);
     m_chart->plotLayout()->setRowStretchFactor(0, 0.001);
+    stylePlot(m_chart, palette());
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(m_table);
     split->addWidget(m_chart);
@@ -285,4 +288,11 @@ void ProbePanel::showResult(const QJsonObject& r) {
     m_chart->xAxis->setRange(0.4, ticks.size() + 0.6);
     m_chart->yAxis->setRange(0, 100);
     m_chart->replot();
+}
+
+void ProbePanel::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) {
+        stylePlot(m_chart, palette());
+    }
+    QWidget::changeEvent(event);
 }

@@ -35,6 +35,11 @@ public:
 Q_SIGNALS:
     void probeFinished(bool ok, const QString& message);
 
+
+protected:
+    // Plots draw their own colours: they follow a change of palette (View ▸ Appearance).
+    void changeEvent(QEvent* event) override;
+
 private:
     void updateButtons();
     void clearResult(const QString& why);

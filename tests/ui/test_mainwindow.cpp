@@ -1,5 +1,6 @@
 // The main window, offscreen: demo data loads, the preview shows samples, Train
 // feeds the loss plot and the reconstructions, Stop returns promptly.
+#include "Appearance.h"
 #include "DataPanel.h"
 #include "DisplayControls.h"
 #include "FigureStrip.h"
@@ -15,7 +16,9 @@
 #include "RunFolder.h"
 #include "RunsPanel.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <qcustomplot.h>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QGroupBox>
@@ -87,6 +90,26 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 5000);
         qInfo("stop took %lld ms", static_cast<long long>(stopClock.elapsed()));
         QVERIFY(start->isEnabled());
+    }
+
+    // View ▸ Appearance: the dark palette reaches the panels and the plots, is
+    // remembered, and the system's comes back.
+    void darkAppearanceReachesThePlots() {
+        MainWindow window;
+        window.show();
+        auto* dark = window.findChild<QAction*>("theme_dark");
+        auto* system = window.findChild<QAction*>("theme_system");
+        QVERIFY(dark && system);
+        const QColor lightBase = QApplication::palette().color(QPalette::Base);
+        dark->trigger();
+        QCOMPARE(QApplication::palette().color(QPalette::Window), darkPalette().color(QPalette::Window));
+        QTRY_COMPARE(window.lossPlot()->plot()->grab().toImage().pixelColor(3, 3), darkPalette().color(QPalette::Base));
+        QCOMPARE(window.lossPlot()->plot()->xAxis->tickLabelColor(), darkPalette().color(QPalette::WindowText));
+        QCOMPARE(QSettings().value("ui/theme").toString(), QString("dark"));
+        system->trigger();
+        QCOMPARE(QApplication::palette().color(QPalette::Base), lightBase);
+        QTRY_COMPARE(window.lossPlot()->plot()->grab().toImage().pixelColor(3, 3), lightBase);
+        QCOMPARE(QSettings().value("ui/theme").toString(), QString("system"));
     }
 
     // File ▸ Open Recent remembers what was opened, across windows (QSettings), and
