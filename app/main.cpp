@@ -170,6 +170,9 @@ int main(int argc, char** argv) {
         }
     }
     MainWindow window(args);
+    if (screenshot.isEmpty()) {
+        window.restoreLastOptions(); // the command line's options below go over them
+    }
     if (!workspace.isEmpty()) {
         window.setWorkspace(QFileInfo(workspace.back()).absoluteFilePath(), false); // this session only
     }

@@ -487,6 +487,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
+    rememberOptions();
     if (m_state == EngineState::Running || m_state == EngineState::Paused) {
         stopTraining();
     }

@@ -72,6 +72,10 @@ public:
     // Applies a config's settings to the panels and loads its data when it names other data.
     bool loadConfig(const QString& path, QString* error);
     bool saveConfig(const QString& path, QString* error) const;
+    // The task, its parameters and the training options as last used: kept when the
+    // window closes, brought back at the next start (not for screenshots).
+    void rememberOptions() const;
+    bool restoreLastOptions();
     // Selects every listed run, overlaying their curves (the --compare flag).
     void compareAllRuns();
 
@@ -93,6 +97,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    pretext::TrainSettings currentSettings() const;
     void buildCentralArea();
     void buildDocks();
     void buildMenus();

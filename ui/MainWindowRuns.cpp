@@ -157,15 +157,37 @@ bool MainWindow::loadConfig(const QString& path, QString* error) {
     return true;
 }
 
-bool MainWindow::saveConfig(const QString& path, QString* error) const {
+pretext::TrainSettings MainWindow::currentSettings() const {
     pretext::TrainSettings settings;
     settings.task = m_task->taskName();
     settings.params = taskParams();
     settings.seed = m_task->seed();
     m_training->fillSettings(settings);
+    return settings;
+}
+
+bool MainWindow::saveConfig(const QString& path, QString* error) const {
     const QByteArray bytes =
-        QJsonDocument(pretext::runConfigJson(settings, m_dataDescription)).toJson(QJsonDocument::Indented);
+        QJsonDocument(pretext::runConfigJson(currentSettings(), m_dataDescription)).toJson(QJsonDocument::Indented);
     return pretext::writeFileAtomically(path, bytes, error);
+}
+
+void MainWindow::rememberOptions() const {
+    QSettings().setValue(QStringLiteral("session/options"),
+                         QJsonDocument(pretext::runConfigJson(currentSettings())).toJson(QJsonDocument::Compact));
+}
+
+bool MainWindow::restoreLastOptions() {
+    const QJsonObject json =
+        QJsonDocument::fromJson(QSettings().value(QStringLiteral("session/options")).toByteArray()).object();
+    pretext::RunConfig config;
+    QString error;
+    // Options saved by another version may no longer parse: then the defaults stay.
+    if (json.isEmpty() || !pretext::parseRunConfig(json, &config, &error)) {
+        return false;
+    }
+    applySettings(config.settings);
+    return true;
 }
 
 void MainWindow::resumeRun(const QString& runDir, double learningRate) {

@@ -112,6 +112,25 @@ private slots:
         QCOMPARE(QSettings().value("ui/theme").toString(), QString("system"));
     }
 
+    // The options last used come back at the next start.
+    void lastOptionsComeBack() {
+        {
+            MainWindow window;
+            window.show();
+            auto* task = window.findChild<QComboBox*>("taskCombo");
+            task->setCurrentIndex(task->findData("jigsaw"));
+            window.findChild<QSpinBox*>("param_grid")->setValue(2);
+            window.findChild<QSpinBox*>("batchSpin")->setValue(12);
+            window.close();
+        }
+        MainWindow window;
+        QVERIFY(window.restoreLastOptions());
+        QCOMPARE(window.findChild<QComboBox*>("taskCombo")->currentData().toString(), QString("jigsaw"));
+        QCOMPARE(window.findChild<QSpinBox*>("param_grid")->value(), 2);
+        QCOMPARE(window.findChild<QSpinBox*>("batchSpin")->value(), 12);
+        QSettings().remove("session/options");
+    }
+
     // File ▸ Open Recent remembers what was opened, across windows (QSettings), and
     // opens it again.
     void recentFilesAreRemembered() {
