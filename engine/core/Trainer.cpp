@@ -244,50 +244,17 @@ std::string injectedFault(int64_t step) {
 }
 } // namespace
 
-bool parseFaultInjection(const std::string& spec, FaultInjection* faults, std::string* error) {
-    FaultInjection f;
-    std::istringstream in(spec);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-        const auto at = item.find('@');
-        const std::string kind = item.substr(0, at);
-        int64_t step = 0;
-        try {
-            size_t used = 0;
-            step = at == std::string::npos ? 0 : std::stoll(item.substr(at + 1), &used);
-            if (used != item.size() - at - 1) {
-                step = 0;
-            }
-        } catch (const std::exception&) {
-            step = 0;
-        }
-        if (step < 1) {
-            *error = "fault '" + item + "': expected KIND@STEP with a step from 1";
-            return false;
-        }
-        if (kind == "nan-loss") {
-            f.nanLossAtStep = step;
-        } else if (kind == "nan-grad") {
-            f.nanGradientAtStep = step;
-        } else if (kind == "oom" || kind == "oom-twice") {
-            f.outOfMemoryAtStep = step;
-            f.oomAttempts = kind == "oom" ? 1 : 2;
-        } else {
-            *error = "fault '" + item + "': unknown kind '" + kind +
-                     "' (nan-loss, nan-grad, oom or oom-twice)";
-            return false;
-        }
-    }
-    *faults = f;
-    return true;
-}
-
 StepResult Trainer::trainOn(const Batch& batch) {
     const auto start = std::chrono::steady_clock::now();
     const int64_t step = m_step + 1;
     const FaultInjection& faults = m_config.faults;
     m_model->train();
+    m_lastBatch = batch;
     auto output = m_model->forward(batch.input);
+    const int64_t inspectSample = m_inspectSample;
+    if (inspectSample >= 0 && output.requires_grad()) {
+        output.retain_grad(); // autograd's ∂L/∂output, checked against the closed form
+    }
     if (faults.outOfMemoryAtStep == step && m_oomInjected < faults.oomAttempts) {
         ++m_oomInjected; // after the forward pass, when the activations hold memory
         throw c10::OutOfMemoryError({__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
@@ -299,8 +266,13 @@ StepResult Trainer::trainOn(const Batch& batch) {
     }
     const double lossValue = lo.loss.item<double>();
     checkFinite(lossValue, step, m_config.learningRate, false);
-    applyGradients(lo.loss, true);
     StepResult r;
+    applyGradients(lo.loss, true, &r);
+    if (inspectSample >= 0 && output.grad().defined()) {
+        m_inspection = inspectGradient(*m_task, output, output.grad(), batch, m_config.params, inspectSample);
+        m_inspection->step = m_step;
+        m_inspectSample = -1;
+    }
     r.step = m_step;
     r.loss = lossValue;
     r.metrics = std::move(lo.metrics);
@@ -324,14 +296,50 @@ void Trainer::clearGradients() {
     }
 }
 
-void Trainer::applyGradients(const torch::Tensor& loss, bool checked) {
+void Trainer::applyGradients(const torch::Tensor& loss, bool checked, StepResult* result) {
     clearGradients();
     loss.backward();
     if (checked) {
         checkGradients();
     }
+    std::vector<torch::Tensor> before;
+    if (result != nullptr && (m_recordLayerNorms || m_measureUpdates)) {
+        if (m_layers.names.empty()) {
+            m_layers = groupByLayer(*m_model);
+        }
+        if (m_recordLayerNorms) {
+            result->layerGradientNorms = layerGradientNorms(m_layers);
+        }
+        if (m_measureUpdates) {
+            before = copyParameters(m_layers);
+        }
+    }
     m_optimizer->step();
     ++m_step;
+    if (!before.empty()) {
+        std::tie(result->updateNorm, result->parameterNorm) = updateSize(m_layers, before);
+    }
+}
+
+const std::vector<std::string>& Trainer::layerNames() {
+    if (m_layers.names.empty()) {
+        m_layers = groupByLayer(*m_model);
+    }
+    return m_layers.names;
+}
+
+std::optional<GradientInspection> Trainer::takeInspection() {
+    auto out = std::move(m_inspection);
+    m_inspection.reset();
+    return out;
+}
+
+StepResult Trainer::replayLastBatch() {
+    if (!m_lastBatch.input.defined()) {
+        throw TrainingError("no batch to replay yet: take one step first");
+    }
+    const Batch batch = m_lastBatch;
+    return trainOn(batch);
 }
 
 void Trainer::checkGradients() {

@@ -4,12 +4,14 @@
 // nothing of threads or files; the session layer drives it and writes run folders.
 #include "tasks/Task.h"
 
+#include "Inspect.h"
 #include "Optim.h"
 
 #include <torch/serialize/input-archive.h>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -52,6 +54,11 @@ struct StepResult {
     // Set when the step ran out of memory and went on with half the batch (the batch
     // size stays halved from then on): what happened, for a person.
     std::string note;
+    // While Trainer::setRecordLayerNorms is on: ‖∂L/∂θ‖₂ per layer (Trainer::layerNames).
+    std::vector<double> layerGradientNorms;
+    // While Trainer::setMeasureUpdates is on: ‖Δθ‖₂ of this step's update and ‖θ‖₂ before it.
+    double updateNorm = -1.0;
+    double parameterNorm = -1.0;
 };
 
 // The model on the held-out images, in eval mode without gradients.
@@ -130,6 +137,20 @@ public:
     Evaluation evaluate();
     double heldOutLoss() { return evaluate().loss; }
 
+    // Teaching and debugging views. The next step keeps autograd's ∂L/∂output and checks
+    // it against the closed form, showing sample `sample`; takeInspection() hands the
+    // result over once (empty until such a step ran).
+    void inspectNextStep(int64_t sample) { m_inspectSample = std::max<int64_t>(0, sample); }
+    std::optional<GradientInspection> takeInspection();
+    void setRecordLayerNorms(bool on) { m_recordLayerNorms = on; }
+    void setMeasureUpdates(bool on) { m_measureUpdates = on; }
+    // Layers in the order of StepResult::layerGradientNorms.
+    const std::vector<std::string>& layerNames();
+    // The batch of the last step, and one more step on it (step mode's "replay"): the
+    // sampling stream does not advance.
+    const Batch& lastBatch() const { return m_lastBatch; }
+    StepResult replayLastBatch();
+
     void setLearningRate(double lr);
     int64_t stepCount() const { return m_step; }
     const TrainConfig& config() const { return m_config; }
@@ -153,7 +174,8 @@ public:
 private:
     // One optimizer step on this loss's gradients. With `checked`, the gradients are
     // checked first and a non-finite one stops the run before it reaches the weights.
-    void applyGradients(const torch::Tensor& loss, bool checked = false);
+    // With `result`, the layer norms and update size asked for are recorded in it.
+    void applyGradients(const torch::Tensor& loss, bool checked = false, StepResult* result = nullptr);
     void checkGradients();
     // Drops the gradients (after an out-of-memory error cut a step short).
     void clearGradients();
@@ -186,6 +208,12 @@ private:
     torch::Tensor m_order;   // current epoch's permutation (CPU)
     int64_t m_cursor = 0;
     int64_t m_step = 0;
+    Batch m_lastBatch;       // of the last step, for a replay
+    int64_t m_inspectSample = -1; // >= 0: inspect the next step
+    std::optional<GradientInspection> m_inspection;
+    bool m_recordLayerNorms = false;
+    bool m_measureUpdates = false;
+    LayerGroups m_layers; // filled when first needed
     int m_oomInjected = 0; // out-of-memory faults injected so far at faults.outOfMemoryAtStep
 };
 

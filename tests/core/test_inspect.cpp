@@ -1,0 +1,213 @@
+// The seed's derivatives against autograd: for every task and loss variant, ∂L/∂output
+// from the closed form (2/|M| (x̂ − x) on M, 2/HWC (x̂ − x), softmax − one-hot, ...)
+// equals what autograd computes, on random outputs and on real batches of a model;
+// the numbers shown next to the formula (p of the truth, −log p) agree with the loss;
+// per-layer gradient norms and update sizes are what they claim.
+#include "DemoData.h"
+#include "DemoVideo.h"
+#include "Inspect.h"
+#include "Trainer.h"
+#include "tasks/Registry.h"
+
+#include <QtTest>
+#include <torch/torch.h>
+
+using namespace pretext;
+
+namespace {
+
+TrainConfig configFor(const QString& task, const ParamValues& params) {
+    TrainConfig cfg;
+    cfg.task = task.toStdString();
+    cfg.params = params;
+    cfg.params["base_channels"] = 8;
+    cfg.batchSize = 6;
+    cfg.device = "cpu";
+    cfg.seed = 3;
+    return cfg;
+}
+
+std::unique_ptr<Trainer> makeTrainer(const QString& task, const ParamValues& params) {
+    const auto cfg = configFor(task, params);
+    if (makeTask(cfg.task)->info().video) {
+        static const VideoFrames video = makeDemoVideo(2, 60, 32, 4);
+        return std::make_unique<Trainer>(cfg, video);
+    }
+    return std::make_unique<Trainer>(cfg, makeDemoImages(24, 32, 4));
+}
+
+} // namespace
+
+Q_DECLARE_METATYPE(ParamValues)
+
+class TestInspect : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void closedFormEqualsAutograd_data() {
+        QTest::addColumn<QString>("task");
+        QTest::addColumn<ParamValues>("params");
+        QTest::addColumn<QString>("form");
+        QTest::newRow("inpainting, centre") << "inpainting" << ParamValues{} << "masked-mse";
+        QTest::newRow("inpainting, patches") << "inpainting" << ParamValues{{"mask", 3}} << "masked-mse";
+        QTest::newRow("inpainting, rim weight 10")
+            << "inpainting" << ParamValues{{"border_weight", 10}, {"border_px", 2}} << "masked-mse";
+        QTest::newRow("colorization, regression") << "colorization" << ParamValues{{"mode", 0}} << "mse";
+        QTest::newRow("colorization, classes") << "colorization" << ParamValues{{"mode", 1}} << "soft-classes";
+        QTest::newRow("jigsaw, permutations") << "jigsaw" << ParamValues{{"grid", 2}, {"perms", 12}} << "classes";
+        QTest::newRow("jigsaw, positions") << "jigsaw" << ParamValues{{"grid", 2}, {"head", 1}} << "positions";
+        QTest::newRow("rotation") << "rotation" << ParamValues{} << "classes";
+        QTest::newRow("temporal, sort") << "temporal-order" << ParamValues{{"variant", 1}} << "classes";
+        QTest::newRow("temporal, positions") << "temporal-order" << ParamValues{{"variant", 1}, {"head", 1}} << "positions";
+        QTest::newRow("temporal, verify") << "temporal-order" << ParamValues{{"variant", 0}} << "binary";
+    }
+
+    // Random outputs (not a model's), the task's own loss, autograd against the closed form.
+    void closedFormEqualsAutograd() {
+        QFETCH(QString, task);
+        QFETCH(ParamValues, params);
+        QFETCH(QString, form);
+        auto trainer = makeTrainer(task, params);
+        const Batch batch = trainer->nextBatch();
+        torch::Tensor shape;
+        {
+            torch::NoGradGuard noGrad;
+            trainer->model().eval();
+            shape = trainer->model().forward(batch.input);
+        }
+        for (int trial = 0; trial < 3; ++trial) {
+            auto output = (3.0 * torch::randn_like(shape)).requires_grad_(true);
+            const auto full = withDefaults(trainer->task().info(), trainer->config().params);
+            auto loss = trainer->task().objective(output, batch, full);
+            auto autograd = torch::autograd::grad({loss}, {output})[0];
+            const ClosedForm closed = closedFormGradient(trainer->task(), output, batch, full);
+            QCOMPARE(QString(lossFormName(closed.form)), form);
+            QVERIFY(closed.gradient.defined());
+            const double scale = autograd.abs().max().item<double>();
+            QVERIFY(scale > 0.0);
+            const double diff = (autograd - closed.gradient).abs().max().item<double>();
+            QVERIFY2(diff <= 1e-5 * scale, qPrintable(QStringLiteral("max |autograd − closed| = %1, max |grad| = %2")
+                                                          .arg(diff).arg(scale)));
+        }
+    }
+
+    void closedFormEqualsAutogradOnARealStep_data() { closedFormEqualsAutograd_data(); }
+
+    // The trainer's own step: the inspection it keeps compares the very gradient that
+    // updated the model.
+    void closedFormEqualsAutogradOnARealStep() {
+        QFETCH(QString, task);
+        QFETCH(ParamValues, params);
+        QFETCH(QString, form);
+        auto trainer = makeTrainer(task, params);
+        trainer->step();
+        QVERIFY(!trainer->takeInspection().has_value()); // only when asked
+        trainer->inspectNextStep(2);
+        const StepResult r = trainer->step();
+        auto in = trainer->takeInspection();
+        QVERIFY(in.has_value());
+        QVERIFY(!trainer->takeInspection().has_value()); // handed over once
+        QCOMPARE(QString(lossFormName(in->form)), form);
+        QCOMPARE(in->step, int64_t(2));
+        QCOMPARE(in->sample, int64_t(2));
+        QVERIFY(std::abs(in->loss - r.loss) <= 1e-5 * std::max(1.0, std::abs(r.loss)));
+        QVERIFY(in->maxAbsGradient > 0.0);
+        QVERIFY2(in->maxAbsDifference <= 1e-5 * in->maxAbsGradient,
+                 qPrintable(QString::number(in->maxAbsDifference)));
+        if (form == "masked-mse" || form == "mse" || form == "soft-classes") {
+            QVERIFY(!in->columns.empty());
+            QCOMPARE(in->columns.front().images.size(0), int64_t(1));
+            QVERIFY(in->gradientMap.defined());
+            QCOMPARE(in->gradientMap.dim(), int64_t(2));
+        } else {
+            QVERIFY(!in->probabilities.empty());
+            QCOMPARE(in->labels.size(), in->probabilities.size());
+            double p = in->trueProbability;
+            QVERIFY(p > 0.0 && p <= 1.0);
+            QVERIFY(std::abs(in->negLogTrue + std::log(p)) < 1e-9);
+            // The mean of −log p(truth) over the batch is the loss itself (cross-entropy).
+            QVERIFY2(std::abs(in->meanNegLogTrue - in->loss) <= 1e-4 * std::max(1.0, in->loss),
+                     qPrintable(QStringLiteral("%1 vs %2").arg(in->meanNegLogTrue).arg(in->loss)));
+        }
+    }
+
+    // Inpainting's numbers as the seed writes them: |M| the hidden entries, and each shown
+    // entry's gradient 2/|M| (x̂ − x), zero where the pixel was visible.
+    void inpaintingEntriesFollowTheSeed() {
+        auto trainer = makeTrainer("inpainting", {});
+        trainer->inspectNextStep(0);
+        trainer->step();
+        auto in = trainer->takeInspection();
+        QVERIFY(in.has_value());
+        const Batch& batch = trainer->lastBatch();
+        QCOMPARE(in->count, (1.0 - batch.mask).sum().item<double>() * 3.0);
+        QCOMPARE(int(in->entries.size()), 4);
+        for (const auto& e : in->entries) {
+            const double expected = 2.0 / in->count * (e.predicted - e.target);
+            QVERIFY(std::abs(e.closedForm - expected) <= 1e-6 * std::abs(expected) + 1e-12);
+            QVERIFY(std::abs(e.autograd - expected) <= 1e-5 * std::abs(expected) + 1e-10);
+        }
+        // Outside M the gradient is zero: the map is zero on visible pixels.
+        const auto visible = batch.mask[0][0].to(torch::kBool);
+        QCOMPARE(in->gradientMap.masked_select(visible).abs().max().item<double>(), 0.0);
+    }
+
+    void layerNormsAndUpdateSize() {
+        auto trainer = makeTrainer("inpainting", {});
+        trainer->setRecordLayerNorms(true);
+        trainer->setMeasureUpdates(true);
+        const auto& names = trainer->layerNames();
+        QVERIFY(names.size() >= 4);
+        std::vector<torch::Tensor> before;
+        for (const auto& p : trainer->model().parameters()) {
+            before.push_back(p.detach().clone());
+        }
+        const StepResult r = trainer->step();
+        QCOMPARE(r.layerGradientNorms.size(), names.size());
+        // Their squares add up to the norm of the whole gradient.
+        double sum = 0.0;
+        for (double n : r.layerGradientNorms) {
+            QVERIFY(n >= 0.0);
+            sum += n * n;
+        }
+        double whole = 0.0;
+        double change = 0.0;
+        double size = 0.0;
+        size_t i = 0;
+        for (const auto& p : trainer->model().parameters()) {
+            whole += p.grad().pow(2).sum().item<double>();
+            change += (p.detach() - before[i]).pow(2).sum().item<double>();
+            size += before[i].pow(2).sum().item<double>();
+            ++i;
+        }
+        QVERIFY(std::abs(sum - whole) <= 1e-4 * whole);
+        QVERIFY(std::abs(r.updateNorm - std::sqrt(change)) <= 1e-4 * std::sqrt(change));
+        QVERIFY(std::abs(r.parameterNorm - std::sqrt(size)) <= 1e-4 * std::sqrt(size));
+        QVERIFY(r.updateNorm > 0.0);
+        trainer->setRecordLayerNorms(false);
+        QVERIFY(trainer->step().layerGradientNorms.empty());
+    }
+
+    // Replaying the last batch trains on the very same batch, and the stream does not move.
+    void replayStepsOnTheSameBatch() {
+        auto trainer = makeTrainer("inpainting", {});
+        trainer->step();
+        const Batch first = trainer->lastBatch();
+        const double before = trainer->task().objective(trainer->model().forward(first.input), first,
+                                                         trainer->config().params).item<double>();
+        for (int i = 0; i < 5; ++i) {
+            trainer->replayLastBatch();
+        }
+        QCOMPARE(trainer->stepCount(), int64_t(6));
+        QVERIFY(torch::equal(trainer->lastBatch().input, first.input));
+        trainer->model().train();
+        const double after = trainer->task().objective(trainer->model().forward(first.input), first,
+                                                        trainer->config().params).item<double>();
+        QVERIFY2(after < before, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
+        // A fresh trainer has nothing to replay.
+        auto fresh = makeTrainer("inpainting", {});
+        QVERIFY_THROWS_EXCEPTION(TrainingError, fresh->replayLastBatch());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestInspect)
+#include "test_inspect.moc"
