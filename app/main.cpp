@@ -34,6 +34,8 @@ void printUsage() {
            "       pretext-workbench train   --task inpainting --data demo|PATH --steps N --out DIR\n"
            "       pretext-workbench train   --config FILE --out DIR [--steps N]\n"
            "       pretext-workbench train   --resume DIR --steps N\n"
+           "       pretext-workbench train   --preset ID --out DIR [--steps N]\n"
+           "       pretext-workbench presets [TASK]   (the built-in presets, classroom ones marked)\n"
            "       pretext-workbench report  RUN_DIR...   (HTML report into RUN_DIR/report/)\n"
            "                                 [--seed S] [--batch B] [--size PX] [--lr RATE]\n"
            "                                 [--device auto|cpu|cuda] [--mask center|blocks|freeform|patches]\n"

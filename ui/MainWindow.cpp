@@ -68,6 +68,7 @@ MainWindow::MainWindow(const QStringList& paths, QWidget* parent) : QMainWindow(
     buildMenus();
     connectEngine();
     connectRuns();
+    connectTeach();
     m_thread.start();
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -146,6 +147,7 @@ void MainWindow::buildCentralArea() {
     m_probe = new ProbePanel;
     m_probe->setObjectName(QStringLiteral("probePanel"));
     m_curveTabs->addTab(m_probe, tr("Linear probe"));
+    buildTeachTabs();
     // The tab last looked at comes back with the window.
     m_curveTabs->setCurrentIndex(QSettings().value(QStringLiteral("ui/curveTab"), 0).toInt());
     connect(m_curveTabs, &QTabWidget::currentChanged, this,
@@ -407,7 +409,10 @@ void MainWindow::preparePlots() {
     m_accuracyBox->setVisible(false);
     m_histogramBox->setVisible(false);
     m_lastProgress = {};
-    m_curveTabs->setCurrentIndex(0);
+    // A new run's curves replace a view of other runs; the teaching tabs stay open.
+    if (m_curveTabs->currentWidget() == m_comparison || m_curveTabs->currentWidget() == m_probe) {
+        m_curveTabs->setCurrentIndex(0);
+    }
 }
 
 void MainWindow::showProgress(const pretext::TrainProgress& p) {

@@ -20,6 +20,10 @@ class TrainingPanel;
 class RunsPanel;
 class RunComparison;
 class ProbePanel;
+class MathPanel;
+class GradientPanel;
+class StepPanel;
+class ShortcutPanel;
 class QTabWidget;
 class QAction;
 class QGroupBox;
@@ -63,15 +67,25 @@ public:
     RunComparison* comparison() const { return m_comparison; }
     QTabWidget* curveTabs() const { return m_curveTabs; }
     ProbePanel* probePanel() const { return m_probe; }
+    MathPanel* mathPanel() const { return m_math; }
+    GradientPanel* gradientPanel() const { return m_gradients; }
+    StepPanel* stepPanel() const { return m_stepPanel; }
+    ShortcutPanel* shortcutPanel() const { return m_shortcuts; }
     // The folder new runs are written to and the Runs panel lists; remembered for the
     // next start unless `remember` is false (the --workspace flag).
     QString workspace() const { return m_workspace; }
     void setWorkspace(const QString& dir, bool remember = true);
     // A grid (the preview or the held-out results) as a PNG sheet.
     bool exportGrid(ImageGridView* view, const QString& path, QString* error) const;
+    // The preview's samples as a printable A4 handout with the task, its loss and the
+    // settings: PDF or PNG by the path's ending.
+    bool exportHandout(const QString& path, QString* error) const;
     // Applies a config's settings to the panels and loads its data when it names other data.
     bool loadConfig(const QString& path, QString* error);
     bool saveConfig(const QString& path, QString* error) const;
+    // A built-in preset (Presets.h): the task, its options (the rest at their defaults),
+    // the training options it names, and the image size it was tuned at.
+    bool applyPreset(const QString& id, QString* error);
     // The task, its parameters and the training options as last used: kept when the
     // window closes, brought back at the next start (not for screenshots).
     void rememberOptions() const;
@@ -106,6 +120,11 @@ private:
     QDockWidget* buildRunsDock();
     void buildRunMenus(QMenu* file);
     void connectRuns();
+    // Math, gradients and step mode (MainWindowTeach.cpp).
+    void buildTeachTabs();
+    void buildTeachActions(QMenu* train);
+    void connectTeach();
+    void updateInspecting();
     void applySettings(const pretext::TrainSettings& settings);
     // A resumed run's curves up to its checkpoint, so the plot shows the whole run.
     void prefillCurves(const QString& runDir);
@@ -137,6 +156,10 @@ private:
     RunsPanel* m_runs = nullptr;
     RunComparison* m_comparison = nullptr;
     ProbePanel* m_probe = nullptr;
+    MathPanel* m_math = nullptr;
+    GradientPanel* m_gradients = nullptr;
+    StepPanel* m_stepPanel = nullptr;
+    ShortcutPanel* m_shortcuts = nullptr;
     QTabWidget* m_curveTabs = nullptr;
     TaskPanel* m_task = nullptr;
     TrainingPanel* m_training = nullptr;
@@ -161,6 +184,7 @@ private:
     QAction* m_pauseAction = nullptr;
     QAction* m_stepAction = nullptr;
     QAction* m_stopAction = nullptr;
+    QAction* m_replayAction = nullptr;
 };
 
 // Runs fn(worker) in the engine thread, after the requests queued before it.

@@ -44,6 +44,7 @@ void MainWindow::buildMenus() {
                                      m_training->pauseButton(), &QPushButton::click);
     m_stepAction = train->addAction(tr("&Step Once"), QKeySequence(Qt::Key_F7),
                                     m_training->stepButton(), &QPushButton::click);
+    buildTeachActions(train);
     m_stopAction = train->addAction(tr("S&top"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this,
                                     &MainWindow::stopTraining);
 
@@ -139,6 +140,15 @@ void MainWindow::buildRunMenus(QMenu* file) {
         QString error;
         if (!path.isEmpty()) {
             report(exportGrid(m_preview, path, &error), path, error);
+        }
+    });
+    exports->addAction(tr("Hand&out of the Preview (PDF or PNG)…"), this, [=] {
+        const QString path = saveAs(tr("Export a printable handout"),
+                                    QStringLiteral("%1-handout.pdf").arg(m_task->taskName()),
+                                    tr("PDF (*.pdf);;PNG image (*.png)"));
+        QString error;
+        if (!path.isEmpty()) {
+            report(exportHandout(path, &error), path, error);
         }
     });
     exports->addAction(tr("&Held-out Results as PNG…"), this, [=] {

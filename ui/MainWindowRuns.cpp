@@ -1,6 +1,7 @@
 // The main window's runs, configs and exports: the Runs dock, File menu entries,
 // resume, and what they write. Kept apart from MainWindow.cpp by concern.
 #include "MainWindow.h"
+#include "ShortcutPanel.h"
 
 #include "CurvePlot.h"
 #include "DisplayControls.h"
@@ -93,6 +94,9 @@ void MainWindow::setWorkspace(const QString& dir, bool remember) {
     }
     if (m_runs->workspace() != dir) {
         m_runs->setWorkspace(dir);
+    }
+    if (m_shortcuts) {
+        m_shortcuts->setWorkspace(dir);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "TaskPanel.h"
 
+#include "Presets.h"
 #include "TaskCatalog.h"
 
 #include <QComboBox>
@@ -21,6 +22,16 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_tasks(pretext::availa
     for (const auto& t : m_tasks) {
         m_taskCombo->addItem(QString::fromStdString(t.title), QString::fromStdString(t.name));
     }
+    m_presetCombo = new QComboBox(this);
+    m_presetCombo->setObjectName(QStringLiteral("presetCombo"));
+    m_presetCombo->setToolTip(tr("Settings that reproduce a paper's setup, or a classroom demonstration "
+                                 "tuned to show learning within a minute on a laptop CPU"));
+    connect(m_presetCombo, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        const QString id = m_presetCombo->itemData(index).toString();
+        if (!id.isEmpty()) {
+            Q_EMIT presetChosen(id);
+        }
+    });
     m_formula = new QLabel(this);
     m_formula->setWordWrap(true);
     m_formula->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -41,6 +52,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_tasks(pretext::availa
     m_form = new QFormLayout;
     auto* top = new QFormLayout;
     top->addRow(tr("Task"), m_taskCombo);
+    top->addRow(tr("Preset"), m_presetCombo);
     top->addRow(tr("Seed"), seedRow);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -50,10 +62,32 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_tasks(pretext::availa
 
     connect(m_taskCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         buildForm();
+        fillPresets();
         Q_EMIT taskChanged();
         Q_EMIT changed();
     });
     buildForm();
+    fillPresets();
+}
+
+void TaskPanel::fillPresets() {
+    m_presetCombo->clear();
+    m_presetCombo->addItem(tr("(choose a preset)"), QString());
+    for (const pretext::Preset& p : pretext::presetsFor(taskName())) {
+        m_presetCombo->addItem(p.classroom ? tr("★ %1").arg(p.title) : p.title, p.id);
+        m_presetCombo->setItemData(m_presetCombo->count() - 1, p.description, Qt::ToolTipRole);
+    }
+}
+
+void TaskPanel::showPreset(const QString& id) {
+    const QSignalBlocker block(m_presetCombo);
+    m_presetCombo->setCurrentIndex(std::max(0, m_presetCombo->findData(id)));
+}
+
+void TaskPanel::resetParams() {
+    for (const auto& f : m_fields) {
+        setParam(QString::fromStdString(f.spec.name), f.spec.defaultValue);
+    }
 }
 
 void TaskPanel::buildForm() {

@@ -26,17 +26,25 @@ public:
     void setSeed(quint64 seed);
     // Sets one parameter of the current task's form; false when it has none of that name.
     bool setParam(const QString& name, double value);
+    // Every parameter of the current task back to its default.
+    void resetParams();
+    // Shows `id` as the chosen preset (without choosing it again); empty: none.
+    void showPreset(const QString& id);
 
 Q_SIGNALS:
     void changed();
     void taskChanged();
+    // The user picked a built-in preset of the current task (Presets.h).
+    void presetChosen(const QString& id);
 
 private:
     void buildForm();
     void updateVisibility();
+    void fillPresets();
 
     std::vector<pretext::TaskInfo> m_tasks;
     QComboBox* m_taskCombo = nullptr;
+    QComboBox* m_presetCombo = nullptr;
     QFormLayout* m_form = nullptr;
     QLabel* m_formula = nullptr;
     QSpinBox* m_seed = nullptr;

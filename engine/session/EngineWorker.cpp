@@ -1,4 +1,5 @@
 #include "EngineWorker.h"
+#include "EngineWorkerImpl.h"
 
 #include "DataSource.h"
 #include "Errors.h"
@@ -18,47 +19,14 @@
 
 namespace pretext {
 
-namespace {
-constexpr qint64 kSnapshotIntervalMs = 300; // reconstructions at most ~3 times a second
-}
-
-struct EngineWorker::Impl {
-    std::unique_ptr<LoadedData> data;
-    std::unique_ptr<TrainingSession> session;
-    EngineState state = EngineState::Idle;
-    QElapsedTimer sinceSnapshot;
-    ThreadSetup threads;
-    // Preview tasks live as long as the worker, so what they cache (permutation
-    // sets) is made once, not at every parameter change.
-    std::map<std::string, std::unique_ptr<Task>> previewTasks;
-    // What each task made of the loaded data (Task::analyze), until other data loads.
-    std::map<std::string, std::shared_ptr<const DataStats>> dataStats;
-    // The last held-out samples and the model's output on them, kept past the run's
-    // end so a display parameter can re-decode them without the model.
-    struct LastResults {
-        std::string task;
-        Batch batch;
-        torch::Tensor output;
-        ParamValues params;
-        qint64 step = 0;
-    };
-    std::optional<LastResults> last;
-
-    Task* task(const std::string& name) {
-        auto& t = previewTasks[name];
-        if (!t) {
-            t = makeTask(name);
-        }
-        return t.get();
-    }
-};
-
 void registerEngineTypes() {
     qRegisterMetaType<ImageGrid>();
     qRegisterMetaType<DataSummary>();
     qRegisterMetaType<TrainSettings>();
     qRegisterMetaType<TrainProgress>();
     qRegisterMetaType<EngineState>();
+    qRegisterMetaType<InspectionView>();
+    qRegisterMetaType<StepReport>();
 }
 
 EngineWorker::EngineWorker(QObject* parent) : QObject(parent), d(std::make_unique<Impl>()) {
@@ -282,6 +250,7 @@ void EngineWorker::beginSession(const SessionOptions& options) {
     }
     m_stopRequested = false;
     d->last.reset();
+    d->session->trainer().setRecordLayerNorms(true); // the gradient view's per-layer plot
     QString device = d->session->deviceName();
     if (device == QLatin1String("cpu")) {
         device += tr(" (%1 threads%2)")
@@ -316,10 +285,20 @@ void EngineWorker::runLoop() {
     QMetaObject::invokeMethod(this, &EngineWorker::runLoop, Qt::QueuedConnection);
 }
 
-bool EngineWorker::trainOneStep() {
+bool EngineWorker::trainOneStep(StepMode mode) {
     try {
-        Q_EMIT progress(d->session->step());
-        if (d->sinceSnapshot.elapsed() >= kSnapshotIntervalMs) {
+        if (mode == StepMode::Run) {
+            prepareInspection(false);
+            Q_EMIT progress(d->session->step());
+        } else {
+            prepareInspection(true);
+            TrainProgress p;
+            const StepReport report = d->session->stepWithReport(mode == StepMode::Replay, &p);
+            Q_EMIT progress(p);
+            Q_EMIT stepReported(report);
+        }
+        emitInspection();
+        if (mode == StepMode::Run && d->sinceSnapshot.elapsed() >= kSnapshotIntervalMs) {
             emitSnapshot();
         }
         return true;
@@ -385,7 +364,13 @@ void EngineWorker::resume() {
 }
 
 void EngineWorker::stepOnce() {
-    if (d->state == EngineState::Paused && trainOneStep()) {
+    if (d->state == EngineState::Paused && trainOneStep(StepMode::Once)) {
+        emitSnapshot();
+    }
+}
+
+void EngineWorker::replayBatch() {
+    if (d->state == EngineState::Paused && trainOneStep(StepMode::Replay)) {
         emitSnapshot();
     }
 }

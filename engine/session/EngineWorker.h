@@ -3,6 +3,7 @@
 // the device. Move it to a QThread; call its slots through queued connections or
 // QMetaObject::invokeMethod; it answers with signals. requestStop() alone may be
 // called directly from any thread. No torch types here: the UI includes this.
+#include "InspectTypes.h"
 #include "SessionTypes.h"
 
 #include <QObject>
@@ -42,7 +43,14 @@ public Q_SLOTS:
     void resumeTraining(const QString& runDir, qint64 maxSteps, double learningRate = 0.0);
     void pause();
     void resume();
+    // Paused: one step on the next batch, or on the last step's batch again (replay),
+    // answered with stepReported and, when inspecting, inspectionReady.
     void stepOnce();
+    void replayBatch();
+    // The gradient view: while on, a step now and then (and every step in step mode)
+    // has its ∂L/∂output checked against the closed form, showing `sample` of its batch.
+    // A change while paused inspects the last batch again at once.
+    void setInspecting(bool on, int sample);
     void stop();
     void setLearningRate(double lr);
     // A display parameter (a decoding temperature): applied to the running run, and
@@ -68,13 +76,19 @@ Q_SIGNALS:
     void trainingDiverged(const QString& message, const QString& runDir, qint64 checkpointStep,
                           double learningRate, qint64 maxSteps);
     void errorOccurred(const QString& message);
+    void inspectionReady(const pretext::InspectionView& inspection);
+    void stepReported(const pretext::StepReport& report);
 
 private:
     void runLoop();
     void beginSession(const struct SessionOptions& options);
     // Loads `description` unless the data loaded already is that; false on failure.
     bool ensureData(const QJsonObject& description, bool withDemoVideo);
-    bool trainOneStep();
+    enum class StepMode { Run, Once, Replay };
+    bool trainOneStep(StepMode mode = StepMode::Run);
+    // Asks the next step for a gradient inspection when one is due (always in step mode).
+    void prepareInspection(bool stepMode);
+    void emitInspection();
     void finishTraining(const QString& reason);
     void setState(EngineState state);
     void emitSnapshot();

@@ -8,6 +8,7 @@
 #include "DemoVideo.h"
 #include "VideoLoader.h"
 #include "Errors.h"
+#include "Handout.h"
 #include "ImageSheet.h"
 #include "Preview.h"
 #include "RunConfig.h"
@@ -199,7 +200,9 @@ int previewCommand(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription("Write a sheet of generated pretext samples.");
     addCommonOptions(p);
-    p.addOptions({{"out", "PNG file to write.", "file.png"},
+    p.addOptions({{"out", "PNG file to write; a .pdf path writes a printable handout.", "file.png"},
+                  {"handout", "Write a printable A4 handout (title, loss, settings, samples): PDF "
+                              "or PNG by the --out path's ending."},
                   {"count", "Number of samples.", "N", "8"}});
     const Common c = parseCommon(p, args);
     if (!p.isSet("out")) {
@@ -219,8 +222,16 @@ int previewCommand(const QStringList& args) {
         throw CommandError{QStringLiteral("no sample could be made: %1").arg(grid.dataNote), 1};
     }
     const int n = static_cast<int>(grid.rows.size());
-    const QImage sheet = renderSheet(grid, QStringLiteral("%1, seed %2").arg(c.task).arg(c.seed));
     const QString path = p.value("out");
+    if (p.isSet("handout") || path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive)) {
+        QString error;
+        if (!writeHandout(grid, handoutText(c.info, toVariantMap(c.params), c.seed, grid.note), path, &error)) {
+            throw CommandError{error, 1};
+        }
+        out() << "wrote " << QDir::toNativeSeparators(path) << " (handout, " << n << " samples)" << Qt::endl;
+        return 0;
+    }
+    const QImage sheet = renderSheet(grid, QStringLiteral("%1, seed %2").arg(c.task).arg(c.seed));
     if (!sheet.save(path, "PNG")) {
         throw CommandError{QStringLiteral("%1 could not be written").arg(path), 1};
     }
@@ -393,7 +404,8 @@ using namespace headless;
 
 bool isHeadlessCommand(const QString& word) {
     return word == QLatin1String("train") || word == QLatin1String("preview") ||
-           word == QLatin1String("bench") || word == QLatin1String("probe");
+           word == QLatin1String("bench") || word == QLatin1String("probe") ||
+           word == QLatin1String("presets");
 }
 
 int runHeadless(const QStringList& args) {
@@ -412,6 +424,9 @@ int runHeadless(const QStringList& args) {
         }
         if (command == QLatin1String("probe")) {
             return probeCommand(rest);
+        }
+        if (command == QLatin1String("presets")) {
+            return presetsCommand(rest);
         }
         return benchCommand(rest);
     } catch (const CommandError& e) {

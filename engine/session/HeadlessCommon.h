@@ -33,6 +33,7 @@ Common parseCommon(QCommandLineParser& p, const QStringList& args);
 LoadedData loadData(const QCommandLineParser& p, const Common& c);
 
 int trainCommand(const QStringList& args);
+int presetsCommand(const QStringList& args);
 int probeCommand(const QStringList& args);
 
 // Resident memory now and at its peak (Linux: VmRSS, VmHWM), in MB; 0 where unknown.

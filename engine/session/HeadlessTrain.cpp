@@ -1,5 +1,6 @@
 // The `train` command: a new run, a run from a JSON config, or a resumed run.
 #include "HeadlessCommon.h"
+#include "Presets.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
 #include "Threads.h"
@@ -13,7 +14,7 @@ namespace pretext::headless {
 
 namespace {
 
-const char* const kRunDefiningOptions[] = {"task", "mask", "grid", "perms", "head", "mode",
+const char* const kRunDefiningOptions[] = {"preset", "task", "mask", "grid", "perms", "head", "mode",
                                            "variant", "frames", "param", "seed"};
 
 void refuseRunDefiningOptions(const QCommandLineParser& p, const QString& why) {
@@ -55,12 +56,21 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
         r.settings = config.settings;
         r.data = config.data;
         r.resume = true;
-    } else if (p.isSet("config")) {
-        refuseRunDefiningOptions(p, QStringLiteral("--config (the file gives it)"));
+    } else if (p.isSet("config") || p.isSet("preset")) {
         RunConfig config;
         QString error;
-        if (!readRunConfig(p.value("config"), &config, &error)) {
-            throw CommandError{error, 2};
+        if (p.isSet("config")) {
+            refuseRunDefiningOptions(p, QStringLiteral("--config (the file gives it)"));
+            if (!readRunConfig(p.value("config"), &config, &error)) {
+                throw CommandError{error, 2};
+            }
+        } else {
+            const Preset* preset = findPreset(p.value("preset"));
+            if (preset == nullptr) {
+                throw CommandError{QStringLiteral("unknown preset '%1'; 'pretext-workbench presets' lists them")
+                                       .arg(p.value("preset")), 2};
+            }
+            config = preset->config;
         }
         r.settings = config.settings;
         if (!p.isSet("data")) {
@@ -79,11 +89,12 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
     // parseCommon checks the shared options; for --resume and --config it runs with the
     // file's task so that --data and --size are read for the right kind of data.
     QStringList commonArgs = args;
-    if (r.resume || p.isSet("config")) {
+    const bool fromFile = r.resume || p.isSet("config") || p.isSet("preset");
+    if (fromFile) {
         commonArgs << QStringLiteral("--task") << r.settings.task;
     }
     *c = parseCommon(p, commonArgs);
-    if (r.resume || p.isSet("config")) {
+    if (fromFile) {
         c->seed = r.settings.seed;
     } else {
         r.settings.task = c->task;
@@ -91,7 +102,7 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
         r.settings.seed = c->seed;
         r.settings.learningRate = c->info.learningRate;
     }
-    if (p.isSet("steps") || (!r.resume && !p.isSet("config"))) {
+    if (p.isSet("steps") || !fromFile) {
         r.settings.maxSteps = intValue(p, "steps", 1, 100'000'000);
     }
     if (p.isSet("batch")) {
@@ -122,18 +133,43 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
 
 } // namespace
 
+int presetsCommand(const QStringList& args) {
+    QCommandLineParser p;
+    p.setApplicationDescription("List the built-in presets: id, task, title and what each reproduces.");
+    p.addHelpOption();
+    p.addPositionalArgument("task", "Only this task's presets.", "[task]");
+    if (!p.parse(args)) {
+        throw CommandError{p.errorText(), 2};
+    }
+    if (p.isSet("help")) {
+        throw CommandError{p.helpText(), 0};
+    }
+    const QString task = p.positionalArguments().value(0);
+    for (const Preset& preset : builtInPresets()) {
+        if (!task.isEmpty() && preset.config.settings.task != task) {
+            continue;
+        }
+        out() << preset.id.leftJustified(30) << " " << preset.config.settings.task.leftJustified(13) << preset.title
+              << (preset.classroom ? QStringLiteral("  [classroom]") : QString()) << "\n    "
+              << preset.description << Qt::endl;
+    }
+    return 0;
+}
+
 int trainCommand(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription(
         "Train a pretext task and write its run folder.\n"
         "  train [options] --out DIR            a new run\n"
         "  train --config FILE --out DIR        a new run with the settings of a JSON config\n"
+        "  train --preset ID --out DIR          a new run with a built-in preset's settings\n"
         "                                       (a run's config.json, or File > Save Config)\n"
         "  train --resume DIR --steps N         go on with the run in DIR until step N");
     addCommonOptions(p);
     p.addOptions({{"steps", "Training steps (with --resume: the step to reach).", "N", "200"},
                   {"out", "Run folder to write (must not hold a run already).", "dir"},
                   {"config", "JSON config with the run's settings (and data).", "file"},
+                  {"preset", "A built-in preset's settings (and data); 'presets' lists them.", "id"},
                   {"resume", "Run folder to go on with, from its checkpoint.", "dir"},
                   {"checkpoint-every", "Steps between checkpoints.", "N", "250"},
                   {"memory-at", "Print the resident memory after these steps (comma-separated; "

@@ -74,6 +74,9 @@ struct TrainProgress {
     QString histogramAxis;     // what the bins are
     QStringList histogramLabels; // one per bin, or empty (numbered)
     QString note;              // something a person should know (the batch was halved)
+    // While the gradient view is on: ‖∂L/∂θ‖₂ per layer, layers named in layerNames.
+    QList<double> layerNorms;
+    QStringList layerNames;
 };
 
 enum class EngineState { Idle, Loading, Running, Paused };

@@ -108,10 +108,10 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     m_clock.start();
 }
 
-TrainProgress TrainingSession::step() {
+TrainProgress TrainingSession::step(bool replay) {
     StepResult r;
     try {
-        r = m_trainer->step();
+        r = replay ? m_trainer->replayLastBatch() : m_trainer->step();
     } catch (const NonFiniteError& e) {
         // Nothing is saved from the failed step: the checkpoint on disk stays the last good one.
         const QString kept = m_lastSavedStep >= 0
@@ -132,6 +132,16 @@ TrainProgress TrainingSession::step() {
     for (const auto& [name, value] : r.metrics) {
         p.metrics.insert(QString::fromStdString(name), value);
     }
+    if (!r.layerGradientNorms.empty()) {
+        if (m_layerNames.isEmpty()) {
+            for (const auto& name : m_trainer->layerNames()) {
+                m_layerNames << QString::fromStdString(name);
+            }
+        }
+        p.layerNames = m_layerNames;
+        p.layerNorms = QList<double>(r.layerGradientNorms.begin(), r.layerGradientNorms.end());
+    }
+    m_lastUpdate = {r.updateNorm, r.parameterNorm};
     const int every = m_options.evaluateEverySteps;
     if (p.step == 1 || (every > 0 && p.step % every == 0) || reachedMaxSteps()) {
         addEvaluation(p);
@@ -145,6 +155,28 @@ TrainProgress TrainingSession::step() {
         savePreview();
     }
     return p;
+}
+
+StepReport TrainingSession::stepWithReport(bool replay, TrainProgress* progress) {
+    StepReport report;
+    report.replay = replay;
+    report.before = snapshot();
+    m_trainer->setMeasureUpdates(true);
+    try {
+        *progress = step(replay);
+    } catch (...) {
+        m_trainer->setMeasureUpdates(false);
+        throw;
+    }
+    m_trainer->setMeasureUpdates(false);
+    report.step = progress->step;
+    report.lossBefore = progress->loss;
+    report.updateNorm = m_lastUpdate.first;
+    report.parameterNorm = m_lastUpdate.second;
+    Trainer& t = *m_trainer;
+    report.lossAfter = batchLoss(t.task(), t.model(), t.lastBatch(), t.config().params);
+    report.after = snapshot();
+    return report;
 }
 
 void TrainingSession::addEvaluation(TrainProgress& p) {

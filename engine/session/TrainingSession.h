@@ -2,6 +2,7 @@
 // A training run as both the GUI worker and the headless `train` command drive
 // it: the core Trainer plus its run folder (config, metrics, checkpoints, previews).
 #include "DataSource.h"
+#include "InspectTypes.h"
 #include "RunFolder.h"
 #include "SessionTypes.h"
 #include "Trainer.h"
@@ -27,7 +28,11 @@ public:
     // checkpoint that does not match its manifest...).
     TrainingSession(const SessionOptions& options, const LoadedData& data);
 
-    TrainProgress step();
+    // One step; with `replay`, on the last step's batch again.
+    TrainProgress step(bool replay = false);
+    // One step as step mode shows it: the held-out samples before and after, the batch's
+    // loss before and after its update, the update's size. `progress` gets the step's.
+    StepReport stepWithReport(bool replay, TrainProgress* progress);
     // Held-out loss and metrics as heldout_* entries, and the task's histogram.
     void addEvaluation(TrainProgress& progress);
     ImageGrid snapshot();
@@ -58,6 +63,8 @@ private:
     double m_emaImagesPerSec = 0.0;
     qint64 m_lastSavedStep = -1;
     qint64 m_lastPreviewStep = -1;
+    QStringList m_layerNames; // Trainer::layerNames, once asked for
+    std::pair<double, double> m_lastUpdate{-1.0, -1.0}; // the last step's ‖Δθ‖, ‖θ‖
 };
 
 QJsonObject describeRun(const TrainSettings& settings, const Trainer& trainer,

@@ -1,0 +1,147 @@
+#include "DiagnosticWorker.h"
+
+#include "DataSource.h"
+#include "EngineWorker.h"
+#include "Errors.h"
+#include "Presets.h"
+#include "ProbeRun.h"
+#include "RunFolder.h"
+#include "TrainingSession.h"
+#include "tasks/Registry.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QJsonArray>
+#include <QThread>
+
+#include <vector>
+
+namespace pretext {
+
+struct DiagnosticWorker::Impl {
+    std::unique_ptr<LoadedData> data;
+    std::vector<std::unique_ptr<TrainingSession>> sessions;
+    QStringList runDirs;
+    bool probe = false;
+    int probeTrain = 2000;
+    int probeTest = 1000;
+};
+
+DiagnosticWorker::DiagnosticWorker(QObject* parent) : QObject(parent), d(std::make_unique<Impl>()) {
+    registerEngineTypes();
+}
+
+DiagnosticWorker::~DiagnosticWorker() = default;
+
+void DiagnosticWorker::requestStop() { m_stop = true; }
+
+void DiagnosticWorker::run(const QString& id, qint64 steps, const QString& workspace, bool probe,
+                           int probeTrain, int probeTest) {
+    if (!d->sessions.empty()) {
+        Q_EMIT errorOccurred(tr("A diagnostic is already running; stop it first."));
+        return;
+    }
+    const ShortcutDiagnostic* diagnostic = findDiagnostic(id);
+    if (diagnostic == nullptr || diagnostic->variants.isEmpty()) {
+        Q_EMIT errorOccurred(tr("There is no diagnostic '%1'.").arg(id));
+        return;
+    }
+    m_stop = false;
+    d->probe = probe;
+    d->probeTrain = probeTrain;
+    d->probeTest = probeTest;
+    d->runDirs.clear();
+    try {
+        const RunConfig& first = diagnostic->variants.front();
+        const int size = first.data.value(QStringLiteral("size_px")).toInt(32);
+        const auto task = makeTask(first.settings.task.toStdString());
+        d->data = std::make_unique<LoadedData>(loadDemoData(size, 1, 0, task && task->info().video));
+        const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+        for (int i = 0; i < diagnostic->variants.size(); ++i) {
+            SessionOptions options;
+            options.settings = diagnostic->variants[i].settings;
+            options.settings.maxSteps = steps;
+            options.settings.runDir = QDir(workspace).filePath(QStringLiteral("%1-%2-%3").arg(stamp, id).arg(i + 1));
+            d->sessions.push_back(std::make_unique<TrainingSession>(options, *d->data));
+            d->runDirs << d->sessions.back()->runDir();
+        }
+    } catch (const std::exception& e) {
+        d->sessions.clear();
+        Q_EMIT errorOccurred(tr("The diagnostic could not start: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT finished(QStringLiteral("error"));
+        return;
+    }
+    Q_EMIT started(diagnostic->labels, d->runDirs);
+    QMetaObject::invokeMethod(this, &DiagnosticWorker::turn, Qt::QueuedConnection);
+}
+
+// One step of every variant per event-loop turn: they advance together, and a stop is
+// seen between two turns.
+void DiagnosticWorker::turn() {
+    if (d->sessions.empty()) {
+        return;
+    }
+    if (m_stop || QThread::currentThread()->isInterruptionRequested()) {
+        end(QStringLiteral("stopped"));
+        return;
+    }
+    bool more = false;
+    try {
+        for (size_t i = 0; i < d->sessions.size(); ++i) {
+            TrainingSession& s = *d->sessions[i];
+            if (!s.reachedMaxSteps()) {
+                Q_EMIT progress(static_cast<int>(i), s.step());
+                more = more || !s.reachedMaxSteps();
+            }
+        }
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("The diagnostic stopped: %1").arg(QString::fromStdString(describeError(e))));
+        end(QStringLiteral("error"));
+        return;
+    }
+    if (more) {
+        QMetaObject::invokeMethod(this, &DiagnosticWorker::turn, Qt::QueuedConnection);
+        return;
+    }
+    end(QStringLiteral("finished"));
+}
+
+void DiagnosticWorker::end(const QString& reason) {
+    QString final = reason;
+    try {
+        for (auto& s : d->sessions) {
+            s->finish();
+        }
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("The runs' final files could not be written: %1").arg(QString::fromStdString(describeError(e))));
+        final = QStringLiteral("error");
+    }
+    d->sessions.clear();
+    d->data.reset();
+    if (final == QLatin1String("finished") && d->probe) {
+        probeAll();
+    }
+    Q_EMIT finished(m_stop ? QStringLiteral("stopped") : final);
+}
+
+void DiagnosticWorker::probeAll() {
+    for (int i = 0; i < d->runDirs.size() && !m_stop; ++i) {
+        Q_EMIT probeStarted(i);
+        try {
+            ProbeRequest request;
+            request.runDir = d->runDirs[i];
+            request.trainSize = d->probeTrain;
+            request.testSize = d->probeTest;
+            const QJsonObject r = probeRun(request);
+            const int best = r.value(QStringLiteral("best_stage")).toInt(1) - 1;
+            const double accuracy = r.value(QStringLiteral("stages")).toArray().at(best).toObject().value(QStringLiteral("accuracy")).toDouble();
+            const double random = r.value(QStringLiteral("random_weights")).toArray().at(best).toObject().value(QStringLiteral("accuracy")).toDouble();
+            Q_EMIT probed(i, accuracy, random, r.value(QStringLiteral("chance")).toDouble());
+        } catch (const std::exception& e) {
+            Q_EMIT errorOccurred(tr("The probe of %1 failed: %2").arg(d->runDirs[i], QString::fromStdString(describeError(e))));
+            return;
+        }
+    }
+}
+
+} // namespace pretext

@@ -1,0 +1,188 @@
+// The teaching views' engine side: every built-in preset parses and trains; one
+// classroom preset per task; the worker's step mode advances exactly one step and
+// reports the batch's loss before and after; replay trains on the same batch; the
+// gradient inspection arrives with the closed-form check; handouts are written as PDF
+// and PNG.
+#include "DataSource.h"
+#include "EngineWorker.h"
+#include "Handout.h"
+#include "Preview.h"
+#include "Presets.h"
+#include "TaskCatalog.h"
+#include "TrainingSession.h"
+#include "tasks/Registry.h"
+
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+using namespace pretext;
+
+class TestTeach : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        registerEngineTypes();
+    }
+
+    void presetsParseWithOneClassroomPresetPerTask() {
+        QString error;
+        const QList<Preset>& presets = builtInPresets(&error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        for (const auto& name : taskNames()) {
+            const QString task = QString::fromStdString(name);
+            const QList<Preset> mine = presetsFor(task);
+            QVERIFY2(mine.size() >= 2, qPrintable(task));
+            QCOMPARE(std::count_if(mine.begin(), mine.end(), [](const Preset& p) { return p.classroom; }), 1);
+        }
+        QSet<QString> ids;
+        for (const Preset& p : presets) {
+            QVERIFY2(!ids.contains(p.id), qPrintable(p.id));
+            ids.insert(p.id);
+            QVERIFY(!p.title.isEmpty() && !p.description.isEmpty());
+            QCOMPARE(findPreset(p.id), &p);
+        }
+        QVERIFY(findPreset(QStringLiteral("no-such-preset")) == nullptr);
+    }
+
+    void everyPresetTrains_data() {
+        QTest::addColumn<QString>("id");
+        for (const Preset& p : builtInPresets()) {
+            QTest::newRow(qPrintable(p.id)) << p.id;
+        }
+    }
+
+    // Each preset's settings on the demo set: two steps, a finite loss. (Narrowed and at
+    // 32 px so the test stays fast; the settings are otherwise the preset's.)
+    void everyPresetTrains() {
+        QFETCH(QString, id);
+        static const LoadedData data = loadDemoData(32, 1, 64);
+        const Preset* preset = findPreset(id);
+        QVERIFY(preset);
+        QTemporaryDir dir;
+        SessionOptions o;
+        o.settings = preset->config.settings;
+        o.settings.params.insert(QStringLiteral("base_channels"), 8.0);
+        o.settings.batchSize = 8;
+        o.settings.maxSteps = 2;
+        o.settings.device = QStringLiteral("cpu");
+        o.settings.runDir = dir.filePath(QStringLiteral("run"));
+        TrainingSession session(o, data);
+        const TrainProgress p1 = session.step();
+        const TrainProgress p2 = session.step();
+        QVERIFY(std::isfinite(p1.loss) && std::isfinite(p2.loss));
+        QVERIFY(session.reachedMaxSteps());
+    }
+
+    // Step mode through the worker: one step per request, the report's numbers, replay on
+    // the very same batch, and the inspection with its check.
+    void stepModeAdvancesExactlyOneStep() {
+        QTemporaryDir dir;
+        QThread thread;
+        auto* worker = new EngineWorker;
+        worker->moveToThread(&thread);
+        thread.start();
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        QSignalSpy progress(worker, &EngineWorker::progress);
+        QSignalSpy reports(worker, &EngineWorker::stepReported);
+        QSignalSpy inspections(worker, &EngineWorker::inspectionReady);
+        QSignalSpy states(worker, &EngineWorker::stateChanged);
+        QMetaObject::invokeMethod(worker, [worker] { worker->loadDemo(32, 1); });
+        QVERIFY(loaded.wait(30000));
+        TrainSettings s;
+        s.task = QStringLiteral("inpainting");
+        s.params = {{QStringLiteral("base_channels"), 8.0}};
+        s.batchSize = 8;
+        s.device = QStringLiteral("cpu");
+        s.runDir = dir.filePath(QStringLiteral("run"));
+        QMetaObject::invokeMethod(worker, [worker] { worker->setInspecting(true, 1); });
+        QMetaObject::invokeMethod(worker, [worker, s] { worker->startTraining(s); });
+        QMetaObject::invokeMethod(worker, [worker] { worker->pause(); });
+        QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty() && states.last().at(0).value<EngineState>() == EngineState::Paused, 30000);
+        const int before = progress.size();
+        const qint64 stepBefore = before > 0 ? progress.last().at(0).value<TrainProgress>().step : 0;
+
+        QMetaObject::invokeMethod(worker, [worker] { worker->stepOnce(); });
+        QVERIFY(reports.wait(30000));
+        QCOMPARE(progress.size(), before + 1); // exactly one step
+        const StepReport r = reports.last().at(0).value<StepReport>();
+        QCOMPARE(r.step, stepBefore + 1);
+        QVERIFY(!r.replay);
+        QVERIFY(r.updateNorm > 0.0 && r.parameterNorm > r.updateNorm);
+        QVERIFY(std::isfinite(r.lossBefore) && std::isfinite(r.lossAfter));
+        QVERIFY(!r.before.isEmpty() && !r.after.isEmpty());
+        QCOMPARE(r.before.step, stepBefore);
+        QCOMPARE(r.after.step, stepBefore + 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!inspections.isEmpty(), 10000);
+        const InspectionView in = inspections.last().at(0).value<InspectionView>();
+        QCOMPARE(in.form, QStringLiteral("masked-mse"));
+        QCOMPARE(in.step, r.step);
+        QCOMPARE(in.sample, 1);
+        QVERIFY(in.maxAbsDifference <= 1e-5 * in.maxAbsGradient);
+        QVERIFY(!in.heatMap.isNull());
+        QCOMPARE(in.heatMap.size(), in.columns.front().size());
+        QCOMPARE(in.entries.size(), 4);
+        QVERIFY(std::abs(in.loss - r.lossBefore) <= 1e-5 * std::max(1.0, r.lossBefore));
+
+        // Replays: the same batch, its loss falling step after step.
+        double last = r.lossAfter;
+        int fell = 0;
+        for (int i = 0; i < 4; ++i) {
+            QMetaObject::invokeMethod(worker, [worker] { worker->replayBatch(); });
+            QVERIFY(reports.wait(30000));
+            const StepReport again = reports.last().at(0).value<StepReport>();
+            QVERIFY(again.replay);
+            QCOMPARE(again.step, stepBefore + 2 + i);
+            // Its loss before this update is the previous report's loss after it.
+            QVERIFY(std::abs(again.lossBefore - last) <= 1e-4 * std::max(1.0, last));
+            fell += again.lossAfter < again.lossBefore ? 1 : 0;
+            last = again.lossAfter;
+        }
+        QVERIFY(fell >= 3);
+        QCOMPARE(progress.size(), before + 5);
+        QMetaObject::invokeMethod(worker, [worker] { worker->stop(); }, Qt::BlockingQueuedConnection);
+        thread.quit();
+        thread.wait();
+        delete worker;
+    }
+
+    void handoutsAreWritten() {
+        const LoadedData data = loadDemoData(32, 1, 16, false);
+        const auto task = makeTask("jigsaw");
+        const ImageGrid grid = makePreview(*task, data, {}, 1, 4);
+        QVERIFY(!grid.isEmpty());
+        const HandoutText text = handoutText(task->info(), toVariantMap(withDefaults(task->info(), {})), 1, grid.note);
+        QVERIFY(text.lines.join(' ').contains(QStringLiteral("Grid (N×N) 3")));
+        QTemporaryDir dir;
+        QString error;
+        const QString pdf = dir.filePath(QStringLiteral("h.pdf"));
+        QVERIFY2(writeHandout(grid, text, pdf, &error), qPrintable(error));
+        QFile f(pdf);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.read(5) == "%PDF-");
+        QVERIFY(f.size() > 10000);
+        const QString png = dir.filePath(QStringLiteral("h.png"));
+        QVERIFY2(writeHandout(grid, text, png, &error), qPrintable(error));
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1240, 1754));
+        // Not blank: the samples are drawn (many colours), on white.
+        QCOMPARE(image.pixelColor(5, 5), QColor(Qt::white));
+        QSet<QRgb> colours;
+        for (int y = 300; y < 1600; y += 7) {
+            for (int x = 100; x < 1140; x += 7) {
+                colours.insert(image.pixel(x, y));
+            }
+        }
+        QVERIFY(colours.size() > 200);
+        QVERIFY(!writeHandout(grid, text, QStringLiteral("/nonexistent-dir/h.pdf"), &error));
+        QVERIFY(error.contains(QStringLiteral("/nonexistent-dir/h.pdf")));
+        QVERIFY(!writeHandout({}, text, png, &error));
+    }
+};
+
+QTEST_MAIN(TestTeach)
+#include "test_teach.moc"

@@ -1,0 +1,218 @@
+#include "ShortcutPanel.h"
+
+#include "Appearance.h"
+#include "DiagnosticWorker.h"
+#include "Presets.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+using pretext::DiagnosticWorker;
+
+namespace {
+enum Column { Variant, Step, HeldOutLoss, HeldOutAccuracy, Probe, RandomProbe, RunFolder, Columns };
+
+const QColor kVariantColors[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44), QColor(148, 103, 189)};
+
+QCustomPlot* makePlot(const QString& label) {
+    auto* plot = new QCustomPlot;
+    plot->xAxis->setLabel(QObject::tr("step"));
+    plot->yAxis->setLabel(label);
+    plot->legend->setVisible(true);
+    plot->setMinimumHeight(140);
+    return plot;
+}
+} // namespace
+
+ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
+    m_combo = new QComboBox;
+    m_combo->setObjectName(QStringLiteral("diagnosticCombo"));
+    for (const auto& diagnostic : pretext::builtInDiagnostics()) {
+        m_combo->addItem(diagnostic.title, diagnostic.id);
+    }
+    m_steps = new QSpinBox;
+    m_steps->setObjectName(QStringLiteral("diagnosticSteps"));
+    m_steps->setRange(10, 100000);
+    m_steps->setValue(300);
+    m_steps->setSuffix(tr(" steps"));
+    m_steps->setToolTip(tr("Steps for each variant; they train in turn, one step each"));
+    m_probe = new QCheckBox(tr("Probe the encoders afterwards"));
+    m_probe->setChecked(true);
+    m_probe->setToolTip(tr("A linear probe on frozen features (Fashion-MNIST, 2,000 training and 1,000 "
+                           "test images): did the variant that took the shortcut learn less?"));
+    m_run = new QPushButton(tr("Run side by side"));
+    m_run->setObjectName(QStringLiteral("diagnosticRun"));
+    m_run->setToolTip(tr("Trains every variant together on the demo set, each into its own run folder"));
+    connect(m_run, &QPushButton::clicked, this, [this] {
+        if (m_running) {
+            m_worker->requestStop();
+            m_run->setEnabled(false);
+            return;
+        }
+        start(m_combo->currentData().toString(), m_steps->value(), m_probe->isChecked());
+    });
+    connect(m_combo, qOverload<int>(&QComboBox::currentIndexChanged), this, &ShortcutPanel::describe);
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_combo, 1);
+    top->addWidget(m_steps);
+    top->addWidget(m_probe);
+    top->addWidget(m_run);
+
+    m_explain = new QLabel;
+    m_explain->setWordWrap(true);
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("diagnosticStatus"));
+    m_status->setWordWrap(true);
+    m_loss = makePlot(tr("held-out loss"));
+    m_loss->setObjectName(QStringLiteral("diagnosticLoss"));
+    m_accuracy = makePlot(tr("held-out accuracy"));
+    m_accuracy->setObjectName(QStringLiteral("diagnosticAccuracy"));
+    auto* plots = new QSplitter(Qt::Horizontal);
+    plots->addWidget(m_loss);
+    plots->addWidget(m_accuracy);
+    m_table = new QTableWidget(0, Columns);
+    m_table->setObjectName(QStringLiteral("diagnosticResults"));
+    m_table->setHorizontalHeaderLabels({tr("Variant"), tr("Step"), tr("Held-out loss"), tr("Held-out accuracy"),
+                                        tr("Probe accuracy"), tr("Random encoder"), tr("Run folder")});
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setMaximumHeight(110);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(top);
+    layout->addWidget(m_explain);
+    layout->addWidget(plots, 1);
+    layout->addWidget(m_table);
+    layout->addWidget(m_status);
+
+    m_worker = new DiagnosticWorker;
+    m_worker->moveToThread(&m_thread);
+    m_thread.setObjectName(QStringLiteral("diagnostics"));
+    connect(m_worker, &DiagnosticWorker::started, this, &ShortcutPanel::onStarted);
+    connect(m_worker, &DiagnosticWorker::progress, this, &ShortcutPanel::onProgress);
+    connect(m_worker, &DiagnosticWorker::finished, this, &ShortcutPanel::onFinished);
+    connect(m_worker, &DiagnosticWorker::errorOccurred, this,
+            [this](const QString& message) { m_status->setText(message); });
+    connect(m_worker, &DiagnosticWorker::probeStarted, this, [this](int variant) {
+        m_status->setText(tr("Probing the encoder of “%1”…").arg(m_table->item(variant, Variant)->text()));
+    });
+    connect(m_worker, &DiagnosticWorker::probed, this, [this](int variant, double accuracy, double random, double chance) {
+        m_table->setItem(variant, Probe, new QTableWidgetItem(QString::number(accuracy, 'f', 3)));
+        m_table->setItem(variant, RandomProbe, new QTableWidgetItem(tr("%1 (chance %2)").arg(random, 0, 'f', 3).arg(chance, 0, 'f', 2)));
+    });
+    m_thread.start();
+    describe();
+    restyle();
+}
+
+ShortcutPanel::~ShortcutPanel() {
+    m_worker->requestStop();
+    m_thread.requestInterruption();
+    m_thread.quit();
+    m_thread.wait();
+    delete m_worker;
+}
+
+void ShortcutPanel::describe() {
+    const pretext::ShortcutDiagnostic* d = pretext::findDiagnostic(m_combo->currentData().toString());
+    m_explain->setText(d ? d->explain : QString());
+}
+
+void ShortcutPanel::start(const QString& id, int steps, bool probe, int probeTrain, int probeTest) {
+    if (m_running) {
+        return;
+    }
+    m_running = true;
+    m_run->setText(tr("Stop"));
+    m_status->setText(tr("Loading the demo set…"));
+    const QString workspace = m_workspace.isEmpty() ? QDir::tempPath() : m_workspace;
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, id, steps, workspace, probe, probeTrain, probeTest] {
+        w->run(id, steps, workspace, probe, probeTrain, probeTest);
+    }, Qt::QueuedConnection);
+}
+
+void ShortcutPanel::onStarted(const QStringList& labels, const QStringList& runDirs) {
+    m_runDirs = runDirs;
+    m_loss->clearGraphs();
+    m_accuracy->clearGraphs();
+    m_table->setRowCount(static_cast<int>(labels.size()));
+    for (int i = 0; i < labels.size(); ++i) {
+        const QColor color = kVariantColors[i % 4];
+        for (QCustomPlot* plot : {m_loss, m_accuracy}) {
+            QCPGraph* g = plot->addGraph();
+            g->setName(labels[i]);
+            g->setPen(QPen(color, 2));
+            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+        }
+        auto* name = new QTableWidgetItem(labels[i]);
+        name->setForeground(color);
+        m_table->setItem(i, Variant, name);
+        for (int c = Step; c < RunFolder; ++c) {
+            m_table->setItem(i, c, new QTableWidgetItem(QStringLiteral("—")));
+        }
+        m_table->setItem(i, RunFolder, new QTableWidgetItem(QDir::toNativeSeparators(runDirs.value(i))));
+    }
+    m_status->setText(tr("Training %1 variants side by side, one step of each in turn.").arg(labels.size()));
+}
+
+void ShortcutPanel::onProgress(int variant, const pretext::TrainProgress& p) {
+    if (variant >= m_loss->graphCount()) {
+        return;
+    }
+    m_table->item(variant, Step)->setText(QString::number(p.step));
+    const auto loss = p.metrics.constFind(QStringLiteral("heldout_loss"));
+    if (loss == p.metrics.cend()) {
+        return; // the held-out figures come every few steps
+    }
+    m_loss->graph(variant)->addData(static_cast<double>(p.step), loss->toDouble());
+    m_table->item(variant, HeldOutLoss)->setText(QString::number(loss->toDouble(), 'f', 4));
+    const auto accuracy = p.metrics.constFind(QStringLiteral("heldout_accuracy"));
+    if (accuracy != p.metrics.cend()) {
+        m_accuracy->graph(variant)->addData(static_cast<double>(p.step), accuracy->toDouble());
+        m_table->item(variant, HeldOutAccuracy)->setText(QString::number(accuracy->toDouble(), 'f', 3));
+    }
+    m_accuracy->setVisible(accuracy != p.metrics.cend());
+    for (QCustomPlot* plot : {m_loss, m_accuracy}) {
+        plot->rescaleAxes();
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+void ShortcutPanel::onFinished(const QString& reason) {
+    m_running = false;
+    m_run->setText(tr("Run side by side"));
+    m_run->setEnabled(true);
+    if (reason == QLatin1String("finished")) {
+        m_status->setText(tr("Done. The runs are in the Runs panel (select them to compare every curve)."));
+    } else if (reason == QLatin1String("stopped")) {
+        m_status->setText(tr("Stopped; what was trained is kept in the run folders."));
+    }
+    Q_EMIT diagnosticFinished(reason, m_runDirs);
+}
+
+void ShortcutPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        restyle();
+    }
+}
+
+void ShortcutPanel::restyle() {
+    stylePlot(m_loss, palette());
+    stylePlot(m_accuracy, palette());
+    m_loss->replot(QCustomPlot::rpQueuedReplot);
+    m_accuracy->replot(QCustomPlot::rpQueuedReplot);
+}

@@ -1,0 +1,67 @@
+#pragma once
+// Shortcut diagnostics in the window: pick one (jigsaw with and without gaps, ...), and
+// its variants train side by side in a thread of their own, launched with one click;
+// their held-out curves are overlaid, and the linear probe of each encoder says
+// whether taking the shortcut cost the representation anything.
+#include "SessionTypes.h"
+
+#include <QThread>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QCustomPlot;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace pretext {
+class DiagnosticWorker;
+}
+
+class ShortcutPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ShortcutPanel(QWidget* parent = nullptr);
+    ~ShortcutPanel() override;
+    // Where the variants' run folders go (the Runs panel lists them).
+    void setWorkspace(const QString& dir) { m_workspace = dir; }
+    bool isRunning() const { return m_running; }
+    // Starts the diagnostic chosen (tests: with a step count and probe sizes).
+    void start(const QString& id, int steps, bool probe, int probeTrain = 2000, int probeTest = 1000);
+    QComboBox* diagnosticCombo() const { return m_combo; }
+    QPushButton* runButton() const { return m_run; }
+    QTableWidget* results() const { return m_table; }
+    QCustomPlot* lossPlot() const { return m_loss; }
+    QCustomPlot* accuracyPlot() const { return m_accuracy; }
+
+Q_SIGNALS:
+    // Every variant trained (and was probed, when asked): reason finished/stopped/error.
+    void diagnosticFinished(const QString& reason, const QStringList& runDirs);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void describe();
+    void onStarted(const QStringList& labels, const QStringList& runDirs);
+    void onProgress(int variant, const pretext::TrainProgress& progress);
+    void onFinished(const QString& reason);
+    void restyle();
+
+    QThread m_thread;
+    pretext::DiagnosticWorker* m_worker = nullptr;
+    QComboBox* m_combo = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QCheckBox* m_probe = nullptr;
+    QPushButton* m_run = nullptr;
+    QLabel* m_explain = nullptr;
+    QLabel* m_status = nullptr;
+    QCustomPlot* m_loss = nullptr;
+    QCustomPlot* m_accuracy = nullptr;
+    QTableWidget* m_table = nullptr;
+    QString m_workspace;
+    QStringList m_runDirs;
+    bool m_running = false;
+};
