@@ -51,6 +51,8 @@ void printUsage() {
            "                                 (the window, offscreen, on the demo set after N steps)\n"
            "\n"
            "Without a subcommand the workbench window opens on the built-in demo set,\n"
+           "--preset ID sets it up as a built-in preset does (for a class: --preset\n"
+           "jigsaw-classroom --train),\n"
            "or on the images and folders given; --param sets a task parameter (choices by\n"
            "name, e.g. mode=regression), --steps the run's length, --config loads a JSON\n"
            "config (a run's config.json or one saved from the File menu), --workspace\n"
@@ -160,6 +162,7 @@ int main(int argc, char** argv) {
     const QStringList steps = takeValues(QStringLiteral("--steps"));
     const QStringList workspace = takeValues(QStringLiteral("--workspace"));
     const QStringList config = takeValues(QStringLiteral("--config"));
+    const QStringList preset = takeValues(QStringLiteral("--preset"));
     const QStringList screenshot = takeValues(QStringLiteral("--screenshot"));
     const bool train = args.removeAll(QStringLiteral("--train")) > 0;
     const bool compare = args.removeAll(QStringLiteral("--compare")) > 0;
@@ -182,6 +185,13 @@ int main(int argc, char** argv) {
         QString error;
         if (!window.loadConfig(config.back(), &error)) {
             QTextStream(stderr) << "pretext-workbench: --config: " << error << "\n";
+            return 2;
+        }
+    }
+    if (!preset.isEmpty()) {
+        QString error;
+        if (!window.applyPreset(preset.back(), &error)) {
+            QTextStream(stderr) << "pretext-workbench: --preset: " << error << " ('pretext-workbench presets' lists them)\n";
             return 2;
         }
     }

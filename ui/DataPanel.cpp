@@ -135,7 +135,10 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
 }
 
 int DataPanel::sizePx() const { return m_size->value(); }
-void DataPanel::setSizePx(int sizePx) { m_size->setValue(sizePx); }
+void DataPanel::setSizePx(int sizePx, bool reload) {
+    const QSignalBlocker block(reload ? nullptr : m_size);
+    m_size->setValue(sizePx);
+}
 int DataPanel::videoStride() const { return m_stride->value(); }
 int DataPanel::videoBudgetMb() const { return m_budget->value(); }
 int DataPanel::maxMegapixels() const { return m_maxMegapixels->value(); }

@@ -17,8 +17,8 @@ class DataPanel : public QWidget {
 public:
     explicit DataPanel(QWidget* parent = nullptr);
     int sizePx() const;
-    // Sets the image size; a change reloads the data (sizeChanged).
-    void setSizePx(int sizePx);
+    // Sets the image size; a change reloads the data (sizeChanged) unless `reload` is false.
+    void setSizePx(int sizePx, bool reload = true);
     void showSummary(const pretext::DataSummary& summary);
     void showLoading(int done, int total);
     // Decoding videos: a progress bar over the frames, with a Cancel button.

@@ -76,7 +76,10 @@ GradientPanel::GradientPanel(QWidget* parent) : QWidget(parent) {
     small.setPointSizeF(small.pointSizeF() * 0.75);
     m_norms->legend->setFont(small);
     m_norms->legend->setRowSpacing(-3);
-    m_norms->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // The legend beside the plot, not over the curves: many layers.
+    m_norms->plotLayout()->addElement(0, 1, m_norms->legend);
+    m_norms->plotLayout()->setColumnStretchFactor(1, 0.001);
+    m_norms->legend->setMargins(QMargins(4, 2, 4, 2));
     m_norms->setToolTip(tr("Vanishing gradients show as a layer's curve falling by decades; exploding "
                            "ones as a curve shooting up before the loss turns NaN."));
 
@@ -119,7 +122,7 @@ void GradientPanel::showInspection(const pretext::InspectionView& in) {
         grid.columnTitles = in.columnTitles;
         QList<QImage> row = in.columns;
         if (!in.heatMap.isNull()) {
-            grid.columnTitles << tr("|∂L/∂x̂|, Σ channels (max %1)").arg(sci(in.maxAbsGradient));
+            grid.columnTitles << tr("|∂L/∂x̂|");
             row << in.heatMap;
         }
         grid.rows << row;

@@ -17,6 +17,7 @@
 #include "TrainingPanel.h"
 
 #include <QAction>
+#include <QJsonObject>
 #include <QMenu>
 #include <QPushButton>
 #include <QStatusBar>
@@ -115,9 +116,18 @@ bool MainWindow::applyPreset(const QString& id, QString* error) {
     s.batchSize = p.batchSize;
     s.maxSteps = p.maxSteps;
     applySettings(s);
-    const int size = preset->config.data.value(QStringLiteral("size_px")).toInt(0);
-    if (size > 0 && size != m_data->sizePx()) {
-        m_data->setSizePx(size); // reloads what is loaded at the preset's size
+    // The data it was tuned on (the demo set at a size and count, or Fashion-MNIST for
+    // rotation: the demo shapes have no "up"), unless the user's own files are loaded:
+    // those stay, at the preset's size.
+    const QJsonObject& data = preset->config.data;
+    const int size = data.value(QStringLiteral("size_px")).toInt(0);
+    if (!m_sourcePaths.isEmpty()) {
+        if (size > 0 && size != m_data->sizePx()) {
+            m_data->setSizePx(size); // reloads the files at the preset's size
+        }
+    } else if (!data.isEmpty()) {
+        m_data->setSizePx(size > 0 ? size : m_data->sizePx(), false);
+        callWorker([data](EngineWorker* w) { w->loadDescribed(data); });
     }
     m_task->showPreset(id);
     statusBar()->showMessage(tr("Preset: %1").arg(preset->title), 8000);

@@ -112,8 +112,8 @@ QString liveNumbers(const pretext::InspectionView& in) {
     h += QObject::tr("<h3>This batch (step %1, %2 samples)</h3>").arg(in.step).arg(in.rows);
     const QString lossLine = QObject::tr("<i>L</i> = <b>%1</b>").arg(num(in.loss, 5));
     if (in.form == QLatin1String("masked-mse")) {
-        h += QObject::tr("<p>|<i>M</i>| = <b>%1</b> hidden entries (pixels &times; 3 channels, rim weights "
-                         "included); %2; <sup>2</sup>&frasl;<sub>|<i>M</i>|</sub> = %3</p>")
+        h += QObject::tr("<p>|<i>M</i>| = <b>%1</b> hidden entries (hidden pixels &times; 3 channels; "
+                         "with a rim weight above 1, the weighted count &sum; <i>w</i>); %2; <sup>2</sup>&frasl;<sub>|<i>M</i>|</sub> = %3</p>")
                  .arg(QLocale().toString(in.count, 'f', 0), lossLine, num(2.0 / in.count));
     } else if (in.form == QLatin1String("mse")) {
         h += QObject::tr("<p><i>B&middot;H&middot;W&middot;C</i> = <b>%1</b> entries (<i>C</i> = 2: a, b); %2; "

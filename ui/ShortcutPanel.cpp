@@ -29,7 +29,12 @@ QCustomPlot* makePlot(const QString& label) {
     plot->xAxis->setLabel(QObject::tr("step"));
     plot->yAxis->setLabel(label);
     plot->legend->setVisible(true);
-    plot->setMinimumHeight(140);
+    // Under the plot, in one row: the curves stay clear.
+    plot->plotLayout()->addElement(1, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    plot->legend->setFillOrder(QCPLegend::foRowsFirst);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->setMinimumHeight(160);
     return plot;
 }
 } // namespace
@@ -46,7 +51,7 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     m_steps->setValue(300);
     m_steps->setSuffix(tr(" steps"));
     m_steps->setToolTip(tr("Steps for each variant; they train in turn, one step each"));
-    m_probe = new QCheckBox(tr("Probe the encoders afterwards"));
+    m_probe = new QCheckBox(tr("Probe afterwards"));
     m_probe->setChecked(true);
     m_probe->setToolTip(tr("A linear probe on frozen features (Fashion-MNIST, 2,000 training and 1,000 "
                            "test images): did the variant that took the shortcut learn less?"));
@@ -62,11 +67,11 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
         start(m_combo->currentData().toString(), m_steps->value(), m_probe->isChecked());
     });
     connect(m_combo, qOverload<int>(&QComboBox::currentIndexChanged), this, &ShortcutPanel::describe);
-    auto* top = new QHBoxLayout;
-    top->addWidget(m_combo, 1);
-    top->addWidget(m_steps);
-    top->addWidget(m_probe);
-    top->addWidget(m_run);
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_steps);
+    controls->addWidget(m_probe);
+    controls->addStretch(1);
+    controls->addWidget(m_run);
 
     m_explain = new QLabel;
     m_explain->setWordWrap(true);
@@ -77,22 +82,34 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     m_loss->setObjectName(QStringLiteral("diagnosticLoss"));
     m_accuracy = makePlot(tr("held-out accuracy"));
     m_accuracy->setObjectName(QStringLiteral("diagnosticAccuracy"));
+    m_accuracy->legend->setVisible(false); // one legend (under the loss plot) serves both
+    m_accuracy->plotLayout()->take(m_accuracy->legend);
+    m_accuracy->plotLayout()->simplify();
     auto* plots = new QSplitter(Qt::Horizontal);
     plots->addWidget(m_loss);
     plots->addWidget(m_accuracy);
+    plots->setStretchFactor(0, 1);
+    plots->setStretchFactor(1, 1);
     m_table = new QTableWidget(0, Columns);
     m_table->setObjectName(QStringLiteral("diagnosticResults"));
-    m_table->setHorizontalHeaderLabels({tr("Variant"), tr("Step"), tr("Held-out loss"), tr("Held-out accuracy"),
-                                        tr("Probe accuracy"), tr("Random encoder"), tr("Run folder")});
+    m_table->setHorizontalHeaderLabels({tr("Variant"), tr("Step"), tr("Loss"), tr("Accuracy"), tr("Probe"),
+                                        tr("Random encoder"), tr("Run folder")});
+    m_table->horizontalHeaderItem(HeldOutLoss)->setToolTip(tr("Held-out loss of the pretext task"));
+    m_table->horizontalHeaderItem(HeldOutAccuracy)->setToolTip(tr("Held-out accuracy of the pretext task"));
+    m_table->horizontalHeaderItem(Probe)->setToolTip(tr("Linear probe accuracy on Fashion-MNIST, encoder frozen"));
+    m_table->horizontalHeaderItem(RandomProbe)->setToolTip(tr("The same probe on a randomly initialised encoder"));
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(RunFolder, QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setTextElideMode(Qt::ElideLeft); // a long run folder keeps its name
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setMaximumHeight(110);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(top);
+    layout->addWidget(m_combo);
+    layout->addLayout(controls);
     layout->addWidget(m_explain);
     layout->addWidget(plots, 1);
     layout->addWidget(m_table);

@@ -24,6 +24,9 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_tasks(pretext::availa
     }
     m_presetCombo = new QComboBox(this);
     m_presetCombo->setObjectName(QStringLiteral("presetCombo"));
+    // Long titles must not widen the dock: the list shows them whole when open.
+    m_presetCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_presetCombo->setMinimumContentsLength(14);
     m_presetCombo->setToolTip(tr("Settings that reproduce a paper's setup, or a classroom demonstration "
                                  "tuned to show learning within a minute on a laptop CPU"));
     connect(m_presetCombo, qOverload<int>(&QComboBox::activated), this, [this](int index) {

@@ -310,16 +310,34 @@ LayerGroups groupByLayer(torch::nn::Module& model) {
         if (groups.names.empty() || groups.names.back() != layer) {
             groups.names.push_back(layer);
             groups.parameters.emplace_back();
+            groups.weighted.push_back(false);
         }
         groups.parameters.back().push_back(item.value());
+        if (item.value().dim() >= 2) {
+            groups.weighted.back() = true;
+        }
     }
     return groups;
+}
+
+std::vector<std::string> LayerGroups::weightedNames() const {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < names.size(); ++i) {
+        if (weighted[i]) {
+            out.push_back(names[i]);
+        }
+    }
+    return out;
 }
 
 std::vector<double> layerGradientNorms(const LayerGroups& layers) {
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> norms;
-    for (const auto& group : layers.parameters) {
+    for (size_t g = 0; g < layers.parameters.size(); ++g) {
+        if (!layers.weighted[g]) {
+            continue;
+        }
+        const auto& group = layers.parameters[g];
         torch::Tensor sum;
         for (const auto& p : group) {
             if (p.grad().defined()) {

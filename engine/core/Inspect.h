@@ -83,17 +83,22 @@ GradientInspection inspectBatch(const Task& task, TaskModelImpl& model, const Ba
 // batch statistics), without gradients and without moving the running statistics.
 double batchLoss(const Task& task, TaskModelImpl& model, const Batch& batch, const ParamValues& params);
 
-// Parameters grouped by layer (the name without its last part: "encoder.stage1.conv").
+// Parameters grouped by layer (the name without its last part: "encoder.layers.0").
+// `weighted` marks the layers with a weight matrix or kernel (convolutions, linear
+// maps): the ones whose gradient norms are plotted; normalisation layers' scales and
+// shifts count in the update size only.
 struct LayerGroups {
     std::vector<std::string> names;
     std::vector<std::vector<torch::Tensor>> parameters;
+    std::vector<bool> weighted;
+    std::vector<std::string> weightedNames() const;
 };
 LayerGroups groupByLayer(torch::nn::Module& model);
-// ‖∂L/∂θ‖₂ per layer, one read-back for all; 0 for a layer without gradients.
+// ‖∂L/∂θ‖₂ of every weighted layer, one read-back for all; 0 for one without gradients.
 std::vector<double> layerGradientNorms(const LayerGroups& layers);
 // The parameters' values, to measure an update against.
 std::vector<torch::Tensor> copyParameters(const LayerGroups& layers);
-// ‖θ_after − θ_before‖₂ over all parameters, and ‖θ_before‖₂.
+// ‖θ_after − θ_before‖₂ over all parameters (weighted layers or not), and ‖θ_before‖₂.
 std::pair<double, double> updateSize(const LayerGroups& layers, const std::vector<torch::Tensor>& before);
 
 } // namespace pretext

@@ -321,11 +321,11 @@ void Trainer::applyGradients(const torch::Tensor& loss, bool checked, StepResult
     }
 }
 
-const std::vector<std::string>& Trainer::layerNames() {
+std::vector<std::string> Trainer::layerNames() {
     if (m_layers.names.empty()) {
         m_layers = groupByLayer(*m_model);
     }
-    return m_layers.names;
+    return m_layers.weightedNames();
 }
 
 std::optional<GradientInspection> Trainer::takeInspection() {

@@ -144,8 +144,9 @@ public:
     std::optional<GradientInspection> takeInspection();
     void setRecordLayerNorms(bool on) { m_recordLayerNorms = on; }
     void setMeasureUpdates(bool on) { m_measureUpdates = on; }
-    // Layers in the order of StepResult::layerGradientNorms.
-    const std::vector<std::string>& layerNames();
+    // The weighted layers (convolutions, linear maps) in the order of
+    // StepResult::layerGradientNorms.
+    std::vector<std::string> layerNames();
     // The batch of the last step, and one more step on it (step mode's "replay"): the
     // sampling stream does not advance.
     const Batch& lastBatch() const { return m_lastBatch; }

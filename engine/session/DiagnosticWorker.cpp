@@ -53,9 +53,8 @@ void DiagnosticWorker::run(const QString& id, qint64 steps, const QString& works
     d->runDirs.clear();
     try {
         const RunConfig& first = diagnostic->variants.front();
-        const int size = first.data.value(QStringLiteral("size_px")).toInt(32);
         const auto task = makeTask(first.settings.task.toStdString());
-        d->data = std::make_unique<LoadedData>(loadDemoData(size, 1, 0, task && task->info().video));
+        d->data = std::make_unique<LoadedData>(loadDescribedData(first.data, task && task->info().video));
         const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
         for (int i = 0; i < diagnostic->variants.size(); ++i) {
             SessionOptions options;

@@ -17,9 +17,9 @@ namespace {
 const char* const kRunDefiningOptions[] = {"preset", "task", "mask", "grid", "perms", "head", "mode",
                                            "variant", "frames", "param", "seed"};
 
-void refuseRunDefiningOptions(const QCommandLineParser& p, const QString& why) {
+void refuseRunDefiningOptions(const QCommandLineParser& p, const QString& why, const char* allowed = "") {
     for (const char* name : kRunDefiningOptions) {
-        if (p.isSet(QLatin1String(name))) {
+        if (qstrcmp(name, allowed) != 0 && p.isSet(QLatin1String(name))) {
             throw CommandError{QStringLiteral("--%1 cannot be given with %2").arg(QLatin1String(name), why), 2};
         }
     }
@@ -65,6 +65,7 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
                 throw CommandError{error, 2};
             }
         } else {
+            refuseRunDefiningOptions(p, QStringLiteral("--preset (the preset gives it)"), "preset");
             const Preset* preset = findPreset(p.value("preset"));
             if (preset == nullptr) {
                 throw CommandError{QStringLiteral("unknown preset '%1'; 'pretext-workbench presets' lists them")

@@ -10,6 +10,7 @@
 #include "tasks/Registry.h"
 
 #include <QtTest>
+#include <set>
 #include <torch/torch.h>
 
 using namespace pretext;
@@ -155,7 +156,7 @@ private Q_SLOTS:
         auto trainer = makeTrainer("inpainting", {});
         trainer->setRecordLayerNorms(true);
         trainer->setMeasureUpdates(true);
-        const auto& names = trainer->layerNames();
+        const auto names = trainer->layerNames();
         QVERIFY(names.size() >= 4);
         std::vector<torch::Tensor> before;
         for (const auto& p : trainer->model().parameters()) {
@@ -169,15 +170,29 @@ private Q_SLOTS:
             QVERIFY(n >= 0.0);
             sum += n * n;
         }
+        // ... of the weighted layers' parameters (the update counts every parameter).
+        const std::set<std::string> listed(names.begin(), names.end());
         double whole = 0.0;
         double change = 0.0;
         double size = 0.0;
         size_t i = 0;
-        for (const auto& p : trainer->model().parameters()) {
-            whole += p.grad().pow(2).sum().item<double>();
+        for (const auto& item : trainer->model().named_parameters()) {
+            const auto& p = item.value();
+            const std::string layer = item.key().substr(0, item.key().rfind('.'));
+            if (listed.count(layer)) {
+                whole += p.grad().pow(2).sum().item<double>();
+            }
             change += (p.detach() - before[i]).pow(2).sum().item<double>();
             size += before[i].pow(2).sum().item<double>();
             ++i;
+        }
+        // Normalisation layers (1-D scales and shifts only) are not listed.
+        for (const auto& name : names) {
+            bool matrix = false;
+            for (const auto& item : trainer->model().named_parameters()) {
+                matrix = matrix || (item.key().rfind(name + ".", 0) == 0 && item.value().dim() >= 2);
+            }
+            QVERIFY2(matrix, name.c_str());
         }
         QVERIFY(std::abs(sum - whole) <= 1e-4 * whole);
         QVERIFY(std::abs(r.updateNorm - std::sqrt(change)) <= 1e-4 * std::sqrt(change));

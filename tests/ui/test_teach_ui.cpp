@@ -2,6 +2,7 @@
 // numbers, the gradient inspector checks autograd against the closed form and plots
 // per-layer norms, step mode steps and replays, presets set the task up, a shortcut
 // diagnostic trains its variants side by side, and the handout is written.
+#include "CurvePlot.h"
 #include "DataPanel.h"
 #include "GradientPanel.h"
 #include "ImageGridView.h"
@@ -26,6 +27,18 @@
 #include <QtTest>
 #include <qcustomplot.h>
 
+namespace {
+// With PRETEXT_GRAB_DIR set, the window is saved there as NAME.png: how the README's
+// pictures of states reached only by clicking (step mode, a finished diagnostic) are made.
+void grabFor(QWidget& window, const char* name) {
+    const QString dir = qEnvironmentVariable("PRETEXT_GRAB_DIR");
+    if (!dir.isEmpty()) {
+        QTest::qWait(400); // queued replots and repaints land first
+        window.grab().save(QDir(dir).filePath(QLatin1String(name) + QStringLiteral(".png")));
+    }
+}
+} // namespace
+
 class TestTeachUi : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -38,6 +51,7 @@ private Q_SLOTS:
 
     void mathGradientsAndStepMode() {
         MainWindow window;
+        window.resize(1500, 950);
         window.show();
         QTRY_VERIFY_WITH_TIMEOUT(!window.previewView()->grid().isEmpty(), 30000);
         window.dataPanel()->setSizePx(32);
@@ -50,7 +64,7 @@ private Q_SLOTS:
         window.curveTabs()->setCurrentWidget(window.mathPanel());
         QTest::mouseClick(window.trainingPanel()->startButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(window.mathPanel()->html().contains(QStringLiteral("This batch (step")), 30000);
-        QVERIFY(window.mathPanel()->html().contains(QStringLiteral("hidden entries (pixels")));
+        QVERIFY(window.mathPanel()->html().contains(QStringLiteral("hidden entries (hidden pixels")));
         QVERIFY2(window.mathPanel()->html().contains(QStringLiteral("they agree")), qPrintable(window.mathPanel()->html()));
 
         window.curveTabs()->setCurrentWidget(window.gradientPanel());
@@ -61,7 +75,11 @@ private Q_SLOTS:
         QTRY_VERIFY(!window.gradientPanel()->imageView()->grid().isEmpty());
         QVERIFY(window.gradientPanel()->imageView()->grid().columnTitles.last().contains(QStringLiteral("∂L")));
 
-        // Step mode: pause, one step, then the same batch again.
+        // Step mode: pause, one step, then the same batch again. (For the README's picture,
+        // after the model has learned something.)
+        if (qEnvironmentVariableIsSet("PRETEXT_GRAB_DIR")) {
+            QTRY_VERIFY_WITH_TIMEOUT(window.lossPlot()->pointCount() >= 300, 120000);
+        }
         window.curveTabs()->setCurrentWidget(window.stepPanel());
         StepPanel* steps = window.stepPanel();
         QTRY_VERIFY(steps->findChild<QPushButton*>("stepModePause")->isEnabled());
@@ -77,10 +95,16 @@ private Q_SLOTS:
         QTest::mouseClick(steps->replayButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(steps->numbers()->text().contains(QStringLiteral("the same batch again")), 30000);
         QCOMPARE(steps->afterView()->grid().step, stepped + 1);
+        for (int i = 0; i < 3 && qEnvironmentVariableIsSet("PRETEXT_GRAB_DIR"); ++i) {
+            QTest::mouseClick(steps->replayButton(), Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(steps->afterView()->grid().step == stepped + 2 + i, 30000);
+        }
+        grabFor(window, "step-mode");
         // Changing the sample while paused inspects the last batch again at once.
         window.curveTabs()->setCurrentWidget(window.gradientPanel());
         window.gradientPanel()->findChild<QSpinBox*>("inspectSample")->setValue(3);
-        QTRY_VERIFY_WITH_TIMEOUT(window.gradientPanel()->checkLabel()->text().contains(QStringLiteral("Step %1").arg(stepped + 1)), 30000);
+        const qint64 last = steps->afterView()->grid().step;
+        QTRY_VERIFY_WITH_TIMEOUT(window.gradientPanel()->checkLabel()->text().contains(QStringLiteral("Step %1,").arg(last)), 30000);
         window.stopTraining();
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 30000);
     }
@@ -120,7 +144,7 @@ private Q_SLOTS:
         QCOMPARE(window.taskPanel()->params().value(QStringLiteral("grid")).toInt(), 2);
         QCOMPARE(window.taskPanel()->params().value(QStringLiteral("perms")).toInt(), 24);
         QCOMPARE(window.dataPanel()->sizePx(), 32);
-        QCOMPARE(window.trainingPanel()->maxSteps(), 400);
+        QCOMPARE(window.trainingPanel()->maxSteps(), 3000);
         QCOMPARE(window.findChild<QComboBox*>("presetCombo")->currentData().toString(), QStringLiteral("jigsaw-classroom"));
         // Options the preset does not name go back to their defaults.
         QVERIFY(window.applyParam(QStringLiteral("gray_fraction=0.8"), &error));
@@ -141,24 +165,30 @@ private Q_SLOTS:
     void shortcutDiagnosticRunsSideBySide() {
         QTemporaryDir workspace;
         MainWindow window;
+        window.resize(1500, 950);
         window.setWorkspace(workspace.path(), false);
         window.show();
         ShortcutPanel* panel = window.shortcutPanel();
         QVERIFY(panel->diagnosticCombo()->count() >= 5);
         QSignalSpy done(panel, &ShortcutPanel::diagnosticFinished);
-        panel->start(QStringLiteral("jigsaw-gaps"), 26, false);
-        QVERIFY(done.wait(120000));
+        // For the README's picture a longer run, probed; for the test a short one.
+        const bool picture = qEnvironmentVariableIsSet("PRETEXT_GRAB_DIR");
+        const int steps = picture ? 800 : 26;
+        panel->start(QStringLiteral("jigsaw-gaps"), steps, picture);
+        QVERIFY(done.wait(picture ? 600000 : 120000));
         QCOMPARE(done.last().at(0).toString(), QStringLiteral("finished"));
         const QStringList runs = done.last().at(1).toStringList();
         QCOMPARE(runs.size(), 2);
         QCOMPARE(panel->results()->rowCount(), 2);
         for (int i = 0; i < 2; ++i) {
-            QCOMPARE(panel->results()->item(i, 1)->text(), QStringLiteral("26"));
+            QCOMPARE(panel->results()->item(i, 1)->text(), QString::number(steps));
             QVERIFY(QFile::exists(QDir(runs[i]).filePath(QStringLiteral("metrics.csv"))));
             QVERIFY(runs[i].startsWith(workspace.path()));
             // Held-out figures at steps 1 and 25 (and the last).
             QVERIFY(panel->lossPlot()->graph(i)->dataCount() >= 2);
         }
+        window.curveTabs()->setCurrentWidget(panel);
+        grabFor(window, "shortcuts");
         QFile config(QDir(runs[1]).filePath(QStringLiteral("config.json")));
         QVERIFY(config.open(QIODevice::ReadOnly));
         QVERIFY(config.readAll().contains("\"gap\": 0"));
