@@ -122,7 +122,8 @@ void GradientPanel::showInspection(const pretext::InspectionView& in) {
         grid.columnTitles = in.columnTitles;
         QList<QImage> row = in.columns;
         if (!in.heatMap.isNull()) {
-            grid.columnTitles << tr("|∂L/∂x̂|");
+            // The class colorization's output is logits over ab bins, at a quarter of the size.
+            grid.columnTitles << (in.form == QLatin1String("soft-classes") ? tr("|∂L/∂ẑ|, Σ bins") : tr("|∂L/∂x̂|"));
             row << in.heatMap;
         }
         grid.rows << row;

@@ -130,8 +130,10 @@ QString liveNumbers(const pretext::InspectionView& in) {
                  .arg(in.sample)
                  .arg(in.truthCaption.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(in.truthCaption.toHtmlEscaped()))
                  .arg(num(in.trueProbability), num(in.negLogTrue))
-                 .arg(in.probabilities.isEmpty() || in.form == QLatin1String("positions")
-                          ? QStringLiteral("—")
+                 .arg(in.probabilities.isEmpty() ? QStringLiteral("—")
+                      // A factorised head with uniform outputs: (1/T)^T for the whole order.
+                      : in.form == QLatin1String("positions")
+                          ? num(std::pow(1.0 / in.probabilities.size(), static_cast<double>(in.probabilities.size())))
                           : num(1.0 / in.probabilities.size()));
     }
     if (!in.entries.isEmpty()) {
