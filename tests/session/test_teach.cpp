@@ -4,6 +4,7 @@
 // gradient inspection arrives with the closed-form check; handouts are written as PDF
 // and PNG.
 #include "DataSource.h"
+#include "DiagnosticWorker.h"
 #include "EngineWorker.h"
 #include "Handout.h"
 #include "Preview.h"
@@ -148,6 +149,43 @@ private Q_SLOTS:
         thread.quit();
         thread.wait();
         delete worker;
+    }
+
+    void everyDiagnosticRuns_data() {
+        QTest::addColumn<QString>("id");
+        QString error;
+        const QList<ShortcutDiagnostic>& all = builtInDiagnostics(&error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(all.size() >= 5);
+        for (const ShortcutDiagnostic& d : all) {
+            QTest::newRow(qPrintable(d.id)) << d.id;
+        }
+    }
+
+    // Each diagnostic's variants train side by side (a few steps), each into its run
+    // folder, differing in the switch alone.
+    void everyDiagnosticRuns() {
+        QFETCH(QString, id);
+        const ShortcutDiagnostic* d = findDiagnostic(id);
+        QVERIFY(d && d->variants.size() == 2 && d->labels.size() == 2);
+        QCOMPARE(d->variants[0].settings.params.value(d->switchName) == d->variants[1].settings.params.value(d->switchName), false);
+        QTemporaryDir workspace;
+        DiagnosticWorker worker; // in this thread: its steps run while the spy waits
+        QSignalSpy started(&worker, &DiagnosticWorker::started);
+        QSignalSpy progress(&worker, &DiagnosticWorker::progress);
+        QSignalSpy finished(&worker, &DiagnosticWorker::finished);
+        QSignalSpy errors(&worker, &DiagnosticWorker::errorOccurred);
+        worker.run(id, 3, workspace.path(), false);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QCOMPARE(finished.first().at(0).toString(), QStringLiteral("finished"));
+        QCOMPARE(started.size(), 1);
+        QCOMPARE(progress.size(), 6); // 3 steps of each, in turn
+        QCOMPARE(progress.at(0).at(0).toInt(), 0);
+        QCOMPARE(progress.at(1).at(0).toInt(), 1);
+        for (const QString& dir : started.first().at(1).toStringList()) {
+            QVERIFY(QFile::exists(QDir(dir).filePath(QStringLiteral("checkpoint.pt"))));
+        }
     }
 
     void handoutsAreWritten() {
