@@ -190,6 +190,18 @@ BenchResult runBench(const BenchOptions& o) {
                                      trainer.device(), [&] { trainer.step(); });
     r.msPerStep = 1000.0 * full;
     r.trainImagesPerSec = o.batchSize / full;
+    trainer.setRecordLayerNorms(true);
+    int64_t stepsTaken = 0;
+    const double inspected = timedSeconds(static_cast<int>(o.warmupSteps), static_cast<int>(o.steps),
+                                          trainer.device(), [&] {
+                                              if (++stepsTaken % 10 == 0) {
+                                                  trainer.inspectNextStep(0);
+                                              }
+                                              trainer.step();
+                                              trainer.takeInspection();
+                                          });
+    trainer.setRecordLayerNorms(false);
+    r.inspectedMsPerStep = 1000.0 * inspected;
 
     // The model step alone, on one batch, nothing read back until the end: what the
     // Python reference times.
@@ -268,6 +280,9 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
         << "x what training takes)\n"
         << "  training                " << r.trainImagesPerSec << unit << " (" << r.msPerStep
         << " ms per step, " << o.steps << " steps, each with a new batch and the loss read)\n"
+        << "  with the Gradients tab  " << r.inspectedMsPerStep << " ms per step (" << std::showpos
+        << 100.0 * (r.inspectedMsPerStep / std::max(1e-9, r.msPerStep) - 1.0) << std::noshowpos
+        << "% against the line above: layer norms read every step, an inspection every 10th)\n"
         << "  model step alone        " << r.modelImagesPerSec << unit << " (" << r.modelMsPerStep
         << " ms per step on one batch), " << r.modelGflops() << " GFLOP/s";
     if (ceiling != nullptr && ceiling->convGflops > 0) {
@@ -322,7 +337,7 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         }
         out << "], \"learning_rate\": " << r.learningRate << ", \"parameters\": " << r.parameters << ", \"forward_flops\": " << r.forwardFlops << ", \"samples_per_image\": " << r.samplesPerImage
             << ",\n     \"samples_per_s\": " << r.samplesPerSec
-            << ", \"train_images_per_s\": " << r.trainImagesPerSec << ", \"ms_per_step\": " << r.msPerStep
+            << ", \"train_images_per_s\": " << r.trainImagesPerSec << ", \"ms_per_step\": " << r.msPerStep << ", \"inspected_ms_per_step\": " << r.inspectedMsPerStep
             << ", \"model_images_per_s\": " << r.modelImagesPerSec
             << ", \"model_ms_per_step\": " << r.modelMsPerStep << ", \"model_gflops\": " << r.modelGflops()
             << ", \"peak_rss_mb\": " << r.peakRssMb << "}";

@@ -41,6 +41,9 @@ struct BenchResult {
     double samplesPerSec = 0;        // pretext samples generated (makeBatch)
     double trainImagesPerSec = 0;    // full steps as the app runs them
     double msPerStep = 0;
+    // The same steps with what the window's Gradients tab asks for: the gradient norm of
+    // every layer read back each step, and a gradient inspection every 10th step.
+    double inspectedMsPerStep = 0;
     double modelImagesPerSec = 0;    // forward, loss, backward, Adam on one fixed batch
     double modelMsPerStep = 0;
     int64_t forwardFlops = 0;        // per sample
