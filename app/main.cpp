@@ -12,6 +12,9 @@
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
 #include <QTextStream>
 
 namespace {
@@ -36,6 +39,8 @@ void printUsage() {
            "       pretext-workbench train   --resume DIR --steps N\n"
            "       pretext-workbench train   --preset ID --out DIR [--steps N]\n"
            "       pretext-workbench presets [TASK]   (the built-in presets, classroom ones marked)\n"
+           "       pretext-workbench shortcuts [ID [--data demo|PATH] [--steps N] [--probe]]\n"
+           "                                 (shortcut diagnostics: variants side by side)\n"
            "       pretext-workbench report  RUN_DIR...   (HTML report into RUN_DIR/report/)\n"
            "                                 [--seed S] [--batch B] [--size PX] [--lr RATE]\n"
            "                                 [--device auto|cpu|cuda] [--mask center|blocks|freeform|patches]\n"
@@ -136,6 +141,17 @@ int main(int argc, char** argv) {
         }
     }
     QApplication app(argc, argv);
+    // The user's language, where there is a translation: Qt's own dialogs and the program's.
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+        QCoreApplication::installTranslator(&qtTranslator);
+    }
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("pretext-workbench"), QStringLiteral("_"),
+                        QCoreApplication::applicationDirPath() + QStringLiteral("/../share/pretext-workbench/translations"))) {
+        QCoreApplication::installTranslator(&translator);
+    }
     QIcon icon;
     for (const int px : {16, 22, 24, 32, 48, 64, 128, 256}) {
         icon.addFile(QStringLiteral(":/icons/%1/pretext-workbench.png").arg(px));

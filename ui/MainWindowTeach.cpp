@@ -1,6 +1,7 @@
 // The teaching and debugging views of the main window: the math of the task with a
 // batch's numbers, the gradient inspector and step mode, as tabs beside the curves.
 #include "MainWindow.h"
+#include "TaskText.h"
 
 #include "CurvePlot.h"
 #include "DataPanel.h"
@@ -50,8 +51,8 @@ void MainWindow::buildTeachActions(QMenu* train) {
 void MainWindow::connectTeach() {
     auto taskToMath = [this] {
         const pretext::TaskInfo& info = m_task->currentInfo();
-        m_math->setTask(QString::fromStdString(info.name), QString::fromStdString(info.title),
-                        QString::fromStdString(info.lossFormula));
+        m_math->setTask(QString::fromStdString(info.name), pretext::taskText(info.title),
+                        pretext::taskText(info.lossFormula));
     };
     taskToMath();
     connect(m_task, &TaskPanel::taskChanged, this, taskToMath);
@@ -78,6 +79,7 @@ void MainWindow::connectTeach() {
         }
     });
     connect(m_shortcuts, &ShortcutPanel::diagnosticFinished, m_runs, [this] { m_runs->refresh(); });
+    connect(m_worker, &EngineWorker::dataLoaded, m_shortcuts, &ShortcutPanel::setLoadedData);
     connect(m_gradients, &GradientPanel::sampleChanged, this, &MainWindow::updateInspecting);
     connect(m_curveTabs, &QTabWidget::currentChanged, this, &MainWindow::updateInspecting);
     updateInspecting();

@@ -1,4 +1,5 @@
 #include "ShortcutPanel.h"
+#include "TaskText.h"
 
 #include "Appearance.h"
 #include "DiagnosticWorker.h"
@@ -9,6 +10,7 @@
 #include <QDir>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -28,10 +30,10 @@ QCustomPlot* makePlot(const QString& label) {
     auto* plot = new QCustomPlot;
     plot->xAxis->setLabel(QObject::tr("step"));
     plot->yAxis->setLabel(label);
-    plot->legend->setVisible(true);
-    // Under the plot, in one row: the curves stay clear.
-    plot->plotLayout()->addElement(1, 0, plot->legend);
-    plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    // Out of the plot (placed under it once there are variants to name): the curves
+    // stay clear, and an empty legend does not squeeze the axes.
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->legend->setVisible(false);
     plot->legend->setFillOrder(QCPLegend::foRowsFirst);
     plot->legend->setBorderPen(Qt::NoPen);
     plot->setMinimumHeight(160);
@@ -43,7 +45,7 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     m_combo = new QComboBox;
     m_combo->setObjectName(QStringLiteral("diagnosticCombo"));
     for (const auto& diagnostic : pretext::builtInDiagnostics()) {
-        m_combo->addItem(diagnostic.title, diagnostic.id);
+        m_combo->addItem(pretext::presetText(diagnostic.title), diagnostic.id);
     }
     m_steps = new QSpinBox;
     m_steps->setObjectName(QStringLiteral("diagnosticSteps"));
@@ -55,9 +57,17 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     m_probe->setChecked(true);
     m_probe->setToolTip(tr("A linear probe on frozen features (Fashion-MNIST, 2,000 training and 1,000 "
                            "test images): did the variant that took the shortcut learn less?"));
+    m_data = new QComboBox;
+    m_data->setObjectName(QStringLiteral("diagnosticData"));
+    m_data->addItem(tr("Demo set"));
+    m_data->setToolTip(tr("What the variants train on: the demo set the diagnostics were measured on, or "
+                          "the data loaded in the window (photographs show the cues the demo set lacks: "
+                          "vignetting, chromatic aberration), at the diagnostic's image size"));
+    m_data->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_data->setMinimumContentsLength(18);
     m_run = new QPushButton(tr("Run side by side"));
     m_run->setObjectName(QStringLiteral("diagnosticRun"));
-    m_run->setToolTip(tr("Trains every variant together on the demo set, each into its own run folder"));
+    m_run->setToolTip(tr("Trains every variant together, each into its own run folder"));
     connect(m_run, &QPushButton::clicked, this, [this] {
         if (m_running) {
             m_worker->requestStop();
@@ -68,9 +78,9 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     });
     connect(m_combo, qOverload<int>(&QComboBox::currentIndexChanged), this, &ShortcutPanel::describe);
     auto* controls = new QHBoxLayout;
+    controls->addWidget(m_data, 1);
     controls->addWidget(m_steps);
     controls->addWidget(m_probe);
-    controls->addStretch(1);
     controls->addWidget(m_run);
 
     m_explain = new QLabel;
@@ -82,9 +92,7 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     m_loss->setObjectName(QStringLiteral("diagnosticLoss"));
     m_accuracy = makePlot(tr("held-out accuracy"));
     m_accuracy->setObjectName(QStringLiteral("diagnosticAccuracy"));
-    m_accuracy->legend->setVisible(false); // one legend (under the loss plot) serves both
-    m_accuracy->plotLayout()->take(m_accuracy->legend);
-    m_accuracy->plotLayout()->simplify();
+    // One legend (under the loss plot) serves both.
     auto* plots = new QSplitter(Qt::Horizontal);
     plots->addWidget(m_loss);
     plots->addWidget(m_accuracy);
@@ -145,7 +153,19 @@ ShortcutPanel::~ShortcutPanel() {
 
 void ShortcutPanel::describe() {
     const pretext::ShortcutDiagnostic* d = pretext::findDiagnostic(m_combo->currentData().toString());
-    m_explain->setText(d ? d->explain : QString());
+    m_explain->setText(d ? pretext::presetText(d->explain) : QString());
+}
+
+void ShortcutPanel::setLoadedData(const pretext::DataSummary& summary) {
+    const bool offered = summary.count > 0 && !summary.description.isEmpty();
+    while (m_data->count() > 1) {
+        m_data->removeItem(1);
+    }
+    if (offered) {
+        m_data->addItem(tr("Loaded: %1 (%n images)", nullptr, summary.count).arg(summary.label),
+                        summary.description);
+        m_data->setItemData(1, summary.label, Qt::ToolTipRole);
+    }
 }
 
 void ShortcutPanel::start(const QString& id, int steps, bool probe, int probeTrain, int probeTest) {
@@ -154,17 +174,27 @@ void ShortcutPanel::start(const QString& id, int steps, bool probe, int probeTra
     }
     m_running = true;
     m_run->setText(tr("Stop"));
-    m_status->setText(tr("Loading the demo set…"));
+    const QJsonObject data = m_data->currentData().toJsonObject();
+    m_status->setText(data.isEmpty() ? tr("Loading the demo set…") : tr("Loading %1…").arg(m_data->currentText()));
     const QString workspace = m_workspace.isEmpty() ? QDir::tempPath() : m_workspace;
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, id, steps, workspace, probe, probeTrain, probeTest] {
-        w->run(id, steps, workspace, probe, probeTrain, probeTest);
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, id, steps, workspace, probe, probeTrain, probeTest, data] {
+        w->run(id, steps, workspace, probe, probeTrain, probeTest, data);
     }, Qt::QueuedConnection);
 }
 
-void ShortcutPanel::onStarted(const QStringList& labels, const QStringList& runDirs) {
+void ShortcutPanel::onStarted(const QStringList& variantLabels, const QStringList& runDirs) {
+    QStringList labels;
+    for (const QString& label : variantLabels) {
+        labels << pretext::presetText(label);
+    }
     m_runDirs = runDirs;
     m_loss->clearGraphs();
     m_accuracy->clearGraphs();
+    if (!labels.isEmpty() && !m_loss->legend->visible()) {
+        m_loss->plotLayout()->addElement(1, 0, m_loss->legend);
+        m_loss->plotLayout()->setRowStretchFactor(1, 0.001);
+        m_loss->legend->setVisible(true);
+    }
     m_table->setRowCount(static_cast<int>(labels.size()));
     for (int i = 0; i < labels.size(); ++i) {
         const QColor color = kVariantColors[i % 4];

@@ -28,9 +28,14 @@ public:
     // Where the variants' run folders go (the Runs panel lists them).
     void setWorkspace(const QString& dir) { m_workspace = dir; }
     bool isRunning() const { return m_running; }
+    // The data loaded in the window: offered as what the variants train on, beside the
+    // demo set the diagnostics were measured on.
+    void setLoadedData(const pretext::DataSummary& summary);
     // Starts the diagnostic chosen (tests: with a step count and probe sizes).
     void start(const QString& id, int steps, bool probe, int probeTrain = 2000, int probeTest = 1000);
     QComboBox* diagnosticCombo() const { return m_combo; }
+    // 0: the diagnostic's demo set; 1: the data loaded in the window (when offered).
+    QComboBox* dataCombo() const { return m_data; }
     QPushButton* runButton() const { return m_run; }
     QTableWidget* results() const { return m_table; }
     QCustomPlot* lossPlot() const { return m_loss; }
@@ -53,6 +58,7 @@ private:
     QThread m_thread;
     pretext::DiagnosticWorker* m_worker = nullptr;
     QComboBox* m_combo = nullptr;
+    QComboBox* m_data = nullptr;
     QSpinBox* m_steps = nullptr;
     QCheckBox* m_probe = nullptr;
     QPushButton* m_run = nullptr;

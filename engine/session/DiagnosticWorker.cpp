@@ -35,8 +35,30 @@ DiagnosticWorker::~DiagnosticWorker() = default;
 
 void DiagnosticWorker::requestStop() { m_stop = true; }
 
+namespace {
+// The data a diagnostic trains on: its own, or the description given at its size.
+QJsonObject diagnosticData(const RunConfig& variant, const QJsonObject& given, bool video) {
+    if (given.isEmpty()) {
+        return variant.data;
+    }
+    QJsonObject d = given;
+    d.insert(QStringLiteral("size_px"), variant.data.value(QStringLiteral("size_px")).toInt(32));
+    const QString source = d.value(QStringLiteral("source")).toString();
+    if (video && source != QLatin1String("videos") && source != QLatin1String("demo")) {
+        throw std::runtime_error(QStringLiteral("%1 trains on frames of a video, and the data loaded are still "
+                                                "images; load a video or train on the demo set")
+                                     .arg(variant.settings.task)
+                                     .toStdString());
+    }
+    if (source != QLatin1String("demo")) {
+        d.remove(QStringLiteral("count")); // at another size another number may fit the budget
+    }
+    return d;
+}
+} // namespace
+
 void DiagnosticWorker::run(const QString& id, qint64 steps, const QString& workspace, bool probe,
-                           int probeTrain, int probeTest) {
+                           int probeTrain, int probeTest, const QJsonObject& data) {
     if (!d->sessions.empty()) {
         Q_EMIT errorOccurred(tr("A diagnostic is already running; stop it first."));
         return;
@@ -54,7 +76,8 @@ void DiagnosticWorker::run(const QString& id, qint64 steps, const QString& works
     try {
         const RunConfig& first = diagnostic->variants.front();
         const auto task = makeTask(first.settings.task.toStdString());
-        d->data = std::make_unique<LoadedData>(loadDescribedData(first.data, task && task->info().video));
+        const bool video = task && task->info().video;
+        d->data = std::make_unique<LoadedData>(loadDescribedData(diagnosticData(first, data, video), video));
         const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
         for (int i = 0; i < diagnostic->variants.size(); ++i) {
             SessionOptions options;

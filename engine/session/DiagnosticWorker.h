@@ -6,6 +6,7 @@
 // types here: the UI includes this.
 #include "SessionTypes.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <atomic>
 #include <memory>
@@ -21,11 +22,14 @@ public:
     void requestStop();
 
 public Q_SLOTS:
-    // Trains every variant of the diagnostic `id` for `steps` steps on the demo set at
-    // the diagnostic's size, into new run folders under `workspace`; with `probe`, then
-    // probes each encoder on Fashion-MNIST (`probeTrain`/`probeTest` images).
+    // Trains every variant of the diagnostic `id` for `steps` steps at the diagnostic's
+    // size, into new run folders under `workspace`; with `probe`, then probes each
+    // encoder on Fashion-MNIST (`probeTrain`/`probeTest` images). The data: the
+    // diagnostic's own (the demo set) when `data` is empty, else the data it describes
+    // (LoadedData::description, e.g. the photographs loaded in the window), loaded again
+    // at the diagnostic's size.
     void run(const QString& id, qint64 steps, const QString& workspace, bool probe,
-             int probeTrain = 2000, int probeTest = 1000);
+             int probeTrain = 2000, int probeTest = 1000, const QJsonObject& data = {});
 
 Q_SIGNALS:
     void started(const QStringList& labels, const QStringList& runDirs);

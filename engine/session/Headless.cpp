@@ -405,7 +405,7 @@ using namespace headless;
 bool isHeadlessCommand(const QString& word) {
     return word == QLatin1String("train") || word == QLatin1String("preview") ||
            word == QLatin1String("bench") || word == QLatin1String("probe") ||
-           word == QLatin1String("presets");
+           word == QLatin1String("presets") || word == QLatin1String("shortcuts");
 }
 
 int runHeadless(const QStringList& args) {
@@ -427,6 +427,9 @@ int runHeadless(const QStringList& args) {
         }
         if (command == QLatin1String("presets")) {
             return presetsCommand(rest);
+        }
+        if (command == QLatin1String("shortcuts")) {
+            return shortcutsCommand(rest);
         }
         return benchCommand(rest);
     } catch (const CommandError& e) {

@@ -35,6 +35,7 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c);
 int trainCommand(const QStringList& args);
 int presetsCommand(const QStringList& args);
 int probeCommand(const QStringList& args);
+int shortcutsCommand(const QStringList& args);
 
 // Resident memory now and at its peak (Linux: VmRSS, VmHWM), in MB; 0 where unknown.
 double currentRssMb();

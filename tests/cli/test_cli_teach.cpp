@@ -1,5 +1,6 @@
 // The teaching commands, run as a user would run them: presets listed and trained from,
-// and printable handouts of generated samples.
+// printable handouts of generated samples, and the shortcut diagnostics.
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QJsonDocument>
@@ -51,6 +52,36 @@ private Q_SLOTS:
         r = run({"train", "--preset", "jigsaw-classroom", "--task", "rotation", "--out", dir.filePath("y")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("--task cannot be given"), qPrintable(r.err));
+    }
+
+    // Shortcut diagnostics headless: listed; one trained side by side on a folder of
+    // images (at the diagnostic's size), a figure line per variant; refusals named.
+    void shortcutsRunSideBySide() {
+        auto r = run({"shortcuts"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        for (const char* id : {"jigsaw-gaps", "jigsaw-normalize", "jigsaw-color-jitter", "temporal-motion", "inpainting-mask"}) {
+            QVERIFY2(r.out.contains(QLatin1String(id)), qPrintable(r.out));
+        }
+        QTemporaryDir dir;
+        QDir().mkpath(dir.filePath("photos"));
+        for (int i = 0; i < 12; ++i) {
+            QImage image(40, 40, QImage::Format_RGB32);
+            image.fill(QColor::fromHsv(i * 30, 200, 100 + i * 10));
+            QVERIFY(image.save(dir.filePath(QStringLiteral("photos/p%1.png").arg(i))));
+        }
+        r = run({"shortcuts", "jigsaw-normalize", "--data", dir.filePath("photos"), "--steps", "3", "--workspace",
+                 dir.filePath("runs")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("loaded 12 images at 32 px"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("tiles normalised") && r.out.contains("raw tiles"), qPrintable(r.out));
+        QCOMPARE(QDir(dir.filePath("runs")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 2);
+        r = run({"shortcuts", "temporal-motion", "--data", dir.filePath("photos"), "--steps", "3", "--workspace",
+                 dir.filePath("runs")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("load a video"), qPrintable(r.err));
+        r = run({"shortcuts", "no-such"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("unknown diagnostic 'no-such'"), qPrintable(r.err));
     }
 
 };

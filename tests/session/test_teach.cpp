@@ -9,12 +9,14 @@
 #include "Handout.h"
 #include "Preview.h"
 #include "Presets.h"
+#include "RunConfig.h"
 #include "TaskCatalog.h"
 #include "TrainingSession.h"
 #include "tasks/Registry.h"
 
 #include <QFile>
 #include <QImage>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QThread>
@@ -186,6 +188,62 @@ private Q_SLOTS:
         for (const QString& dir : started.first().at(1).toStringList()) {
             QVERIFY(QFile::exists(QDir(dir).filePath(QStringLiteral("checkpoint.pt"))));
         }
+    }
+
+    // The variants train on the data given (the window's: here 40 image files) loaded
+    // again at the diagnostic's size, and their runs record it; a temporal diagnostic
+    // refuses still images by name.
+    void diagnosticTrainsOnGivenData() {
+        QTemporaryDir dir;
+        QStringList paths;
+        QRandomGenerator rng(7);
+        for (int i = 0; i < 40; ++i) {
+            QImage image(48, 40, QImage::Format_RGB32);
+            for (int y = 0; y < image.height(); ++y) {
+                for (int x = 0; x < image.width(); ++x) {
+                    image.setPixel(x, y, qRgb((x * 5 + i) % 256, (y * 6) % 256, rng.bounded(256)));
+                }
+            }
+            paths << dir.filePath(QStringLiteral("photo%1.png").arg(i));
+            QVERIFY(image.save(paths.back()));
+        }
+        const QJsonObject description = loadImageFiles(paths, 64).description;
+        const ShortcutDiagnostic* jigsaw = findDiagnostic(QStringLiteral("jigsaw-gaps"));
+        QVERIFY(jigsaw);
+        const int sizePx = jigsaw->variants[0].data.value(QStringLiteral("size_px")).toInt();
+        QVERIFY(sizePx > 0 && sizePx != 64);
+
+        QTemporaryDir workspace;
+        DiagnosticWorker worker;
+        QSignalSpy started(&worker, &DiagnosticWorker::started);
+        QSignalSpy finished(&worker, &DiagnosticWorker::finished);
+        QSignalSpy errors(&worker, &DiagnosticWorker::errorOccurred);
+        worker.run(jigsaw->id, 2, workspace.path(), false, 2000, 1000, description);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QCOMPARE(started.size(), 1);
+        for (const QString& run : started.first().at(1).toStringList()) {
+            RunConfig config;
+            QString error;
+            QVERIFY2(readRunSettings(run, &config, &error), qPrintable(error));
+            QCOMPARE(config.data.value(QStringLiteral("source")).toString(), QStringLiteral("files"));
+            QCOMPARE(config.data.value(QStringLiteral("size_px")).toInt(), sizePx);
+            QCOMPARE(config.data.value(QStringLiteral("count")).toInt(), 40);
+        }
+
+        const ShortcutDiagnostic* temporal = nullptr;
+        for (const ShortcutDiagnostic& d : builtInDiagnostics()) {
+            if (d.variants[0].settings.task == QLatin1String("temporal-order")) {
+                temporal = &d;
+            }
+        }
+        QVERIFY(temporal);
+        finished.clear();
+        worker.run(temporal->id, 2, workspace.path(), false, 2000, 1000, description);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().at(0).toString(), QStringLiteral("error"));
+        QVERIFY2(errors.size() == 1 && errors.first().at(0).toString().contains(QStringLiteral("video")),
+                 errors.isEmpty() ? "no error" : qPrintable(errors.first().at(0).toString()));
     }
 
     void handoutsAreWritten() {

@@ -17,6 +17,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -170,9 +172,15 @@ private Q_SLOTS:
         window.show();
         ShortcutPanel* panel = window.shortcutPanel();
         QVERIFY(panel->diagnosticCombo()->count() >= 5);
+        // The data the window loaded is offered beside the demo set; the test trains on
+        // it (the README's picture on the diagnostic's own 4,096 demo images).
+        QTRY_COMPARE_WITH_TIMEOUT(panel->dataCombo()->count(), 2, 30000);
+        const QJsonObject loaded = panel->dataCombo()->itemData(1).toJsonObject();
+        QCOMPARE(loaded.value(QStringLiteral("source")).toString(), QStringLiteral("demo"));
         QSignalSpy done(panel, &ShortcutPanel::diagnosticFinished);
         // For the README's picture a longer run, probed; for the test a short one.
         const bool picture = qEnvironmentVariableIsSet("PRETEXT_GRAB_DIR");
+        panel->dataCombo()->setCurrentIndex(picture ? 0 : 1);
         const int steps = picture ? 800 : 26;
         panel->start(QStringLiteral("jigsaw-gaps"), steps, picture);
         QVERIFY(done.wait(picture ? 600000 : 120000));
@@ -191,7 +199,13 @@ private Q_SLOTS:
         grabFor(window, "shortcuts");
         QFile config(QDir(runs[1]).filePath(QStringLiteral("config.json")));
         QVERIFY(config.open(QIODevice::ReadOnly));
-        QVERIFY(config.readAll().contains("\"gap\": 0"));
+        const QByteArray json = config.readAll();
+        QVERIFY(json.contains("\"gap\": 0"));
+        if (!picture) {
+            const QJsonObject data = QJsonDocument::fromJson(json).object().value(QStringLiteral("data")).toObject();
+            QCOMPARE(data.value(QStringLiteral("count")).toInt(), loaded.value(QStringLiteral("count")).toInt());
+            QCOMPARE(data.value(QStringLiteral("size_px")).toInt(), 32);
+        }
     }
 };
 
