@@ -1,4 +1,5 @@
 #include "CurvePlot.h"
+#include "TaskText.h"
 
 #include "Appearance.h"
 
@@ -25,8 +26,7 @@ namespace {
 bool isHeldOut(const QString& name) { return name.startsWith(QLatin1String("heldout_")); }
 
 QString displayName(const QString& name) {
-    return isHeldOut(name) ? QObject::tr("held-out %1").arg(name.mid(8).replace('_', ' '))
-                           : QObject::tr("%1 (batches)").arg(QString(name).replace('_', ' '));
+    return isHeldOut(name) ? pretext::metricText(name) : QObject::tr("%1 (batches)").arg(pretext::metricText(name));
 }
 
 // Training series in blues, held-out ones in oranges, in order of appearance.

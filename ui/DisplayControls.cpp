@@ -1,4 +1,5 @@
 #include "DisplayControls.h"
+#include "TaskText.h"
 
 #include "TaskCatalog.h"
 
@@ -38,14 +39,14 @@ void DisplayControls::setTask(const pretext::TaskInfo& info) {
         auto* slider = new QSlider(Qt::Horizontal, row);
         slider->setObjectName(QStringLiteral("display_") + QString::fromStdString(spec.name));
         slider->setRange(0, kSteps);
-        slider->setToolTip(QString::fromStdString(spec.help));
+        slider->setToolTip(pretext::taskText(spec.help));
         auto* value = new QLabel(row);
         value->setMinimumWidth(QFontMetrics(value->font()).horizontalAdvance(QStringLiteral("0.000")));
         auto* hbox = new QHBoxLayout(row);
         hbox->setContentsMargins(0, 0, 0, 0);
         hbox->addWidget(slider, 1);
         hbox->addWidget(value);
-        m_layout->addRow(QString::fromStdString(spec.label), row);
+        m_layout->addRow(pretext::taskText(spec.label), row);
         m_controls.push_back({spec, slider, value, row});
         const Control& c = m_controls.back();
         slider->setValue(sliderPosition(spec, spec.defaultValue));

@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "TaskText.h"
 #include "ProbePanel.h"
 
 #include "Appearance.h"
@@ -398,10 +399,10 @@ void MainWindow::preparePlots() {
     for (const auto& name : info.plottedMetrics) {
         m_plottedMetrics << QString::fromStdString(name);
     }
-    const QString metricTitle = QString::fromStdString(info.metricPlotTitle);
+    const QString metricTitle = pretext::taskText(info.metricPlotTitle);
     m_accuracyBox->setTitle(metricTitle);
     m_accuracyPlot->setValueLabel(m_plottedMetrics.size() == 1
-                                      ? QString(m_plottedMetrics.front()).replace('_', ' ')
+                                      ? pretext::metricText(m_plottedMetrics.front())
                                       : metricTitle.toLower());
     m_lossPlot->clear();
     m_accuracyPlot->clear();

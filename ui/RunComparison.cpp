@@ -1,4 +1,5 @@
 #include "RunComparison.h"
+#include "TaskText.h"
 
 #include "CurvePlot.h"
 #include "RunHistory.h"
@@ -22,7 +23,7 @@ QColor runColor(int index) {
 RunComparison::RunComparison(QWidget* parent) : QWidget(parent) {
     m_metric = new QComboBox;
     m_metric->setObjectName(QStringLiteral("compareMetric"));
-    m_metric->addItem(QStringLiteral("loss"));
+    m_metric->addItem(pretext::metricText(QStringLiteral("loss")), QStringLiteral("loss"));
     connect(m_metric, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { draw(); });
     m_note = new QLabel(placeholder());
     m_note->setWordWrap(true);
@@ -63,25 +64,27 @@ void RunComparison::showRuns(const QStringList& runPaths) {
     {
         const QSignalBlocker block(m_metric);
         m_metric->clear();
-        m_metric->addItems(columns);
+        for (const QString& c : columns) {
+            m_metric->addItem(pretext::metricText(c), c);
+        }
         m_metric->setCurrentIndex(std::max(0, static_cast<int>(columns.indexOf(current))));
     }
     draw();
 }
 
 void RunComparison::setMetric(const QString& column) {
-    const int i = m_metric->findText(column);
+    const int i = m_metric->findData(column);
     if (i >= 0) {
         m_metric->setCurrentIndex(i);
     }
 }
 
-QString RunComparison::metric() const { return m_metric->currentText(); }
+QString RunComparison::metric() const { return m_metric->currentData().toString(); }
 
 void RunComparison::draw() {
     const QString column = metric();
     m_plot->clear();
-    m_plot->setValueLabel(QString(column).replace(QLatin1Char('_'), QLatin1Char(' ')));
+    m_plot->setValueLabel(pretext::metricText(column));
     QStringList problems;
     int drawn = 0;
     for (int i = 0; i < m_loaded.size(); ++i) {

@@ -1,4 +1,5 @@
 #include "RunReport.h"
+#include "TaskText.h"
 
 #include "CurveMath.h"
 #include "CurvePlot.h"
@@ -61,7 +62,7 @@ bool writeRunReport(const QString& runDir, QString* reportPath, QString* error) 
     QString html;
     QString plots;
     for (const QStringList& group : groups) {
-        CurvePlot plot(QString(group.front()).replace(QLatin1Char('_'), QLatin1Char(' ')));
+        CurvePlot plot(pretext::metricText(group.front()));
         plot.resize(900, 380);
         for (const QString& name : group) {
             const QVector<double> values = name == QLatin1String("loss") ? curves.loss : curves.metrics.value(name);

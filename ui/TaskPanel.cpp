@@ -1,4 +1,5 @@
 #include "TaskPanel.h"
+#include "TaskText.h"
 
 #include "Presets.h"
 #include "TaskCatalog.h"
@@ -20,7 +21,7 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_tasks(pretext::availa
     m_taskCombo = new QComboBox(this);
     m_taskCombo->setObjectName(QStringLiteral("taskCombo"));
     for (const auto& t : m_tasks) {
-        m_taskCombo->addItem(QString::fromStdString(t.title), QString::fromStdString(t.name));
+        m_taskCombo->addItem(pretext::taskText(t.title), QString::fromStdString(t.name));
     }
     m_presetCombo = new QComboBox(this);
     m_presetCombo->setObjectName(QStringLiteral("presetCombo"));
@@ -77,8 +78,8 @@ void TaskPanel::fillPresets() {
     m_presetCombo->clear();
     m_presetCombo->addItem(tr("(choose a preset)"), QString());
     for (const pretext::Preset& p : pretext::presetsFor(taskName())) {
-        m_presetCombo->addItem(p.classroom ? tr("★ %1").arg(p.title) : p.title, p.id);
-        m_presetCombo->setItemData(m_presetCombo->count() - 1, p.description, Qt::ToolTipRole);
+        m_presetCombo->addItem(p.classroom ? tr("★ %1").arg(pretext::presetText(p.title)) : pretext::presetText(p.title), p.id);
+        m_presetCombo->setItemData(m_presetCombo->count() - 1, pretext::presetText(p.description), Qt::ToolTipRole);
     }
 }
 
@@ -103,7 +104,7 @@ void TaskPanel::buildForm() {
         return;
     }
     const auto& info = m_tasks[index];
-    m_formula->setText(tr("<small>Loss: %1</small>").arg(QString::fromStdString(info.lossFormula).toHtmlEscaped()));
+    m_formula->setText(tr("<small>Loss: %1</small>").arg(pretext::taskText(info.lossFormula).toHtmlEscaped()));
     for (const ParamSpec& spec : info.params) {
         if (spec.display) {
             continue;
@@ -112,7 +113,7 @@ void TaskPanel::buildForm() {
         if (spec.kind == ParamSpec::Kind::Choice) {
             auto* combo = new QComboBox(this);
             for (const auto& c : spec.choices) {
-                combo->addItem(QString::fromStdString(c));
+                combo->addItem(pretext::taskText(c));
             }
             combo->setCurrentIndex(static_cast<int>(spec.defaultValue));
             connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
@@ -139,8 +140,8 @@ void TaskPanel::buildForm() {
             editor = spin;
         }
         editor->setObjectName(QStringLiteral("param_") + QString::fromStdString(spec.name));
-        editor->setToolTip(QString::fromStdString(spec.help));
-        m_form->addRow(QString::fromStdString(spec.label), editor);
+        editor->setToolTip(pretext::taskText(spec.help));
+        m_form->addRow(pretext::taskText(spec.label), editor);
         m_fields.push_back({spec, editor});
     }
     updateVisibility();

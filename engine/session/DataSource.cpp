@@ -7,6 +7,7 @@
 #include "TensorImage.h"
 #include "VideoLoader.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -20,7 +21,7 @@ LoadedData loadDemoData(int sizePx, quint64 seed, int count, bool withVideo) {
     data.images = makeDemoImages(n, sizePx, seed);
     data.channelMean = data.images.mean({0, 2, 3});
     data.sizePx = sizePx;
-    data.label = QStringLiteral("built-in demo set (seed %1)").arg(seed);
+    data.label = QCoreApplication::translate("DataSource", "built-in demo set (seed %1)").arg(seed);
     data.description = {{"source", "demo"}, {"demo_seed", QString::number(seed)},
                         {"count", n}, {"size_px", sizePx}};
     if (!withVideo) {
@@ -30,7 +31,7 @@ LoadedData loadDemoData(int sizePx, quint64 seed, int count, bool withVideo) {
         makeDemoVideo(kDemoVideoCount, kDemoVideoFrames, sizePx, seed));
     video->motion[kMotionFlow] = io::flowMotion(video->frames, video->starts);
     data.video = video;
-    data.label += QStringLiteral(" and a demo video of %1 × %2 frames").arg(kDemoVideoCount).arg(kDemoVideoFrames);
+    data.label = QCoreApplication::translate("DataSource", "%1 and a demo video of %2 × %3 frames").arg(data.label).arg(kDemoVideoCount).arg(kDemoVideoFrames);
     data.description.insert("video_frames", static_cast<qint64>(video->frameCount()));
     data.description.insert("videos", static_cast<qint64>(video->videoCount()));
     return data;
@@ -77,9 +78,9 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
     data.images = load.video.frames;
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 frames = load.video.frameCount();
-    data.label = QStringLiteral("%1: %2 frames")
+    data.label = QCoreApplication::translate("DataSource", "%1: %2 frames")
                      .arg(names.size() <= 3 ? names.join(QStringLiteral(", "))
-                                            : QStringLiteral("%1 and %2 more").arg(names.front()).arg(names.size() - 1))
+                                            : QCoreApplication::translate("DataSource", "%1 and %2 more").arg(names.front()).arg(names.size() - 1))
                      .arg(frames);
     QJsonArray strides;
     for (int s : load.strides) {
@@ -130,7 +131,7 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
         names << QFileInfo(p).fileName();
     }
     data.label = names.size() <= 3 ? names.join(QStringLiteral(", "))
-                                   : QStringLiteral("%1 and %2 more").arg(names.front()).arg(names.size() - 1);
+                                   : QCoreApplication::translate("DataSource", "%1 and %2 more").arg(names.front()).arg(names.size() - 1);
     data.description = {{"source", "files"},
                         {"paths", QJsonArray::fromStringList(paths)},
                         {"count", static_cast<int>(data.paths.size())},
@@ -166,7 +167,7 @@ LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budg
     data.images = torch::cat(parts);
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 n = data.images.size(0);
-    data.label = QStringLiteral("%1: %2 training images (labels not used)").arg(QString::fromStdString(labelled.source)).arg(n);
+    data.label = QCoreApplication::translate("DataSource", "%1: %2 training images (labels not used)").arg(QString::fromStdString(labelled.source)).arg(n);
     if (n < labelled.train.available) {
         data.notes << QStringLiteral("%1 of the %2 training images, drawn with seed %3 (%4 MB at %5 px)")
                           .arg(n).arg(labelled.train.available).arg(seed).arg(budgetMb).arg(sizePx);

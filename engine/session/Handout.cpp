@@ -1,4 +1,5 @@
 #include "Handout.h"
+#include "TaskText.h"
 
 #include "TaskCatalog.h"
 
@@ -15,7 +16,7 @@ namespace pretext {
 
 HandoutText handoutText(const TaskInfo& info, const QVariantMap& params, quint64 seed, const QString& note) {
     HandoutText t;
-    t.title = QString::fromStdString(info.title);
+    t.title = taskText(info.title);
     t.lines << QStringLiteral("Loss: %1").arg(QString::fromStdString(info.lossFormula));
     QStringList options;
     for (const ParamSpec& spec : info.params) {

@@ -1,4 +1,5 @@
 #include "InspectView.h"
+#include "TaskText.h"
 
 #include "TensorImage.h"
 
@@ -49,7 +50,7 @@ InspectionView toInspectionView(const GradientInspection& in) {
     v.maxAbsGradient = in.maxAbsGradient;
     QSize imageSize;
     for (const auto& column : in.columns) {
-        v.columnTitles << QString::fromStdString(column.title);
+        v.columnTitles << taskText(column.title);
         v.columns << toQImage(column.images[0]);
         imageSize = v.columns.back().size();
     }

@@ -1,4 +1,5 @@
 #include "TensorImage.h"
+#include "TaskText.h"
 
 #include <QPainter>
 #include <torch/torch.h>
@@ -96,7 +97,7 @@ ImageGrid toImageGrid(const std::vector<VisualColumn>& columns, qint64 step) {
     }
     const int64_t rows = columns.front().images.size(0);
     for (const auto& column : columns) {
-        grid.columnTitles << QString::fromStdString(column.title);
+        grid.columnTitles << taskText(column.title);
     }
     for (int64_t r = 0; r < rows; ++r) {
         QList<QImage> row;

@@ -1,4 +1,5 @@
 #include "TrainingSession.h"
+#include "TaskText.h"
 
 #include "ImageSheet.h"
 #include "RunConfig.h"
@@ -186,10 +187,10 @@ void TrainingSession::addEvaluation(TrainProgress& p) {
         p.metrics.insert(QStringLiteral("heldout_") + QString::fromStdString(name), value);
     }
     p.histogram = QList<double>(e.histogram.begin(), e.histogram.end());
-    p.histogramTitle = QString::fromStdString(e.histogramTitle);
-    p.histogramAxis = QString::fromStdString(e.histogramAxis);
+    p.histogramTitle = taskText(e.histogramTitle);
+    p.histogramAxis = taskText(e.histogramAxis);
     for (const auto& label : e.histogramLabels) {
-        p.histogramLabels << QString::fromStdString(label);
+        p.histogramLabels << taskText(label);
     }
 }
 
