@@ -23,6 +23,7 @@ packages=(
     clang libclang-rt-14-dev # tests: libFuzzer harnesses of the file parsers
     qt6-svg-dev # build: the application icon's PNGs are rendered from its SVG
     desktop-file-utils appstream # tests: the .desktop file and AppStream metainfo validated
+    qt6-l10n-tools # build: lupdate and lrelease for the update_translations target and .qm files
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -15,34 +15,41 @@ InpaintingTask::InpaintingTask() {
     m_info.title = "Inpainting";
     m_info.lossFormula = "L = (1/|M|) Σ_{i∈M} (x̂ᵢ − xᵢ)²,  ∂L/∂x̂ᵢ = 2/|M| (x̂ᵢ − xᵢ) on M";
     const ParamSpec mask = choiceSpec("mask", "Mask", {"center", "blocks", "freeform", "patches"},
-                                      0, "How the hidden region is chosen");
+                                      0, "How the hidden region is chosen: center, the central square of Context "
+                                      "Encoders (Pathak et al. 2016); blocks, their random blocks; freeform, "
+                                      "irregular smooth holes; patches, MAE's random patches (He et al. 2021)");
     const ParamSpec fill = choiceSpec("fill", "Fill hidden with", {"zero", "mean", "noise"}, 0,
-                                      "Value the network sees in hidden pixels");
+                                      "Value the network sees in hidden pixels (Context Encoders: the data mean)");
     m_info.params = {
         mask,
         spec("center_fraction", "Hole side", Kind::Real, 0.1, 0.9, 0.5, 0.05,
-             "Side of the central hole as a fraction of the image (0.5 = a quarter of the area)",
+             "Side of the central hole as a fraction of the image (0.5 = a quarter of the area, "
+             "as in Context Encoders: the central 64 × 64 of 128 × 128)",
              "mask", 0),
-        spec("block_count", "Blocks", Kind::Int, 1, 16, 4, 1, "Number of random blocks", "mask",
+        spec("block_count", "Blocks", Kind::Int, 1, 16, 4, 1, "Number of random blocks (Context Encoders: several, overlapping, together up to "
+             "a quarter of the image)", "mask",
              1),
         spec("block_min", "Block min side", Kind::Real, 0.05, 0.8, 0.15, 0.05,
              "Smallest block side, fraction of the image", "mask", 1),
         spec("block_max", "Block max side", Kind::Real, 0.05, 0.8, 0.35, 0.05,
              "Largest block side, fraction of the image", "mask", 1),
         spec("coverage", "Coverage", Kind::Real, 0.05, 0.95, 0.3, 0.05,
-             "Fraction of pixels hidden by the free-form region", "mask", 2),
+             "Fraction of pixels hidden by the free-form region (irregular-hole inpainting is "
+             "tested from a few percent up to 60%)", "mask", 2),
         spec("smoothness", "Noise cells", Kind::Int, 2, 16, 5, 1,
              "Grid of the smooth noise; fewer cells give larger regions", "mask", 2),
-        spec("patch_px", "Patch size (px)", Kind::Int, 2, 32, 8, 1, "Side of each patch", "mask",
+        spec("patch_px", "Patch size (px)", Kind::Int, 2, 32, 8, 1, "Side of each patch (MAE: 16 px on 224-pixel images)", "mask",
              3),
         spec("patch_ratio", "Masking ratio", Kind::Real, 0.05, 0.95, 0.75, 0.05,
              "Fraction of patches hidden (MAE uses 0.75)", "mask", 3),
         fill,
         spec("border_weight", "Rim weight", Kind::Real, 1, 20, 1, 0.5,
              "Loss weight on the hole's rim (Context Encoders used 10); 1 = plain masked MSE"),
-        spec("border_px", "Rim width (px)", Kind::Int, 1, 8, 2, 1, "Width of the weighted rim"),
+        spec("border_px", "Rim width (px)", Kind::Int, 1, 8, 2, 1, "Width of the weighted rim inside the hole's border (Context Encoders weight a "
+             "band of a few pixels)"),
         spec("base_channels", "Model width", Kind::Int, 8, 128, 32, 8,
-             "Channels of the first encoder stage"),
+             "Channels of the first encoder stage (the papers' AlexNet-style encoders have "
+             "64 to 96; narrower trains faster here)"),
     };
 }
 

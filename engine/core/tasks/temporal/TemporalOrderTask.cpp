@@ -57,7 +57,8 @@ TemporalOrderTask::TemporalOrderTask() {
                    "verify: are three frames in order? (Misra et al.) sort: the order of T "
                    "shuffled frames (Lee et al.)"),
         onlyForSort(spec("frames", "Frames T", Kind::Int, 3, 4, 4, 1,
-                         "Frames per shuffled sequence: T!/2 classes (3 for T = 3, 12 for T = 4)")),
+                         "Frames per shuffled sequence: T!/2 classes (3 for T = 3, 12 for T = 4; Lee "
+                         "et al.'s OPN sorts 4)")),
         onlyForSort(choiceSpec("head", "Head", {"classes", "position"}, 0,
                                "classes: one per order, an order and its reverse together (T!/2); "
                                "position: one softmax per position over the frames (the seed's "
@@ -75,7 +76,8 @@ TemporalOrderTask::TemporalOrderTask() {
                    "what moved stands out; without it the network first has to learn to ignore "
                    "the background, which takes many more steps"),
         spec("base_channels", "Model width", Kind::Int, 8, 128, 16, 8,
-             "Channels of the first encoder stage (four frames per sample go through it)"),
+             "Channels of the first encoder stage (four frames per sample go through it; Misra "
+             "et al. ran a CaffeNet per frame)"),
     };
 }
 
