@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "RunReport.h"
 #include "Screenshot.h"
+#include "StartupTiming.h"
 
 #include <QApplication>
 #include <QDir>
@@ -239,6 +240,7 @@ int main(int argc, char** argv) {
         return takeScreenshot(window, screenshot.back(), steps.isEmpty() ? 0 : steps.back().toInt());
     }
     window.setStartWhenLoaded(train);
+    reportStartup(window);
     window.show();
     return app.exec();
 }
