@@ -1,7 +1,7 @@
 #include "CurvePlot.h"
-#include "TaskText.h"
 
 #include "Appearance.h"
+#include "TaskText.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,7 +1,7 @@
 #include "DisplayControls.h"
-#include "TaskText.h"
 
 #include "TaskCatalog.h"
+#include "TaskText.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>

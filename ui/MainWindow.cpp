@@ -1,6 +1,4 @@
 #include "MainWindow.h"
-#include "TaskText.h"
-#include "ProbePanel.h"
 
 #include "Appearance.h"
 #include "DataPanel.h"
@@ -12,13 +10,14 @@
 #include "ImageGridView.h"
 #include "CurvePlot.h"
 #include "HistogramPlot.h"
+#include "ProbePanel.h"
 #include "TaskCatalog.h"
 #include "TaskPanel.h"
+#include "TaskText.h"
 #include "TrainingPanel.h"
 #include "RunComparison.h"
 #include "RunFolder.h"
 
-#include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -26,7 +25,6 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>

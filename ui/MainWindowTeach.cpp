@@ -1,7 +1,6 @@
 // The teaching and debugging views of the main window: the math of the task with a
 // batch's numbers, the gradient inspector and step mode, as tabs beside the curves.
 #include "MainWindow.h"
-#include "TaskText.h"
 
 #include "CurvePlot.h"
 #include "DataPanel.h"
@@ -15,6 +14,7 @@
 #include "ShortcutPanel.h"
 #include "StepPanel.h"
 #include "TaskPanel.h"
+#include "TaskText.h"
 #include "TrainingPanel.h"
 
 #include <QAction>

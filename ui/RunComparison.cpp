@@ -1,8 +1,8 @@
 #include "RunComparison.h"
-#include "TaskText.h"
 
 #include "CurvePlot.h"
 #include "RunHistory.h"
+#include "TaskText.h"
 
 #include <QComboBox>
 #include <QDir>

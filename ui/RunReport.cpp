@@ -1,9 +1,9 @@
 #include "RunReport.h"
-#include "TaskText.h"
 
 #include "CurveMath.h"
 #include "CurvePlot.h"
 #include "RunHistory.h"
+#include "TaskText.h"
 
 #include <QDir>
 #include <QFile>

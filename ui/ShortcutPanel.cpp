@@ -1,9 +1,9 @@
 #include "ShortcutPanel.h"
-#include "TaskText.h"
 
 #include "Appearance.h"
 #include "DiagnosticWorker.h"
 #include "Presets.h"
+#include "TaskText.h"
 
 #include <QCheckBox>
 #include <QComboBox>

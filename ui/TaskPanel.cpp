@@ -1,12 +1,10 @@
 #include "TaskPanel.h"
-#include "TaskText.h"
 
 #include "Presets.h"
 #include "TaskCatalog.h"
+#include "TaskText.h"
 
 #include <QComboBox>
-
-#include <algorithm>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -14,6 +12,8 @@
 #include <QRandomGenerator>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 using pretext::ParamSpec;
 

@@ -1,7 +1,7 @@
 #include "Handout.h"
-#include "TaskText.h"
 
 #include "TaskCatalog.h"
+#include "TaskText.h"
 
 #include <QDate>
 #include <QFileInfo>

@@ -1,6 +1,6 @@
 #include "InspectView.h"
-#include "TaskText.h"
 
+#include "TaskText.h"
 #include "TensorImage.h"
 
 #include <torch/torch.h>

@@ -1,4 +1,5 @@
 #include "TensorImage.h"
+
 #include "TaskText.h"
 
 #include <QPainter>

@@ -1,9 +1,9 @@
 #include "TrainingSession.h"
-#include "TaskText.h"
 
 #include "ImageSheet.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
+#include "TaskText.h"
 #include "TensorImage.h"
 
 #include <QDateTime>
