@@ -30,12 +30,7 @@ QCustomPlot* makePlot(const QString& label) {
     auto* plot = new QCustomPlot;
     plot->xAxis->setLabel(QObject::tr("step"));
     plot->yAxis->setLabel(label);
-    // Out of the plot (placed under it once there are variants to name): the curves
-    // stay clear, and an empty legend does not squeeze the axes.
-    plot->axisRect()->insetLayout()->take(plot->legend);
-    plot->legend->setVisible(false);
-    plot->legend->setFillOrder(QCPLegend::foRowsFirst);
-    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setVisible(false); // the variants are named above the plots, in colour
     plot->setMinimumHeight(160);
     return plot;
 }
@@ -85,6 +80,8 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
 
     m_explain = new QLabel;
     m_explain->setWordWrap(true);
+    m_legend = new QLabel; // one line for both plots: the curves stay clear
+    m_legend->setObjectName(QStringLiteral("diagnosticLegend"));
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("diagnosticStatus"));
     m_status->setWordWrap(true);
@@ -92,7 +89,6 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     m_loss->setObjectName(QStringLiteral("diagnosticLoss"));
     m_accuracy = makePlot(tr("held-out accuracy"));
     m_accuracy->setObjectName(QStringLiteral("diagnosticAccuracy"));
-    // One legend (under the loss plot) serves both.
     auto* plots = new QSplitter(Qt::Horizontal);
     plots->addWidget(m_loss);
     plots->addWidget(m_accuracy);
@@ -119,6 +115,7 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_combo);
     layout->addLayout(controls);
     layout->addWidget(m_explain);
+    layout->addWidget(m_legend);
     layout->addWidget(plots, 1);
     layout->addWidget(m_table);
     layout->addWidget(m_status);
@@ -190,11 +187,12 @@ void ShortcutPanel::onStarted(const QStringList& variantLabels, const QStringLis
     m_runDirs = runDirs;
     m_loss->clearGraphs();
     m_accuracy->clearGraphs();
-    if (!labels.isEmpty() && !m_loss->legend->visible()) {
-        m_loss->plotLayout()->addElement(1, 0, m_loss->legend);
-        m_loss->plotLayout()->setRowStretchFactor(1, 0.001);
-        m_loss->legend->setVisible(true);
+    QStringList named;
+    for (int i = 0; i < labels.size(); ++i) {
+        named << QStringLiteral("<span style=\"color:%1\">━━●━━</span>&nbsp;%2")
+                     .arg(kVariantColors[i % 4].name(), labels[i].toHtmlEscaped());
     }
+    m_legend->setText(named.join(QStringLiteral("&nbsp;&nbsp;&nbsp;&nbsp;")));
     m_table->setRowCount(static_cast<int>(labels.size()));
     for (int i = 0; i < labels.size(); ++i) {
         const QColor color = kVariantColors[i % 4];

@@ -63,6 +63,7 @@ private:
     QCheckBox* m_probe = nullptr;
     QPushButton* m_run = nullptr;
     QLabel* m_explain = nullptr;
+    QLabel* m_legend = nullptr;
     QLabel* m_status = nullptr;
     QCustomPlot* m_loss = nullptr;
     QCustomPlot* m_accuracy = nullptr;
