@@ -20,7 +20,9 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_lr->setRange(0.00001, 1.0);
     m_lr->setSingleStep(0.0005);
     m_lr->setValue(0.002);
-    m_lr->setToolTip(tr("Adam learning rate; a change applies to the running run at once"));
+    m_lr->setToolTip(tr("Adam learning rate; each task sets its own default, and a change applies to the "
+                        "running run at once (Context Encoders: Adam at 0.0002; Zhang et al.: Adam at "
+                        "0.00003; the jigsaw and rotation papers: SGD with momentum)"));
     connect(m_lr, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
             &TrainingPanel::learningRateChanged);
 
@@ -28,12 +30,16 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_batch->setObjectName(QStringLiteral("batchSpin"));
     m_batch->setRange(1, 1024);
     m_batch->setValue(32);
+    m_batch->setToolTip(tr("Images (temporal order: frame tuples) per step; the papers trained with 64 to "
+                           "256 on GPUs, 32 keeps a step short on a CPU"));
 
     m_device = new QComboBox(this);
     m_device->setObjectName(QStringLiteral("deviceCombo"));
     m_device->addItem(tr("Automatic (CUDA if available)"), QStringLiteral("auto"));
     m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
     m_device->addItem(tr("CUDA"), QStringLiteral("cuda"));
+    m_device->setToolTip(tr("Where the model trains: a CUDA GPU when there is one and LibTorch was built "
+                            "with CUDA, else the CPU; the status bar names the device in use"));
 
     m_maxSteps = new QSpinBox(this);
     m_maxSteps->setObjectName(QStringLiteral("maxStepsSpin"));
@@ -41,6 +47,8 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_maxSteps->setSingleStep(100);
     m_maxSteps->setValue(0);
     m_maxSteps->setSpecialValueText(tr("until stopped"));
+    m_maxSteps->setToolTip(tr("The step at which the run stops by itself (saving its checkpoint); "
+                              "'until stopped' trains until Stop"));
 
     auto* form = new QFormLayout;
     form->addRow(tr("Learning rate"), m_lr);

@@ -115,10 +115,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Images are cropped to a square and resized to this size once, when loaded; changing it reloads the current images</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Videos: keep every Nth frame (a larger stride means more motion between the frames of a tuple)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -200,6 +196,10 @@
     </message>
     <message>
         <source>Decoding video…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images are cropped to a square and resized to this size once, when loaded; changing it reloads the current images (Context Encoders: 128 px; Noroozi &amp; Favaro: 225-pixel crops; Gidaris et al.: 32 px on CIFAR-10)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1779,15 +1779,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Channels of the first encoder stage</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Channels of the first encoder stage (Gidaris et al. used a NIN and AlexNet)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Channels of the first encoder stage (four frames per sample go through it)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1807,19 +1799,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Each colour channel shifted by up to this many pixels (chromatic aberration cue)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Each frame minus the tuple&apos;s mean frame, so the still background cancels and what moved stands out; without it the network first has to learn to ignore the background, which takes many more steps</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Each tile at a random place inside its cell</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Each tile to zero mean and unit variance (removes low-level statistics)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1831,23 +1811,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Fraction of pixels hidden by the free-form region</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fraction of tiles turned grey (removes colour cues)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Frame spacing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Frames T</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Frames per shuffled sequence: T!/2 classes (3 for T = 3, 12 for T = 4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1872,10 +1840,6 @@
     </message>
     <message>
         <source>Hole side</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>How the hidden region is chosen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1947,14 +1911,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Number of random blocks</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Part of each cell left out between tiles, so edges cannot be matched</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Patch size (px)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1983,18 +1939,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Side of each patch</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Side of the central hole as a fraction of the image (0.5 = a quarter of the area)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Size of the permutation set (at most (N²)!), chosen for maximal Hamming distance</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Smallest block side, fraction of the image</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2007,19 +1951,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Tiles per side</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Value the network sees in hidden pixels</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Variant</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Width of the weighted rim</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2290,13 +2222,85 @@
         <source>zero</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Channels of the first encoder stage (Noroozi &amp; Favaro: AlexNet, 96; narrower trains faster here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channels of the first encoder stage (Zhang et al.: a VGG-style network, 64; narrower trains faster here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channels of the first encoder stage (four frames per sample go through it; Misra et al. ran a CaffeNet per frame)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channels of the first encoder stage (the papers&apos; AlexNet-style encoders have 64 to 96; narrower trains faster here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each colour channel shifted by up to this many pixels, hiding the chromatic aberration cue (Noroozi &amp; Favaro jitter the channels by a few pixels)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each tile at a random place inside its cell (as Noroozi &amp; Favaro crop them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each tile to zero mean and unit variance (removes low-level statistics; Noroozi &amp; Favaro normalise every tile on its own)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fraction of pixels hidden by the free-form region (irregular-hole inpainting is tested from a few percent up to 60%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fraction of tiles turned grey (removes colour cues; the jigsaw papers train on a share of greyscale images against chromatic aberration)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frames per shuffled sequence: T!/2 classes (3 for T = 3, 12 for T = 4; Lee et al.&apos;s OPN sorts 4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the hidden region is chosen: center, the central square of Context Encoders (Pathak et al. 2016); blocks, their random blocks; freeform, irregular smooth holes; patches, MAE&apos;s random patches (He et al. 2021)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of random blocks (Context Encoders: several, overlapping, together up to a quarter of the image)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Part of each cell left out between tiles, so edges cannot be matched (Noroozi &amp; Favaro: 64-pixel tiles in 75-pixel cells, about 0.15)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Side of each patch (MAE: 16 px on 224-pixel images)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Side of the central hole as a fraction of the image (0.5 = a quarter of the area, as in Context Encoders: the central 64 × 64 of 128 × 128)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size of the permutation set (at most (N²)!), chosen for maximal Hamming distance (Noroozi &amp; Favaro: 100 to 1000 of the 9! = 362,880 orders)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiles per side (Noroozi &amp; Favaro: 3, nine tiles)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value the network sees in hidden pixels (Context Encoders: the data mean)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Width of the weighted rim inside the hole&apos;s border (Context Encoders weight a band of a few pixels)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainingPanel</name>
-    <message>
-        <source>Adam learning rate; a change applies to the running run at once</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Automatic (CUDA if available)</source>
         <translation type="unfinished"></translation>
@@ -2375,6 +2379,22 @@
     </message>
     <message>
         <source>&lt;br&gt;&lt;i&gt;%1&lt;/i&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adam learning rate; each task sets its own default, and a change applies to the running run at once (Context Encoders: Adam at 0.0002; Zhang et al.: Adam at 0.00003; the jigsaw and rotation papers: SGD with momentum)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images (temporal order: frame tuples) per step; the papers trained with 64 to 256 on GPUs, 32 keeps a step short on a CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the model trains: a CUDA GPU when there is one and LibTorch was built with CUDA, else the CPU; the status bar names the device in use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The step at which the run stops by itself (saving its checkpoint); &apos;until stopped&apos; trains until Stop</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
