@@ -372,7 +372,7 @@ void MainWindow::loadPaths(const QStringList& paths) {
 
 void MainWindow::loadDemo() {
     m_sourcePaths.clear();
-    callWorker([size = m_data->sizePx()](EngineWorker* w) { w->loadDemo(size, 1); });
+    callWorker([size = m_data->sizePx(), video = m_task->currentInfo().video](EngineWorker* w) { w->loadDemo(size, 1, video); });
 }
 
 void MainWindow::schedulePreview() { m_previewTimer.start(); }

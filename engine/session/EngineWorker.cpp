@@ -50,14 +50,14 @@ void EngineWorker::setState(EngineState state) {
 }
 
 // Every slot runs in the engine thread; exceptions end here, never cross threads.
-void EngineWorker::loadDemo(int sizePx, quint64 seed) {
+void EngineWorker::loadDemo(int sizePx, quint64 seed, bool withVideo) {
     if (d->session) {
         Q_EMIT errorOccurred(tr("Stop training before loading other data."));
         return;
     }
     try {
         setState(EngineState::Loading);
-        d->data = std::make_unique<LoadedData>(loadDemoData(sizePx, seed));
+        d->data = std::make_unique<LoadedData>(loadDemoData(sizePx, seed, 0, withVideo));
         d->dataStats.clear();
         Q_EMIT dataLoaded(summarize(*d->data));
     } catch (const std::exception& e) {
@@ -148,6 +148,9 @@ void EngineWorker::requestPreview(const QString& task, const QVariantMap& params
             Q_EMIT errorOccurred(tr("Unknown task '%1'").arg(task));
             return;
         }
+        if (!ensureDemoVideo(name)) {
+            return;
+        }
         auto& stats = d->dataStats[name];
         if (!stats) {
             stats = t->analyze(d->data->images);
@@ -199,6 +202,16 @@ bool EngineWorker::ensureData(const QJsonObject& description, bool withDemoVideo
     return ok;
 }
 
+bool EngineWorker::ensureDemoVideo(const std::string& task) {
+    Task* t = d->task(task);
+    // Never while a run trains on the data held now.
+    if (d->session || t == nullptr || !t->info().video || !d->data || d->data->video ||
+        d->data->description.value(QStringLiteral("source")).toString() != QLatin1String("demo")) {
+        return true;
+    }
+    return ensureData(d->data->description, true);
+}
+
 void EngineWorker::loadDescribed(const QJsonObject& description) {
     if (d->session) {
         Q_EMIT errorOccurred(tr("Stop training before loading other data."));
@@ -239,6 +252,9 @@ void EngineWorker::beginSession(const SessionOptions& options) {
     }
     if (!d->data || d->data->images.size(0) == 0) {
         Q_EMIT errorOccurred(tr("Load images (or the demo set) before training."));
+        return;
+    }
+    if (!ensureDemoVideo(options.settings.task.toStdString())) {
         return;
     }
     try {

@@ -27,7 +27,10 @@ public:
     void requestCancelLoad();
 
 public Q_SLOTS:
-    void loadDemo(int sizePx, quint64 seed);
+    // The demo images, and the demo video with them when `withVideo`; without it the
+    // video is made when a video task first needs it (its preview, or training), so
+    // that the window shows an image task's preview sooner.
+    void loadDemo(int sizePx, quint64 seed, bool withVideo = true);
     // Images over `maxMegapixels` (read from their headers) are skipped and named.
     void loadPaths(const QStringList& paths, int sizePx, int maxMegapixels = 64);
     // Video files: every `stride`-th frame, the cache held under `budgetMb`.
@@ -84,6 +87,9 @@ private:
     void beginSession(const struct SessionOptions& options);
     // Loads `description` unless the data loaded already is that; false on failure.
     bool ensureData(const QJsonObject& description, bool withDemoVideo);
+    // The demo video, made now if the task trains on video and the demo set was loaded
+    // without it; false when that failed (reported).
+    bool ensureDemoVideo(const std::string& task);
     enum class StepMode { Run, Once, Replay };
     bool trainOneStep(StepMode mode = StepMode::Run);
     // Asks the next step for a gradient inspection when one is due (always in step mode).

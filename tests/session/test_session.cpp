@@ -55,6 +55,27 @@ private Q_SLOTS:
         registerEngineTypes();
     }
 
+    // The demo set loaded without its video shows an image task at once; the first
+    // preview of a video task makes the video (the data reported again, with it), and
+    // training a video task on it works.
+    void demoVideoIsMadeWhenAVideoTaskNeedsIt() {
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        QSignalSpy preview(worker, &EngineWorker::previewReady);
+        QSignalSpy errors(worker, &EngineWorker::errorOccurred);
+        engine.call([](EngineWorker* w) { w->loadDemo(32, 1, false); });
+        QVERIFY(received(loaded, 20000));
+        QCOMPARE(loaded.takeFirst().at(0).value<DataSummary>().videos, 0);
+        engine.call([](EngineWorker* w) { w->requestPreview("temporal-order", {}, 1, 4); });
+        QVERIFY(received(preview, 60000));
+        QCOMPARE(loaded.size(), 1);
+        const auto withVideo = loaded.takeFirst().at(0).value<DataSummary>();
+        QVERIFY(withVideo.videos > 0 && withVideo.videoFrames > 0);
+        QCOMPARE(preview.takeFirst().at(0).value<ImageGrid>().rows.size(), 4);
+        QCOMPARE(errors.size(), 0);
+    }
+
     void workerLoadsPreviewsTrainsAndWritesRunFolder() {
         WorkerThread engine;
         EngineWorker* worker = engine.worker;
