@@ -155,6 +155,7 @@ void ShortcutPanel::describe() {
 
 void ShortcutPanel::setLoadedData(const pretext::DataSummary& summary) {
     const bool offered = summary.count > 0 && !summary.description.isEmpty();
+    const bool chosen = m_data->currentIndex() == 1; // stays chosen for the new data
     while (m_data->count() > 1) {
         m_data->removeItem(1);
     }
@@ -162,6 +163,7 @@ void ShortcutPanel::setLoadedData(const pretext::DataSummary& summary) {
         m_data->addItem(tr("Loaded: %1 (%n images)", nullptr, summary.count).arg(summary.label),
                         summary.description);
         m_data->setItemData(1, summary.label, Qt::ToolTipRole);
+        m_data->setCurrentIndex(chosen ? 1 : 0);
     }
 }
 
