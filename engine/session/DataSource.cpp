@@ -15,13 +15,20 @@
 
 namespace pretext {
 
+namespace {
+// Messages for a person, through the translator.
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(DataSource)
+};
+} // namespace
+
 LoadedData loadDemoData(int sizePx, quint64 seed, int count, bool withVideo) {
     LoadedData data;
     const int n = count > 0 ? count : kDemoImageCount;
     data.images = makeDemoImages(n, sizePx, seed);
     data.channelMean = data.images.mean({0, 2, 3});
     data.sizePx = sizePx;
-    data.label = QCoreApplication::translate("DataSource", "built-in demo set (seed %1)").arg(seed);
+    data.label = Text::tr("built-in demo set (seed %1)").arg(seed);
     data.description = {{"source", "demo"}, {"demo_seed", QString::number(seed)},
                         {"count", n}, {"size_px", sizePx}};
     if (!withVideo) {
@@ -31,7 +38,7 @@ LoadedData loadDemoData(int sizePx, quint64 seed, int count, bool withVideo) {
         makeDemoVideo(kDemoVideoCount, kDemoVideoFrames, sizePx, seed));
     video->motion[kMotionFlow] = io::flowMotion(video->frames, video->starts);
     data.video = video;
-    data.label = QCoreApplication::translate("DataSource", "%1 and a demo video of %2 × %3 frames").arg(data.label).arg(kDemoVideoCount).arg(kDemoVideoFrames);
+    data.label = Text::tr("%1 and a demo video of %2 × %3 frames").arg(data.label).arg(kDemoVideoCount).arg(kDemoVideoFrames);
     data.description.insert("video_frames", static_cast<qint64>(video->frameCount()));
     data.description.insert("videos", static_cast<qint64>(video->videoCount()));
     return data;
@@ -78,9 +85,9 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
     data.images = load.video.frames;
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 frames = load.video.frameCount();
-    data.label = QCoreApplication::translate("DataSource", "%1: %2 frames")
+    data.label = Text::tr("%1: %2 frames")
                      .arg(names.size() <= 3 ? names.join(QStringLiteral(", "))
-                                            : QCoreApplication::translate("DataSource", "%1 and %2 more").arg(names.front()).arg(names.size() - 1))
+                                            : Text::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1))
                      .arg(frames);
     QJsonArray strides;
     for (int s : load.strides) {
@@ -131,7 +138,7 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
         names << QFileInfo(p).fileName();
     }
     data.label = names.size() <= 3 ? names.join(QStringLiteral(", "))
-                                   : QCoreApplication::translate("DataSource", "%1 and %2 more").arg(names.front()).arg(names.size() - 1);
+                                   : Text::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1);
     data.description = {{"source", "files"},
                         {"paths", QJsonArray::fromStringList(paths)},
                         {"count", static_cast<int>(data.paths.size())},
@@ -167,9 +174,9 @@ LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budg
     data.images = torch::cat(parts);
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 n = data.images.size(0);
-    data.label = QCoreApplication::translate("DataSource", "%1: %2 training images (labels not used)").arg(QString::fromStdString(labelled.source)).arg(n);
+    data.label = Text::tr("%1: %2 training images (labels not used)").arg(QString::fromStdString(labelled.source)).arg(n);
     if (n < labelled.train.available) {
-        data.notes << QStringLiteral("%1 of the %2 training images, drawn with seed %3 (%4 MB at %5 px)")
+        data.notes << Text::tr("%1 of the %2 training images, drawn with seed %3 (%4 MB at %5 px)")
                           .arg(n).arg(labelled.train.available).arg(seed).arg(budgetMb).arg(sizePx);
     }
     data.description = {{"source", "idx"}, {"labels", spec}, {"count", n}, {"size_px", sizePx},
@@ -191,7 +198,7 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
                                         d.value(QStringLiteral("draw_seed")).toVariant().toULongLong(),
                                         d.value(QStringLiteral("budget_mb")).toInt(512));
         if (data.images.size(0) != d.value(QStringLiteral("count")).toInteger(data.images.size(0))) {
-            throw std::runtime_error(QStringLiteral("the data changed since the run was recorded: %1 images then, %2 now in %3")
+            throw std::runtime_error(Text::tr("the data changed since the run was recorded: %1 images then, %2 now in %3")
                                          .arg(d.value(QStringLiteral("count")).toInteger())
                                          .arg(data.images.size(0))
                                          .arg(d.value(QStringLiteral("labels")).toString())
@@ -216,7 +223,7 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
     // change every batch after the resume.
     const qint64 recorded = d.value(QStringLiteral("count")).toInteger(-1);
     if (recorded >= 0 && data.images.size(0) > 0 && data.images.size(0) != recorded) {
-        throw std::runtime_error(QStringLiteral("the data changed since the run was recorded: %1 %2 then, %3 now "
+        throw std::runtime_error(Text::tr("the data changed since the run was recorded: %1 %2 then, %3 now "
                                                 "in %4%5")
                                      .arg(recorded)
                                      .arg(source == QLatin1String("videos") ? QStringLiteral("frames") : QStringLiteral("images"))
@@ -227,7 +234,7 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
     }
     if (data.images.size(0) == 0) {
         throw std::runtime_error(
-            QStringLiteral("nothing could be loaded from %1%2")
+            Text::tr("nothing could be loaded from %1%2")
                 .arg(paths.join(QStringLiteral(", ")),
                      data.skipped.isEmpty() ? QString() : QStringLiteral(":\n") + formatSkipped(data.skipped))
                 .toStdString());
@@ -260,7 +267,7 @@ QString formatSkipped(const QList<SkippedFile>& skipped, int maxLines) {
         lines << QStringLiteral("%1 %2").arg(skipped[i].path, skipped[i].reason);
     }
     if (skipped.size() > maxLines) {
-        lines << QStringLiteral("… and %1 more").arg(skipped.size() - maxLines);
+        lines << Text::tr("… and %1 more").arg(skipped.size() - maxLines);
     }
     return lines.join(QLatin1Char('\n'));
 }

@@ -45,8 +45,8 @@ QJsonObject diagnosticData(const RunConfig& variant, const QJsonObject& given, b
     d.insert(QStringLiteral("size_px"), variant.data.value(QStringLiteral("size_px")).toInt(32));
     const QString source = d.value(QStringLiteral("source")).toString();
     if (video && source != QLatin1String("videos") && source != QLatin1String("demo")) {
-        throw std::runtime_error(QStringLiteral("%1 trains on frames of a video, and the data loaded are still "
-                                                "images; load a video or train on the demo set")
+        throw std::runtime_error(DiagnosticWorker::tr("%1 trains on frames of a video, and the data loaded are "
+                                                      "still images; load a video or train on the demo set")
                                      .arg(variant.settings.task)
                                      .toStdString());
     }

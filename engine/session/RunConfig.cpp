@@ -3,6 +3,7 @@
 #include "RunFolder.h"
 #include "tasks/Registry.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
@@ -12,6 +13,13 @@
 #include <QSet>
 
 namespace pretext {
+
+namespace {
+// Messages for a person, through the translator.
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(RunConfig)
+};
+} // namespace
 
 namespace {
 
@@ -28,10 +36,10 @@ const QSet<QString> kDataKeys = {"source", "paths", "size_px", "demo_seed", "cou
 QString typeName(const QJsonValue& v) {
     switch (v.type()) {
     case QJsonValue::Bool: return QStringLiteral("true/false");
-    case QJsonValue::Double: return QStringLiteral("a number");
+    case QJsonValue::Double: return Text::tr("a number");
     case QJsonValue::String: return QStringLiteral("text");
-    case QJsonValue::Array: return QStringLiteral("a list");
-    case QJsonValue::Object: return QStringLiteral("an object");
+    case QJsonValue::Array: return Text::tr("a list");
+    case QJsonValue::Object: return Text::tr("an object");
     default: return QStringLiteral("null");
     }
 }
@@ -58,7 +66,7 @@ bool wholeNumber(const QJsonValue& v, qint64 lo, qint64 hi, qint64* out) {
 void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* params,
                  QStringList* problems) {
     if (!value.isObject()) {
-        *problems << QStringLiteral("params: must be an object of name: value, not %1").arg(typeName(value));
+        *problems << Text::tr("params: must be an object of name: value, not %1").arg(typeName(value));
         return;
     }
     const QJsonObject obj = value.toObject();
@@ -70,7 +78,7 @@ void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* par
             }
         }
         if (!spec) {
-            *problems << QStringLiteral("params.%1: task %2 has no such parameter")
+            *problems << Text::tr("params.%1: task %2 has no such parameter")
                              .arg(it.key(), QString::fromStdString(info.name));
             continue;
         }
@@ -86,7 +94,7 @@ void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* par
                 index = static_cast<int>(n);
             }
             if (index < 0) {
-                *problems << QStringLiteral("params.%1: '%2' is not one of %3")
+                *problems << Text::tr("params.%1: '%2' is not one of %3")
                                  .arg(it.key(), v.isString() ? v.toString() : typeName(v),
                                       choices.join(QStringLiteral(", ")));
                 continue;
@@ -97,9 +105,9 @@ void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* par
         const double d = v.toDouble(std::numeric_limits<double>::quiet_NaN());
         const bool whole = spec->kind != ParamSpec::Kind::Int || d == std::floor(d);
         if (!v.isDouble() || !whole || d < spec->minValue || d > spec->maxValue) {
-            *problems << QStringLiteral("params.%1: must be a %2 from %3 to %4, not %5")
+            *problems << Text::tr("params.%1: must be a %2 from %3 to %4, not %5")
                              .arg(it.key(),
-                                  spec->kind == ParamSpec::Kind::Int ? QStringLiteral("whole number")
+                                  spec->kind == ParamSpec::Kind::Int ? Text::tr("whole number")
                                                                      : QStringLiteral("number"))
                              .arg(spec->minValue)
                              .arg(spec->maxValue)
@@ -112,25 +120,25 @@ void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* par
 
 void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems) {
     if (!value.isObject()) {
-        *problems << QStringLiteral("data: must be an object, not %1").arg(typeName(value));
+        *problems << Text::tr("data: must be an object, not %1").arg(typeName(value));
         return;
     }
     const QJsonObject obj = value.toObject();
     for (auto it = obj.begin(); it != obj.end(); ++it) {
         if (!kDataKeys.contains(it.key())) {
-            *problems << QStringLiteral("data.%1: unknown key").arg(it.key());
+            *problems << Text::tr("data.%1: unknown key").arg(it.key());
         }
     }
     const QString source = obj.value(QStringLiteral("source")).toString();
     if (source != QLatin1String("demo") && source != QLatin1String("files") &&
         source != QLatin1String("videos") && source != QLatin1String("idx")) {
-        *problems << QStringLiteral("data.source: must be demo, files, videos or idx, not '%1'")
+        *problems << Text::tr("data.source: must be demo, files, videos or idx, not '%1'")
                          .arg(obj.value(QStringLiteral("source")).toVariant().toString());
     }
     if (source == QLatin1String("idx")) {
         const QJsonValue labels = obj.value(QStringLiteral("labels"));
         if (!labels.isString() || labels.toString().isEmpty()) {
-            *problems << QStringLiteral("data.labels: must name the IDX data ('fashion-mnist' or a folder)");
+            *problems << Text::tr("data.labels: must name the IDX data ('fashion-mnist' or a folder)");
         }
     } else if (source != QLatin1String("demo")) {
         const QJsonValue paths = obj.value(QStringLiteral("paths"));
@@ -139,7 +147,7 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
             ok = ok && p.isString() && !p.toString().isEmpty();
         }
         if (!ok) {
-            *problems << QStringLiteral("data.paths: must be a list of file or folder paths");
+            *problems << Text::tr("data.paths: must be a list of file or folder paths");
         }
     }
     qint64 n = 0;
@@ -153,11 +161,11 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
     for (const auto& r : ranges) {
         const QString key = QLatin1String(r.key);
         if (obj.contains(key) && !wholeNumber(obj.value(key), r.lo, r.hi, &n)) {
-            *problems << QStringLiteral("data.%1: must be a whole number from %2 to %3").arg(key).arg(r.lo).arg(r.hi);
+            *problems << Text::tr("data.%1: must be a whole number from %2 to %3").arg(key).arg(r.lo).arg(r.hi);
         }
     }
     if (obj.contains(QStringLiteral("size_px")) && wholeNumber(obj.value(QStringLiteral("size_px")), 16, 512, &n) && n % 8 != 0) {
-        *problems << QStringLiteral("data.size_px: must be a multiple of 8, not %1").arg(n);
+        *problems << Text::tr("data.size_px: must be a multiple of 8, not %1").arg(n);
     }
     *data = obj;
 }
@@ -168,7 +176,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
     QStringList problems;
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!kSettings.contains(it.key()) && !kInformational.contains(it.key())) {
-            problems << QStringLiteral("%1: unknown key").arg(it.key());
+            problems << Text::tr("%1: unknown key").arg(it.key());
         }
     }
     RunConfig c;
@@ -180,7 +188,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         for (const auto& n : taskNames()) {
             names << QString::fromStdString(n);
         }
-        problems << QStringLiteral("task: must be one of %1, not '%2'")
+        problems << Text::tr("task: must be one of %1, not '%2'")
                         .arg(names.join(QStringLiteral(", ")),
                              task.isString() ? task.toString() : typeName(task));
     } else {
@@ -195,7 +203,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (wholeNumber(json.value(QStringLiteral("batch_size")), 1, 4096, &n)) {
             s.batchSize = static_cast<int>(n);
         } else {
-            problems << QStringLiteral("batch_size: must be a whole number from 1 to 4096");
+            problems << Text::tr("batch_size: must be a whole number from 1 to 4096");
         }
     }
     if (json.contains(QStringLiteral("learning_rate"))) {
@@ -203,21 +211,21 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (v.isDouble() && v.toDouble() > 0 && v.toDouble() <= 10) {
             s.learningRate = v.toDouble();
         } else {
-            problems << QStringLiteral("learning_rate: must be a number above 0 and at most 10");
+            problems << Text::tr("learning_rate: must be a number above 0 and at most 10");
         }
     }
     if (json.contains(QStringLiteral("seed"))) {
         if (wholeNumber(json.value(QStringLiteral("seed")), 0, std::numeric_limits<qint64>::max(), &n)) {
             s.seed = static_cast<quint64>(n);
         } else {
-            problems << QStringLiteral("seed: must be a whole number of at least 0");
+            problems << Text::tr("seed: must be a whole number of at least 0");
         }
     }
     if (json.contains(QStringLiteral("max_steps"))) {
         if (wholeNumber(json.value(QStringLiteral("max_steps")), 0, 100'000'000, &n)) {
             s.maxSteps = n;
         } else {
-            problems << QStringLiteral("max_steps: must be a whole number from 0 (until stopped) to 100000000");
+            problems << Text::tr("max_steps: must be a whole number from 0 (until stopped) to 100000000");
         }
     }
     // A run's config.json records the device asked for and the one used; a hand-written
@@ -231,7 +239,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
             device = QStringLiteral("cuda");
         }
         if (device != QLatin1String("auto") && device != QLatin1String("cpu") && device != QLatin1String("cuda")) {
-            problems << QStringLiteral("%1: must be auto, cpu or cuda, not '%2'")
+            problems << Text::tr("%1: must be auto, cpu or cuda, not '%2'")
                             .arg(deviceKey, json.value(deviceKey).toVariant().toString());
         } else {
             s.device = device;
@@ -251,12 +259,12 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
 bool readRunConfig(const QString& path, RunConfig* config, QString* error) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1 could not be read: %2").arg(path, file.errorString());
+        *error = Text::tr("%1 could not be read: %2").arg(path, file.errorString());
         return false;
     }
     constexpr qint64 kMaxBytes = 16 << 20; // a config is a few hundred bytes
     if (file.size() > kMaxBytes) {
-        *error = QStringLiteral("%1 is %2 MB; a config is a small JSON file (at most 16 MB)")
+        *error = Text::tr("%1 is %2 MB; a config is a small JSON file (at most 16 MB)")
                      .arg(path)
                      .arg(file.size() >> 20);
         return false;
@@ -264,13 +272,13 @@ bool readRunConfig(const QString& path, RunConfig* config, QString* error) {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(file.read(kMaxBytes), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("%1 is not valid JSON: %2 at character %3")
+        *error = Text::tr("%1 is not valid JSON: %2 at character %3")
                      .arg(path, parseError.errorString())
                      .arg(parseError.offset);
         return false;
     }
     if (!doc.isObject()) {
-        *error = QStringLiteral("%1: a config is a JSON object { ... }").arg(path);
+        *error = Text::tr("%1: a config is a JSON object { ... }").arg(path);
         return false;
     }
     QString problems;
@@ -283,18 +291,18 @@ bool readRunConfig(const QString& path, RunConfig* config, QString* error) {
 
 bool readRunSettings(const QString& runDir, RunConfig* config, QString* error) {
     if (!QFileInfo(runDir).isDir()) {
-        *error = QStringLiteral("%1 does not exist or is not a folder").arg(QDir::toNativeSeparators(runDir));
+        *error = Text::tr("%1 does not exist or is not a folder").arg(QDir::toNativeSeparators(runDir));
         return false;
     }
     if (!QFileInfo::exists(QDir(runDir).filePath(runfiles::config))) {
-        *error = QStringLiteral("%1 is not a run folder: it holds no config.json").arg(QDir::toNativeSeparators(runDir));
+        *error = Text::tr("%1 is not a run folder: it holds no config.json").arg(QDir::toNativeSeparators(runDir));
         return false;
     }
     if (!readRunConfig(QDir(runDir).filePath(runfiles::config), config, error)) {
         return false;
     }
     if (config->data.isEmpty()) {
-        *error = QStringLiteral("%1: config.json does not say which data the run trained on (a run "
+        *error = Text::tr("%1: config.json does not say which data the run trained on (a run "
                                 "of an older version); it cannot be resumed")
                      .arg(QDir::toNativeSeparators(runDir));
         return false;

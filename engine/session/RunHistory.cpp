@@ -2,6 +2,7 @@
 
 #include "RunFolder.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -14,10 +15,17 @@
 
 namespace pretext {
 
+namespace {
+// Messages for a person, through the translator.
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(RunHistory)
+};
+} // namespace
+
 bool readRunCurves(const QString& metricsCsv, RunCurves* curves, QString* error) {
     QFile file(metricsCsv);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1 could not be read: %2").arg(metricsCsv, file.errorString());
+        *error = Text::tr("%1 could not be read: %2").arg(metricsCsv, file.errorString());
         return false;
     }
     const QByteArray all = file.readAll();
@@ -29,7 +37,7 @@ bool readRunCurves(const QString& metricsCsv, RunCurves* curves, QString* error)
     }
     const QList<QByteArray> header = all.left(headerEnd).split(',');
     if (header.size() < 3 || header[0] != "step" || header[2] != "loss") {
-        *error = QStringLiteral("%1 is not a metrics file of this program (its header is '%2')")
+        *error = Text::tr("%1 is not a metrics file of this program (its header is '%2')")
                      .arg(metricsCsv, QString::fromUtf8(all.left(headerEnd)));
         return false;
     }
@@ -100,7 +108,7 @@ RunSummary summarizeRun(const QString& dir) {
     s.started = configInfo.birthTime().isValid() ? configInfo.birthTime() : configInfo.lastModified();
     QFile config(configInfo.filePath());
     if (!config.open(QIODevice::ReadOnly)) {
-        s.problem = QStringLiteral("no config.json");
+        s.problem = Text::tr("no config.json");
         return s;
     }
     const QJsonObject json = QJsonDocument::fromJson(config.readAll()).object();
@@ -116,7 +124,7 @@ RunSummary summarizeRun(const QString& dir) {
     RunCurves curves;
     QString error;
     if (!readRunCurves(d.filePath(runfiles::metrics), &curves, &error)) {
-        s.problem = QFileInfo::exists(d.filePath(runfiles::metrics)) ? error : QStringLiteral("no steps logged");
+        s.problem = QFileInfo::exists(d.filePath(runfiles::metrics)) ? error : Text::tr("no steps logged");
         return s;
     }
     s.steps = curves.rows() > 0 ? static_cast<qint64>(curves.steps.back()) : 0;

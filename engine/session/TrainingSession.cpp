@@ -6,6 +6,7 @@
 #include "TaskText.h"
 #include "TensorImage.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QJsonArray>
@@ -15,6 +16,13 @@
 #include <torch/version.h>
 
 namespace pretext {
+
+namespace {
+// Messages for a person, through the translator.
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(TrainingSession)
+};
+} // namespace
 
 namespace {
 QString torchVersion() {
@@ -78,7 +86,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
         }
         m_startStep = m_trainer->stepCount();
         if (s.maxSteps > 0 && m_startStep >= s.maxSteps) {
-            throw TrainingError(QStringLiteral("%1 is already at step %2; ask for more steps than that")
+            throw TrainingError(Text::tr("%1 is already at step %2; ask for more steps than that")
                                     .arg(QDir::toNativeSeparators(s.runDir))
                                     .arg(m_startStep)
                                     .toStdString());
@@ -116,8 +124,8 @@ TrainProgress TrainingSession::step(bool replay) {
     } catch (const NonFiniteError& e) {
         // Nothing is saved from the failed step: the checkpoint on disk stays the last good one.
         const QString kept = m_lastSavedStep >= 0
-                                 ? QStringLiteral("The checkpoint of step %1 is kept; go on from it.").arg(m_lastSavedStep)
-                                 : QStringLiteral("No checkpoint was saved yet (one every %1 steps).")
+                                 ? Text::tr("The checkpoint of step %1 is kept; go on from it.").arg(m_lastSavedStep)
+                                 : Text::tr("No checkpoint was saved yet (one every %1 steps).")
                                        .arg(m_options.checkpointEverySteps);
         throw NonFiniteError(QStringLiteral("%1 %2").arg(QString::fromStdString(e.what()), kept).toStdString(),
                              e.step(), e.learningRate());
@@ -229,7 +237,7 @@ void TrainingSession::savePreview() {
         return;
     }
     const QImage sheet = renderSheet(
-        snapshot(), QStringLiteral("%1, step %2").arg(m_options.settings.task).arg(step));
+        snapshot(), Text::tr("%1, step %2").arg(m_options.settings.task).arg(step));
     QString error;
     check(m_folder->savePreview(sheet, step, &error), error);
     m_lastPreviewStep = step;

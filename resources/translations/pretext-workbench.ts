@@ -225,6 +225,26 @@
         <source>%1: %2 training images (labels not used)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 of the %2 training images, drawn with seed %3 (%4 MB at %5 px)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the data changed since the run was recorded: %1 images then, %2 now in %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the data changed since the run was recorded: %1 %2 then, %3 now in %4%5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing could be loaded from %1%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>EngineStatus</name>
@@ -1359,6 +1379,211 @@
     </message>
 </context>
 <context>
+    <name>RunConfig</name>
+    <message>
+        <source>a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>params: must be an object of name: value, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>params.%1: task %2 has no such parameter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>params.%1: &apos;%2&apos; is not one of %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>params.%1: must be a %2 from %3 to %4, not %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>whole number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data: must be an object, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data.%1: unknown key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data.source: must be demo, files, videos or idx, not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data.labels: must name the IDX data (&apos;fashion-mnist&apos; or a folder)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data.paths: must be a list of file or folder paths</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data.%1: must be a whole number from %2 to %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data.size_px: must be a multiple of 8, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: unknown key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>task: must be one of %1, not &apos;%2&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>batch_size: must be a whole number from 1 to 4096</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>learning_rate: must be a number above 0 and at most 10</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>seed: must be a whole number of at least 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max_steps: must be a whole number from 0 (until stopped) to 100000000</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: must be auto, cpu or cuda, not &apos;%2&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is %2 MB; a config is a small JSON file (at most 16 MB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON: %2 at character %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: a config is a JSON object { ... }</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not exist or is not a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a run folder: it holds no config.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: config.json does not say which data the run trained on (a run of an older version); it cannot be resumed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RunFolder</name>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already holds a run (metrics.csv); choose another folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a run folder: it holds no config.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be opened: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be renamed to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no checkpoint.pt (the run saved none yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: checkpoint.json, the manifest of checkpoint.pt, is missing, so the checkpoint cannot be checked and is not loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: checkpoint.json is not valid JSON (%2); the checkpoint is not loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: checkpoint.json has no SHA-256 and size; the checkpoint is not loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the checkpoint is of task &apos;%2&apos;, not &apos;%3&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is %2 bytes, and its manifest checkpoint.json says %3: the file was cut short or replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not match the SHA-256 in its manifest checkpoint.json: the file was changed or damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2; it is not loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be written</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RunHistory</name>
+    <message>
+        <source>%1 could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a metrics file of this program (its header is &apos;%2&apos;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no config.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no steps logged</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RunsPanel</name>
     <message>
         <source>Workspace…</source>
@@ -2399,6 +2624,25 @@
     </message>
 </context>
 <context>
+    <name>TrainingSession</name>
+    <message>
+        <source>%1 is already at step %2; ask for more steps than that</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The checkpoint of step %1 is kept; go on from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No checkpoint was saved yet (one every %1 steps).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, step %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>pretext::DiagnosticWorker</name>
     <message>
         <source>A diagnostic is already running; stop it first.</source>
@@ -2422,6 +2666,10 @@
     </message>
     <message>
         <source>The probe of %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 trains on frames of a video, and the data loaded are still images; load a video or train on the demo set</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
