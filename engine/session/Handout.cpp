@@ -3,6 +3,7 @@
 #include "TaskCatalog.h"
 #include "TaskText.h"
 
+#include <QCoreApplication>
 #include <QDate>
 #include <QFileInfo>
 #include <QPageSize>
@@ -14,10 +15,17 @@
 
 namespace pretext {
 
+namespace {
+// Messages for a person, through the translator.
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(Handout)
+};
+} // namespace
+
 HandoutText handoutText(const TaskInfo& info, const QVariantMap& params, quint64 seed, const QString& note) {
     HandoutText t;
     t.title = taskText(info.title);
-    t.lines << QStringLiteral("Loss: %1").arg(QString::fromStdString(info.lossFormula));
+    t.lines << Text::tr("Loss: %1").arg(taskText(info.lossFormula));
     QStringList options;
     for (const ParamSpec& spec : info.params) {
         if (spec.display || !paramApplies(spec, params)) {
@@ -27,13 +35,13 @@ HandoutText handoutText(const TaskInfo& info, const QVariantMap& params, quint64
         const QString value = spec.kind == ParamSpec::Kind::Choice
                                   ? QString::fromStdString(spec.choices.at(std::clamp<size_t>(static_cast<size_t>(v), 0, spec.choices.size() - 1)))
                                   : QString::number(v);
-        options << QStringLiteral("%1 %2").arg(QString::fromStdString(spec.label), value);
+        options << QStringLiteral("%1 %2").arg(taskText(spec.label), value);
     }
-    t.lines << QStringLiteral("Settings: %1.").arg(options.join(QStringLiteral(", ")));
+    t.lines << Text::tr("Settings: %1.").arg(options.join(QStringLiteral(", ")));
     if (!note.isEmpty()) {
         t.lines << note;
     }
-    t.footer = QStringLiteral("Pretext Workbench %1 · seed %2 · %3")
+    t.footer = Text::tr("Pretext Workbench %1 · seed %2 · %3")
                    .arg(QStringLiteral(PRETEXT_VERSION))
                    .arg(seed)
                    .arg(QDate::currentDate().toString(Qt::ISODate));
@@ -109,7 +117,7 @@ void paintHandout(QPainter& painter, const QRectF& page, const ImageGrid& grid, 
 
 bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString& path, QString* error) {
     if (grid.isEmpty()) {
-        *error = QStringLiteral("%1: there are no samples to put on the handout").arg(path);
+        *error = Text::tr("%1: there are no samples to put on the handout").arg(path);
         return false;
     }
     if (QFileInfo(path).suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0) {
@@ -121,14 +129,14 @@ bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString&
         pdf.setCreator(QStringLiteral("Pretext Workbench"));
         QPainter painter;
         if (!painter.begin(&pdf)) {
-            *error = QStringLiteral("%1 could not be written (is the folder writable?)").arg(path);
+            *error = Text::tr("%1 could not be written (is the folder writable?)").arg(path);
             return false;
         }
         paintHandout(painter, QRectF(QPointF(0, 0), pdf.pageLayout().paintRectPixels(pdf.resolution()).size()),
                      grid, text);
         painter.end();
         if (QFileInfo(path).size() == 0) {
-            *error = QStringLiteral("%1 could not be written").arg(path);
+            *error = Text::tr("%1 could not be written").arg(path);
             return false;
         }
         return true;
@@ -142,7 +150,7 @@ bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString&
     paintHandout(painter, QRectF(89, 89, 1240 - 178, 1754 - 178), grid, text);
     painter.end();
     if (!image.save(path, "PNG")) {
-        *error = QStringLiteral("%1 could not be written (is the folder writable?)").arg(path);
+        *error = Text::tr("%1 could not be written (is the folder writable?)").arg(path);
         return false;
     }
     return true;

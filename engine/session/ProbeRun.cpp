@@ -8,6 +8,7 @@
 #include "Trainer.h"
 #include "tasks/Registry.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -18,6 +19,13 @@
 #include <stdexcept>
 
 namespace pretext {
+
+namespace {
+// Messages for a person, through the translator.
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(ProbeRun)
+};
+} // namespace
 
 namespace {
 QJsonObject fitJson(const ProbeFit& f, int stage = 0) {
@@ -62,7 +70,7 @@ QJsonObject probeRun(const ProbeRequest& q) {
         }
         const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
         if (json.isEmpty() || !parseRunConfig(json, &config, &error)) {
-            fail(QStringLiteral("%1: the checkpoint carries no readable run config%2")
+            fail(Text::tr("%1: the checkpoint carries no readable run config%2")
                      .arg(where, error.isEmpty() ? QString() : QStringLiteral(" (") + error + QLatin1Char(')')));
         }
     } else {

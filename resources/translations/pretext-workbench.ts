@@ -373,6 +373,33 @@
     </message>
 </context>
 <context>
+    <name>Handout</name>
+    <message>
+        <source>Loss: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pretext Workbench %1 · seed %2 · %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: there are no samples to put on the handout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be written (is the folder writable?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be written</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HistogramPlot</name>
     <message>
         <source>%1, step %2</source>
@@ -1196,6 +1223,13 @@
     </message>
     <message>
         <source>chance</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProbeRun</name>
+    <message>
+        <source>%1: the checkpoint carries no readable run config%2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
