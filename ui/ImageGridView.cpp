@@ -1,6 +1,41 @@
 #include "ImageGridView.h"
 
 #include <QPainter>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace {
+// A column title in its box: word-wrapped; where a single word is wider than the box the
+// font shrinks (to about two thirds at most), and a word still too wide is elided
+// rather than cut at both ends.
+void drawTitle(QPainter& painter, const QRect& box, int flags, const QString& title) {
+    QFont font = painter.font();
+    auto widestWord = [&title](const QFontMetrics& metrics) {
+        int widest = 0;
+        for (const QString& word : title.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+            widest = std::max(widest, metrics.horizontalAdvance(word));
+        }
+        return widest;
+    };
+    for (int i = 0; i < 3 && widestWord(QFontMetrics(font)) > box.width(); ++i) {
+        font.setPointSizeF(font.pointSizeF() * 0.88);
+    }
+    const QFontMetrics metrics(font);
+    QStringList lines;
+    for (const QString& line : title.split(QLatin1Char('\n'))) {
+        QStringList words;
+        for (const QString& word : line.split(QLatin1Char(' '))) {
+            words << metrics.elidedText(word, Qt::ElideRight, box.width());
+        }
+        lines << words.join(QLatin1Char(' '));
+    }
+    painter.save();
+    painter.setFont(font);
+    painter.drawText(box, flags | Qt::TextWordWrap, lines.join(QLatin1Char('\n')));
+    painter.restore();
+}
+} // namespace
 
 ImageGridView::ImageGridView(QWidget* parent) : QWidget(parent) {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
@@ -66,12 +101,12 @@ void ImageGridView::paintEvent(QPaintEvent*) {
         const QString title = m_grid.columnTitles[k];
         if (transposed) {
             const int y = gap + k * (cell + gap);
-            painter.drawText(QRect(4, y, label - 8, cell), Qt::AlignVCenter | Qt::AlignRight | Qt::TextWordWrap, title);
+            drawTitle(painter, QRect(4, y, label - 8, cell), Qt::AlignVCenter | Qt::AlignRight, title);
         } else {
             const int x = slotX(k);
-            // Two lines of header: titles wrap at word boundaries before they are elided.
-            painter.drawText(QRect(x + 2, 0, static_cast<int>(cell * aspect[k]) - 4, header),
-                             Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap, title);
+            // Two lines of header: titles wrap at word boundaries, then shrink, then elide.
+            drawTitle(painter, QRect(x + 2, 0, static_cast<int>(cell * aspect[k]) - 4, header),
+                      Qt::AlignHCenter | Qt::AlignBottom, title);
         }
     }
     for (int s = 0; s < samples; ++s) {
