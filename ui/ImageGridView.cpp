@@ -9,7 +9,8 @@ namespace {
 // A column title in its box: word-wrapped; where a single word is wider than the box the
 // font shrinks (to about two thirds at most), and a word still too wide is elided
 // rather than cut at both ends.
-void drawTitle(QPainter& painter, const QRect& box, int flags, const QString& title) {
+void drawTitle(QPainter& painter, const QRect& cellBox, int flags, const QString& title) {
+    const QRect box = cellBox.adjusted(-3, 0, 3, 0); // the gaps beside the column are room too
     QFont font = painter.font();
     auto widestWord = [&title](const QFontMetrics& metrics) {
         int widest = 0;
