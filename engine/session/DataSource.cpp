@@ -31,17 +31,24 @@ LoadedData loadDemoData(int sizePx, quint64 seed, int count, bool withVideo) {
     data.label = Text::tr("built-in demo set (seed %1)").arg(seed);
     data.description = {{"source", "demo"}, {"demo_seed", QString::number(seed)},
                         {"count", n}, {"size_px", sizePx}};
-    if (!withVideo) {
-        return data;
+    if (withVideo) {
+        addDemoVideo(data);
     }
+    return data;
+}
+
+void addDemoVideo(LoadedData& data) {
+    if (data.video) {
+        return;
+    }
+    const quint64 seed = data.description.value(QStringLiteral("demo_seed")).toVariant().toULongLong();
     auto video = std::make_shared<VideoFrames>(
-        makeDemoVideo(kDemoVideoCount, kDemoVideoFrames, sizePx, seed));
+        makeDemoVideo(kDemoVideoCount, kDemoVideoFrames, data.sizePx, seed));
     video->motion[kMotionFlow] = io::flowMotion(video->frames, video->starts);
     data.video = video;
     data.label = Text::tr("%1 and a demo video of %2 × %3 frames").arg(data.label).arg(kDemoVideoCount).arg(kDemoVideoFrames);
     data.description.insert("video_frames", static_cast<qint64>(video->frameCount()));
     data.description.insert("videos", static_cast<qint64>(video->videoCount()));
-    return data;
 }
 
 bool isVideoPath(const QString& path) { return io::hasVideoExtension(path.toStdString()); }

@@ -27,6 +27,9 @@ struct LoadedData {
 // procedural, from the seed; the video with its motion measures takes about a second).
 LoadedData loadDemoData(int sizePx, quint64 seed, int count = 0 /* 0: default count */,
                         bool withVideo = true);
+// The demo video added to a demo set loaded without it (same seed and size; label and
+// description say so). Nothing when it is there already.
+void addDemoVideo(LoadedData& data);
 
 // The largest image (or video frame) loaded, in megapixels, read from the file's header
 // before decoding; the user can raise it.

@@ -209,7 +209,17 @@ bool EngineWorker::ensureDemoVideo(const std::string& task) {
         d->data->description.value(QStringLiteral("source")).toString() != QLatin1String("demo")) {
         return true;
     }
-    return ensureData(d->data->description, true);
+    setState(EngineState::Loading);
+    bool ok = true;
+    try {
+        addDemoVideo(*d->data); // the images and what was learned of them stay
+        Q_EMIT dataLoaded(summarize(*d->data));
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("The demo video could not be made: %1").arg(QString::fromStdString(describeError(e))));
+        ok = false;
+    }
+    setState(EngineState::Idle);
+    return ok;
 }
 
 void EngineWorker::loadDescribed(const QJsonObject& description) {
