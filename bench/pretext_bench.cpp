@@ -2,6 +2,7 @@
 // Prints per task: sample generation, training and model-step throughput, FLOPs, and
 // the machine's convolution and matrix-product ceiling; --json writes the figures.
 #include "Bench.h"
+#include "Memory.h"
 #include "Threads.h"
 
 #include <cstdlib>
@@ -15,7 +16,7 @@ namespace {
 const char* kUsage =
     "pretext-bench [--task NAME|all] [--size PX] [--batch B] [--steps N] [--device auto|cpu|cuda]\n"
     "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] [--no-ceiling]\n"
-    "              [--per-tensor-adam]\n";
+    "              [--per-tensor-adam] [--malloc-defaults]\n";
 
 bool parseParam(const std::string& text, pretext::ParamValues& params) {
     const auto eq = text.find('=');
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
         }
         if (arg == "--per-tensor-adam") {
             options.perTensorAdam = true;
+            continue;
+        }
+        if (arg == "--malloc-defaults") {
+            options.keepFreedMemory = false;
             continue;
         }
         if (arg == "--no-loaders") { // accepted for the app's bench options; no loaders here
@@ -87,6 +92,7 @@ int main(int argc, char** argv) {
     }
     try {
         pretext::configureThreads(options.torchThreads, options.blasThreads);
+        pretext::configureMemory(options.keepFreedMemory);
         pretext::MachineCeiling ceiling;
         if (ceilingWanted) {
             ceiling = pretext::measureCeiling(options.device);

@@ -2,6 +2,7 @@
 
 #include "DemoData.h"
 #include "DemoVideo.h"
+#include "Memory.h"
 #include "Rng.h"
 #include "Threads.h"
 #include "Trainer.h"
@@ -161,6 +162,7 @@ BenchResult runBench(const BenchOptions& o) {
     BenchResult r;
     const ThreadSetup threads = configureThreads(o.torchThreads, o.blasThreads);
     r.threads = describeThreads(threads);
+    r.memory = configureMemory(o.keepFreedMemory).description;
     r.torchThreads = threads.torchThreads;
     r.blasThreads = threads.blasThreads;
     r.task = o.task;
@@ -215,9 +217,16 @@ BenchResult runBench(const BenchOptions& o) {
         const auto output = trainer.model().forward(batch.input.narrow(0, 0, std::min<int64_t>(2, batch.input.size(0))));
         r.outputShape.assign(output.sizes().begin() + 1, output.sizes().end());
     }
+    int64_t modelSteps = 0;
+    const int64_t faultsBefore = minorPageFaults();
     const double model = timedSeconds(static_cast<int>(o.warmupSteps), static_cast<int>(o.steps),
-                                      trainer.device(), [&] { trainer.trainQuietly(batch); });
+                                      trainer.device(), [&] {
+                                          trainer.trainQuietly(batch);
+                                          ++modelSteps;
+                                      });
     trainer.lastLoss(); // stops here if the loss went non-finite
+    r.modelPageFaultsPerStep =
+        static_cast<double>(minorPageFaults() - faultsBefore) / static_cast<double>(std::max<int64_t>(1, modelSteps));
     r.modelMsPerStep = 1000.0 * model;
     r.modelImagesPerSec = o.batchSize / model;
     r.peakRssMb = peakRssMb();
@@ -264,7 +273,7 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
     const char* unit = r.video ? " tuples/s" : " images/s";
     out << "task " << r.task << ", " << o.sizePx << " px, batch " << o.batchSize << ", device "
         << r.device << ", " << r.threads << ", Adam "
-        << (o.perTensorAdam ? "per tensor (LibTorch's)" : "multi-tensor") << "\n"
+        << (o.perTensorAdam ? "per tensor (LibTorch's)" : "multi-tensor") << ", " << r.memory << "\n"
         << "  model parameters        " << r.parameters << " (input " << shapeText(r.sampleShape)
         << " per sample)\n"
         << "  model FLOPs             " << r.forwardFlops / 1e6 << " MFLOP forward per sample, "
@@ -289,6 +298,7 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
         out << " = " << 100.0 * r.modelGflops() / ceiling->convGflops
             << "% of the convolution ceiling";
     }
+    out << ", " << static_cast<int64_t>(r.modelPageFaultsPerStep + 0.5) << " page faults per step";
     out << "\n  peak resident memory    " << r.peakRssMb << " MB\n";
     return out.str();
 }
@@ -302,6 +312,7 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         << ",\n  \"batch\": " << o.batchSize << ",\n  \"steps\": " << o.steps
         << ",\n  \"warmup_steps\": " << o.warmupSteps << ",\n  \"optimizer\": "
         << jsonString(o.perTensorAdam ? "adam-per-tensor" : "adam-multi-tensor");
+    out << ",\n  \"malloc\": " << jsonString(o.keepFreedMemory ? "keeps-freed" : "defaults");
     if (ceiling != nullptr) {
         out << ",\n  \"ceiling\": {\"device\": " << jsonString(ceiling->device)
             << ", \"conv_gflops\": " << ceiling->convGflops << ", \"conv_shape\": "
@@ -315,6 +326,7 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         out << (i ? "," : "") << "\n    {\"task\": " << jsonString(r.task)
             << ", \"device\": " << jsonString(r.device) << ", \"threads\": " << jsonString(r.threads)
             << ", \"torch_threads\": " << r.torchThreads << ", \"blas_threads\": " << r.blasThreads
+            << ", \"memory\": " << jsonString(r.memory)
             << ",\n     \"params\": {";
         bool first = true;
         for (const auto& spec : task->info().params) {
@@ -340,6 +352,7 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
             << ", \"train_images_per_s\": " << r.trainImagesPerSec << ", \"ms_per_step\": " << r.msPerStep << ", \"inspected_ms_per_step\": " << r.inspectedMsPerStep
             << ", \"model_images_per_s\": " << r.modelImagesPerSec
             << ", \"model_ms_per_step\": " << r.modelMsPerStep << ", \"model_gflops\": " << r.modelGflops()
+            << ", \"model_page_faults_per_step\": " << r.modelPageFaultsPerStep
             << ", \"peak_rss_mb\": " << r.peakRssMb << "}";
     }
     out << "\n  ]\n}\n";

@@ -22,12 +22,14 @@ struct BenchOptions {
     int torchThreads = 0; // <= 0: all hardware threads
     int blasThreads = 1;  // <= 0: leave the BLAS pool as found
     bool perTensorAdam = false; // TrainConfig::perTensorAdam
+    bool keepFreedMemory = true; // configureMemory (false: malloc as the C library sets it)
 };
 
 struct BenchResult {
     std::string task;
     std::string device;
     std::string threads;             // describeThreads()
+    std::string memory;              // describeMemory()
     int torchThreads = 0;
     int blasThreads = 0;
     bool video = false;              // a video task: frames, windows and tuples
@@ -46,6 +48,7 @@ struct BenchResult {
     double inspectedMsPerStep = 0;
     double modelImagesPerSec = 0;    // forward, loss, backward, Adam on one fixed batch
     double modelMsPerStep = 0;
+    double modelPageFaultsPerStep = 0; // minor page faults of the process per model step
     int64_t forwardFlops = 0;        // per sample
     int64_t samplesPerImage = 1;     // model inputs made from one image (rotation: 4)
     double peakRssMb = 0;

@@ -3,6 +3,7 @@
 
 #include "DataSource.h"
 #include "Errors.h"
+#include "Memory.h"
 #include "Preview.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
@@ -34,6 +35,8 @@ EngineWorker::EngineWorker(QObject* parent) : QObject(parent), d(std::make_uniqu
     // Before any tensor work: BLAS held to one thread, torch's pool on every core,
     // whatever OMP_NUM_THREADS or OPENBLAS_NUM_THREADS the environment holds.
     d->threads = configureThreads();
+    // Freed tensor memory kept for the next step instead of mapped afresh (Memory.h).
+    configureMemory();
 }
 
 EngineWorker::~EngineWorker() = default;
@@ -370,6 +373,7 @@ void EngineWorker::finishTraining(const QString& reason) {
         finalReason = QStringLiteral("error");
     }
     d->session.reset();
+    releaseFreedMemory(); // what the run's steps kept goes back while the window idles
     m_stopRequested = false;
     setState(EngineState::Idle);
     Q_EMIT trainingFinished(finalReason, runDir);

@@ -13,6 +13,7 @@
 #include "Preview.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
+#include "Memory.h"
 #include "Threads.h"
 #include "TrainingSession.h"
 #include "tasks/Registry.h"
@@ -350,6 +351,8 @@ int benchCommand(const QStringList& args) {
                   {"no-loaders", "Skip the video-decoding and colour-conversion figures."},
                   {"per-tensor-adam", "Train with LibTorch's Adam, one parameter tensor at a time "
                                       "(the same numbers; to measure the multi-tensor one against)."},
+                  {"malloc-defaults", "Leave the C library's allocator as found (glibc: freed blocks "
+                                      "returned and mapped again; to measure the program's setting against)."},
                   {"video-frames", "Video tasks: frames of the long video written and decoded.", "N", "3000"}});
     const QString choice = taskArgument(args);
     const auto names = benchTasks(choice.toStdString());
@@ -369,8 +372,10 @@ int benchCommand(const QStringList& args) {
         o.torchThreads = static_cast<int>(intValue(p, "threads", 0, 4096));
         o.blasThreads = static_cast<int>(intValue(p, "blas-threads", 0, 4096));
         o.perTensorAdam = p.isSet("per-tensor-adam");
+        o.keepFreedMemory = !p.isSet("malloc-defaults");
         if (!haveCeiling && !p.isSet("no-ceiling")) {
             configureThreads(o.torchThreads, o.blasThreads);
+            configureMemory(o.keepFreedMemory);
             ceiling = measureCeiling(o.device);
             haveCeiling = true;
             out() << QString::fromStdString(formatCeiling(ceiling)) << Qt::flush;
@@ -413,7 +418,8 @@ int runHeadless(const QStringList& args) {
     QStringList rest = args;
     const QString command = rest.takeAt(1);
     if (command != QLatin1String("bench")) {
-        configureThreads(); // the benchmark sets the pools as its options say
+        configureThreads(); // the benchmark sets the pools and malloc as its options say
+        configureMemory();
     }
     try {
         if (command == QLatin1String("train")) {

@@ -4,12 +4,18 @@
 # this one session, task by task, alternating, and prints one line per task with the
 # ratio. The program is found under build/ (or give BUILD_DIR); a core-only build's
 # pretext-bench is used when there is no app.
+# The program keeps freed memory for reuse (engine/core/Memory.h); the reference runs
+# with glibc's defaults, as a PyTorch script does, unless --python-malloc-kept gives it
+# the same setting (through GLIBC_TUNABLES); --malloc-defaults leaves the program's
+# allocator as found instead.
 #   tests/bench/compare.sh [--size PX] [--batch B] [--steps N] [--rounds R] [--task T|all]
+#                          [--python-malloc-kept] [--malloc-defaults]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build}
 size=64 batch=32 steps=30 rounds=2 task=all
+cpp_malloc=() py_env=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --size) size=$2; shift 2 ;;
@@ -17,6 +23,9 @@ while [ $# -gt 0 ]; do
     --steps) steps=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --task) task=$2; shift 2 ;;
+    --malloc-defaults) cpp_malloc=(--malloc-defaults); shift ;;
+    # The program's setting: blocks up to 32 MB from the heap, 1 GB kept before trimming.
+    --python-malloc-kept) py_env=(GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824); shift ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -43,8 +52,8 @@ common=(--size "$size" --batch "$batch" --steps "$steps")
 head -1 "$work/ceiling.txt"
 for t in $tasks; do
     for r in $(seq "$rounds"); do
-        "${bench[@]}" --task "$t" "${common[@]}" --no-loaders --no-ceiling --json "$work/cpp-$t-$r.json" > "$work/cpp-$t-$r.txt"
-        "$python" "$here/reference.py" --spec "$work/cpp-$t-$r.json" --json "$work/py-$t-$r.json" > /dev/null
+        "${bench[@]}" --task "$t" "${common[@]}" "${cpp_malloc[@]}" --no-loaders --no-ceiling --json "$work/cpp-$t-$r.json" > "$work/cpp-$t-$r.txt"
+        env "${py_env[@]}" "$python" "$here/reference.py" --spec "$work/cpp-$t-$r.json" --json "$work/py-$t-$r.json" > /dev/null
     done
 done
 cpp=() py=()

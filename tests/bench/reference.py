@@ -18,6 +18,7 @@ import argparse
 import ctypes
 import json
 import math
+import os
 import sys
 import time
 
@@ -314,7 +315,9 @@ def main():
     results = []
     for e in entries:
         r = run(e, spec["batch"], a.steps or spec["steps"], spec["warmup_steps"], torch.device(a.device))
-        r.update(threads=f"{torch.get_num_threads()} torch threads, {blas}", torch=torch.__version__)
+        r.update(threads=f"{torch.get_num_threads()} torch threads, {blas}", torch=torch.__version__,
+                 memory=("malloc: GLIBC_TUNABLES=" + os.environ["GLIBC_TUNABLES"]
+                         if os.environ.get("GLIBC_TUNABLES") else "malloc as found"))
         results.append(r)
         print(f"reference {r['task']} ({r['device']}): {r['model_images_per_s']:.1f} images/s "
               f"({r['model_ms_per_step']:.1f} ms per step), {r['model_gflops']:.1f} GFLOP/s, "

@@ -53,8 +53,9 @@ def main():
         print(line)
     first_c = next(iter(cpp.values()))[0]
     first_p = next(iter(py.values()))[0]
-    print(f"fastest of {len(next(iter(cpp.values())))} round(s) each; C++: {first_c['threads']}; "
-          f"Python: {first_p['threads']}, torch {first_p['torch']}")
+    print(f"fastest of {len(next(iter(cpp.values())))} round(s) each; C++: {first_c['threads']}, "
+          f"{first_c.get('memory', 'malloc not reported')}; "
+          f"Python: {first_p['threads']}, {first_p.get('memory', 'malloc not reported')}, torch {first_p['torch']}")
     return 1 if bad else 0
 
 
