@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trains every task's default model in the C++ program and in the Python reference
 # (tests/bench/reference.py, Debian's python3-torch: the same LibTorch underneath), in
-# this one session, task by task, alternating, and prints one line per task with the
+# this one session, round by round over the tasks, alternating C++ and Python, and
+# prints one line per task (the fastest round of each side) with the
 # ratio. The program is found under build/ (or give BUILD_DIR); a core-only build's
 # pretext-bench is used when there is no app.
 # The program keeps freed memory for reuse (engine/core/Memory.h); the reference runs
@@ -50,8 +51,10 @@ tasks=$task
 common=(--size "$size" --batch "$batch" --steps "$steps")
 "${bench[@]}" --task inpainting "${common[@]}" --steps 1 --no-loaders --json "$work/ceiling.json" > "$work/ceiling.txt"
 head -1 "$work/ceiling.txt"
-for t in $tasks; do
-    for r in $(seq "$rounds"); do
+# Round by round over the tasks (not task by task), so that a slow minute on a shared
+# machine costs one round of several tasks rather than every round of one.
+for r in $(seq "$rounds"); do
+    for t in $tasks; do
         "${bench[@]}" --task "$t" "${common[@]}" "${cpp_malloc[@]}" --no-loaders --no-ceiling --json "$work/cpp-$t-$r.json" > "$work/cpp-$t-$r.txt"
         env "${py_env[@]}" "$python" "$here/reference.py" --spec "$work/cpp-$t-$r.json" --json "$work/py-$t-$r.json" > /dev/null
     done

@@ -129,6 +129,9 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("pretext samples made"), qPrintable(r.out));
         QVERIFY2(r.out.contains("ours / OpenCV = "), qPrintable(r.out));
+        QVERIFY2(r.out.contains("malloc keeps freed blocks") && r.out.contains("page faults per step"), qPrintable(r.out));
+        r = run({"bench", "--task", "rotation", "--size", "32", "--batch", "2", "--steps", "1", "--no-ceiling", "--malloc-defaults"});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("malloc as found"), qPrintable(r.err + r.out));
     }
 
     // The Python reference (tests/bench/reference.py) must train the very model the

@@ -15,6 +15,7 @@
 #include "RunReport.h"
 #include "RunFolder.h"
 #include "RunsPanel.h"
+#include "../common/WindowGrab.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -277,17 +278,17 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 60000);
         QTRY_VERIFY(window.reconstructionView()->grid().columnTitles.value(1).contains("T = 0.38"));
         const QImage at038 = window.reconstructionView()->grid().rows[0][1];
-        grab(window, "colorization-T0.38.png");
+        grabWindow(window, "colorization-T0.38");
 
         // After the run: the slider re-decodes the last outputs, no model needed.
         slider->setValue(slider->maximum()); // T = 1, the mean
         QTRY_VERIFY(window.reconstructionView()->grid().columnTitles.value(1).contains("T = 1.00"));
         QVERIFY(window.reconstructionView()->grid().rows[0][1] != at038);
         QCOMPARE(window.reconstructionView()->grid().step, 30);
-        grab(window, "colorization-T1.00.png");
+        grabWindow(window, "colorization-T1.00");
         slider->setValue(slider->minimum() + 40); // T = 0.05, close to the mode
         QTRY_VERIFY(window.reconstructionView()->grid().columnTitles.value(1).contains("T = 0.05"));
-        grab(window, "colorization-T0.05.png");
+        grabWindow(window, "colorization-T0.05");
     }
 
     void temporalOrderStripsTimelineAndLiveOrder() {
@@ -308,7 +309,7 @@ private slots:
         QVERIFY(window.previewFigures()->figures()[0].title.startsWith("Motion per window"));
         auto* dataNote = window.findChild<QLabel*>("taskDataNote");
         QTRY_VERIFY(dataNote->text().contains("reach the motion threshold"));
-        grab(window, "temporal-preview.png");
+        grabWindow(window, "temporal-preview");
         // Verification: five frames a–e, no T to choose.
         auto* variant = window.findChild<QComboBox*>("param_variant");
         QVERIFY(variant);
@@ -334,7 +335,7 @@ private slots:
         QCOMPARE(live.columnTitles.value(1), QStringLiteral("model's order (or its reverse)"));
         QCOMPARE(live.step, 30);
         QCOMPARE(window.errorHistogram()->counts().size(), 5); // 0..4 frames out of place
-        grab(window, "temporal-trained.png");
+        grabWindow(window, "temporal-trained");
     }
 
 
@@ -375,7 +376,7 @@ private slots:
         window.comparison()->setMetric("heldout_loss");
         QVERIFY(window.comparison()->plot()->pointCount() >= 4); // steps 1 and 5 of each
         QVERIFY(window.comparison()->plot()->bestText().contains("best"));
-        grab(window, "runs-compared.png");
+        grabWindow(window, "runs-compared");
 
         // The linear probe of the first chosen run, in its own thread, kept in the run folder.
         ProbePanel* probe = window.probePanel();
@@ -454,15 +455,6 @@ private slots:
         QVERIFY(error.contains("missing.json"));
     }
 
-private:
-    // Pictures of the window for a person to look at, when PRETEXT_TEST_GRABS names a folder.
-    static void grab(QWidget& window, const char* name) {
-        const QString dir = qEnvironmentVariable("PRETEXT_TEST_GRABS");
-        if (!dir.isEmpty()) {
-            QCoreApplication::processEvents();
-            window.grab().save(dir + QLatin1Char('/') + QLatin1String(name));
-        }
-    }
 };
 
 QTEST_MAIN(TestMainWindow)

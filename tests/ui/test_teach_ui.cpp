@@ -13,6 +13,7 @@
 #include "StepPanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
+#include "../common/WindowGrab.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -29,17 +30,6 @@
 #include <QtTest>
 #include <qcustomplot.h>
 
-namespace {
-// With PRETEXT_GRAB_DIR set, the window is saved there as NAME.png: how the README's
-// pictures of states reached only by clicking (step mode, a finished diagnostic) are made.
-void grabFor(QWidget& window, const char* name) {
-    const QString dir = qEnvironmentVariable("PRETEXT_GRAB_DIR");
-    if (!dir.isEmpty()) {
-        QTest::qWait(400); // queued replots and repaints land first
-        window.grab().save(QDir(dir).filePath(QLatin1String(name) + QStringLiteral(".png")));
-    }
-}
-} // namespace
 
 class TestTeachUi : public QObject {
     Q_OBJECT
@@ -101,7 +91,7 @@ private Q_SLOTS:
             QTest::mouseClick(steps->replayButton(), Qt::LeftButton);
             QTRY_VERIFY_WITH_TIMEOUT(steps->afterView()->grid().step == stepped + 2 + i, 30000);
         }
-        grabFor(window, "step-mode");
+        grabWindow(window, "step-mode");
         // Changing the sample while paused inspects the last batch again at once.
         window.curveTabs()->setCurrentWidget(window.gradientPanel());
         window.gradientPanel()->findChild<QSpinBox*>("inspectSample")->setValue(3);
@@ -196,7 +186,7 @@ private Q_SLOTS:
             QVERIFY(panel->lossPlot()->graph(i)->dataCount() >= 2);
         }
         window.curveTabs()->setCurrentWidget(panel);
-        grabFor(window, "shortcuts");
+        grabWindow(window, "shortcuts");
         QFile config(QDir(runs[1]).filePath(QStringLiteral("config.json")));
         QVERIFY(config.open(QIODevice::ReadOnly));
         const QByteArray json = config.readAll();
