@@ -1,11 +1,15 @@
 #!/usr/bin/python3
 """One line per task from the C++ benchmark's JSON and the Python reference's JSON
-(several rounds each: the fastest of each side counts). Exits 1 when the two did not
-train the same model (parameter count or FLOPs differ).
+(several rounds each: the fastest of each side counts; and, given in the same order, the
+i-th C++ file and the i-th Python file are a round run one after the other, whose ratio
+is taken too: the median of those is the steadier figure on a machine whose speed
+drifts from one minute to the next). Exits 1 when the two did not train the same model
+(parameter count or FLOPs differ).
 
 Usage: table.py --cpp A.json [B.json...] --py A.json [B.json...] [--ceiling C.json]"""
 import argparse
 import json
+import statistics
 import sys
 
 
@@ -38,11 +42,13 @@ def main():
         c = max(runs, key=lambda e: e["model_images_per_s"])
         p = max(py[task], key=lambda e: e["model_images_per_s"])
         app = max(e["train_images_per_s"] for e in runs)
+        rounds = [a["model_images_per_s"] / b["model_images_per_s"] for a, b in zip(runs, py[task])]
         same = c["parameters"] == p["parameters"] and c["forward_flops"] == p["forward_flops"]
         bad |= not same
         line = (f"{task:15s} {c['device']:5s} C++ {c['model_images_per_s']:8.1f} images/s  "
                 f"Python {p['model_images_per_s']:8.1f} images/s  "
-                f"ratio {c['model_images_per_s'] / p['model_images_per_s']:.2f}  | "
+                f"ratio {c['model_images_per_s'] / p['model_images_per_s']:.2f} "
+                f"(median of rounds {statistics.median(rounds):.2f})  | "
                 f"app step (new batch, loss read) {app:8.1f} images/s, "
                 f"ratio {app / p['model_images_per_s']:.2f}  | C++ {c['model_gflops']:.1f} GFLOP/s")
         if conv:
