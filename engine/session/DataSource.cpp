@@ -191,6 +191,17 @@ LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budg
     return data;
 }
 
+namespace {
+// The paths a message names: all of a few, the first three of many ("and 37 more").
+QString namePaths(const QStringList& paths) {
+    if (paths.size() <= 4) {
+        return paths.join(QStringLiteral(", "));
+    }
+    return Text::tr("%1 and %n more", "paths", static_cast<int>(paths.size() - 3))
+        .arg(paths.mid(0, 3).join(QStringLiteral(", ")));
+}
+} // namespace
+
 LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
                              const std::function<bool(qint64, qint64)>& videoProgress) {
     const QString source = d.value(QStringLiteral("source")).toString();
@@ -235,14 +246,14 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
                                      .arg(recorded)
                                      .arg(source == QLatin1String("videos") ? QStringLiteral("frames") : QStringLiteral("images"))
                                      .arg(data.images.size(0))
-                                     .arg(paths.join(QStringLiteral(", ")),
+                                     .arg(namePaths(paths),
                                           data.skipped.isEmpty() ? QString() : QStringLiteral(":\n") + formatSkipped(data.skipped))
                                      .toStdString());
     }
     if (data.images.size(0) == 0) {
         throw std::runtime_error(
             Text::tr("nothing could be loaded from %1%2")
-                .arg(paths.join(QStringLiteral(", ")),
+                .arg(namePaths(paths),
                      data.skipped.isEmpty() ? QString() : QStringLiteral(":\n") + formatSkipped(data.skipped))
                 .toStdString());
     }

@@ -9,8 +9,6 @@
 #include "TrainingSession.h"
 #include "tasks/Registry.h"
 
-#include <QDateTime>
-#include <QDir>
 #include <QJsonArray>
 #include <QThread>
 
@@ -20,6 +18,8 @@ namespace pretext {
 
 struct DiagnosticWorker::Impl {
     std::unique_ptr<LoadedData> data;
+    std::unique_ptr<LoadedData> given; // useLoadedData
+
     std::vector<std::unique_ptr<TrainingSession>> sessions;
     QStringList runDirs;
     bool probe = false;
@@ -34,6 +34,8 @@ DiagnosticWorker::DiagnosticWorker(QObject* parent) : QObject(parent), d(std::ma
 DiagnosticWorker::~DiagnosticWorker() = default;
 
 void DiagnosticWorker::requestStop() { m_stop = true; }
+
+void DiagnosticWorker::useLoadedData(std::unique_ptr<LoadedData> loaded) { d->given = std::move(loaded); }
 
 namespace {
 // The data a diagnostic trains on: its own, or the description given at its size.
@@ -77,13 +79,20 @@ void DiagnosticWorker::run(const QString& id, qint64 steps, const QString& works
         const RunConfig& first = diagnostic->variants.front();
         const auto task = makeTask(first.settings.task.toStdString());
         const bool video = task && task->info().video;
-        d->data = std::make_unique<LoadedData>(loadDescribedData(diagnosticData(first, data, video), video));
-        const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+        const QJsonObject wanted = diagnosticData(first, data, video);
+        std::unique_ptr<LoadedData> given = std::move(d->given);
+        if (given && !data.isEmpty() && given->description == data &&
+            given->description.value(QStringLiteral("size_px")) == wanted.value(QStringLiteral("size_px"))) {
+            d->data = std::move(given); // loaded already, at this size
+        } else {
+            d->data = std::make_unique<LoadedData>(loadDescribedData(wanted, video));
+        }
         for (int i = 0; i < diagnostic->variants.size(); ++i) {
             SessionOptions options;
             options.settings = diagnostic->variants[i].settings;
             options.settings.maxSteps = steps;
-            options.settings.runDir = QDir(workspace).filePath(QStringLiteral("%1-%2-%3").arg(stamp, id).arg(i + 1));
+            // <time>-<id>-<variant>, with -2, -3... when that is taken (two runs in a second).
+            options.settings.runDir = RunFolder::newRunPath(workspace, QStringLiteral("%1-%2").arg(id).arg(i + 1));
             d->sessions.push_back(std::make_unique<TrainingSession>(options, *d->data));
             d->runDirs << d->sessions.back()->runDir();
         }

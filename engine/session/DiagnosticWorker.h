@@ -13,6 +13,8 @@
 
 namespace pretext {
 
+struct LoadedData;
+
 class DiagnosticWorker : public QObject {
     Q_OBJECT
 public:
@@ -20,6 +22,10 @@ public:
     ~DiagnosticWorker() override;
     // Thread-safe: seen between two steps (a probe in progress finishes first).
     void requestStop();
+    // Data already loaded at the diagnostic's size (the headless command loads them to
+    // report what it found): the next run() whose `data` is their description trains on
+    // them instead of loading them again. Call before run(), from the worker's thread.
+    void useLoadedData(std::unique_ptr<LoadedData> loaded);
 
 public Q_SLOTS:
     // Trains every variant of the diagnostic `id` for `steps` steps at the diagnostic's

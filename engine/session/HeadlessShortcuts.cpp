@@ -69,17 +69,19 @@ int shortcutsCommand(const QStringList& args) {
     }
     const qint64 steps = intValue(p, "steps", 1, 10'000'000);
     QJsonObject data; // empty: the diagnostic's own
+    DiagnosticWorker worker;
     if (p.values("data") != QStringList{QStringLiteral("demo")}) {
-        // Loaded here once to report what was found (and refuse what holds nothing); the
-        // worker loads the same description again at the diagnostic's size.
+        // Loaded here, at the diagnostic's size, to report what was found (and refuse what
+        // holds nothing); the worker trains on them as loaded.
         Common c;
         c.task = diagnostic->variants.front().settings.task;
         c.info = makeTask(c.task.toStdString())->info();
         c.sizePx = diagnostic->variants.front().data.value(QStringLiteral("size_px")).toInt(32);
-        data = loadData(p, c).description;
+        auto loaded = std::make_unique<LoadedData>(loadData(p, c));
+        data = loaded->description;
+        worker.useLoadedData(std::move(loaded));
     }
 
-    DiagnosticWorker worker;
     std::vector<VariantFigures> figures(static_cast<size_t>(diagnostic->variants.size()));
     QStringList runDirs;
     QString reason;

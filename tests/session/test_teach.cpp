@@ -244,6 +244,27 @@ private Q_SLOTS:
         QCOMPARE(finished.first().at(0).toString(), QStringLiteral("error"));
         QVERIFY2(errors.size() == 1 && errors.first().at(0).toString().contains(QStringLiteral("video")),
                  errors.isEmpty() ? "no error" : qPrintable(errors.first().at(0).toString()));
+
+        // Data already loaded at the diagnostic's size are trained on as they are: with
+        // the files gone, loading them again would fail.
+        auto loaded = std::make_unique<LoadedData>(loadImageFiles(paths, sizePx));
+        const QJsonObject loadedDescription = loaded->description;
+        QVERIFY(dir.remove());
+        try { // what loading them again says: the first three paths named, not all forty
+            loadDescribedData(loadedDescription, false);
+            QFAIL("files that are gone were loaded");
+        } catch (const std::exception& e) {
+            const QString message = QString::fromStdString(e.what());
+            QVERIFY2(message.contains(QStringLiteral("photo2.png and 37 more")) && !message.contains(QStringLiteral("photo39")),
+                     e.what());
+        }
+        worker.useLoadedData(std::move(loaded));
+        errors.clear();
+        finished.clear();
+        worker.run(jigsaw->id, 2, workspace.path(), false, 2000, 1000, loadedDescription);
+        QVERIFY2(!finished.isEmpty() || finished.wait(60000), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QCOMPARE(finished.first().at(0).toString(), QStringLiteral("finished"));
     }
 
     void handoutsAreWritten() {
