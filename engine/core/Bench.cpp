@@ -218,15 +218,17 @@ BenchResult runBench(const BenchOptions& o) {
         r.outputShape.assign(output.sizes().begin() + 1, output.sizes().end());
     }
     int64_t modelSteps = 0;
-    const int64_t faultsBefore = minorPageFaults();
+    int64_t faultsAfterWarmup = minorPageFaults(); // counted over the timed steps only
     const double model = timedSeconds(static_cast<int>(o.warmupSteps), static_cast<int>(o.steps),
                                       trainer.device(), [&] {
+                                          if (modelSteps++ == o.warmupSteps) {
+                                              faultsAfterWarmup = minorPageFaults();
+                                          }
                                           trainer.trainQuietly(batch);
-                                          ++modelSteps;
                                       });
     trainer.lastLoss(); // stops here if the loss went non-finite
-    r.modelPageFaultsPerStep =
-        static_cast<double>(minorPageFaults() - faultsBefore) / static_cast<double>(std::max<int64_t>(1, modelSteps));
+    r.modelPageFaultsPerStep = static_cast<double>(minorPageFaults() - faultsAfterWarmup) /
+                               static_cast<double>(std::max<int64_t>(1, modelSteps - o.warmupSteps));
     r.modelMsPerStep = 1000.0 * model;
     r.modelImagesPerSec = o.batchSize / model;
     r.peakRssMb = peakRssMb();

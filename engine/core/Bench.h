@@ -48,7 +48,7 @@ struct BenchResult {
     double inspectedMsPerStep = 0;
     double modelImagesPerSec = 0;    // forward, loss, backward, Adam on one fixed batch
     double modelMsPerStep = 0;
-    double modelPageFaultsPerStep = 0; // minor page faults of the process per model step
+    double modelPageFaultsPerStep = 0; // minor page faults of the process per timed model step
     int64_t forwardFlops = 0;        // per sample
     int64_t samplesPerImage = 1;     // model inputs made from one image (rotation: 4)
     double peakRssMb = 0;

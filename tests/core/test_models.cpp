@@ -231,15 +231,15 @@ private Q_SLOTS:
 
     // A training step frees and allocates the same blocks of megabytes every time; kept
     // for reuse, they are not mapped (and zero-filled by the kernel) afresh each step.
-    // Same step with glibc's defaults (`bench --malloc-defaults`): about 1,200 page
-    // faults per step; kept: none.
+    // Same step with glibc's defaults (`bench --malloc-defaults`): about 8,000 page
+    // faults per step after the warm-up; kept: none.
     void freedMemoryIsReusedStepAfterStep() {
         const MemorySetup setup = configureMemory();
         QVERIFY2(setup.keepsFreedMemory, setup.description.c_str());
         BenchOptions o;
         o.task = "rotation";
         o.sizePx = 64;
-        o.batchSize = 8; // 32 rotated images: blocks of 4 MB
+        o.batchSize = 16; // 64 rotated images: blocks of 8 MB
         o.steps = 3;
         o.warmupSteps = 2;
         const BenchResult r = runBench(o);
