@@ -9,20 +9,8 @@ namespace {
 // A column title in its box: word-wrapped; where a single word is wider than the box the
 // font shrinks (to about two thirds at most), and a word still too wide is elided
 // rather than cut at both ends.
-void drawTitle(QPainter& painter, const QRect& cellBox, int flags, const QString& title) {
-    const QRect box = cellBox.adjusted(-3, 0, 3, 0); // the gaps beside the column are room too
-    QFont font = painter.font();
-    auto widestWord = [&title](const QFontMetrics& metrics) {
-        int widest = 0;
-        for (const QString& word : title.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
-            widest = std::max(widest, metrics.horizontalAdvance(word));
-        }
-        return widest;
-    };
-    for (int i = 0; i < 3 && widestWord(QFontMetrics(font)) > box.width(); ++i) {
-        font.setPointSizeF(font.pointSizeF() * 0.88);
-    }
-    const QFontMetrics metrics(font);
+// The title as drawn in `box`: each word elided to the box's width, lines kept.
+QString wrappedTitle(const QString& title, const QRect& box, const QFontMetrics& metrics) {
     QStringList lines;
     for (const QString& line : title.split(QLatin1Char('\n'))) {
         QStringList words;
@@ -31,9 +19,43 @@ void drawTitle(QPainter& painter, const QRect& cellBox, int flags, const QString
         }
         lines << words.join(QLatin1Char(' '));
     }
+    return lines.join(QLatin1Char('\n'));
+}
+
+// The gaps beside a column are room for its title too.
+QRect titleBox(const QRect& cellBox) { return cellBox.adjusted(-3, 0, 3, 0); }
+
+// `font`, smaller until the title's widest word fits the column and its wrapped lines
+// the box's height (a title of three lines in a header of two lost its first line),
+// down to 6 pt.
+QFont fittedFont(QFont font, const QRect& cellBox, int flags, const QString& title) {
+    const QRect box = titleBox(cellBox);
+    auto fits = [&](const QFont& f) {
+        const QFontMetrics metrics(f);
+        int widest = 0;
+        for (const QString& word : title.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+            widest = std::max(widest, metrics.horizontalAdvance(word));
+        }
+        return widest <= box.width() &&
+               metrics.boundingRect(box, flags | Qt::TextWordWrap, wrappedTitle(title, box, metrics)).height() <=
+                   box.height();
+    };
+    for (int i = 0; i < 6 && !fits(font) && font.pointSizeF() * 0.88 >= 6.0; ++i) {
+        font.setPointSizeF(font.pointSizeF() * 0.88);
+    }
+    return font;
+}
+
+void drawTitle(QPainter& painter, const QRect& cellBox, int flags, const QString& title, const QFont& font) {
+    const QRect box = titleBox(cellBox);
+    const QFontMetrics metrics(font);
+    const QString text = wrappedTitle(title, box, metrics);
+    // What still does not fit loses its end rather than its beginning.
+    const bool tooTall = metrics.boundingRect(box, flags | Qt::TextWordWrap, text).height() > box.height();
     painter.save();
     painter.setFont(font);
-    painter.drawText(box, flags | Qt::TextWordWrap, lines.join(QLatin1Char('\n')));
+    painter.setClipRect(box);
+    painter.drawText(box, (tooTall ? (flags & ~Qt::AlignVertical_Mask) | Qt::AlignTop : flags) | Qt::TextWordWrap, text);
     painter.restore();
 }
 } // namespace
@@ -98,17 +120,21 @@ void ImageGridView::paintEvent(QPaintEvent*) {
         return x;
     };
     painter.setPen(palette().color(QPalette::Text));
+    // Two lines of header (or a label band): titles wrap at word boundaries, then shrink,
+    // then elide; all in the size the tightest one needs, so that they read as a row.
+    QList<QRect> boxes;
+    const int flags = transposed ? Qt::AlignVCenter | Qt::AlignRight : Qt::AlignHCenter | Qt::AlignBottom;
+    QFont font = painter.font();
     for (int k = 0; k < kinds; ++k) {
-        const QString title = m_grid.columnTitles[k];
-        if (transposed) {
-            const int y = gap + k * (cell + gap);
-            drawTitle(painter, QRect(4, y, label - 8, cell), Qt::AlignVCenter | Qt::AlignRight, title);
-        } else {
-            const int x = slotX(k);
-            // Two lines of header: titles wrap at word boundaries, then shrink, then elide.
-            drawTitle(painter, QRect(x + 2, 0, static_cast<int>(cell * aspect[k]) - 4, header),
-                      Qt::AlignHCenter | Qt::AlignBottom, title);
+        boxes << (transposed ? QRect(4, gap + k * (cell + gap), label - 8, cell)
+                             : QRect(slotX(k) + 2, 0, static_cast<int>(cell * aspect[k]) - 4, header));
+        const QFont fitted = fittedFont(painter.font(), boxes.back(), flags, m_grid.columnTitles[k]);
+        if (fitted.pointSizeF() < font.pointSizeF()) {
+            font = fitted;
         }
+    }
+    for (int k = 0; k < kinds; ++k) {
+        drawTitle(painter, boxes[k], flags, m_grid.columnTitles[k], font);
     }
     for (int s = 0; s < samples; ++s) {
         for (int k = 0; k < kinds && k < m_grid.rows[s].size(); ++k) {
