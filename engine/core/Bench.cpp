@@ -314,7 +314,8 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         << ",\n  \"batch\": " << o.batchSize << ",\n  \"steps\": " << o.steps
         << ",\n  \"warmup_steps\": " << o.warmupSteps << ",\n  \"optimizer\": "
         << jsonString(o.perTensorAdam ? "adam-per-tensor" : "adam-multi-tensor");
-    out << ",\n  \"malloc\": " << jsonString(o.keepFreedMemory ? "keeps-freed" : "defaults");
+    out << ",\n  \"malloc\": " << jsonString(o.keepFreedMemory ? "keeps-freed" : "defaults")
+        << ",\n  \"malloc_tunables\": " << jsonString(glibcTunables()); // the same, for another process
     if (ceiling != nullptr) {
         out << ",\n  \"ceiling\": {\"device\": " << jsonString(ceiling->device)
             << ", \"conv_gflops\": " << ceiling->convGflops << ", \"conv_shape\": "

@@ -12,14 +12,17 @@ namespace {
 std::string g_description = "malloc not configured";
 bool g_kept = false;
 
-#if defined(__GLIBC__)
 // glibc's largest allowed mmap threshold on 64-bit systems (HEAP_MAX_SIZE / 2): blocks
 // up to 32 MB come from the heap and are reused; larger ones are still mapped.
 constexpr int kMmapThreshold = 32 * 1024 * 1024;
 // Freed memory at the heap's top is kept up to this much before it is handed back.
 constexpr int kTrimThreshold = 1024 * 1024 * 1024;
-#endif
 } // namespace
+
+std::string glibcTunables() {
+    return "glibc.malloc.mmap_threshold=" + std::to_string(kMmapThreshold) +
+           ":glibc.malloc.trim_threshold=" + std::to_string(kTrimThreshold);
+}
 
 MemorySetup configureMemory(bool keep) {
     MemorySetup setup;

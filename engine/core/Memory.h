@@ -22,6 +22,10 @@ struct MemorySetup {
 // Call it before the first large allocation (start-up) for the full effect.
 MemorySetup configureMemory(bool keep = true);
 
+// The same setting as glibc's environment variable would give it to another process
+// (GLIBC_TUNABLES=<this>): how the benchmark scripts hand it to the Python reference.
+std::string glibcTunables();
+
 // The last configureMemory's description ("not configured" before any).
 std::string describeMemory();
 

@@ -16,7 +16,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build}
 size=64 batch=32 steps=30 rounds=2 task=all
-cpp_malloc=() py_env=()
+cpp_malloc=() py_kept=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --size) size=$2; shift 2 ;;
@@ -25,8 +25,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --task) task=$2; shift 2 ;;
     --malloc-defaults) cpp_malloc=(--malloc-defaults); shift ;;
-    # The program's setting: blocks up to 32 MB from the heap, 1 GB kept before trimming.
-    --python-malloc-kept) py_env=(GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824); shift ;;
+    --python-malloc-kept) py_kept=1; shift ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -56,6 +55,10 @@ head -1 "$work/ceiling.txt"
 for r in $(seq "$rounds"); do
     for t in $tasks; do
         "${bench[@]}" --task "$t" "${common[@]}" "${cpp_malloc[@]}" --no-loaders --no-ceiling --json "$work/cpp-$t-$r.json" > "$work/cpp-$t-$r.txt"
+        py_env=(X=1)
+        if [ "$py_kept" = 1 ]; then # the program's setting, as its JSON states it
+            py_env=("GLIBC_TUNABLES=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["malloc_tunables"])' "$work/cpp-$t-$r.json")")
+        fi
         env "${py_env[@]}" "$python" "$here/reference.py" --spec "$work/cpp-$t-$r.json" --json "$work/py-$t-$r.json" > /dev/null
     done
 done

@@ -21,7 +21,6 @@ done
 bench=$build/bin/pretext-workbench
 [ -x "$bench" ] || { echo "malloc.sh: no $bench (build first, or set BUILD_DIR)" >&2; exit 2; }
 python=${PYTHON:-/usr/bin/python3}
-kept=GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 common=(--task "$task" --steps "$steps" --no-loaders --no-ceiling)
@@ -30,6 +29,8 @@ cpp_rate() { "$bench" bench "${common[@]}" "$@" | sed -n 's/.*model step alone *
 py_rate() { env "$@" "$python" "$here/reference.py" --spec "$work/spec.json" | sed -n 's/^reference [^:]*: \([0-9.]*\).*/\1/p'; }
 for r in $(seq "$rounds"); do
     a=$(cpp_rate --json "$work/spec.json")
+    # The program's setting, as its JSON states it, for the Python side.
+    kept="GLIBC_TUNABLES=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["malloc_tunables"])' "$work/spec.json")"
     b=$(cpp_rate --malloc-defaults)
     c=$(py_rate X=1)
     d=$(py_rate "$kept")
