@@ -245,6 +245,13 @@
         <source>… and %1 more</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%1 and %n more</source>
+        <comment>paths</comment>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>EngineStatus</name>
@@ -2792,6 +2799,10 @@
     </message>
     <message>
         <source>The gradient could not be inspected: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The demo video could not be made: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
