@@ -2,6 +2,7 @@
 #include "DataSource.h"
 #include "DemoVideo.h"
 #include "EngineWorker.h"
+#include "HeadlessCommon.h"
 #include "VideoLoader.h"
 #include "RunFolder.h"
 #include "TrainingSession.h"
@@ -16,6 +17,8 @@
 #include <QElapsedTimer>
 #include <QThread>
 #include <QtTest>
+
+#include <atomic>
 
 using namespace pretext;
 
@@ -439,6 +442,37 @@ private Q_SLOTS:
         QCOMPARE(cancelled.count(), 1);
         QCOMPARE(errors.count(), 0); // a cancel is no error
         QCOMPARE(loaded.first().at(0).value<DataSummary>().count, 12);
+    }
+
+    // While it trains, the allocator keeps the blocks a step frees for the next step
+    // (engine/core/Memory.h); a window whose run has finished gives them back, so that an
+    // idle window does not hold its run's peak. Resident memory at the last step and when
+    // the run has finished, read in the engine thread as each signal is sent.
+    void finishedRunGivesItsMemoryBack() {
+        std::atomic<double> atLastStep{0.0}, atFinish{0.0};
+        WorkerThread engine;
+        EngineWorker* worker = engine.worker;
+        QObject::connect(worker, &EngineWorker::progress, worker,
+                         [&] { atLastStep = headless::currentRssMb(); }, Qt::DirectConnection);
+        QObject::connect(worker, &EngineWorker::trainingFinished, worker,
+                         [&] { atFinish = headless::currentRssMb(); }, Qt::DirectConnection);
+        QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
+        engine.call([](EngineWorker* w) { w->loadDemo(64, 1, false); });
+        QVERIFY(received(loaded, 20000));
+        QTemporaryDir dir;
+        TrainSettings s; // inpainting's default model, 64 px, batch 32
+        s.maxSteps = 3;
+        s.device = "cpu";
+        s.runDir = dir.filePath("run");
+        QSignalSpy finished(worker, &EngineWorker::trainingFinished);
+        engine.call([s](EngineWorker* w) { w->startTraining(s); });
+        QVERIFY(received(finished, 120000));
+        QCOMPARE(finished.first().at(0).toString(), QString("finished"));
+        qInfo("resident memory %.1f MB at the last step, %.1f MB when the run had finished",
+              atLastStep.load(), atFinish.load());
+        QVERIFY(atLastStep > 0.0 && atFinish > 0.0);
+        QVERIFY2(atLastStep - atFinish > 40.0, "the run's freed memory was not given back");
+        QObject::disconnect(worker, nullptr, worker, nullptr);
     }
 
     void loadingAFolderWithOnlyBadFilesReportsThem() {
