@@ -233,8 +233,8 @@ private Q_SLOTS:
     // for reuse, they are not mapped (and zero-filled by the kernel) afresh each step.
     // Same step with glibc's defaults (`bench --task rotation --batch 16
     // --malloc-defaults`): 4,075 page faults per step after the warm-up (about 8,000 in
-    // this process); kept: none as a rule, but one clean-clone run counted 341 (the heap
-    // still growing by a megabyte or so a step), hence the bound of 1,000.
+    // this process); kept: none as a rule, but one clean-clone run counted 341 (1.4 MB
+    // of pages touched anew a step), hence the bound of 1,000.
     void freedMemoryIsReusedStepAfterStep() {
         const MemorySetup setup = configureMemory();
         QVERIFY2(setup.keepsFreedMemory, setup.description.c_str());
