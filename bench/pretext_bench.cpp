@@ -16,7 +16,7 @@ namespace {
 const char* kUsage =
     "pretext-bench [--task NAME|all] [--size PX] [--batch B] [--steps N] [--device auto|cpu|cuda]\n"
     "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] [--no-ceiling]\n"
-    "              [--per-tensor-adam] [--malloc-defaults]\n";
+    "              [--per-tensor-adam] [--malloc-defaults] [--direct-conv]\n";
 
 bool parseParam(const std::string& text, pretext::ParamValues& params) {
     const auto eq = text.find('=');
@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
         }
         if (arg == "--malloc-defaults") {
             options.keepFreedMemory = false;
+            continue;
+        }
+        if (arg == "--direct-conv") {
+            options.winograd = false;
             continue;
         }
         if (arg == "--no-loaders") { // accepted for the app's bench options; no loaders here

@@ -2,6 +2,7 @@
 
 #include "DemoData.h"
 #include "DemoVideo.h"
+#include "Layers.h"
 #include "Memory.h"
 #include "Rng.h"
 #include "Threads.h"
@@ -163,6 +164,7 @@ BenchResult runBench(const BenchOptions& o) {
     const ThreadSetup threads = configureThreads(o.torchThreads, o.blasThreads);
     r.threads = describeThreads(threads);
     r.memory = configureMemory(o.keepFreedMemory).description;
+    setWinogradEnabled(o.winograd);
     r.torchThreads = threads.torchThreads;
     r.blasThreads = threads.blasThreads;
     r.task = o.task;
@@ -275,7 +277,8 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
     const char* unit = r.video ? " tuples/s" : " images/s";
     out << "task " << r.task << ", " << o.sizePx << " px, batch " << o.batchSize << ", device "
         << r.device << ", " << r.threads << ", Adam "
-        << (o.perTensorAdam ? "per tensor (LibTorch's)" : "multi-tensor") << ", " << r.memory << "\n"
+        << (o.perTensorAdam ? "per tensor (LibTorch's)" : "multi-tensor") << ", " << r.memory
+        << ", 3x3 convolutions " << (o.winograd ? "by Winograd on the CPU where it applies" : "direct") << "\n"
         << "  model parameters        " << r.parameters << " (input " << shapeText(r.sampleShape)
         << " per sample)\n"
         << "  model FLOPs             " << r.forwardFlops / 1e6 << " MFLOP forward per sample, "
@@ -314,6 +317,7 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         << ",\n  \"batch\": " << o.batchSize << ",\n  \"steps\": " << o.steps
         << ",\n  \"warmup_steps\": " << o.warmupSteps << ",\n  \"optimizer\": "
         << jsonString(o.perTensorAdam ? "adam-per-tensor" : "adam-multi-tensor");
+    out << ",\n  \"conv3x3\": " << jsonString(o.winograd ? "winograd" : "direct");
     out << ",\n  \"malloc\": " << jsonString(o.keepFreedMemory ? "keeps-freed" : "defaults")
         << ",\n  \"malloc_tunables\": " << jsonString(glibcTunables()); // the same, for another process
     if (ceiling != nullptr) {

@@ -23,6 +23,7 @@ struct BenchOptions {
     int blasThreads = 1;  // <= 0: leave the BLAS pool as found
     bool perTensorAdam = false; // TrainConfig::perTensorAdam
     bool keepFreedMemory = true; // configureMemory (false: malloc as the C library sets it)
+    bool winograd = true; // setWinogradEnabled (false: 3x3 convolutions as PyTorch runs them)
 };
 
 struct BenchResult {

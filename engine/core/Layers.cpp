@@ -1,8 +1,15 @@
 #include "Layers.h"
 
+#include "Winograd.h"
+
 #include <torch/torch.h>
 
 #include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+#include <atomic>
+#include <variant>
 
 namespace pretext {
 
@@ -55,7 +62,139 @@ struct UpConvFunction : public torch::autograd::Function<UpConvFunction> {
         return {gx, gw, gb, torch::Tensor(), torch::Tensor()};
     }
 };
+// u (36, rows, cols) of weight (K, C, 3, 3); flip: the input gradient's.
+torch::Tensor transformedWeights(const torch::Tensor& weight, bool flip) {
+    const auto w = weight.contiguous();
+    const int64_t k = w.size(0), c = w.size(1);
+    auto u = torch::empty({winograd::kPoints, flip ? c : k, flip ? k : c}, w.options());
+    winograd::transformWeights(w.data_ptr<float>(), k, c, flip, u.data_ptr<float>());
+    return u;
+}
+
+// Threads for the kernels: LibTorch's intra-op count, this thread's OpenMP team set
+// to it as LibTorch's own parallel loops do (one inside a parallel region).
+int64_t teamSize() {
+    at::internal::lazy_init_num_threads();
+    return at::in_parallel_region() ? 1 : at::get_num_threads();
+}
+
+// y (N, outChannels, H, W) from x (N, C, H, W) and u (36, outChannels, C), on as many
+// threads as LibTorch's own parallel loops.
+torch::Tensor winogradRun(const torch::Tensor& xIn, const torch::Tensor& u, const torch::Tensor& bias) {
+    const auto x = xIn.contiguous();
+    const winograd::Shape s{x.size(0), x.size(1), u.size(1), x.size(2), x.size(3)};
+    auto y = torch::empty({s.batch, s.outChannels, s.height, s.width}, x.options());
+    const float* b = bias.defined() ? bias.data_ptr<float>() : nullptr;
+    const int64_t threads = teamSize();
+    std::vector<float> scratch(static_cast<size_t>(threads * winograd::scratchFloats(s)));
+    winograd::convolve(s, x.data_ptr<float>(), u.data_ptr<float>(), b, y.data_ptr<float>(), threads,
+                       scratch.data());
+    return y;
+}
+
+// dW (K, C, 3, 3) of y = conv3x3(x, weight) from dL/dy = g: Winograd's where the
+// channels allow (C a multiple of 16), oneDNN's weight-gradient kernel elsewhere.
+torch::Tensor winogradWeightGradient(const torch::Tensor& xIn, const torch::Tensor& g, const torch::Tensor& weight) {
+    const auto x = xIn.contiguous();
+    const int64_t k = weight.size(0), c = weight.size(1);
+    if (c % 16 != 0) {
+        return std::get<1>(at::convolution_backward(g, x, weight, at::OptionalIntArrayRef{}, {1, 1}, {1, 1},
+                                                    {1, 1}, false, {0, 0}, 1, {false, true, false}));
+    }
+    const winograd::Shape s{x.size(0), c, k, x.size(2), x.size(3)};
+    const int64_t threads = teamSize();
+    std::vector<float> scratch(static_cast<size_t>(threads * winograd::weightGradientScratchFloats(s)));
+    auto dW = torch::empty({k, c, 3, 3}, weight.options());
+    winograd::weightGradient(s, x.data_ptr<float>(), g.data_ptr<float>(), threads, scratch.data(),
+                             dW.data_ptr<float>());
+    return dW;
+}
+
+struct WinogradFunction : public torch::autograd::Function<WinogradFunction> {
+    static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x,
+                                 const torch::Tensor& weight, const torch::Tensor& bias) {
+        ctx->save_for_backward({x, weight});
+        return winogradRun(x, transformedWeights(weight, false), bias.contiguous());
+    }
+
+    static variable_list backward(AutogradContext* ctx, variable_list grads) {
+        const auto saved = ctx->get_saved_variables();
+        const auto& x = saved[0];
+        const auto& weight = saved[1];
+        const auto g = grads[0].contiguous();
+        torch::Tensor gx, gw, gb;
+        if (ctx->needs_input_grad(0)) {
+            gx = winogradRun(g, transformedWeights(weight, true), torch::Tensor());
+        }
+        if (ctx->needs_input_grad(1)) {
+            gw = winogradWeightGradient(x, g, weight);
+        }
+        if (ctx->needs_input_grad(2)) {
+            gb = g.sum({0, 2, 3});
+        }
+        return {gx, gw, gb};
+    }
+};
+
+std::atomic<bool> g_winograd{true};
+
+// LibTorch 2.1 replaced c10::variant (the type of a convolution's padding option)
+// with std::variant.
+template <typename Variant>
+bool paddingIsOne(const Variant& padding) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+    const auto* p = std::get_if<torch::ExpandingArray<2>>(&padding);
+#else
+    const auto* p = c10::get_if<torch::ExpandingArray<2>>(&padding);
+#endif
+    return p != nullptr && (**p)[0] == 1 && (**p)[1] == 1;
+}
 } // namespace
+
+void setWinogradEnabled(bool enabled) {
+    g_winograd = enabled;
+}
+
+bool winogradEnabled() {
+    return g_winograd;
+}
+
+bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x) {
+    static const bool cpu = winograd::cpuSupported();
+    const auto& o = conv.options;
+    return g_winograd && cpu && x.device().is_cpu() && x.scalar_type() == torch::kFloat &&
+           conv.weight.scalar_type() == torch::kFloat && x.dim() == 4 &&
+           x.is_contiguous(at::MemoryFormat::Contiguous) && x.size(0) > 0 && x.size(2) % 4 == 0 &&
+           x.size(3) % 4 == 0 && (*o.kernel_size())[0] == 3 && (*o.kernel_size())[1] == 3 &&
+           (*o.stride())[0] == 1 && (*o.stride())[1] == 1 && (*o.dilation())[0] == 1 &&
+           (*o.dilation())[1] == 1 && o.groups() == 1 && paddingIsOne(o.padding()) &&
+           o.padding_mode().index() == 0 /* kZeros */ &&
+           o.in_channels() % 4 == 0 && o.out_channels() % 4 == 0 && x.size(1) == o.in_channels();
+}
+
+torch::Tensor winogradConv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+    // A custom autograd function takes no undefined tensor: without a bias, a zero one
+    // that needs no gradient.
+    return WinogradFunction::apply(x, weight, bias.defined() ? bias : torch::zeros({weight.size(0)}, weight.options()));
+}
+
+torch::Tensor conv2dForward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x) {
+    if (winogradApplies(conv, x)) {
+        return winogradConv3x3(x, conv.weight, conv.options.bias() ? conv.bias : torch::Tensor());
+    }
+    return conv.forward(x);
+}
+
+torch::Tensor sequentialForward(torch::nn::Sequential& seq, torch::Tensor x) {
+    for (auto& layer : *seq) {
+        if (auto* conv = layer.ptr()->as<torch::nn::Conv2dImpl>()) {
+            x = conv2dForward(*conv, x);
+        } else {
+            x = layer.forward(x);
+        }
+    }
+    return x;
+}
 
 bool upConvUsesConvolutionKernels(const torch::Tensor& x) {
     return x.device().is_cpu() && x.scalar_type() == torch::kFloat && x.dim() == 4 &&

@@ -42,4 +42,25 @@ bool upConvUsesConvolutionKernels(const torch::Tensor& x);
 torch::Tensor upConvReference(const torch::Tensor& x, const torch::Tensor& weight,
                               const torch::Tensor& bias, int64_t stride, int64_t padding);
 
+// 3x3 convolutions (stride 1, padding 1) by Winograd's F(4x4, 3x3) (engine/core/
+// Winograd.h): a quarter of the multiply-adds of the direct convolution that oneDNN
+// (and so PyTorch) runs on the CPU. Forward pass and input gradient take that route
+// (the input gradient is the same kind of convolution, with the kernels turned and
+// the channels swapped); the weight gradient stays oneDNN's. Applies to float NCHW
+// inputs on CPUs with AVX2 and FMA, maps whose sides are multiples of 4, and channel
+// counts that are multiples of 4; anything else runs the module's own forward().
+// Same parameters, same function; results differ from the direct sum by float
+// rounding (tested, values and all three gradients).
+bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
+torch::Tensor conv2dForward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
+// The layer function itself (weight (K, C, 3, 3), bias (K) or undefined).
+torch::Tensor winogradConv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+// On by default; off makes conv2dForward always run the module's forward() (the
+// benchmark's --direct-conv, to measure one route against the other).
+void setWinogradEnabled(bool enabled);
+bool winogradEnabled();
+
+// A flat Sequential's forward pass, its 3x3 convolutions through conv2dForward.
+torch::Tensor sequentialForward(torch::nn::Sequential& seq, torch::Tensor x);
+
 } // namespace pretext

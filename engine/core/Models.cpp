@@ -43,7 +43,7 @@ torch::Tensor EncoderImpl::forward(torch::Tensor x) {
     if (m_options.channelsLast && x.device().is_cpu()) {
         x = x.contiguous(at::MemoryFormat::ChannelsLast);
     }
-    return m_layers->forward(x);
+    return sequentialForward(m_layers, x);
 }
 
 std::vector<torch::Tensor> EncoderImpl::stageOutputs(torch::Tensor x) {
@@ -54,7 +54,8 @@ std::vector<torch::Tensor> EncoderImpl::stageOutputs(torch::Tensor x) {
     const size_t perStage = m_layers->size() / kStages; // addDownStage: six modules each
     size_t i = 0;
     for (auto& layer : *m_layers) {
-        x = layer.forward(x);
+        auto* conv = layer.ptr()->as<nn::Conv2dImpl>();
+        x = conv ? conv2dForward(*conv, x) : layer.forward(x);
         if (++i % perStage == 0) {
             stages.push_back(x);
         }
@@ -86,7 +87,7 @@ DecoderImpl::DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outCh
 }
 
 torch::Tensor DecoderImpl::forward(torch::Tensor features, torch::Tensor skip) {
-    return m_head->forward(torch::cat({m_up->forward(features), skip}, 1));
+    return sequentialForward(m_head, torch::cat({m_up->forward(features), skip}, 1));
 }
 
 EncoderDecoderImpl::EncoderDecoderImpl(const EncoderOptions& options, int64_t outChannels,

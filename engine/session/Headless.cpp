@@ -353,6 +353,8 @@ int benchCommand(const QStringList& args) {
                                       "(the same numbers; to measure the multi-tensor one against)."},
                   {"malloc-defaults", "Leave the C library's allocator as found (glibc: freed blocks "
                                       "returned and mapped again; to measure the program's setting against)."},
+                  {"direct-conv", "3x3 convolutions by the direct kernels, as PyTorch runs them, instead of "
+                                  "Winograd's (to measure the program's route against)."},
                   {"video-frames", "Video tasks: frames of the long video written and decoded.", "N", "3000"}});
     const QString choice = taskArgument(args);
     const auto names = benchTasks(choice.toStdString());
@@ -373,6 +375,7 @@ int benchCommand(const QStringList& args) {
         o.blasThreads = static_cast<int>(intValue(p, "blas-threads", 0, 4096));
         o.perTensorAdam = p.isSet("per-tensor-adam");
         o.keepFreedMemory = !p.isSet("malloc-defaults");
+        o.winograd = !p.isSet("direct-conv");
         if (!haveCeiling && !p.isSet("no-ceiling")) {
             configureThreads(o.torchThreads, o.blasThreads);
             configureMemory(o.keepFreedMemory);

@@ -1,0 +1,151 @@
+// The Winograd route for 3x3 convolutions computes what LibTorch's conv2d does: the
+// output and all three gradients, at the shapes the models use and at awkward ones;
+// it is taken only where it applies, and a model trains the same with it as without.
+#include "Layers.h"
+#include "Models.h"
+#include "Threads.h"
+#include "Winograd.h"
+
+#include <QtTest>
+#include <torch/torch.h>
+
+using namespace pretext;
+
+namespace {
+// Largest difference, relative to the reference's largest magnitude.
+double relativeError(const torch::Tensor& mine, const torch::Tensor& theirs) {
+    const double scale = std::max(theirs.abs().max().item<double>(), 1e-12);
+    return (mine - theirs).abs().max().item<double>() / scale;
+}
+} // namespace
+
+class TestWinograd : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        configureThreads(2);
+        if (!winograd::cpuSupported()) {
+            QSKIP("this CPU has no AVX2 and FMA: 3x3 convolutions take oneDNN's route here");
+        }
+    }
+    void cleanup() { setWinogradEnabled(true); }
+
+    void matchesConv2d_data() {
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<int>("inChannels");
+        QTest::addColumn<int>("outChannels");
+        QTest::addColumn<int>("height");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<bool>("bias");
+        // The encoder's 3x3 layers at 64 px (rotation: 4 turns of 32 images).
+        QTest::newRow("stage 1: 32 channels at 32x32") << 6 << 32 << 32 << 32 << 32 << true;
+        QTest::newRow("stage 2: 64 channels at 16x16") << 5 << 64 << 64 << 16 << 16 << true;
+        QTest::newRow("stage 3: 128 channels at 8x8") << 9 << 128 << 128 << 8 << 8 << true;
+        // One tile, a block mostly empty; more channels out than in and fewer; no bias;
+        // a map wider than high, and one whose tiles straddle blocks and images.
+        QTest::newRow("one 4x4 map") << 1 << 4 << 4 << 4 << 4 << true;
+        QTest::newRow("8 in, 20 out, 12x4") << 3 << 8 << 20 << 12 << 4 << true;
+        QTest::newRow("36 in, 12 out, no bias") << 2 << 36 << 12 << 8 << 28 << false;
+        QTest::newRow("36 in, 32 out at 64x64") << 2 << 36 << 32 << 64 << 64 << true;
+        QTest::newRow("7 images, 20x44") << 7 << 16 << 8 << 20 << 44 << true;
+    }
+
+    void matchesConv2d() {
+        QFETCH(int, batch);
+        QFETCH(int, inChannels);
+        QFETCH(int, outChannels);
+        QFETCH(int, height);
+        QFETCH(int, width);
+        QFETCH(bool, bias);
+        torch::manual_seed(11);
+        torch::nn::Conv2d conv(torch::nn::Conv2dOptions(inChannels, outChannels, 3).padding(1).bias(bias));
+        const auto x = torch::randn({batch, inChannels, height, width});
+        QVERIFY(winogradApplies(*conv, x));
+
+        auto runs = [&](bool winograd) {
+            conv->zero_grad();
+            const auto input = x.clone().requires_grad_(true);
+            const auto y = winograd ? conv2dForward(*conv, input) : conv->forward(input);
+            // A gradient that is not the same everywhere, so every weight tap matters.
+            const auto target = torch::sin(torch::arange(y.numel(), torch::kFloat) * 0.37).view(y.sizes());
+            (y * target).sum().backward();
+            std::vector<torch::Tensor> out{y.detach(), input.grad(), conv->weight.grad().clone()};
+            if (bias) {
+                out.push_back(conv->bias.grad().clone());
+            }
+            return out;
+        };
+        const auto mine = runs(true);
+        const auto theirs = runs(false);
+        const char* names[] = {"output", "input gradient", "weight gradient", "bias gradient"};
+        QString errors;
+        for (size_t i = 0; i < mine.size(); ++i) {
+            QCOMPARE(mine[i].sizes(), theirs[i].sizes());
+            const double e = relativeError(mine[i], theirs[i]);
+            errors += QStringLiteral(" %1 %2").arg(QLatin1String(names[i])).arg(e, 0, 'g', 2);
+            // Measured: 1e-6 to 4e-5 (float rounding; the bias gradient is the same sum
+            // taken in another order, the weight gradient the same kernel); a wrong tap or a
+            // wrong tile gives errors of order 1.
+            QVERIFY2(e < 1e-4, qPrintable(QStringLiteral("%1: relative error %2").arg(names[i]).arg(e)));
+        }
+        qInfo("relative error:%s", qPrintable(errors));
+    }
+
+    void takesTheDirectRouteWhereItMust() {
+        torch::manual_seed(3);
+        torch::nn::Conv2d conv(torch::nn::Conv2dOptions(8, 8, 3).padding(1));
+        const auto x = torch::randn({2, 8, 16, 16});
+        QVERIFY(winogradApplies(*conv, x));
+        QVERIFY(!winogradApplies(*conv, torch::randn({2, 8, 18, 16})));                    // 18 not a multiple of 4
+        QVERIFY(!winogradApplies(*conv, x.contiguous(at::MemoryFormat::ChannelsLast)));  // NHWC
+        QVERIFY(!winogradApplies(*conv, x.to(torch::kDouble)));
+        torch::nn::Conv2d three(torch::nn::Conv2dOptions(3, 8, 3).padding(1));
+        QVERIFY(!winogradApplies(*three, torch::randn({2, 3, 16, 16})));                 // 3 channels
+        torch::nn::Conv2d strided(torch::nn::Conv2dOptions(8, 8, 3).padding(1).stride(2));
+        QVERIFY(!winogradApplies(*strided, x));
+        torch::nn::Conv2d four(torch::nn::Conv2dOptions(8, 8, 4).padding(1));
+        QVERIFY(!winogradApplies(*four, x));
+        torch::nn::Conv2d unpadded(torch::nn::Conv2dOptions(8, 8, 3));
+        QVERIFY(!winogradApplies(*unpadded, x));
+        torch::nn::Conv2d reflect(torch::nn::Conv2dOptions(8, 8, 3).padding(1).padding_mode(torch::kReflect));
+        QVERIFY(!winogradApplies(*reflect, x));
+        setWinogradEnabled(false);
+        QVERIFY(!winogradApplies(*conv, x));
+        // Off, the module's own forward() runs: bit for bit LibTorch's result.
+        QVERIFY(torch::equal(conv2dForward(*conv, x), conv->forward(x)));
+    }
+
+    // The whole rotation model's encoder trains the same either way: ten Adam steps from
+    // the same start, losses within float rounding of each other.
+    void encoderTrainsTheSameEitherWay() {
+        auto losses = [](bool winograd) {
+            setWinogradEnabled(winograd);
+            torch::manual_seed(21);
+            EncoderOptions options;
+            options.baseChannels = 8;
+            Encoder encoder(options);
+            torch::optim::Adam adam(encoder->parameters(), torch::optim::AdamOptions(1e-3));
+            const auto x = torch::randn({8, 3, 32, 32});
+            const auto target = torch::randn({8, 32, 4, 4});
+            std::vector<double> out;
+            for (int step = 0; step < 10; ++step) {
+                adam.zero_grad();
+                const auto loss = torch::mse_loss(encoder->forward(x), target);
+                loss.backward();
+                adam.step();
+                out.push_back(loss.item<double>());
+            }
+            return out;
+        };
+        const auto mine = losses(true);
+        const auto theirs = losses(false);
+        QVERIFY(mine.back() < mine.front()); // it learns
+        for (size_t i = 0; i < mine.size(); ++i) {
+            QVERIFY2(std::abs(mine[i] - theirs[i]) <= 1e-4 * theirs[i],
+                     qPrintable(QStringLiteral("step %1: %2 against %3").arg(i + 1).arg(mine[i]).arg(theirs[i])));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWinograd)
+#include "test_winograd.moc"
