@@ -259,27 +259,49 @@ bool cpuSupported() {
 void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, bool flip, float* u) {
     const int64_t rows = flip ? inChannels : outChannels;
     const int64_t cols = flip ? outChannels : inChannels;
-    for (int64_t k = 0; k < outChannels; ++k) {
-        for (int64_t c = 0; c < inChannels; ++c) {
-            const float* kernel = g + (k * inChannels + c) * 9;
-            float f[3][3];
-            for (int i = 0; i < 3; ++i) {
-                for (int j = 0; j < 3; ++j) {
-                    f[i][j] = flip ? kernel[(2 - i) * 3 + 2 - j] : kernel[i * 3 + j];
+    // u's (row, col) comes from the kernel (k, c) = (row, col), or (col, row) turned.
+    // Eight columns at a time: their kernels' taps gathered into one register each.
+    const int64_t laneStride = flip ? inChannels * 9 : 9;
+    const __m256i lanes = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                             _mm256_set1_epi32(static_cast<int>(laneStride)));
+    for (int64_t row = 0; row < rows; ++row) {
+        for (int64_t col0 = 0; col0 < cols; col0 += kLanes) {
+            const int64_t width = std::min<int64_t>(kLanes, cols - col0);
+            const float* first = g + (flip ? col0 * inChannels + row : row * inChannels + col0) * 9;
+            __m256 f[9];
+            for (int t = 0; t < 9; ++t) {
+                const float* tap = first + (flip ? 8 - t : t);
+                if (width == kLanes) {
+                    f[t] = _mm256_i32gather_ps(tap, lanes, 4);
+                } else { // the last columns, fewer than eight
+                    alignas(32) float v[kLanes] = {};
+                    for (int64_t l = 0; l < width; ++l) {
+                        v[l] = tap[l * laneStride];
+                    }
+                    f[t] = _mm256_load_ps(v);
                 }
             }
-            float gf[6][3]; // G f
+            __m256 gf[6][3]; // G f
             for (int i = 0; i < 6; ++i) {
                 for (int j = 0; j < 3; ++j) {
-                    gf[i][j] = G[i][0] * f[0][j] + G[i][1] * f[1][j] + G[i][2] * f[2][j];
+                    gf[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(G[i][0]), f[j],
+                                               _mm256_fmadd_ps(_mm256_set1_ps(G[i][1]), f[3 + j],
+                                                               _mm256_mul_ps(_mm256_set1_ps(G[i][2]), f[6 + j])));
                 }
             }
-            const int64_t row = flip ? c : k;
-            const int64_t col = flip ? k : c;
             for (int i = 0; i < 6; ++i) {
                 for (int j = 0; j < 6; ++j) { // (G f) G^T
-                    u[((i * 6 + j) * rows + row) * cols + col] =
-                        gf[i][0] * G[j][0] + gf[i][1] * G[j][1] + gf[i][2] * G[j][2];
+                    const __m256 v = _mm256_fmadd_ps(gf[i][0], _mm256_set1_ps(G[j][0]),
+                                                     _mm256_fmadd_ps(gf[i][1], _mm256_set1_ps(G[j][1]),
+                                                                     _mm256_mul_ps(gf[i][2], _mm256_set1_ps(G[j][2]))));
+                    float* out = u + ((i * 6 + j) * rows + row) * cols + col0;
+                    if (width == kLanes) {
+                        _mm256_storeu_ps(out, v);
+                    } else {
+                        alignas(32) float w[kLanes];
+                        _mm256_store_ps(w, v);
+                        std::copy(w, w + width, out);
+                    }
                 }
             }
         }
@@ -288,7 +310,7 @@ void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, b
 
 int64_t tilesPerBlock(const Shape& s) {
     const int64_t budget = kInputBudget / (kPoints * s.inChannels);
-    return std::clamp<int64_t>(budget / 16 * 16, 16, 256);
+    return std::clamp<int64_t>(budget / 16 * 16, 32, 256);
 }
 
 int64_t blockCount(const Shape& s) {
@@ -391,18 +413,25 @@ void transformGrads(const Shape& s, const float* g, int64_t k, const TileSite* s
 }
 
 // Tiles per chunk of the weight gradient: long enough that the per-point sums dU are
-// read and written back rarely, short enough that a point's inputs stay in L2.
+// read and written back rarely, short enough that a point's inputs stay in L2; fewer
+// where that leaves a thread without a chunk.
 constexpr int64_t kGradTiles = 128;
 
-int64_t gradChunkCount(const Shape& s) {
+int64_t gradTiles(const Shape& s, int64_t threads) {
     const int64_t tiles = s.batch * (s.height / kOutTile) * (s.width / kOutTile);
-    return (tiles + kGradTiles - 1) / kGradTiles;
+    const int64_t share = (tiles + threads - 1) / std::max<int64_t>(1, threads);
+    return std::clamp<int64_t>((share + kLanes - 1) / kLanes * kLanes, kLanes, kGradTiles);
+}
+
+int64_t gradChunkCount(const Shape& s, int64_t chunkTiles) {
+    const int64_t tiles = s.batch * (s.height / kOutTile) * (s.width / kOutTile);
+    return (tiles + chunkTiles - 1) / chunkTiles;
 }
 
 // dU (36, K, C) += the chunks [first, end) of tiles.
-void gradientChunks(const Shape& s, const float* x, const float* g, int64_t first, int64_t end,
+void gradientChunks(const Shape& s, const float* x, const float* g, int64_t T, int64_t first, int64_t end,
                     float* dU, float* scratch) {
-    const int64_t C = s.inChannels, K = s.outChannels, T = kGradTiles;
+    const int64_t C = s.inChannels, K = s.outChannels;
     float* gt = scratch;               // (36, K, T)
     float* vt = gt + kPoints * K * T;  // (36, T, C)
     float* stage = vt + kPoints * T * C; // (36, 8 channels, 8 lanes)
@@ -475,13 +504,14 @@ int64_t weightGradientScratchFloats(const Shape& s) {
 
 void weightGradient(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
                     float* dW) {
-    const int64_t chunks = gradChunkCount(s);
+    const int64_t chunkTiles = gradTiles(s, threads);
+    const int64_t chunks = gradChunkCount(s, chunkTiles);
     const int64_t floats = weightGradientScratchFloats(s);
     const int64_t sums = kPoints * s.outChannels * s.inChannels;
     int64_t used = 1;
     if (threads <= 1 || chunks < 2) {
         std::fill(scratch, scratch + sums, 0.0f);
-        gradientChunks(s, x, g, 0, chunks, scratch, scratch + sums);
+        gradientChunks(s, x, g, chunkTiles, 0, chunks, scratch, scratch + sums);
     } else {
 #pragma omp parallel
         {
@@ -493,7 +523,7 @@ void weightGradient(const Shape& s, const float* x, const float* g, int64_t thre
             if (id < team) {
                 std::fill(mine, mine + sums, 0.0f);
                 if (first < chunks) {
-                    gradientChunks(s, x, g, first, std::min(chunks, first + per), mine, mine + sums);
+                    gradientChunks(s, x, g, chunkTiles, first, std::min(chunks, first + per), mine, mine + sums);
                 }
             }
 #pragma omp single
