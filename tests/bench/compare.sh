@@ -8,15 +8,16 @@
 # The program keeps freed memory for reuse (engine/core/Memory.h); the reference runs
 # with glibc's defaults, as a PyTorch script does, unless --python-malloc-kept gives it
 # the same setting (through GLIBC_TUNABLES); --malloc-defaults leaves the program's
-# allocator as found instead.
+# allocator as found instead. --direct-conv has the program run its 3x3 convolutions as
+# PyTorch does (oneDNN's direct kernels) instead of by Winograd's algorithm.
 #   tests/bench/compare.sh [--size PX] [--batch B] [--steps N] [--rounds R] [--task T|all]
-#                          [--python-malloc-kept] [--malloc-defaults]
+#                          [--python-malloc-kept] [--malloc-defaults] [--direct-conv]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build}
 size=64 batch=32 steps=30 rounds=2 task=all
-cpp_malloc=() py_kept=0
+cpp_opts=() py_kept=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --size) size=$2; shift 2 ;;
@@ -24,7 +25,8 @@ while [ $# -gt 0 ]; do
     --steps) steps=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --task) task=$2; shift 2 ;;
-    --malloc-defaults) cpp_malloc=(--malloc-defaults); shift ;;
+    --malloc-defaults) cpp_opts+=(--malloc-defaults); shift ;;
+    --direct-conv) cpp_opts+=(--direct-conv); shift ;;
     --python-malloc-kept) py_kept=1; shift ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -54,7 +56,7 @@ head -1 "$work/ceiling.txt"
 # machine costs one round of several tasks rather than every round of one.
 for r in $(seq "$rounds"); do
     for t in $tasks; do
-        "${bench[@]}" --task "$t" "${common[@]}" "${cpp_malloc[@]}" --no-loaders --no-ceiling --json "$work/cpp-$t-$r.json" > "$work/cpp-$t-$r.txt"
+        "${bench[@]}" --task "$t" "${common[@]}" "${cpp_opts[@]}" --no-loaders --no-ceiling --json "$work/cpp-$t-$r.json" > "$work/cpp-$t-$r.txt"
         py_env=(X=1)
         if [ "$py_kept" = 1 ]; then # the program's setting, as its JSON states it
             py_env=("GLIBC_TUNABLES=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["malloc_tunables"])' "$work/cpp-$t-$r.json")")
