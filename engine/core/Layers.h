@@ -44,13 +44,14 @@ torch::Tensor upConvReference(const torch::Tensor& x, const torch::Tensor& weigh
 
 // 3x3 convolutions (stride 1, padding 1) by Winograd's F(4x4, 3x3) (engine/core/
 // Winograd.h): a quarter of the multiply-adds of the direct convolution that oneDNN
-// (and so PyTorch) runs on the CPU. Forward pass and input gradient take that route
-// (the input gradient is the same kind of convolution, with the kernels turned and
-// the channels swapped); the weight gradient stays oneDNN's. Applies to float NCHW
-// inputs on CPUs with AVX2 and FMA, maps whose sides are multiples of 4, and channel
-// counts that are multiples of 4; anything else runs the module's own forward().
-// Same parameters, same function; results differ from the direct sum by float
-// rounding (tested, values and all three gradients).
+// (and so PyTorch) runs on the CPU. The forward pass, the input gradient (the same
+// kind of convolution, with the kernels turned and the channels swapped) and the
+// weight gradient take that route; the weight gradient only where the input channels
+// are a multiple of 16 (oneDNN's kernel elsewhere). Applies to float NCHW inputs on
+// CPUs with AVX2 and FMA, maps whose sides are multiples of 4, and channel counts
+// that are multiples of 4; anything else runs the module's own forward(). Same
+// parameters, same function; results differ from the direct sum by float rounding
+// (tested, values and all three gradients).
 bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
 torch::Tensor conv2dForward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
 // The layer function itself (weight (K, C, 3, 3), bias (K) or undefined).
