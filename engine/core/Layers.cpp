@@ -62,6 +62,7 @@ struct UpConvFunction : public torch::autograd::Function<UpConvFunction> {
         return {gx, gw, gb, torch::Tensor(), torch::Tensor()};
     }
 };
+
 // u (36, rows, cols) of weight (K, C, 3, 3); flip: the input gradient's.
 torch::Tensor transformedWeights(const torch::Tensor& weight, bool flip) {
     const auto w = weight.contiguous();
@@ -138,18 +139,17 @@ struct WinogradFunction : public torch::autograd::Function<WinogradFunction> {
 
 std::atomic<bool> g_winograd{true};
 
-// LibTorch 2.1 replaced c10::variant (the type of a convolution's padding option)
-// with std::variant.
-template <typename Variant>
-bool paddingIsOne(const Variant& padding) {
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
-    const auto* p = std::get_if<torch::ExpandingArray<2>>(&padding);
-#else
-    const auto* p = c10::get_if<torch::ExpandingArray<2>>(&padding);
-#endif
-    return p != nullptr && (**p)[0] == 1 && (**p)[1] == 1;
-}
 } // namespace
+
+const torch::ExpandingArray<2>* explicitPadding(const torch::nn::detail::ConvNdOptions<2>& options) {
+    // LibTorch 2.1 replaced c10::variant (the type of a convolution's padding option)
+    // with std::variant.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+    return std::get_if<torch::ExpandingArray<2>>(&options.padding());
+#else
+    return c10::get_if<torch::ExpandingArray<2>>(&options.padding());
+#endif
+}
 
 void setWinogradEnabled(bool enabled) {
     g_winograd = enabled;
@@ -167,7 +167,8 @@ bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x) 
            x.is_contiguous(at::MemoryFormat::Contiguous) && x.size(0) > 0 && x.size(2) % 4 == 0 &&
            x.size(3) % 4 == 0 && (*o.kernel_size())[0] == 3 && (*o.kernel_size())[1] == 3 &&
            (*o.stride())[0] == 1 && (*o.stride())[1] == 1 && (*o.dilation())[0] == 1 &&
-           (*o.dilation())[1] == 1 && o.groups() == 1 && paddingIsOne(o.padding()) &&
+           (*o.dilation())[1] == 1 && o.groups() == 1 && explicitPadding(o) != nullptr &&
+           (**explicitPadding(o))[0] == 1 && (**explicitPadding(o))[1] == 1 &&
            o.padding_mode().index() == 0 /* kZeros */ &&
            o.in_channels() % 4 == 0 && o.out_channels() % 4 == 0 && x.size(1) == o.in_channels();
 }

@@ -61,6 +61,9 @@ torch::Tensor winogradConv3x3(const torch::Tensor& x, const torch::Tensor& weigh
 void setWinogradEnabled(bool enabled);
 bool winogradEnabled();
 
+// A convolution's padding when given as numbers (not "same" or "valid"), else null.
+const torch::ExpandingArray<2>* explicitPadding(const torch::nn::detail::ConvNdOptions<2>& options);
+
 // A flat Sequential's forward pass, its 3x3 convolutions through conv2dForward.
 torch::Tensor sequentialForward(torch::nn::Sequential& seq, torch::Tensor x);
 

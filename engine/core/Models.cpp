@@ -2,10 +2,6 @@
 
 #include "Layers.h"
 
-#include <torch/version.h>
-
-#include <variant>
-
 namespace pretext {
 
 namespace nn = torch::nn;
@@ -103,17 +99,6 @@ torch::Tensor EncoderDecoderImpl::forward(torch::Tensor x) {
 }
 
 namespace {
-// LibTorch 2.1 replaced c10::variant (the type of a convolution's padding option)
-// with std::variant.
-template <typename Variant>
-const torch::ExpandingArray<2>* explicitPadding(const Variant& padding) {
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
-    return std::get_if<torch::ExpandingArray<2>>(&padding);
-#else
-    return c10::get_if<torch::ExpandingArray<2>>(&padding);
-#endif
-}
-
 int64_t convOutput(int64_t in, int64_t kernel, int64_t stride, int64_t padding) {
     return (in + 2 * padding - kernel) / stride + 1;
 }
@@ -124,7 +109,7 @@ int64_t sequentialFlops(const nn::Sequential& seq, FeatureShape& shape) {
     for (const auto& child : seq->children()) {
         if (auto* conv = dynamic_cast<nn::Conv2dImpl*>(child.get())) {
             const auto& o = conv->options;
-            const auto* padding = explicitPadding(o.padding());
+            const auto* padding = explicitPadding(o);
             if (padding == nullptr) {
                 throw std::logic_error("FLOP count: only explicit convolution padding is handled");
             }
