@@ -16,7 +16,7 @@ namespace {
 const char* kUsage =
     "pretext-bench [--task NAME|all] [--size PX] [--batch B] [--steps N] [--device auto|cpu|cuda]\n"
     "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] [--no-ceiling]\n"
-    "              [--per-tensor-adam] [--malloc-defaults] [--direct-conv]\n";
+    "              [--per-tensor-adam] [--malloc-defaults] [--direct-conv] [--conv-rounds R]\n";
 
 bool parseParam(const std::string& text, pretext::ParamValues& params) {
     const auto eq = text.find('=');
@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
             options.device = next;
         } else if (arg == "--threads") {
             options.torchThreads = std::atoi(next);
+        } else if (arg == "--conv-rounds") {
+            options.convRounds = std::atoi(next);
         } else if (arg == "--blas-threads") {
             options.blasThreads = std::atoi(next);
         } else if (arg == "--json") {

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <algorithm>
 #include <iomanip>
 #include <limits>
 #include <sstream>
@@ -48,6 +49,12 @@ void synchronize(const torch::Device& device) {
         // A tiny copy to the host waits for every queued kernel on the device.
         torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
     }
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n == 0 ? 0.0 : (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
 }
 
 // Seconds per call: the fastest of three timed blocks after a warm-up, so that a
@@ -228,6 +235,24 @@ BenchResult runBench(const BenchOptions& o) {
                                           }
                                           trainer.trainQuietly(batch);
                                       });
+    if (o.convRounds > 0) {
+        std::vector<double> winograd, direct, ratio;
+        for (int64_t round = 0; round < o.convRounds; ++round) {
+            double seconds[2];
+            for (int i = 0; i < 2; ++i) {
+                setWinogradEnabled(i == 0);
+                seconds[i] = timedSeconds(1, 3, trainer.device(), [&] { trainer.trainQuietly(batch); });
+            }
+            winograd.push_back(seconds[0]);
+            direct.push_back(seconds[1]);
+            ratio.push_back(seconds[1] / seconds[0]);
+        }
+        setWinogradEnabled(o.winograd);
+        r.convRounds = o.convRounds;
+        r.convWinogradMs = 1000.0 * median(winograd);
+        r.convDirectMs = 1000.0 * median(direct);
+        r.convRatio = median(ratio);
+    }
     trainer.lastLoss(); // stops here if the loss went non-finite
     r.modelPageFaultsPerStep = static_cast<double>(minorPageFaults() - faultsAfterWarmup) /
                                static_cast<double>(std::max<int64_t>(1, modelSteps - o.warmupSteps));
@@ -304,6 +329,12 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
             << "% of the convolution ceiling";
     }
     out << ", " << static_cast<int64_t>(r.modelPageFaultsPerStep + 0.5) << " page faults per step";
+    if (r.convRounds > 0) {
+        out << "\n  3x3 convolutions        model step " << r.convWinogradMs << " ms with Winograd's, "
+            << r.convDirectMs << " ms with the direct ones (medians of " << r.convRounds
+            << " alternating rounds in this process); direct / Winograd " << std::setprecision(2)
+            << r.convRatio << std::setprecision(1);
+    }
     out << "\n  peak resident memory    " << r.peakRssMb << " MB\n";
     return out.str();
 }
@@ -360,6 +391,8 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
             << ", \"model_images_per_s\": " << r.modelImagesPerSec
             << ", \"model_ms_per_step\": " << r.modelMsPerStep << ", \"model_gflops\": " << r.modelGflops()
             << ", \"model_page_faults_per_step\": " << r.modelPageFaultsPerStep
+            << ", \"conv_rounds\": " << r.convRounds << ", \"conv_winograd_ms\": " << r.convWinogradMs
+            << ", \"conv_direct_ms\": " << r.convDirectMs << ", \"conv_ratio\": " << r.convRatio
             << ", \"peak_rss_mb\": " << r.peakRssMb << "}";
     }
     out << "\n  ]\n}\n";

@@ -24,6 +24,10 @@ struct BenchOptions {
     bool perTensorAdam = false; // TrainConfig::perTensorAdam
     bool keepFreedMemory = true; // configureMemory (false: malloc as the C library sets it)
     bool winograd = true; // setWinogradEnabled (false: 3x3 convolutions as PyTorch runs them)
+    // > 0: after the model step, this many rounds of it with Winograd's 3x3 convolutions
+    // and then without, in this one process (what the route is worth, measured where the
+    // machine's drift between processes does not count).
+    int64_t convRounds = 0;
 };
 
 struct BenchResult {
@@ -50,6 +54,10 @@ struct BenchResult {
     double modelImagesPerSec = 0;    // forward, loss, backward, Adam on one fixed batch
     double modelMsPerStep = 0;
     double modelPageFaultsPerStep = 0; // minor page faults of the process per timed model step
+    int64_t convRounds = 0;          // BenchOptions::convRounds: medians of the rounds
+    double convWinogradMs = 0;       // model step with Winograd's 3x3 convolutions
+    double convDirectMs = 0;         // and with the direct ones
+    double convRatio = 0;            // direct over Winograd, median of the rounds' ratios
     int64_t forwardFlops = 0;        // per sample
     int64_t samplesPerImage = 1;     // model inputs made from one image (rotation: 4)
     double peakRssMb = 0;

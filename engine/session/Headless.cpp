@@ -355,6 +355,8 @@ int benchCommand(const QStringList& args) {
                                       "returned and mapped again; to measure the program's setting against)."},
                   {"direct-conv", "3x3 convolutions by the direct kernels, as PyTorch runs them, instead of "
                                   "Winograd's (to measure the program's route against)."},
+                  {"conv-rounds", "After the model step, R rounds of it with Winograd's 3x3 convolutions and "
+                                  "then the direct ones, in this process (0: none).", "R", "0"},
                   {"video-frames", "Video tasks: frames of the long video written and decoded.", "N", "3000"}});
     const QString choice = taskArgument(args);
     const auto names = benchTasks(choice.toStdString());
@@ -376,6 +378,7 @@ int benchCommand(const QStringList& args) {
         o.perTensorAdam = p.isSet("per-tensor-adam");
         o.keepFreedMemory = !p.isSet("malloc-defaults");
         o.winograd = !p.isSet("direct-conv");
+        o.convRounds = intValue(p, "conv-rounds", 0, 1000);
         if (!haveCeiling && !p.isSet("no-ceiling")) {
             configureThreads(o.torchThreads, o.blasThreads);
             configureMemory(o.keepFreedMemory);
