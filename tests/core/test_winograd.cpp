@@ -1,6 +1,7 @@
 // The Winograd route for 3x3 convolutions computes what LibTorch's conv2d does: the
 // output and all three gradients, at the shapes the models use and at awkward ones;
 // it is taken only where it applies, and a model trains the same with it as without.
+#include "Bench.h"
 #include "Layers.h"
 #include "Models.h"
 #include "Threads.h"
@@ -144,6 +145,32 @@ private Q_SLOTS:
             QVERIFY2(std::abs(mine[i] - theirs[i]) <= 1e-4 * theirs[i],
                      qPrintable(QStringLiteral("step %1: %2 against %3").arg(i + 1).arg(mine[i]).arg(theirs[i])));
         }
+    }
+
+    // bench --conv-rounds: the model step timed with either route in one process, and
+    // the route asked for set again afterwards.
+    void benchTimesBothRoutes() {
+        BenchOptions o;
+        o.task = "rotation";
+        o.sizePx = 32; // 3x3 layers at 16, 8 and 4 px: all on Winograd's route
+        o.batchSize = 2;
+        o.steps = 1;
+        o.warmupSteps = 1;
+        o.convRounds = 2;
+        const BenchResult r = runBench(o);
+        QCOMPARE(r.convRounds, int64_t{2});
+        QVERIFY(r.convWinogradMs > 0 && r.convDirectMs > 0 && r.convRatio > 0);
+        QVERIFY(winogradEnabled());
+        const QString text = QString::fromStdString(formatBench(o, r, nullptr));
+        QVERIFY2(text.contains(QLatin1String("3x3 convolutions        model step")), qPrintable(text));
+        QVERIFY(text.contains(QLatin1String("by Winograd on the CPU where it applies")));
+        QVERIFY(QString::fromStdString(benchJson(o, {r}, nullptr)).contains(QLatin1String("\"conv_ratio\": ")));
+        o.winograd = false;
+        o.convRounds = 0;
+        const BenchResult direct = runBench(o);
+        QVERIFY(!winogradEnabled());
+        QCOMPARE(direct.convRounds, int64_t{0});
+        QVERIFY(QString::fromStdString(formatBench(o, direct, nullptr)).contains(QLatin1String("3x3 convolutions direct")));
     }
 };
 
