@@ -79,6 +79,12 @@ int64_t teamSize() {
     return at::in_parallel_region() ? 1 : at::get_num_threads();
 }
 
+// The kernels' working memory: uninitialized (every float is written before it is
+// read), from LibTorch's allocator like the tensors around it.
+torch::Tensor scratchFor(int64_t floats) {
+    return torch::empty({std::max<int64_t>(floats, 1)}, torch::kFloat);
+}
+
 // y (N, outChannels, H, W) from x (N, C, H, W) and u (36, outChannels, C), on as many
 // threads as LibTorch's own parallel loops.
 torch::Tensor winogradRun(const torch::Tensor& xIn, const torch::Tensor& u, const torch::Tensor& bias) {
@@ -87,9 +93,9 @@ torch::Tensor winogradRun(const torch::Tensor& xIn, const torch::Tensor& u, cons
     auto y = torch::empty({s.batch, s.outChannels, s.height, s.width}, x.options());
     const float* b = bias.defined() ? bias.data_ptr<float>() : nullptr;
     const int64_t threads = teamSize();
-    std::vector<float> scratch(static_cast<size_t>(threads * winograd::scratchFloats(s)));
+    const auto scratch = scratchFor(threads * winograd::scratchFloats(s));
     winograd::convolve(s, x.data_ptr<float>(), u.data_ptr<float>(), b, y.data_ptr<float>(), threads,
-                       scratch.data());
+                       scratch.data_ptr<float>());
     return y;
 }
 
@@ -104,9 +110,9 @@ torch::Tensor winogradWeightGradient(const torch::Tensor& xIn, const torch::Tens
     }
     const winograd::Shape s{x.size(0), c, k, x.size(2), x.size(3)};
     const int64_t threads = teamSize();
-    std::vector<float> scratch(static_cast<size_t>(threads * winograd::weightGradientScratchFloats(s)));
+    const auto scratch = scratchFor(threads * winograd::weightGradientScratchFloats(s));
     auto dW = torch::empty({k, c, 3, 3}, weight.options());
-    winograd::weightGradient(s, x.data_ptr<float>(), g.data_ptr<float>(), threads, scratch.data(),
+    winograd::weightGradient(s, x.data_ptr<float>(), g.data_ptr<float>(), threads, scratch.data_ptr<float>(),
                              dW.data_ptr<float>());
     return dW;
 }

@@ -8,8 +8,6 @@
 #if defined(__AVX2__) && defined(__FMA__)
 #include "WinogradKernels.h"
 
-#include <omp.h>
-
 namespace pretext::winograd {
 
 using namespace kernels;
@@ -63,6 +61,19 @@ void transformOutputs(const Shape& s, const float* m, int64_t pointStride, int64
             _mm_storeu_ps(row, lane < 4 ? _mm256_castps256_ps128(v) : _mm256_extractf128_ps(v, 1));
         }
     }
+}
+
+// Tiles per block for these channels: the block's transformed inputs and products
+// stay in the core's own cache. A multiple of 16.
+int64_t tilesPerBlock(const Shape& s) {
+    const int64_t budget = kInputBudget / (kPoints * s.inChannels);
+    return std::clamp<int64_t>(budget / 16 * 16, 32, 256);
+}
+
+int64_t blockCount(const Shape& s) {
+    const int64_t tiles = s.batch * (s.height / kOutTile) * (s.width / kOutTile);
+    const int64_t per = tilesPerBlock(s);
+    return (tiles + per - 1) / per;
 }
 
 // Output channels whose products are kept at once.
@@ -166,17 +177,6 @@ void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, b
     }
 }
 
-int64_t tilesPerBlock(const Shape& s) {
-    const int64_t budget = kInputBudget / (kPoints * s.inChannels);
-    return std::clamp<int64_t>(budget / 16 * 16, 32, 256);
-}
-
-int64_t blockCount(const Shape& s) {
-    const int64_t tiles = s.batch * (s.height / kOutTile) * (s.width / kOutTile);
-    const int64_t per = tilesPerBlock(s);
-    return (tiles + per - 1) / per;
-}
-
 int64_t scratchFloats(const Shape& s) {
     const int64_t tiles = tilesPerBlock(s);
     return kPoints * tiles * (s.inChannels + outChunk(s, tiles)) + 16;
@@ -184,26 +184,11 @@ int64_t scratchFloats(const Shape& s) {
 
 void convolve(const Shape& s, const float* x, const float* u, const float* bias, float* y,
               int64_t threads, float* scratch) {
-    const int64_t blocks = blockCount(s);
     const int64_t floats = scratchFloats(s);
-    if (threads <= 1 || blocks < 2) {
-        convolveBlocks(s, x, u, bias, y, 0, blocks, scratch);
-        return;
-    }
-    // As LibTorch's parallel_for: no num_threads clause (it would make GNU OpenMP keep
-    // another pool), the team split by thread number, idle threads beyond `threads`.
-#pragma omp parallel
-    {
-        const int64_t team = std::min<int64_t>(omp_get_num_threads(), threads);
-        const int64_t id = omp_get_thread_num();
-        const int64_t per = (blocks + team - 1) / team;
-        const int64_t first = id * per;
-        if (id < team && first < blocks) {
-            convolveBlocks(s, x, u, bias, y, first, std::min(blocks, first + per), scratch + id * floats);
-        }
-    }
+    shareOut(blockCount(s), threads, [&](int64_t id, int64_t first, int64_t end) {
+        convolveBlocks(s, x, u, bias, y, first, end, scratch + id * floats);
+    });
 }
-
 
 } // namespace pretext::winograd
 
@@ -214,12 +199,6 @@ bool cpuSupported() {
     return false;
 }
 void transformWeights(const float*, int64_t, int64_t, bool, float*) {}
-int64_t tilesPerBlock(const Shape&) {
-    return 16;
-}
-int64_t blockCount(const Shape&) {
-    return 0;
-}
 int64_t scratchFloats(const Shape&) {
     return 0;
 }

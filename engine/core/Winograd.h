@@ -29,10 +29,6 @@ struct Shape {
     int64_t batch, inChannels, outChannels, height, width; // height, width multiples of 4
 };
 
-// Tiles per block for these channels: the block's transformed inputs and products
-// stay in the core's own cache. A multiple of 16.
-int64_t tilesPerBlock(const Shape& s);
-int64_t blockCount(const Shape& s);
 // Floats of scratch one thread needs.
 int64_t scratchFloats(const Shape& s);
 

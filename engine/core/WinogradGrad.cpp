@@ -8,8 +8,6 @@
 #if defined(__AVX2__) && defined(__FMA__)
 #include "WinogradKernels.h"
 
-#include <omp.h>
-
 namespace pretext::winograd {
 
 using namespace kernels;
@@ -139,28 +137,11 @@ void weightGradient(const Shape& s, const float* x, const float* g, int64_t thre
     const int64_t chunks = gradChunkCount(s, chunkTiles);
     const int64_t floats = weightGradientScratchFloats(s);
     const int64_t sums = kPoints * s.outChannels * s.inChannels;
-    int64_t used = 1;
-    if (threads <= 1 || chunks < 2) {
-        std::fill(scratch, scratch + sums, 0.0f);
-        gradientChunks(s, x, g, chunkTiles, 0, chunks, scratch, scratch + sums);
-    } else {
-#pragma omp parallel
-        {
-            const int64_t team = std::min<int64_t>(omp_get_num_threads(), threads);
-            const int64_t id = omp_get_thread_num();
-            const int64_t per = (chunks + team - 1) / team;
-            const int64_t first = id * per;
-            float* mine = scratch + id * floats;
-            if (id < team) {
-                std::fill(mine, mine + sums, 0.0f);
-                if (first < chunks) {
-                    gradientChunks(s, x, g, chunkTiles, first, std::min(chunks, first + per), mine, mine + sums);
-                }
-            }
-#pragma omp single
-            used = team;
-        }
-    }
+    const int64_t used = shareOut(chunks, threads, [&](int64_t id, int64_t first, int64_t end) {
+        float* mine = scratch + id * floats;
+        std::fill(mine, mine + sums, 0.0f);
+        gradientChunks(s, x, g, chunkTiles, first, end, mine, mine + sums);
+    });
     for (int64_t i = 1; i < used; ++i) { // the threads' sums into the first's
         const float* other = scratch + i * floats;
         for (int64_t e = 0; e < sums; ++e) {

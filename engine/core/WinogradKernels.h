@@ -5,6 +5,7 @@
 #include "Winograd.h"
 
 #include <immintrin.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -191,6 +192,31 @@ inline void multiply(const float* u, int64_t uStride, const float* v, int64_t ro
             _mm256_storeu_ps(out + 3 * tiles + 8, b3);
         }
     }
+}
+
+// Runs work(id, first, end) for ranges of [0, items) on at most `threads` threads of
+// this thread's OpenMP team, as LibTorch's parallel_for does: no num_threads clause (it
+// would make GNU OpenMP keep another pool), the team split by thread number, every
+// thread id below the returned count called (with an empty range when none is left).
+template <typename Work> int64_t shareOut(int64_t items, int64_t threads, const Work& work) {
+    if (threads <= 1 || items < 2) {
+        work(0, 0, items);
+        return 1;
+    }
+    int64_t used = 1;
+#pragma omp parallel
+    {
+        const int64_t team = std::min<int64_t>(omp_get_num_threads(), threads);
+        const int64_t id = omp_get_thread_num();
+        const int64_t per = (items + team - 1) / team;
+        if (id < team) {
+            const int64_t first = std::min(items, id * per);
+            work(id, first, std::min(items, first + per));
+        }
+#pragma omp single
+        used = team;
+    }
+    return used;
 }
 
 } // namespace pretext::winograd::kernels
