@@ -64,8 +64,8 @@ inline void inputAxis(const __m256* d, int64_t step, __m256* out, int64_t outSte
 }
 
 // The 8x8 transpose of r (lane l's row of 8 values) into columns (value j of every
-// lane); the first six columns are kept.
-inline void transposeSix(const __m256* r, __m256* col) {
+// lane).
+inline void transposeEight(const __m256* r, __m256* col) {
     const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
     const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
     const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
@@ -80,20 +80,17 @@ inline void transposeSix(const __m256* r, __m256* col) {
     col[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
     col[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
     col[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
-}
-
-inline void transposeEight(const __m256* r, __m256* col) {
-    __m256 six[6];
-    transposeSix(r, six);
-    for (int q = 0; q < 6; ++q) {
-        col[q] = six[q];
-    }
-    const __m256 t1 = _mm256_unpackhi_ps(r[0], r[1]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-    const __m256 t5 = _mm256_unpackhi_ps(r[4], r[5]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-    const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
     col[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
     col[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+// Its first six columns (a window's width); the compiler drops the other two.
+inline void transposeSix(const __m256* r, __m256* col) {
+    __m256 all[8];
+    transposeEight(r, all);
+    for (int q = 0; q < 6; ++q) {
+        col[q] = all[q];
+    }
 }
 
 // Which of the 8 floats from a window's first column on are inside the image and
