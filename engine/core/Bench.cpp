@@ -235,6 +235,8 @@ BenchResult runBench(const BenchOptions& o) {
                                           }
                                           trainer.trainQuietly(batch);
                                       });
+    // Counted before the rounds below, whose switching between routes is not a model step.
+    const int64_t modelFaults = minorPageFaults() - faultsAfterWarmup;
     if (o.convRounds > 0) {
         std::vector<double> winograd, direct, ratio;
         for (int64_t round = 0; round < o.convRounds; ++round) {
@@ -254,7 +256,7 @@ BenchResult runBench(const BenchOptions& o) {
         r.convRatio = median(ratio);
     }
     trainer.lastLoss(); // stops here if the loss went non-finite
-    r.modelPageFaultsPerStep = static_cast<double>(minorPageFaults() - faultsAfterWarmup) /
+    r.modelPageFaultsPerStep = static_cast<double>(modelFaults) /
                                static_cast<double>(std::max<int64_t>(1, modelSteps - o.warmupSteps));
     r.modelMsPerStep = 1000.0 * model;
     r.modelImagesPerSec = o.batchSize / model;

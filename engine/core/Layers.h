@@ -53,13 +53,28 @@ torch::Tensor upConvReference(const torch::Tensor& x, const torch::Tensor& weigh
 // parameters, same function; results differ from the direct sum by float rounding
 // (tested, values and all three gradients).
 bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
-torch::Tensor conv2dForward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
 // The layer function itself (weight (K, C, 3, 3), bias (K) or undefined).
 torch::Tensor winogradConv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+// Convolutions on maps with no more positions than the kernel has taps (a 3x3 kernel
+// on maps of 3x3 or less, 4x4 on 4x4) as one matrix product per batch: each output
+// position is a linear function of the whole input map, and the matrix of that
+// function, built from the kernel tap by tap, has no more entries than the direct
+// kernel has multiply-adds per image (most taps of the direct kernel fall on the
+// padding there). Float CPU inputs, NCHW or channels-last, zero padding,
+// no groups or dilation; the product runs on LibTorch's threads (Gemm.h). Same
+// parameters, same function, all three gradients (tested).
+bool denseConvApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
+torch::Tensor denseConv2d(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                          int64_t stride, int64_t padding);
+
 // On by default; off makes conv2dForward always run the module's forward() (the
-// benchmark's --direct-conv, to measure one route against the other).
+// benchmark's --direct-conv, to measure our routes against LibTorch's own).
 void setWinogradEnabled(bool enabled);
 bool winogradEnabled();
+
+// A Conv2d's forward pass by Winograd's route or the dense one where either applies,
+// else the module's own.
+torch::Tensor conv2dForward(torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
 
 // A convolution's padding when given as numbers (not "same" or "valid"), else null.
 const torch::ExpandingArray<2>* explicitPadding(const torch::nn::detail::ConvNdOptions<2>& options);

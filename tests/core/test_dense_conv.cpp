@@ -1,0 +1,177 @@
+// Convolutions on tiny maps as one matrix product (Layers.h, denseConv2d) compute what
+// LibTorch's conv2d does, output and all three gradients, in either memory layout; the
+// route is taken only where it applies. The products shared out among LibTorch's
+// threads (Gemm.h) equal torch::mm, whichever way they are split.
+#include "Gemm.h"
+#include "Layers.h"
+#include "Threads.h"
+
+#include <QtTest>
+#include <torch/torch.h>
+
+using namespace pretext;
+
+namespace {
+double relativeError(const torch::Tensor& mine, const torch::Tensor& theirs) {
+    const double scale = std::max(theirs.abs().max().item<double>(), 1e-12);
+    return (mine - theirs).abs().max().item<double>() / scale;
+}
+} // namespace
+
+class TestDenseConv : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { configureThreads(2); }
+    void cleanup() { setWinogradEnabled(true); }
+
+    void matchesConv2d_data() {
+        QTest::addColumn<int>("inChannels");
+        QTest::addColumn<int>("outChannels");
+        QTest::addColumn<int>("side");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<int>("stride");
+        QTest::addColumn<bool>("channelsLast");
+        QTest::addColumn<bool>("bias");
+        // The jigsaw encoder's last stage on 18 px tiles: 4x4 to 2x2 at stride 2, then
+        // 3x3 on 2x2 (channels-last, as the model runs them), and the same in NCHW.
+        QTest::newRow("3x3 on 2x2, 128 channels, NHWC") << 128 << 128 << 2 << 2 << 3 << 1 << true << true;
+        QTest::newRow("4x4/2 from 4x4, 64 to 128, NHWC") << 64 << 128 << 4 << 4 << 4 << 2 << true << true;
+        QTest::newRow("3x3 on 2x2, NCHW") << 24 << 40 << 2 << 2 << 3 << 1 << false << true;
+        QTest::newRow("4x4/2 from 4x4, NCHW, no bias") << 16 << 8 << 4 << 4 << 4 << 2 << false << false;
+        // A map of one pixel (only the centre tap meets it), a 2x1 map, odd channels.
+        QTest::newRow("3x3 on 1x1") << 5 << 7 << 1 << 1 << 3 << 1 << true << true;
+        QTest::newRow("3x3 on 2x1, no bias") << 3 << 9 << 2 << 1 << 3 << 1 << false << false;
+    }
+
+    void matchesConv2d() {
+        QFETCH(int, inChannels);
+        QFETCH(int, outChannels);
+        QFETCH(int, side);
+        QFETCH(int, width);
+        QFETCH(int, kernel);
+        QFETCH(int, stride);
+        QFETCH(bool, channelsLast);
+        QFETCH(bool, bias);
+        torch::manual_seed(5);
+        torch::nn::Conv2d conv(
+            torch::nn::Conv2dOptions(inChannels, outChannels, kernel).stride(stride).padding(1).bias(bias));
+        auto x = torch::randn({37, inChannels, side, width});
+        if (channelsLast) {
+            x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        }
+        QVERIFY(denseConvApplies(*conv, x));
+        QVERIFY(!winogradApplies(*conv, x));
+
+        auto runs = [&](bool dense) {
+            conv->zero_grad();
+            const auto input = x.clone().requires_grad_(true);
+            const auto y = dense ? conv2dForward(*conv, input) : conv->forward(input);
+            const auto target = torch::sin(torch::arange(y.numel(), torch::kFloat) * 0.37).view(y.sizes());
+            (y * target).sum().backward();
+            std::vector<torch::Tensor> out{y.detach(), input.grad(), conv->weight.grad().clone()};
+            if (bias) {
+                out.push_back(conv->bias.grad().clone());
+            }
+            return out;
+        };
+        const auto mine = runs(true);
+        const auto theirs = runs(false);
+        // The layout goes on as LibTorch's does (a channels-last input, a channels-last output).
+        QCOMPARE(mine[0].is_contiguous(at::MemoryFormat::ChannelsLast),
+                 theirs[0].is_contiguous(at::MemoryFormat::ChannelsLast));
+        QCOMPARE(mine[0].is_contiguous(), theirs[0].is_contiguous());
+        const char* names[] = {"output", "input gradient", "weight gradient", "bias gradient"};
+        QString errors;
+        for (size_t i = 0; i < mine.size(); ++i) {
+            QCOMPARE(mine[i].sizes(), theirs[i].sizes());
+            const double e = relativeError(mine[i], theirs[i]);
+            errors += QStringLiteral(" %1 %2").arg(QLatin1String(names[i])).arg(e, 0, 'g', 2);
+            // Float rounding only (the same sums in another order); a tap in the wrong
+            // place gives errors of order 1.
+            QVERIFY2(e < 1e-5, qPrintable(QStringLiteral("%1: relative error %2").arg(names[i]).arg(e)));
+        }
+        qInfo("relative error:%s", qPrintable(errors));
+    }
+
+    // The gradient arrives in the other layout than the output (as a following layer
+    // may hand it back): still right.
+    void gradientInTheOtherLayout() {
+        torch::manual_seed(8);
+        torch::nn::Conv2d conv(torch::nn::Conv2dOptions(16, 16, 3).padding(1));
+        const auto x = torch::randn({6, 16, 2, 2}).contiguous(at::MemoryFormat::ChannelsLast);
+        const auto g = torch::randn({6, 16, 2, 2}); // NCHW
+        auto input = x.clone().requires_grad_(true);
+        conv2dForward(*conv, input).backward(g);
+        const auto mine = input.grad().clone();
+        const auto mineW = conv->weight.grad().clone();
+        conv->zero_grad();
+        input = x.clone().requires_grad_(true);
+        conv->forward(input).backward(g);
+        QVERIFY(relativeError(mine, input.grad()) < 1e-5);
+        QVERIFY(relativeError(mineW, conv->weight.grad()) < 1e-5);
+    }
+
+    void takenOnlyWhereItApplies() {
+        torch::nn::Conv2d conv(torch::nn::Conv2dOptions(8, 8, 3).padding(1));
+        const auto x = torch::randn({2, 8, 2, 2});
+        QVERIFY(denseConvApplies(*conv, x));
+        QVERIFY(denseConvApplies(*conv, torch::randn({2, 8, 3, 3}))); // 9 positions, 9 taps
+        QVERIFY(!denseConvApplies(*conv, torch::randn({2, 8, 4, 4}))); // more positions than taps
+        QVERIFY(!denseConvApplies(*conv, x.to(torch::kDouble)));
+        QVERIFY(!denseConvApplies(*conv, x.transpose(2, 3))); // neither layout
+        torch::nn::Conv2d dilated(torch::nn::Conv2dOptions(8, 8, 3).padding(1).dilation(2));
+        QVERIFY(!denseConvApplies(*dilated, x));
+        torch::nn::Conv2d grouped(torch::nn::Conv2dOptions(8, 8, 3).padding(1).groups(2));
+        QVERIFY(!denseConvApplies(*grouped, x));
+        torch::nn::Conv2d reflect(torch::nn::Conv2dOptions(8, 8, 3).padding(1).padding_mode(torch::kReflect));
+        QVERIFY(!denseConvApplies(*reflect, x));
+        torch::nn::Conv2d unevenStride(torch::nn::Conv2dOptions(8, 8, 3).padding(1).stride({1, 2}));
+        QVERIFY(!denseConvApplies(*unevenStride, x));
+        torch::nn::Conv2d same(torch::nn::Conv2dOptions(8, 8, 3).padding(torch::kSame));
+        QVERIFY(!denseConvApplies(*same, x));
+        setWinogradEnabled(false);
+        QVERIFY(!denseConvApplies(*conv, x));
+        QVERIFY(torch::equal(conv2dForward(*conv, x), conv->forward(x)));
+    }
+
+    void sharedProductsEqualMm_data() {
+        QTest::addColumn<int>("m");
+        QTest::addColumn<int>("k");
+        QTest::addColumn<int>("n");
+        QTest::addColumn<bool>("transposedA");
+        QTest::addColumn<bool>("bias");
+        QTest::newRow("rows shared") << 300 << 512 << 200 << false << false;
+        QTest::newRow("columns shared, with bias") << 40 << 1152 << 517 << false << true;
+        QTest::newRow("a transposed (a weight gradient)") << 512 << 288 << 512 << true << false;
+        QTest::newRow("too small to share") << 3 << 4 << 5 << false << true;
+    }
+
+    void sharedProductsEqualMm() {
+        QFETCH(int, m);
+        QFETCH(int, k);
+        QFETCH(int, n);
+        QFETCH(bool, transposedA);
+        QFETCH(bool, bias);
+        torch::manual_seed(2);
+        const auto a = transposedA ? torch::randn({k, m}).t() : torch::randn({m, k});
+        const auto b = torch::randn({k, n});
+        const auto c = torch::randn({n});
+        const auto mine = bias ? parallelAddmm(c, a, b) : parallelMm(a, b);
+        const auto theirs = bias ? torch::addmm(c, a, b) : torch::mm(a, b);
+        QCOMPARE(mine.sizes(), theirs.sizes());
+        QVERIFY(mine.is_contiguous());
+        QVERIFY2(relativeError(mine, theirs) < 1e-6, qPrintable(QString::number(relativeError(mine, theirs))));
+    }
+
+    // Inputs that need gradients (as inside an autograd function) are fine on every
+    // thread: out= products refuse those unless grad mode is off there too.
+    void sharedProductsTakeInputsThatNeedGradients() {
+        const auto a = torch::randn({256, 256}, torch::requires_grad());
+        const auto b = torch::randn({256, 256}, torch::requires_grad());
+        QVERIFY(relativeError(parallelMm(a, b), torch::mm(a, b).detach()) < 1e-6);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDenseConv)
+#include "test_dense_conv.moc"
