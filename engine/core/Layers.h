@@ -47,13 +47,15 @@ torch::Tensor upConvReference(const torch::Tensor& x, const torch::Tensor& weigh
 // (and so PyTorch) runs on the CPU. The forward pass, the input gradient (the same
 // kind of convolution, with the kernels turned and the channels swapped) and the
 // weight gradient take that route; the weight gradient only where the input channels
-// are a multiple of 16 (oneDNN's kernel elsewhere). Applies to float NCHW inputs on
-// CPUs with AVX2 and FMA, maps whose sides are multiples of 4, and channel counts
-// that are multiples of 4; anything else runs the module's own forward(). Same
+// are a multiple of 16 (oneDNN's kernel elsewhere). Applies to float inputs on CPUs
+// with AVX2 and FMA, maps whose sides are multiples of 4, NCHW with channel counts
+// that are multiples of 4 or channels-last with multiples of 8 (the output keeps the
+// input's layout); anything else runs the module's own forward(). Same
 // parameters, same function; results differ from the direct sum by float rounding
 // (tested, values and all three gradients).
 bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
-// The layer function itself (weight (K, C, 3, 3), bias (K) or undefined).
+// The layer function itself (weight (K, C, 3, 3), bias (K) or undefined), for inputs
+// winogradApplies accepts and channels-last ones with sides of any length.
 torch::Tensor winogradConv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
 // Convolutions on maps with no more positions than the kernel has taps (a 3x3 kernel
 // on maps of 3x3 or less, 4x4 on 4x4) as one matrix product per batch: each output

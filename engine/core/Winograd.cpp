@@ -71,15 +71,55 @@ int64_t tilesPerBlock(const Shape& s) {
 }
 
 int64_t blockCount(const Shape& s) {
-    const int64_t tiles = s.batch * (s.height / kOutTile) * (s.width / kOutTile);
     const int64_t per = tilesPerBlock(s);
-    return (tiles + per - 1) / per;
+    return (tileCount(s) + per - 1) / per;
 }
 
-// Output channels whose products are kept at once.
-int64_t outChunk(const Shape& s, int64_t tiles) {
+// Output channels whose products are kept at once: a multiple of 4, or of 8 for
+// channels-last outputs (written 8 channels at a time).
+int64_t outChunk(const Shape& s, int64_t tiles, int64_t multiple = 4) {
     const int64_t budget = kProductBudget / (kPoints * tiles);
-    return std::clamp<int64_t>(budget / 4 * 4, 4, s.outChannels);
+    return std::clamp<int64_t>(budget / multiple * multiple, multiple, s.outChannels);
+}
+
+// Output channels k to k + 8 of 8 tiles into a channels-last y: each channel's 4x4
+// outputs, then per output position the 8 channels of each tile (one 8x8 transpose)
+// stored together; positions outside the map are not written.
+void transformOutputsChannelsLast(const Shape& s, const float* m, int64_t pointStride, int64_t channelStride,
+                                  int64_t k, const float* bias, const TileSite* sites, float* y) {
+    __m256 out[kLanes][kOutTile * kOutTile];
+    for (int64_t ch = 0; ch < kLanes; ++ch) {
+        __m256 in[kPoints], mid[kInTile * kOutTile];
+        const float* mc = m + ch * channelStride;
+        for (int64_t p = 0; p < kPoints; ++p) {
+            in[p] = _mm256_loadu_ps(mc + p * pointStride);
+        }
+        for (int64_t j = 0; j < kInTile; ++j) {
+            outputAxis(in + j, kInTile, mid + j, kInTile);
+        }
+        const __m256 b = _mm256_set1_ps(bias ? bias[k + ch] : 0.0f);
+        for (int64_t i = 0; i < kOutTile; ++i) {
+            __m256* row = out[ch] + i * kOutTile;
+            outputAxis(mid + i * kInTile, 1, row, 1);
+            for (int64_t j = 0; j < kOutTile; ++j) {
+                row[j] = _mm256_add_ps(row[j], b);
+            }
+        }
+    }
+    for (int64_t q = 0; q < kOutTile * kOutTile; ++q) {
+        __m256 channels[kLanes], tiles[kLanes];
+        for (int64_t ch = 0; ch < kLanes; ++ch) {
+            channels[ch] = out[ch][q];
+        }
+        transposeEight(channels, tiles);
+        for (int64_t lane = 0; lane < kLanes; ++lane) {
+            const TileSite& t = sites[lane];
+            const int64_t r = t.row + 1 + q / kOutTile, col = t.col + 1 + q % kOutTile;
+            if (t.valid && r < s.height && col < s.width) {
+                _mm256_storeu_ps(y + ((t.image * s.height + r) * s.width + col) * s.outChannels + k, tiles[lane]);
+            }
+        }
+    }
 }
 
 void convolveBlocks(const Shape& s, const float* x, const float* u, const float* bias, float* y,
@@ -117,6 +157,43 @@ void convolveBlocks(const Shape& s, const float* x, const float* u, const float*
     }
 }
 
+// convolveBlocks for channels-last x and y (C and K multiples of 8, any sides).
+void convolveBlocksChannelsLast(const Shape& s, const float* x, const float* u, const float* bias, float* y,
+                                int64_t first, int64_t end, float* scratch) {
+    const int64_t tiles = tilesPerBlock(s);
+    const int64_t chunk = outChunk(s, tiles, kLanes);
+    const int64_t C = s.inChannels, K = s.outChannels;
+    float* v = scratch;                       // (36, C, tiles)
+    float* m = scratch + kPoints * C * tiles; // (36, chunk, tiles)
+    TileSite sites[256];
+    __m256 in[kLanes][kPoints];
+    for (int64_t block = first; block < end; ++block) {
+        for (int64_t t = 0; t < tiles; ++t) {
+            sites[t] = site(s, block * tiles + t);
+        }
+        for (int64_t g = 0; g < tiles; g += kLanes) {
+            for (int64_t c = 0; c < C; c += kLanes) {
+                loadWindowsChannelsLast(s, x, c, sites + g, in);
+                for (int64_t ch = 0; ch < kLanes; ++ch) {
+                    transformWindows(in[ch], v + (c + ch) * tiles + g, C * tiles);
+                }
+            }
+        }
+        for (int64_t k0 = 0; k0 < K; k0 += chunk) {
+            const int64_t rows = std::min(chunk, K - k0);
+            for (int64_t p = 0; p < kPoints; ++p) {
+                multiply(u + (p * K + k0) * C, C, v + p * C * tiles, rows, C, tiles,
+                         m + p * chunk * tiles);
+            }
+            for (int64_t k = 0; k < rows; k += kLanes) {
+                for (int64_t g = 0; g < tiles; g += kLanes) {
+                    transformOutputsChannelsLast(s, m + k * tiles + g, chunk * tiles, tiles, k0 + k, bias,
+                                                 sites + g, y);
+                }
+            }
+        }
+    }
+}
 
 } // namespace
 
@@ -179,7 +256,7 @@ void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, b
 
 int64_t scratchFloats(const Shape& s) {
     const int64_t tiles = tilesPerBlock(s);
-    return kPoints * tiles * (s.inChannels + outChunk(s, tiles)) + 16;
+    return kPoints * tiles * (s.inChannels + std::max(outChunk(s, tiles), outChunk(s, tiles, kLanes))) + 16;
 }
 
 void convolve(const Shape& s, const float* x, const float* u, const float* bias, float* y,
@@ -187,6 +264,14 @@ void convolve(const Shape& s, const float* x, const float* u, const float* bias,
     const int64_t floats = scratchFloats(s);
     shareOut(blockCount(s), threads, [&](int64_t id, int64_t first, int64_t end) {
         convolveBlocks(s, x, u, bias, y, first, end, scratch + id * floats);
+    });
+}
+
+void convolveChannelsLast(const Shape& s, const float* x, const float* u, const float* bias, float* y,
+                          int64_t threads, float* scratch) {
+    const int64_t floats = scratchFloats(s);
+    shareOut(blockCount(s), threads, [&](int64_t id, int64_t first, int64_t end) {
+        convolveBlocksChannelsLast(s, x, u, bias, y, first, end, scratch + id * floats);
     });
 }
 
@@ -203,6 +288,7 @@ int64_t scratchFloats(const Shape&) {
     return 0;
 }
 void convolve(const Shape&, const float*, const float*, const float*, float*, int64_t, float*) {}
+void convolveChannelsLast(const Shape&, const float*, const float*, const float*, float*, int64_t, float*) {}
 } // namespace pretext::winograd
 
 #endif

@@ -26,7 +26,7 @@ bool cpuSupported();
 void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, bool flip, float* u);
 
 struct Shape {
-    int64_t batch, inChannels, outChannels, height, width; // height, width multiples of 4
+    int64_t batch, inChannels, outChannels, height, width; // NCHW: height, width multiples of 4
 };
 
 // Floats of scratch one thread needs.
@@ -39,6 +39,12 @@ int64_t scratchFloats(const Shape& s);
 void convolve(const Shape& s, const float* x, const float* u, const float* bias, float* y,
               int64_t threads, float* scratch);
 
+// The same convolution of a channels-last x (N, H, W, C in memory) into a
+// channels-last y (N, H, W, K): C and K multiples of 8, sides of any length (the tiles
+// at the right and bottom edges partly outside the map).
+void convolveChannelsLast(const Shape& s, const float* x, const float* u, const float* bias, float* y,
+                          int64_t threads, float* scratch);
+
 // The weight gradient of that convolution: dW (K, C, 3, 3) from its input x (N, C, H,
 // W) and the output's gradient g (N, K, H, W), as the gradient of the same F(4x4, 3x3)
 // computation: per transformed point, dU = (A g A^T) summed with (B^T x B) over the
@@ -47,5 +53,8 @@ void convolve(const Shape& s, const float* x, const float* u, const float* bias,
 int64_t weightGradientScratchFloats(const Shape& s);
 void weightGradient(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
                     float* dW);
+// The same for channels-last x and g (C a multiple of 16, K of 8, any sides).
+void weightGradientChannelsLast(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
+                                float* dW);
 
 } // namespace pretext::winograd

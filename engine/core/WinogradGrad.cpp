@@ -65,19 +65,21 @@ void transformGrads(const Shape& s, const float* g, int64_t k, const TileSite* s
 }
 
 // Tiles per chunk of the weight gradient: long enough that the per-point sums dU are
-// read and written back rarely, short enough that a point's inputs stay in L2; fewer
-// where that leaves a thread without a chunk.
+// read and written back rarely, short enough that a point's inputs stay in L2; and as
+// many chunks as make every thread's share the same (288 tiles on two threads: three
+// chunks of 96, not 128, 128 and 32, which left one thread twice the work).
 constexpr int64_t kGradTiles = 128;
 
 int64_t gradTiles(const Shape& s, int64_t threads) {
-    const int64_t tiles = s.batch * (s.height / kOutTile) * (s.width / kOutTile);
-    const int64_t share = (tiles + threads - 1) / std::max<int64_t>(1, threads);
-    return std::clamp<int64_t>((share + kLanes - 1) / kLanes * kLanes, kLanes, kGradTiles);
+    const int64_t team = std::max<int64_t>(1, threads);
+    int64_t chunks = (tileCount(s) + kGradTiles - 1) / kGradTiles;
+    chunks = (chunks + team - 1) / team * team;
+    const int64_t per = (tileCount(s) + chunks - 1) / chunks;
+    return std::clamp<int64_t>((per + kLanes - 1) / kLanes * kLanes, kLanes, kGradTiles);
 }
 
 int64_t gradChunkCount(const Shape& s, int64_t chunkTiles) {
-    const int64_t tiles = s.batch * (s.height / kOutTile) * (s.width / kOutTile);
-    return (tiles + chunkTiles - 1) / chunkTiles;
+    return (tileCount(s) + chunkTiles - 1) / chunkTiles;
 }
 
 // dU (36, K, C) += the chunks [first, end) of tiles.
@@ -123,6 +125,53 @@ void gradientChunks(const Shape& s, const float* x, const float* g, int64_t T, i
         }
     }
 }
+// gradientChunks for channels-last x and g: the transforms run across 8 channels of
+// one tile at a time (no transposes), so the gradients' come out as (36, T, K) and
+// are read with a depth stride of K.
+void gradientChunksChannelsLast(const Shape& s, const float* x, const float* g, int64_t T, int64_t first,
+                                int64_t end, float* dU, float* scratch) {
+    const int64_t C = s.inChannels, K = s.outChannels, h = s.height, w = s.width;
+    float* gt = scratch;              // (36, T, K)
+    float* vt = gt + kPoints * K * T; // (36, T, C)
+    for (int64_t chunk = first; chunk < end; ++chunk) {
+        for (int64_t t = 0; t < T; ++t) {
+            const TileSite site = kernels::site(s, chunk * T + t);
+            for (int64_t k = 0; k < K; k += kLanes) {
+                __m256 in[kOutTile * kOutTile], mid[kInTile * kOutTile], res[kPoints];
+                for (int64_t q = 0; q < kOutTile * kOutTile; ++q) {
+                    const int64_t r = site.row + 1 + q / kOutTile, col = site.col + 1 + q % kOutTile;
+                    in[q] = site.valid && r < h && col < w ? _mm256_loadu_ps(g + ((site.image * h + r) * w + col) * K + k)
+                                                           : _mm256_setzero_ps();
+                }
+                for (int64_t j = 0; j < kOutTile; ++j) {
+                    gradAxis(in + j, kOutTile, mid + j, kOutTile);
+                }
+                for (int64_t i = 0; i < kInTile; ++i) {
+                    gradAxis(mid + i * kOutTile, 1, res + i * kInTile, 1);
+                }
+                for (int64_t p = 0; p < kPoints; ++p) {
+                    _mm256_storeu_ps(gt + (p * T + t) * K + k, res[p]);
+                }
+            }
+            for (int64_t c = 0; c < C; c += kLanes) {
+                __m256 in[kPoints];
+                for (int64_t q = 0; q < kPoints; ++q) {
+                    const int64_t r = site.row + q / kInTile, col = site.col + q % kInTile;
+                    in[q] = site.valid && r >= 0 && r < h && col >= 0 && col < w
+                                ? _mm256_loadu_ps(x + ((site.image * h + r) * w + col) * C + c)
+                                : _mm256_setzero_ps();
+                }
+                transformWindows(in, vt + t * C + c, T * C);
+            }
+        }
+        for (int64_t p = 0; p < kPoints; ++p) {
+            multiply(gt + p * T * K, 1, vt + p * T * C, K, T, C, dU + p * K * C, true, K);
+        }
+    }
+}
+
+// The threads' sums dU into the first's, then dW = G^T dU G for every (k, c).
+void finishWeightGradient(const Shape& s, float* scratch, int64_t floats, int64_t used, float* dW);
 } // namespace
 
 int64_t weightGradientScratchFloats(const Shape& s) {
@@ -142,6 +191,26 @@ void weightGradient(const Shape& s, const float* x, const float* g, int64_t thre
         std::fill(mine, mine + sums, 0.0f);
         gradientChunks(s, x, g, chunkTiles, first, end, mine, mine + sums);
     });
+    finishWeightGradient(s, scratch, floats, used, dW);
+}
+
+void weightGradientChannelsLast(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
+                                float* dW) {
+    const int64_t chunkTiles = gradTiles(s, threads);
+    const int64_t chunks = gradChunkCount(s, chunkTiles);
+    const int64_t floats = weightGradientScratchFloats(s);
+    const int64_t sums = kPoints * s.outChannels * s.inChannels;
+    const int64_t used = shareOut(chunks, threads, [&](int64_t id, int64_t first, int64_t end) {
+        float* mine = scratch + id * floats;
+        std::fill(mine, mine + sums, 0.0f);
+        gradientChunksChannelsLast(s, x, g, chunkTiles, first, end, mine, mine + sums);
+    });
+    finishWeightGradient(s, scratch, floats, used, dW);
+}
+
+namespace {
+void finishWeightGradient(const Shape& s, float* scratch, int64_t floats, int64_t used, float* dW) {
+    const int64_t sums = kPoints * s.outChannels * s.inChannels;
     for (int64_t i = 1; i < used; ++i) { // the threads' sums into the first's
         const float* other = scratch + i * floats;
         for (int64_t e = 0; e < sums; ++e) {
@@ -176,6 +245,7 @@ void weightGradient(const Shape& s, const float* x, const float* g, int64_t thre
         }
     }
 }
+} // namespace
 } // namespace pretext::winograd
 
 #else // no AVX2 and FMA in this build: never used (cpuSupported() says no)
@@ -185,6 +255,7 @@ int64_t weightGradientScratchFloats(const Shape&) {
     return 0;
 }
 void weightGradient(const Shape&, const float*, const float*, int64_t, float*, float*) {}
+void weightGradientChannelsLast(const Shape&, const float*, const float*, int64_t, float*, float*) {}
 } // namespace pretext::winograd
 
 #endif

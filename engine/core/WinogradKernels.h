@@ -29,9 +29,19 @@ struct TileSite {
     bool valid = false;
 };
 
+// Tiles across and down a map (the last ones partly outside it where a side is not a
+// multiple of 4; only channels-last maps have such sides).
+inline int64_t tilesAcross(const Shape& s) {
+    return (s.width + kOutTile - 1) / kOutTile;
+}
+
+inline int64_t tileCount(const Shape& s) {
+    return s.batch * tilesAcross(s) * ((s.height + kOutTile - 1) / kOutTile);
+}
+
 inline TileSite site(const Shape& s, int64_t tile) {
-    const int64_t across = s.width / kOutTile;
-    const int64_t perImage = across * (s.height / kOutTile);
+    const int64_t across = tilesAcross(s);
+    const int64_t perImage = across * ((s.height + kOutTile - 1) / kOutTile);
     TileSite t;
     if (tile >= s.batch * perImage) {
         return t;
@@ -104,13 +114,27 @@ inline __m256i columnMask(int64_t col, int64_t width) {
     return _mm256_and_si256(_mm256_and_si256(left, right), six);
 }
 
+// B^T d B of 8 tiles' windows in[36], written to v[point * pointStride + lane].
+inline void transformWindows(const __m256* in, float* v, int64_t pointStride) {
+    __m256 mid[kPoints], out[kPoints];
+    for (int64_t j = 0; j < kInTile; ++j) { // columns: B^T d
+        inputAxis(in + j, kInTile, mid + j, kInTile);
+    }
+    for (int64_t i = 0; i < kInTile; ++i) { // rows: (B^T d) B
+        inputAxis(mid + i * kInTile, 1, out + i * kInTile, 1);
+    }
+    for (int64_t p = 0; p < kPoints; ++p) {
+        _mm256_storeu_ps(v + p * pointStride, out[p]);
+    }
+}
+
 // Channel c's 6x6 windows of 8 tiles (zero outside the image), transformed, written
 // to v[point * pointStride + lane]. Each window row is one masked load (nothing
 // outside the image is read), and the 8 rows of a window row are transposed.
 inline void transformInputs(const Shape& s, const float* x, int64_t c, const TileSite* sites,
                      const __m256i* masks, float* v, int64_t pointStride) {
     const int64_t h = s.height, w = s.width;
-    __m256 in[kPoints], mid[kPoints], out[kPoints];
+    __m256 in[kPoints];
     for (int64_t i = 0; i < kInTile; ++i) {
         __m256 rows[kLanes];
         for (int64_t lane = 0; lane < kLanes; ++lane) {
@@ -129,21 +153,39 @@ inline void transformInputs(const Shape& s, const float* x, int64_t c, const Til
         }
         transposeSix(rows, in + i * kInTile);
     }
-    for (int64_t j = 0; j < kInTile; ++j) { // columns: B^T d
-        inputAxis(in + j, kInTile, mid + j, kInTile);
-    }
-    for (int64_t i = 0; i < kInTile; ++i) { // rows: (B^T d) B
-        inputAxis(mid + i * kInTile, 1, out + i * kInTile, 1);
-    }
-    for (int64_t p = 0; p < kPoints; ++p) {
-        _mm256_storeu_ps(v + p * pointStride, out[p]);
+    transformWindows(in, v, pointStride);
+}
+
+// A channel's 6x6 windows of 8 tiles in a channels-last map (position (i, j) of every
+// tile's window at x[((image H + row) W + col) C + c]), for eight channels from c on:
+// in[8 channels][36 positions], each register one position of the 8 tiles. Each
+// position of a tile is one load of its 8 channels (zero outside the map), the 8 tiles'
+// loads then transposed.
+inline void loadWindowsChannelsLast(const Shape& s, const float* x, int64_t c, const TileSite* sites,
+                                    __m256 (*in)[kPoints]) {
+    for (int64_t i = 0; i < kInTile; ++i) {
+        for (int64_t j = 0; j < kInTile; ++j) {
+            __m256 tiles[kLanes], channels[kLanes];
+            for (int64_t lane = 0; lane < kLanes; ++lane) {
+                const TileSite& t = sites[lane];
+                const int64_t r = t.row + i, col = t.col + j;
+                tiles[lane] = t.valid && r >= 0 && r < s.height && col >= 0 && col < s.width
+                                  ? _mm256_loadu_ps(x + ((t.image * s.height + r) * s.width + col) * s.inChannels + c)
+                                  : _mm256_setzero_ps();
+            }
+            transposeEight(tiles, channels);
+            for (int64_t ch = 0; ch < kLanes; ++ch) {
+                in[ch][i * kInTile + j] = channels[ch];
+            }
+        }
     }
 }
 
-// mOut (rows, tiles) = u (rows, depth; row stride uStride) x v (depth, tiles), rows a
-// multiple of 4 and tiles of 16: four rows by two registers of tiles at a time.
+// mOut (rows, tiles) = u (rows, depth; row stride uStride, depth stride uDepthStride)
+// x v (depth, tiles), rows a multiple of 4 and tiles of 16: four rows by two registers
+// of tiles at a time.
 inline void multiply(const float* u, int64_t uStride, const float* v, int64_t rows, int64_t depth,
-              int64_t tiles, float* mOut, bool accumulate = false) {
+              int64_t tiles, float* mOut, bool accumulate = false, int64_t uDepthStride = 1) {
     for (int64_t r = 0; r < rows; r += 4) {
         const float* u0 = u + r * uStride;
         const float* u1 = u0 + uStride;
@@ -163,19 +205,19 @@ inline void multiply(const float* u, int64_t uStride, const float* v, int64_t ro
                 b3 = _mm256_loadu_ps(out + 3 * tiles + 8);
             }
             const float* col = v + t;
-            for (int64_t c = 0; c < depth; ++c, col += tiles) {
+            for (int64_t c = 0, at = 0; c < depth; ++c, col += tiles, at += uDepthStride) {
                 const __m256 lo = _mm256_loadu_ps(col);
                 const __m256 hi = _mm256_loadu_ps(col + 8);
-                __m256 s = _mm256_broadcast_ss(u0 + c);
+                __m256 s = _mm256_broadcast_ss(u0 + at);
                 a0 = _mm256_fmadd_ps(s, lo, a0);
                 b0 = _mm256_fmadd_ps(s, hi, b0);
-                s = _mm256_broadcast_ss(u1 + c);
+                s = _mm256_broadcast_ss(u1 + at);
                 a1 = _mm256_fmadd_ps(s, lo, a1);
                 b1 = _mm256_fmadd_ps(s, hi, b1);
-                s = _mm256_broadcast_ss(u2 + c);
+                s = _mm256_broadcast_ss(u2 + at);
                 a2 = _mm256_fmadd_ps(s, lo, a2);
                 b2 = _mm256_fmadd_ps(s, hi, b2);
-                s = _mm256_broadcast_ss(u3 + c);
+                s = _mm256_broadcast_ss(u3 + at);
                 a3 = _mm256_fmadd_ps(s, lo, a3);
                 b3 = _mm256_fmadd_ps(s, hi, b3);
             }
