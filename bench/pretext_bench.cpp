@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
             continue;
         }
         if (arg == "--direct-conv") {
-            options.winograd = false;
+            options.fastConv = false;
             continue;
         }
         if (arg == "--no-loaders") { // accepted for the app's bench options; no loaders here

@@ -171,7 +171,7 @@ BenchResult runBench(const BenchOptions& o) {
     const ThreadSetup threads = configureThreads(o.torchThreads, o.blasThreads);
     r.threads = describeThreads(threads);
     r.memory = configureMemory(o.keepFreedMemory).description;
-    setWinogradEnabled(o.winograd);
+    setFastConvolutions(o.fastConv);
     r.torchThreads = threads.torchThreads;
     r.blasThreads = threads.blasThreads;
     r.task = o.task;
@@ -242,16 +242,16 @@ BenchResult runBench(const BenchOptions& o) {
         for (int64_t round = 0; round < o.convRounds; ++round) {
             double seconds[2];
             for (int i = 0; i < 2; ++i) {
-                setWinogradEnabled(i == 0);
+                setFastConvolutions(i == 0);
                 seconds[i] = timedSeconds(1, 3, trainer.device(), [&] { trainer.trainQuietly(batch); });
             }
             winograd.push_back(seconds[0]);
             direct.push_back(seconds[1]);
             ratio.push_back(seconds[1] / seconds[0]);
         }
-        setWinogradEnabled(o.winograd);
+        setFastConvolutions(o.fastConv);
         r.convRounds = o.convRounds;
-        r.convWinogradMs = 1000.0 * median(winograd);
+        r.convFastMs = 1000.0 * median(winograd);
         r.convDirectMs = 1000.0 * median(direct);
         r.convRatio = median(ratio);
     }
@@ -305,7 +305,8 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
     out << "task " << r.task << ", " << o.sizePx << " px, batch " << o.batchSize << ", device "
         << r.device << ", " << r.threads << ", Adam "
         << (o.perTensorAdam ? "per tensor (LibTorch's)" : "multi-tensor") << ", " << r.memory
-        << ", 3x3 convolutions " << (o.winograd ? "by Winograd on the CPU where it applies" : "direct") << "\n"
+        << ", convolutions " << (o.fastConv ? "by Winograd's and dense routes on the CPU where they apply" : "LibTorch's own")
+        << "\n"
         << "  model parameters        " << r.parameters << " (input " << shapeText(r.sampleShape)
         << " per sample)\n"
         << "  model FLOPs             " << r.forwardFlops / 1e6 << " MFLOP forward per sample, "
@@ -332,9 +333,9 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
     }
     out << ", " << static_cast<int64_t>(r.modelPageFaultsPerStep + 0.5) << " page faults per step";
     if (r.convRounds > 0) {
-        out << "\n  3x3 convolutions        model step " << r.convWinogradMs << " ms with Winograd's, "
-            << r.convDirectMs << " ms with the direct ones (medians of " << r.convRounds
-            << " alternating rounds in this process); direct / Winograd " << std::setprecision(2)
+        out << "\n  convolution routes      model step " << r.convFastMs << " ms with the program's, "
+            << r.convDirectMs << " ms with LibTorch's own (medians of " << r.convRounds
+            << " alternating rounds in this process); LibTorch's / program's " << std::setprecision(2)
             << r.convRatio << std::setprecision(1);
     }
     out << "\n  peak resident memory    " << r.peakRssMb << " MB\n";
@@ -350,7 +351,7 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         << ",\n  \"batch\": " << o.batchSize << ",\n  \"steps\": " << o.steps
         << ",\n  \"warmup_steps\": " << o.warmupSteps << ",\n  \"optimizer\": "
         << jsonString(o.perTensorAdam ? "adam-per-tensor" : "adam-multi-tensor");
-    out << ",\n  \"conv3x3\": " << jsonString(o.winograd ? "winograd" : "direct");
+    out << ",\n  \"convolutions\": " << jsonString(o.fastConv ? "winograd and dense" : "libtorch");
     out << ",\n  \"malloc\": " << jsonString(o.keepFreedMemory ? "keeps-freed" : "defaults")
         << ",\n  \"malloc_tunables\": " << jsonString(glibcTunables()); // the same, for another process
     if (ceiling != nullptr) {
@@ -393,7 +394,7 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
             << ", \"model_images_per_s\": " << r.modelImagesPerSec
             << ", \"model_ms_per_step\": " << r.modelMsPerStep << ", \"model_gflops\": " << r.modelGflops()
             << ", \"model_page_faults_per_step\": " << r.modelPageFaultsPerStep
-            << ", \"conv_rounds\": " << r.convRounds << ", \"conv_winograd_ms\": " << r.convWinogradMs
+            << ", \"conv_rounds\": " << r.convRounds << ", \"conv_fast_ms\": " << r.convFastMs
             << ", \"conv_direct_ms\": " << r.convDirectMs << ", \"conv_ratio\": " << r.convRatio
             << ", \"peak_rss_mb\": " << r.peakRssMb << "}";
     }

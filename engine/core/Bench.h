@@ -23,9 +23,9 @@ struct BenchOptions {
     int blasThreads = 1;  // <= 0: leave the BLAS pool as found
     bool perTensorAdam = false; // TrainConfig::perTensorAdam
     bool keepFreedMemory = true; // configureMemory (false: malloc as the C library sets it)
-    bool winograd = true; // setWinogradEnabled (false: 3x3 convolutions as PyTorch runs them)
-    // > 0: after the model step, this many rounds of it with Winograd's 3x3 convolutions
-    // and then without, in this one process (what the route is worth, measured where the
+    bool fastConv = true; // setFastConvolutions (false: every convolution as PyTorch runs it)
+    // > 0: after the model step, this many rounds of it with the program's convolution
+    // routes (Layers.h: Winograd's, dense) and then with LibTorch's own, in this one process (what the route is worth, measured where the
     // machine's drift between processes does not count).
     int64_t convRounds = 0;
 };
@@ -55,9 +55,9 @@ struct BenchResult {
     double modelMsPerStep = 0;
     double modelPageFaultsPerStep = 0; // minor page faults of the process per timed model step
     int64_t convRounds = 0;          // BenchOptions::convRounds: medians of the rounds
-    double convWinogradMs = 0;       // model step with Winograd's 3x3 convolutions
-    double convDirectMs = 0;         // and with the direct ones
-    double convRatio = 0;            // direct over Winograd, median of the rounds' ratios
+    double convFastMs = 0;           // model step with the program's convolution routes
+    double convDirectMs = 0;         // and with LibTorch's own convolutions
+    double convRatio = 0;            // LibTorch's over the program's, median of the rounds' ratios
     int64_t forwardFlops = 0;        // per sample
     int64_t samplesPerImage = 1;     // model inputs made from one image (rotation: 4)
     double peakRssMb = 0;

@@ -255,7 +255,7 @@ struct DenseConvFunction : public torch::autograd::Function<DenseConvFunction> {
     }
 };
 
-std::atomic<bool> g_winograd{true};
+std::atomic<bool> g_fastConvolutions{true};
 
 } // namespace
 
@@ -269,18 +269,18 @@ const torch::ExpandingArray<2>* explicitPadding(const torch::nn::detail::ConvNdO
 #endif
 }
 
-void setWinogradEnabled(bool enabled) {
-    g_winograd = enabled;
+void setFastConvolutions(bool enabled) {
+    g_fastConvolutions = enabled;
 }
 
-bool winogradEnabled() {
-    return g_winograd;
+bool fastConvolutions() {
+    return g_fastConvolutions;
 }
 
 bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x) {
     static const bool cpu = winograd::cpuSupported();
     const auto& o = conv.options;
-    if (!(g_winograd && cpu && x.device().is_cpu() && x.scalar_type() == torch::kFloat &&
+    if (!(g_fastConvolutions && cpu && x.device().is_cpu() && x.scalar_type() == torch::kFloat &&
           conv.weight.scalar_type() == torch::kFloat && x.dim() == 4 && x.size(0) > 0)) {
         return false;
     }
@@ -311,7 +311,7 @@ torch::Tensor winogradConv3x3(const torch::Tensor& x, const torch::Tensor& weigh
 bool denseConvApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x) {
     const auto& o = conv.options;
     const auto* padding = explicitPadding(o);
-    if (!g_winograd || !x.device().is_cpu() || x.scalar_type() != torch::kFloat ||
+    if (!g_fastConvolutions || !x.device().is_cpu() || x.scalar_type() != torch::kFloat ||
         conv.weight.scalar_type() != torch::kFloat || x.dim() != 4 || x.size(0) == 0 ||
         x.size(1) != o.in_channels() || o.groups() != 1 || padding == nullptr ||
         o.padding_mode().index() != 0 /* kZeros */) {

@@ -69,10 +69,11 @@ bool denseConvApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x)
 torch::Tensor denseConv2d(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                           int64_t stride, int64_t padding);
 
-// On by default; off makes conv2dForward always run the module's forward() (the
-// benchmark's --direct-conv, to measure our routes against LibTorch's own).
-void setWinogradEnabled(bool enabled);
-bool winogradEnabled();
+// Winograd's and the dense route: on by default; off makes conv2dForward always run
+// the module's forward() (the benchmark's --direct-conv, to measure the routes against
+// LibTorch's own convolutions).
+void setFastConvolutions(bool enabled);
+bool fastConvolutions();
 
 // A Conv2d's forward pass by Winograd's route or the dense one where either applies,
 // else the module's own.

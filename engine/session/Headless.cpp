@@ -353,10 +353,10 @@ int benchCommand(const QStringList& args) {
                                       "(the same numbers; to measure the multi-tensor one against)."},
                   {"malloc-defaults", "Leave the C library's allocator as found (glibc: freed blocks "
                                       "returned and mapped again; to measure the program's setting against)."},
-                  {"direct-conv", "3x3 convolutions by the direct kernels, as PyTorch runs them, instead of "
-                                  "Winograd's (to measure the program's route against)."},
-                  {"conv-rounds", "After the model step, R rounds of it with Winograd's 3x3 convolutions and "
-                                  "then the direct ones, in this process (0: none).", "R", "0"},
+                  {"direct-conv", "Every convolution by LibTorch's own kernels, as PyTorch runs it, instead of "
+                                  "the program's Winograd and dense routes (to measure those against)."},
+                  {"conv-rounds", "After the model step, R rounds of it with the program's convolution routes "
+                                  "and then LibTorch's own, in this process (0: none).", "R", "0"},
                   {"video-frames", "Video tasks: frames of the long video written and decoded.", "N", "3000"}});
     const QString choice = taskArgument(args);
     const auto names = benchTasks(choice.toStdString());
@@ -377,7 +377,7 @@ int benchCommand(const QStringList& args) {
         o.blasThreads = static_cast<int>(intValue(p, "blas-threads", 0, 4096));
         o.perTensorAdam = p.isSet("per-tensor-adam");
         o.keepFreedMemory = !p.isSet("malloc-defaults");
-        o.winograd = !p.isSet("direct-conv");
+        o.fastConv = !p.isSet("direct-conv");
         o.convRounds = intValue(p, "conv-rounds", 0, 1000);
         if (!haveCeiling && !p.isSet("no-ceiling")) {
             configureThreads(o.torchThreads, o.blasThreads);

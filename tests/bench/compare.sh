@@ -8,8 +8,8 @@
 # The program keeps freed memory for reuse (engine/core/Memory.h); the reference runs
 # with glibc's defaults, as a PyTorch script does, unless --python-malloc-kept gives it
 # the same setting (through GLIBC_TUNABLES); --malloc-defaults leaves the program's
-# allocator as found instead. --direct-conv has the program run its 3x3 convolutions as
-# PyTorch does (oneDNN's direct kernels) instead of by Winograd's algorithm.
+# allocator as found instead. --direct-conv has the program run every convolution as
+# PyTorch does (LibTorch's own kernels) instead of by its Winograd and dense routes.
 #   tests/bench/compare.sh [--size PX] [--batch B] [--steps N] [--rounds R] [--task T|all]
 #                          [--python-malloc-kept] [--malloc-defaults] [--direct-conv]
 set -euo pipefail

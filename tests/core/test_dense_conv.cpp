@@ -22,7 +22,7 @@ class TestDenseConv : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { configureThreads(2); }
-    void cleanup() { setWinogradEnabled(true); }
+    void cleanup() { setFastConvolutions(true); }
 
     void matchesConv2d_data() {
         QTest::addColumn<int>("inChannels");
@@ -130,7 +130,7 @@ private Q_SLOTS:
         QVERIFY(!denseConvApplies(*unevenStride, x));
         torch::nn::Conv2d same(torch::nn::Conv2dOptions(8, 8, 3).padding(torch::kSame));
         QVERIFY(!denseConvApplies(*same, x));
-        setWinogradEnabled(false);
+        setFastConvolutions(false);
         QVERIFY(!denseConvApplies(*conv, x));
         QVERIFY(torch::equal(conv2dForward(*conv, x), conv->forward(x)));
     }

@@ -29,7 +29,7 @@ private Q_SLOTS:
             QSKIP("this CPU has no AVX2 and FMA: 3x3 convolutions take oneDNN's route here");
         }
     }
-    void cleanup() { setWinogradEnabled(true); }
+    void cleanup() { setFastConvolutions(true); }
 
     void matchesConv2d_data() {
         QTest::addColumn<int>("batch");
@@ -138,7 +138,7 @@ private Q_SLOTS:
         QVERIFY(!winogradApplies(*unpadded, x));
         torch::nn::Conv2d reflect(torch::nn::Conv2dOptions(8, 8, 3).padding(1).padding_mode(torch::kReflect));
         QVERIFY(!winogradApplies(*reflect, x));
-        setWinogradEnabled(false);
+        setFastConvolutions(false);
         QVERIFY(!winogradApplies(*conv, x));
         // Off, the module's own forward() runs: bit for bit LibTorch's result.
         QVERIFY(torch::equal(conv2dForward(*conv, x), conv->forward(x)));
@@ -159,7 +159,7 @@ private Q_SLOTS:
         QFETCH(int, side);
         QFETCH(bool, channelsLast);
         auto losses = [&](bool winograd) {
-            setWinogradEnabled(winograd);
+            setFastConvolutions(winograd);
             torch::manual_seed(21);
             EncoderOptions options;
             options.baseChannels = 8;
@@ -200,18 +200,18 @@ private Q_SLOTS:
         o.convRounds = 2;
         const BenchResult r = runBench(o);
         QCOMPARE(r.convRounds, int64_t{2});
-        QVERIFY(r.convWinogradMs > 0 && r.convDirectMs > 0 && r.convRatio > 0);
-        QVERIFY(winogradEnabled());
+        QVERIFY(r.convFastMs > 0 && r.convDirectMs > 0 && r.convRatio > 0);
+        QVERIFY(fastConvolutions());
         const QString text = QString::fromStdString(formatBench(o, r, nullptr));
-        QVERIFY2(text.contains(QLatin1String("3x3 convolutions        model step")), qPrintable(text));
-        QVERIFY(text.contains(QLatin1String("by Winograd on the CPU where it applies")));
+        QVERIFY2(text.contains(QLatin1String("convolution routes      model step")), qPrintable(text));
+        QVERIFY(text.contains(QLatin1String("convolutions by Winograd's and dense routes on the CPU where they apply")));
         QVERIFY(QString::fromStdString(benchJson(o, {r}, nullptr)).contains(QLatin1String("\"conv_ratio\": ")));
-        o.winograd = false;
+        o.fastConv = false;
         o.convRounds = 0;
         const BenchResult direct = runBench(o);
-        QVERIFY(!winogradEnabled());
+        QVERIFY(!fastConvolutions());
         QCOMPARE(direct.convRounds, int64_t{0});
-        QVERIFY(QString::fromStdString(formatBench(o, direct, nullptr)).contains(QLatin1String("3x3 convolutions direct")));
+        QVERIFY(QString::fromStdString(formatBench(o, direct, nullptr)).contains(QLatin1String("convolutions LibTorch's own")));
     }
 };
 
