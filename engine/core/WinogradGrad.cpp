@@ -171,44 +171,6 @@ void gradientChunksChannelsLast(const Shape& s, const float* x, const float* g, 
 }
 
 // The threads' sums dU into the first's, then dW = G^T dU G for every (k, c).
-void finishWeightGradient(const Shape& s, float* scratch, int64_t floats, int64_t used, float* dW);
-} // namespace
-
-int64_t weightGradientScratchFloats(const Shape& s) {
-    const int64_t perThread = kPoints * s.outChannels * s.inChannels + // dU
-                              kPoints * kGradTiles * (s.outChannels + s.inChannels) + kPoints * kLanes * kLanes;
-    return perThread;
-}
-
-void weightGradient(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
-                    float* dW) {
-    const int64_t chunkTiles = gradTiles(s, threads);
-    const int64_t chunks = gradChunkCount(s, chunkTiles);
-    const int64_t floats = weightGradientScratchFloats(s);
-    const int64_t sums = kPoints * s.outChannels * s.inChannels;
-    const int64_t used = shareOut(chunks, threads, [&](int64_t id, int64_t first, int64_t end) {
-        float* mine = scratch + id * floats;
-        std::fill(mine, mine + sums, 0.0f);
-        gradientChunks(s, x, g, chunkTiles, first, end, mine, mine + sums);
-    });
-    finishWeightGradient(s, scratch, floats, used, dW);
-}
-
-void weightGradientChannelsLast(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
-                                float* dW) {
-    const int64_t chunkTiles = gradTiles(s, threads);
-    const int64_t chunks = gradChunkCount(s, chunkTiles);
-    const int64_t floats = weightGradientScratchFloats(s);
-    const int64_t sums = kPoints * s.outChannels * s.inChannels;
-    const int64_t used = shareOut(chunks, threads, [&](int64_t id, int64_t first, int64_t end) {
-        float* mine = scratch + id * floats;
-        std::fill(mine, mine + sums, 0.0f);
-        gradientChunksChannelsLast(s, x, g, chunkTiles, first, end, mine, mine + sums);
-    });
-    finishWeightGradient(s, scratch, floats, used, dW);
-}
-
-namespace {
 void finishWeightGradient(const Shape& s, float* scratch, int64_t floats, int64_t used, float* dW) {
     const int64_t sums = kPoints * s.outChannels * s.inChannels;
     for (int64_t i = 1; i < used; ++i) { // the threads' sums into the first's
@@ -245,7 +207,39 @@ void finishWeightGradient(const Shape& s, float* scratch, int64_t floats, int64_
         }
     }
 }
+
+using Chunks = void (*)(const Shape&, const float*, const float*, int64_t, int64_t, int64_t, float*, float*);
+
+// The chunks of tiles shared out among the threads, each summing into its own dU.
+void weightGradientBy(Chunks chunks, const Shape& s, const float* x, const float* g, int64_t threads,
+                      float* scratch, float* dW) {
+    const int64_t chunkTiles = gradTiles(s, threads);
+    const int64_t floats = weightGradientScratchFloats(s);
+    const int64_t sums = kPoints * s.outChannels * s.inChannels;
+    const int64_t used = shareOut(gradChunkCount(s, chunkTiles), threads, [&](int64_t id, int64_t first, int64_t end) {
+        float* mine = scratch + id * floats;
+        std::fill(mine, mine + sums, 0.0f);
+        chunks(s, x, g, chunkTiles, first, end, mine, mine + sums);
+    });
+    finishWeightGradient(s, scratch, floats, used, dW);
+}
 } // namespace
+
+int64_t weightGradientScratchFloats(const Shape& s) {
+    const int64_t perThread = kPoints * s.outChannels * s.inChannels + // dU
+                              kPoints * kGradTiles * (s.outChannels + s.inChannels) + kPoints * kLanes * kLanes;
+    return perThread;
+}
+
+void weightGradient(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
+                    float* dW) {
+    weightGradientBy(gradientChunks, s, x, g, threads, scratch, dW);
+}
+
+void weightGradientChannelsLast(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
+                                float* dW) {
+    weightGradientBy(gradientChunksChannelsLast, s, x, g, threads, scratch, dW);
+}
 } // namespace pretext::winograd
 
 #else // no AVX2 and FMA in this build: never used (cpuSupported() says no)

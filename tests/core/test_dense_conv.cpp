@@ -2,6 +2,7 @@
 // LibTorch's conv2d does, output and all three gradients, in either memory layout; the
 // route is taken only where it applies. The products shared out among LibTorch's
 // threads (Gemm.h) equal torch::mm, whichever way they are split.
+#include "ConvCheck.h"
 #include "Gemm.h"
 #include "Layers.h"
 #include "Threads.h"
@@ -11,12 +12,7 @@
 
 using namespace pretext;
 
-namespace {
-double relativeError(const torch::Tensor& mine, const torch::Tensor& theirs) {
-    const double scale = std::max(theirs.abs().max().item<double>(), 1e-12);
-    return (mine - theirs).abs().max().item<double>() / scale;
-}
-} // namespace
+using namespace convcheck;
 
 class TestDenseConv : public QObject {
     Q_OBJECT
@@ -63,34 +59,13 @@ private Q_SLOTS:
         QVERIFY(denseConvApplies(*conv, x));
         QVERIFY(!winogradApplies(*conv, x));
 
-        auto runs = [&](bool dense) {
-            conv->zero_grad();
-            const auto input = x.clone().requires_grad_(true);
-            const auto y = dense ? conv2dForward(*conv, input) : conv->forward(input);
-            const auto target = torch::sin(torch::arange(y.numel(), torch::kFloat) * 0.37).view(y.sizes());
-            (y * target).sum().backward();
-            std::vector<torch::Tensor> out{y.detach(), input.grad(), conv->weight.grad().clone()};
-            if (bias) {
-                out.push_back(conv->bias.grad().clone());
-            }
-            return out;
-        };
-        const auto mine = runs(true);
-        const auto theirs = runs(false);
-        // The layout goes on as LibTorch's does (a channels-last input, a channels-last output).
-        QCOMPARE(mine[0].is_contiguous(at::MemoryFormat::ChannelsLast),
-                 theirs[0].is_contiguous(at::MemoryFormat::ChannelsLast));
-        QCOMPARE(mine[0].is_contiguous(), theirs[0].is_contiguous());
-        const char* names[] = {"output", "input gradient", "weight gradient", "bias gradient"};
+        const auto mine = outputAndGradients(conv, x, [&](const torch::Tensor& input) { return conv2dForward(*conv, input); });
+        const auto theirs = outputAndGradients(conv, x, [&](const torch::Tensor& input) { return conv->forward(input); });
         QString errors;
-        for (size_t i = 0; i < mine.size(); ++i) {
-            QCOMPARE(mine[i].sizes(), theirs[i].sizes());
-            const double e = relativeError(mine[i], theirs[i]);
-            errors += QStringLiteral(" %1 %2").arg(QLatin1String(names[i])).arg(e, 0, 'g', 2);
-            // Float rounding only (the same sums in another order); a tap in the wrong
-            // place gives errors of order 1.
-            QVERIFY2(e < 1e-5, qPrintable(QStringLiteral("%1: relative error %2").arg(names[i]).arg(e)));
-        }
+        // Float rounding only (the same sums in another order); a tap in the wrong place
+        // gives errors of order 1.
+        const QString failure = compare(mine, theirs, 1e-5, errors);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
         qInfo("relative error:%s", qPrintable(errors));
     }
 

@@ -2,6 +2,7 @@
 // output and all three gradients, at the shapes the models use and at awkward ones;
 // it is taken only where it applies, and a model trains the same with it as without.
 #include "Bench.h"
+#include "ConvCheck.h"
 #include "Layers.h"
 #include "Models.h"
 #include "Threads.h"
@@ -12,13 +13,7 @@
 
 using namespace pretext;
 
-namespace {
-// Largest difference, relative to the reference's largest magnitude.
-double relativeError(const torch::Tensor& mine, const torch::Tensor& theirs) {
-    const double scale = std::max(theirs.abs().max().item<double>(), 1e-12);
-    return (mine - theirs).abs().max().item<double>() / scale;
-}
-} // namespace
+using namespace convcheck;
 
 class TestWinograd : public QObject {
     Q_OBJECT
@@ -80,38 +75,17 @@ private Q_SLOTS:
         const bool whole = height % 4 == 0 && width % 4 == 0;
         QCOMPARE(winogradApplies(*conv, x), whole);
 
-        auto runs = [&](bool winograd) {
-            conv->zero_grad();
-            const auto input = x.clone().requires_grad_(true);
-            const auto y = !winograd ? conv->forward(input)
-                           : whole   ? conv2dForward(*conv, input)
-                                     : winogradConv3x3(input, conv->weight, bias ? conv->bias : torch::Tensor());
-            // A gradient that is not the same everywhere, so every weight tap matters.
-            const auto target = torch::sin(torch::arange(y.numel(), torch::kFloat) * 0.37).view(y.sizes());
-            (y * target).sum().backward();
-            std::vector<torch::Tensor> out{y.detach(), input.grad(), conv->weight.grad().clone()};
-            if (bias) {
-                out.push_back(conv->bias.grad().clone());
-            }
-            return out;
-        };
-        const auto mine = runs(true);
-        const auto theirs = runs(false);
-        // The output keeps the input's layout, as LibTorch's convolution does.
-        QCOMPARE(mine[0].is_contiguous(at::MemoryFormat::ChannelsLast),
-                 theirs[0].is_contiguous(at::MemoryFormat::ChannelsLast));
-        QCOMPARE(mine[0].is_contiguous(), theirs[0].is_contiguous());
-        const char* names[] = {"output", "input gradient", "weight gradient", "bias gradient"};
+        const auto mine = outputAndGradients(conv, x, [&](const torch::Tensor& input) {
+            return whole ? conv2dForward(*conv, input)
+                         : winogradConv3x3(input, conv->weight, bias ? conv->bias : torch::Tensor());
+        });
+        const auto theirs = outputAndGradients(conv, x, [&](const torch::Tensor& input) { return conv->forward(input); });
         QString errors;
-        for (size_t i = 0; i < mine.size(); ++i) {
-            QCOMPARE(mine[i].sizes(), theirs[i].sizes());
-            const double e = relativeError(mine[i], theirs[i]);
-            errors += QStringLiteral(" %1 %2").arg(QLatin1String(names[i])).arg(e, 0, 'g', 2);
-            // Measured: 1e-6 to 4e-5 (float rounding; the bias gradient is the same sum
-            // taken in another order, the weight gradient the same kernel); a wrong tap or a
-            // wrong tile gives errors of order 1.
-            QVERIFY2(e < 1e-4, qPrintable(QStringLiteral("%1: relative error %2").arg(names[i]).arg(e)));
-        }
+        // Measured: 1e-6 to 4e-5 (float rounding; the bias gradient is the same sum taken
+        // in another order, the weight gradient the same kernel); a wrong tap or a wrong
+        // tile gives errors of order 1.
+        const QString failure = compare(mine, theirs, 1e-4, errors);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
         qInfo("relative error:%s", qPrintable(errors));
     }
 
