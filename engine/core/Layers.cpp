@@ -67,7 +67,7 @@ struct UpConvFunction : public torch::autograd::Function<UpConvFunction> {
 torch::Tensor transformedWeights(const torch::Tensor& weight, bool flip) {
     const auto w = weight.contiguous();
     const int64_t k = w.size(0), c = w.size(1);
-    auto u = torch::empty({winograd::kPoints, flip ? c : k, flip ? k : c}, w.options());
+    auto u = torch::empty({winograd::kPoints, winograd::paddedRows(flip ? c : k), flip ? k : c}, w.options());
     winograd::transformWeights(w.data_ptr<float>(), k, c, flip, u.data_ptr<float>());
     return u;
 }
@@ -83,14 +83,14 @@ bool channelsLastOnly(const torch::Tensor& x) {
     return !x.is_contiguous() && x.is_contiguous(at::MemoryFormat::ChannelsLast);
 }
 
-// y (N, outChannels, H, W) from x (N, C, H, W) and u (36, outChannels, C), on as many
+// y (N, outChannels, H, W) from x (N, C, H, W) and u (36, outChannels padded, C), on as many
 // threads as LibTorch's own parallel loops; y in x's memory layout (NCHW unless x is
 // channels-last).
-torch::Tensor winogradRun(const torch::Tensor& xIn, const torch::Tensor& u, const torch::Tensor& bias,
-                          bool channelsLast) {
+torch::Tensor winogradRun(const torch::Tensor& xIn, const torch::Tensor& u, int64_t outChannels,
+                          const torch::Tensor& bias, bool channelsLast) {
     const auto format = channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
     const auto x = xIn.contiguous(format);
-    const winograd::Shape s{x.size(0), x.size(1), u.size(1), x.size(2), x.size(3)};
+    const winograd::Shape s{x.size(0), x.size(1), outChannels, x.size(2), x.size(3)};
     auto y = torch::empty({s.batch, s.outChannels, s.height, s.width}, x.options().memory_format(format));
     const float* b = bias.defined() ? bias.data_ptr<float>() : nullptr;
     const int64_t threads = teamSize();
@@ -101,23 +101,33 @@ torch::Tensor winogradRun(const torch::Tensor& xIn, const torch::Tensor& u, cons
 }
 
 // dW (K, C, 3, 3) of y = conv3x3(x, weight) from dL/dy = g (both in the layout given):
-// Winograd's where the channels allow (C a multiple of 16), oneDNN's weight-gradient
-// kernel elsewhere.
+// Winograd's where the channels allow, oneDNN's weight-gradient kernel elsewhere.
 torch::Tensor winogradWeightGradient(const torch::Tensor& xIn, const torch::Tensor& g, const torch::Tensor& weight,
                                      bool channelsLast) {
     const auto x = xIn.contiguous(channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
     const int64_t k = weight.size(0), c = weight.size(1);
-    if (c % 16 != 0) {
-        return std::get<1>(at::convolution_backward(g, x, weight, at::OptionalIntArrayRef{}, {1, 1}, {1, 1},
-                                                    {1, 1}, false, {0, 0}, 1, {false, true, false}));
+    auto oneDnn = [&](const torch::Tensor& input, const torch::Tensor& w) {
+        return std::get<1>(at::convolution_backward(g, input, w, at::OptionalIntArrayRef{}, {1, 1}, {1, 1}, {1, 1},
+                                                    false, {0, 0}, 1, {false, true, false}));
+    };
+    // The kernels take input channels in 16s and output channels in 4s. NCHW inputs past
+    // a multiple of 16 (colorization's head: 16 channels and the image) have their first
+    // 16s done by Winograd's kernel, reading x in place, and the rest by oneDNN's.
+    const int64_t split = c / 16 * 16;
+    if (k % 4 != 0 || split == 0 || (channelsLast && split != c)) {
+        return oneDnn(x, weight);
     }
-    const winograd::Shape s{x.size(0), c, k, x.size(2), x.size(3)};
+    winograd::Shape s{x.size(0), split, k, x.size(2), x.size(3)};
+    s.imageChannels = c;
     const int64_t threads = teamSize();
     const auto scratch = scratchFor(threads * winograd::weightGradientScratchFloats(s));
-    auto dW = torch::empty({k, c, 3, 3}, weight.options());
+    auto dW = torch::empty({k, split, 3, 3}, weight.options());
     (channelsLast ? winograd::weightGradientChannelsLast : winograd::weightGradient)(
         s, x.data_ptr<float>(), g.data_ptr<float>(), threads, scratch.data_ptr<float>(), dW.data_ptr<float>());
-    return dW;
+    if (split == c) {
+        return dW;
+    }
+    return torch::cat({dW, oneDnn(x.narrow(1, split, c - split), weight.narrow(1, split, c - split))}, 1);
 }
 
 struct WinogradFunction : public torch::autograd::Function<WinogradFunction> {
@@ -126,7 +136,7 @@ struct WinogradFunction : public torch::autograd::Function<WinogradFunction> {
         ctx->save_for_backward({x, weight});
         const bool channelsLast = channelsLastOnly(x);
         ctx->saved_data["channelsLast"] = channelsLast;
-        return winogradRun(x, transformedWeights(weight, false), bias.contiguous(), channelsLast);
+        return winogradRun(x, transformedWeights(weight, false), weight.size(0), bias.contiguous(), channelsLast);
     }
 
     static variable_list backward(AutogradContext* ctx, variable_list grads) {
@@ -137,7 +147,7 @@ struct WinogradFunction : public torch::autograd::Function<WinogradFunction> {
         const auto g = grads[0].contiguous(channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
         torch::Tensor gx, gw, gb;
         if (ctx->needs_input_grad(0)) {
-            gx = winogradRun(g, transformedWeights(weight, true), torch::Tensor(), channelsLast);
+            gx = winogradRun(g, transformedWeights(weight, true), weight.size(1), torch::Tensor(), channelsLast);
         }
         if (ctx->needs_input_grad(1)) {
             gw = winogradWeightGradient(x, g, weight, channelsLast);
@@ -286,8 +296,8 @@ bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x) 
     }
     // Sides multiples of 4: the kernels take other sides too (channels-last), with the
     // last tiles partly outside the map, but oneDNN measured faster there (32 channels
-    // at 9x9, the jigsaw encoder's: 5.0 against 5.3 ms forward). Channels multiples of 4,
-    // of 8 for channels-last maps.
+    // at 9x9, the jigsaw encoder's: 5.0 against 5.3 ms forward). Any channel counts in
+    // NCHW (the transformed weights' rows padded to 4), multiples of 8 channels-last.
     const bool layout = x.size(2) % 4 == 0 && x.size(3) % 4 == 0 &&
                         (channelsLastOnly(x) ? o.in_channels() % 8 == 0 && o.out_channels() % 8 == 0
                                              : x.is_contiguous());
@@ -295,8 +305,7 @@ bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x) 
            (*o.stride())[0] == 1 && (*o.stride())[1] == 1 && (*o.dilation())[0] == 1 &&
            (*o.dilation())[1] == 1 && o.groups() == 1 && explicitPadding(o) != nullptr &&
            (**explicitPadding(o))[0] == 1 && (**explicitPadding(o))[1] == 1 &&
-           o.padding_mode().index() == 0 /* kZeros */ &&
-           o.in_channels() % 4 == 0 && o.out_channels() % 4 == 0 && x.size(1) == o.in_channels();
+           o.padding_mode().index() == 0 /* kZeros */ && x.size(1) == o.in_channels();
 }
 
 torch::Tensor winogradConv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {

@@ -79,7 +79,7 @@ int64_t blockCount(const Shape& s) {
 // channels-last outputs (written 8 channels at a time).
 int64_t outChunk(const Shape& s, int64_t tiles, int64_t multiple = 4) {
     const int64_t budget = kProductBudget / (kPoints * tiles);
-    return std::clamp<int64_t>(budget / multiple * multiple, multiple, s.outChannels);
+    return std::clamp<int64_t>(budget / multiple * multiple, multiple, paddedRows(s.outChannels));
 }
 
 // Output channels k to k + 8 of 8 tiles into a channels-last y: each channel's 4x4
@@ -126,7 +126,7 @@ void convolveBlocks(const Shape& s, const float* x, const float* u, const float*
                     int64_t first, int64_t end, float* scratch) {
     const int64_t tiles = tilesPerBlock(s);
     const int64_t chunk = outChunk(s, tiles);
-    const int64_t C = s.inChannels, K = s.outChannels;
+    const int64_t C = s.inChannels, K = s.outChannels, rowsOfU = paddedRows(K);
     float* v = scratch;                       // (36, C, tiles)
     float* m = scratch + kPoints * C * tiles; // (36, chunk, tiles)
     TileSite sites[256];
@@ -141,13 +141,13 @@ void convolveBlocks(const Shape& s, const float* x, const float* u, const float*
                 transformInputs(s, x, c, sites + g, masks + g, v + c * tiles + g, C * tiles);
             }
         }
-        for (int64_t k0 = 0; k0 < K; k0 += chunk) {
-            const int64_t rows = std::min(chunk, K - k0);
+        for (int64_t k0 = 0; k0 < rowsOfU; k0 += chunk) {
+            const int64_t rows = std::min(chunk, rowsOfU - k0);
             for (int64_t p = 0; p < kPoints; ++p) {
-                multiply(u + (p * K + k0) * C, C, v + p * C * tiles, rows, C, tiles,
+                multiply(u + (p * rowsOfU + k0) * C, C, v + p * C * tiles, rows, C, tiles,
                          m + p * chunk * tiles);
             }
-            for (int64_t k = 0; k < rows; ++k) {
+            for (int64_t k = 0; k < std::min(rows, K - k0); ++k) { // the padded rows are not outputs
                 for (int64_t g = 0; g < tiles; g += kLanes) {
                     transformOutputs(s, m + k * tiles + g, chunk * tiles, k0 + k,
                                      bias ? bias[k0 + k] : 0.0f, sites + g, y);
@@ -181,7 +181,7 @@ void convolveBlocksChannelsLast(const Shape& s, const float* x, const float* u, 
         }
         for (int64_t k0 = 0; k0 < K; k0 += chunk) {
             const int64_t rows = std::min(chunk, K - k0);
-            for (int64_t p = 0; p < kPoints; ++p) {
+            for (int64_t p = 0; p < kPoints; ++p) { // K a multiple of 8: no padded rows
                 multiply(u + (p * K + k0) * C, C, v + p * C * tiles, rows, C, tiles,
                          m + p * chunk * tiles);
             }
@@ -205,6 +205,10 @@ bool cpuSupported() {
 void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, bool flip, float* u) {
     const int64_t rows = flip ? inChannels : outChannels;
     const int64_t cols = flip ? outChannels : inChannels;
+    const int64_t rowsOfU = paddedRows(rows);
+    for (int64_t p = 0; p < kPoints; ++p) { // the padding rows
+        std::fill(u + (p * rowsOfU + rows) * cols, u + (p + 1) * rowsOfU * cols, 0.0f);
+    }
     // u's (row, col) comes from the kernel (k, c) = (row, col), or (col, row) turned.
     // Eight columns at a time: their kernels' taps gathered into one register each.
     const int64_t laneStride = flip ? inChannels * 9 : 9;
@@ -240,7 +244,7 @@ void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, b
                     const __m256 v = _mm256_fmadd_ps(gf[i][0], _mm256_set1_ps(G[j][0]),
                                                      _mm256_fmadd_ps(gf[i][1], _mm256_set1_ps(G[j][1]),
                                                                      _mm256_mul_ps(gf[i][2], _mm256_set1_ps(G[j][2]))));
-                    float* out = u + ((i * 6 + j) * rows + row) * cols + col0;
+                    float* out = u + ((i * 6 + j) * rowsOfU + row) * cols + col0;
                     if (width == kLanes) {
                         _mm256_storeu_ps(out, v);
                     } else {

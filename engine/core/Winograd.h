@@ -20,20 +20,30 @@ constexpr int64_t kLanes = 8;    // tiles transformed together (one AVX register
 
 bool cpuSupported();
 
-// u (36, K, C): the weights g (K, C, 3, 3) transformed, G g G^T. With flip, the
-// weights of the convolution's input gradient instead: g's roles of K and C swapped
-// and each 3x3 kernel turned by 180 degrees, so u is (36, C, K).
+// Rows of the transformed weights: the output channels rounded up to a multiple of 4
+// (the matrix products run four rows at a time; the rows added are zero).
+inline int64_t paddedRows(int64_t rows) {
+    return (rows + 3) / 4 * 4;
+}
+
+// u (36, paddedRows(K), C): the weights g (K, C, 3, 3) transformed, G g G^T. With flip,
+// the weights of the convolution's input gradient instead: g's roles of K and C
+// swapped and each 3x3 kernel turned by 180 degrees, so u is (36, paddedRows(C), K).
 void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, bool flip, float* u);
 
 struct Shape {
     int64_t batch, inChannels, outChannels, height, width; // NCHW: height, width multiples of 4
+    // NCHW inputs: channels per image in memory when x holds more than the inChannels
+    // used (the first ones of each image); 0: inChannels.
+    int64_t imageChannels = 0;
+    int64_t inputStride() const { return imageChannels > 0 ? imageChannels : inChannels; }
 };
 
 // Floats of scratch one thread needs.
 int64_t scratchFloats(const Shape& s);
 
 // y (N, K, H, W) = 3x3 convolution of x (N, C, H, W), padding 1, with the transformed
-// weights u (36, K, C) and bias (K, or null). The blocks of tiles are shared out among
+// weights u (36, paddedRows(K), C) and bias (K, or null); any channel counts. The blocks of tiles are shared out among
 // at most `threads` threads of an OpenMP team (the calling thread's, as LibTorch's own
 // parallel loops use it), each with its own scratchFloats() of `scratch`.
 void convolve(const Shape& s, const float* x, const float* u, const float* bias, float* y,

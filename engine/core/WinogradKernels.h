@@ -148,7 +148,7 @@ inline void transformInputs(const Shape& s, const float* x, int64_t c, const Til
             // keeps that float from being read.
             const auto at = reinterpret_cast<std::uintptr_t>(x) +
                             sizeof(float) * static_cast<std::uintptr_t>(
-                                                ((t.image * s.inChannels + c) * h + r) * w + t.col);
+                                                ((t.image * s.inputStride() + c) * h + r) * w + t.col);
             rows[lane] = _mm256_maskload_ps(reinterpret_cast<const float*>(at), masks[lane]);
         }
         transposeSix(rows, in + i * kInTile);

@@ -45,6 +45,11 @@ private Q_SLOTS:
         QTest::newRow("36 in, 12 out, no bias") << 2 << 36 << 12 << 8 << 28 << false << false;
         QTest::newRow("36 in, 32 out at 64x64") << 2 << 36 << 32 << 64 << 64 << true << false;
         QTest::newRow("7 images, 20x44") << 7 << 16 << 8 << 20 << 44 << true << false;
+        // Channel counts that are not multiples of 4 (the transformed weights' rows padded):
+        // colorization's head at 64 px (the skip image joined to 16 channels, then 2 out).
+        QTest::newRow("head: 17 in, 16 out at 64x64") << 2 << 17 << 16 << 64 << 64 << true << false;
+        QTest::newRow("head: 16 in, 2 out at 64x64") << 2 << 16 << 2 << 64 << 64 << true << false;
+        QTest::newRow("3 in, 5 out, no bias") << 3 << 3 << 5 << 8 << 12 << false << false;
         // Channels-last: the jigsaw encoder's 3x3 layers on 18 px tiles (9x9: tiles
         // partly outside the map), a map of sides not multiples of 4 and fewer channels
         // out, one of 3x5, and a large one whose blocks straddle images.
@@ -103,7 +108,8 @@ private Q_SLOTS:
         QVERIFY(!winogradApplies(*twelve, torch::randn({2, 12, 16, 16}).contiguous(at::MemoryFormat::ChannelsLast)));
         QVERIFY(!winogradApplies(*conv, x.to(torch::kDouble)));
         torch::nn::Conv2d three(torch::nn::Conv2dOptions(3, 8, 3).padding(1));
-        QVERIFY(!winogradApplies(*three, torch::randn({2, 3, 16, 16})));                 // 3 channels
+        QVERIFY(winogradApplies(*three, torch::randn({2, 3, 16, 16})));                  // any channels in NCHW
+        QVERIFY(!winogradApplies(*three, torch::randn({2, 3, 16, 16}).contiguous(at::MemoryFormat::ChannelsLast)));
         torch::nn::Conv2d strided(torch::nn::Conv2dOptions(8, 8, 3).padding(1).stride(2));
         QVERIFY(!winogradApplies(*strided, x));
         torch::nn::Conv2d four(torch::nn::Conv2dOptions(8, 8, 4).padding(1));
