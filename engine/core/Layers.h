@@ -46,11 +46,12 @@ torch::Tensor upConvReference(const torch::Tensor& x, const torch::Tensor& weigh
 // Winograd.h): a quarter of the multiply-adds of the direct convolution that oneDNN
 // (and so PyTorch) runs on the CPU. The forward pass, the input gradient (the same
 // kind of convolution, with the kernels turned and the channels swapped) and the
-// weight gradient take that route; the weight gradient only where the input channels
-// are a multiple of 16 (oneDNN's kernel elsewhere). Applies to float inputs on CPUs
-// with AVX2 and FMA, maps whose sides are multiples of 4, NCHW with channel counts
-// that are multiples of 4 or channels-last with multiples of 8 (the output keeps the
-// input's layout); anything else runs the module's own forward(). Same
+// weight gradient take that route (the weight gradient for input channels in 16s and
+// output channels in 4s: in NCHW the channels past the last multiple of 16 go to
+// oneDNN's kernel, elsewhere oneDNN's does it all). Applies to float inputs on CPUs
+// with AVX2 and FMA, maps whose sides are multiples of 4, NCHW with any channel counts
+// or channels-last with multiples of 8 (the output keeps the input's layout);
+// anything else runs the module's own forward(). Same
 // parameters, same function; results differ from the direct sum by float rounding
 // (tested, values and all three gradients).
 bool winogradApplies(const torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
