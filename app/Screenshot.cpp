@@ -27,31 +27,36 @@ int takeScreenshot(MainWindow& window, const QString& path, int steps) {
     bool trained = false;
     QTimer poll;
     poll.setInterval(100);
-    QObject::connect(&poll, &QTimer::timeout, &window, [&] {
-        trained = trained || window.engineState() == pretext::EngineState::Running;
-        const bool ready = steps == 0 ? !window.previewView()->grid().isEmpty()
-                                      : trained && window.engineState() == pretext::EngineState::Idle &&
-                                            !window.reconstructionView()->grid().isEmpty();
-        if (clock.elapsed() > kLimitMs) {
-            poll.stop();
-            QTextStream(stderr) << "pretext-workbench --screenshot: the window was not ready within "
-                                << kLimitMs / 1000 << " s\n";
-            QApplication::exit(1);
-        } else if (ready) {
-            poll.stop();
-            // One more beat for the plots' batched redraws.
-            QTimer::singleShot(600, &window, [&window, path] {
-                const QImage image = window.grab().toImage();
-                if (!image.save(path, "PNG")) {
-                    QTextStream(stderr) << "pretext-workbench --screenshot: " << path << " could not be written\n";
-                    QApplication::exit(1);
-                    return;
-                }
-                QTextStream(stdout) << "wrote " << path << " (" << image.width() << "x" << image.height() << ")\n";
-                QApplication::exit(0);
-            });
-        }
-    });
+    QObject::connect(
+        &poll, &QTimer::timeout, &window, [&] {
+            trained = trained || window.engineState() == pretext::EngineState::Running;
+            const bool ready =
+                steps == 0 ? !window.previewView()->grid().isEmpty()
+                           : trained && window.engineState() == pretext::EngineState::Idle &&
+                                 !window.reconstructionView()->grid().isEmpty();
+            if (clock.elapsed() > kLimitMs) {
+                poll.stop();
+                QTextStream(stderr)
+                    << "pretext-workbench --screenshot: the window was not ready within "
+                    << kLimitMs / 1000 << " s\n";
+                QApplication::exit(1);
+            } else if (ready) {
+                poll.stop();
+                // One more beat for the plots' batched redraws.
+                QTimer::singleShot(600, &window, [&window, path] {
+                    const QImage image = window.grab().toImage();
+                    if (!image.save(path, "PNG")) {
+                        QTextStream(stderr) << "pretext-workbench --screenshot: " << path
+                                            << " could not be written\n";
+                        QApplication::exit(1);
+                        return;
+                    }
+                    QTextStream(stdout) << "wrote " << path << " (" << image.width() << "x"
+                                        << image.height() << ")\n";
+                    QApplication::exit(0);
+                });
+            }
+        });
     poll.start();
     return QApplication::exec();
 }

@@ -27,7 +27,8 @@ double msSinceProcessStart() {
     if (fields.size() < 20) {
         return 0.0;
     }
-    const double startS = fields[19].toDouble() / static_cast<double>(sysconf(_SC_CLK_TCK)); // field 22
+    const double startS =
+        fields[19].toDouble() / static_cast<double>(sysconf(_SC_CLK_TCK)); // field 22
     timespec now{};
     clock_gettime(CLOCK_BOOTTIME, &now);
     return (static_cast<double>(now.tv_sec) + now.tv_nsec * 1e-9 - startS) * 1000.0;
@@ -52,7 +53,8 @@ protected:
         }
         if (watched == &m_window && !m_painted) {
             m_painted = true;
-            QTextStream(stderr) << "startup: first paint of the window " << qRound(msSinceProcessStart())
+            QTextStream(stderr) << "startup: first paint of the window "
+                                << qRound(msSinceProcessStart())
                                 << " ms after the process started\n";
         } else if (watched == m_preview && !m_previewed && !m_preview->grid().isEmpty()) {
             m_previewed = true;

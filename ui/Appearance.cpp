@@ -44,9 +44,13 @@ void applyTheme(Theme theme) {
     }
 }
 
-Theme themeFromName(const QString& name) { return name == QLatin1String("dark") ? Theme::Dark : Theme::System; }
+Theme themeFromName(const QString& name) {
+    return name == QLatin1String("dark") ? Theme::Dark : Theme::System;
+}
 
-QString themeName(Theme theme) { return theme == Theme::Dark ? QStringLiteral("dark") : QStringLiteral("system"); }
+QString themeName(Theme theme) {
+    return theme == Theme::Dark ? QStringLiteral("dark") : QStringLiteral("system");
+}
 
 void stylePlot(QCustomPlot* plot, const QPalette& palette) {
     const QColor fg = palette.color(QPalette::WindowText);

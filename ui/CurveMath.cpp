@@ -15,7 +15,9 @@ double Ema::add(double y) {
     return m_last;
 }
 
-void Ema::reset(double weight) { *this = Ema(weight); }
+void Ema::reset(double weight) {
+    *this = Ema(weight);
+}
 
 QVector<double> smoothEma(const QVector<double>& y, double weight) {
     QVector<double> out;
@@ -165,7 +167,8 @@ int MinMaxPyramid::extremeIndex(const QVector<double>& y, bool lowest) const {
     return best;
 }
 
-Decimated MinMaxPyramid::decimate(const double* x, const double* y, int begin, int end, int buckets) const {
+Decimated MinMaxPyramid::decimate(const double* x, const double* y, int begin, int end,
+                                  int buckets) const {
     const int n = end - begin;
     if (buckets < 1 || n <= 2 * buckets || levels() == 0) {
         return decimateMinMax(x, y, begin, end, buckets);

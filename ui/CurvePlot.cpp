@@ -8,11 +8,11 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QMessageBox>
-#include <QSaveFile>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QMessageBox>
+#include <QSaveFile>
 #include <QSlider>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -23,10 +23,13 @@
 
 namespace {
 
-bool isHeldOut(const QString& name) { return name.startsWith(QLatin1String("heldout_")); }
+bool isHeldOut(const QString& name) {
+    return name.startsWith(QLatin1String("heldout_"));
+}
 
 QString displayName(const QString& name) {
-    return isHeldOut(name) ? pretext::metricText(name) : QObject::tr("%1 (batches)").arg(pretext::metricText(name));
+    return isHeldOut(name) ? pretext::metricText(name)
+                           : QObject::tr("%1 (batches)").arg(pretext::metricText(name));
 }
 
 // Training series in blues, held-out ones in oranges, in order of appearance.
@@ -37,7 +40,8 @@ QColor seriesColor(bool heldOut, int index) {
 }
 
 QString formatValue(double v) {
-    return std::abs(v) >= 0.01 || v == 0.0 ? QString::number(v, 'f', 4) : QString::number(v, 'g', 4);
+    return std::abs(v) >= 0.01 || v == 0.0 ? QString::number(v, 'f', 4)
+                                           : QString::number(v, 'g', 4);
 }
 
 // [first, last) of the points of sorted `x` that fall in [lo, hi], widened by one on
@@ -84,7 +88,8 @@ CurvePlot::CurvePlot(const QString& valueLabel, Qt::Alignment legendCorner, QWid
 
     // Drag draws a zoom box; with Shift held it pans instead.
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) {
-        m_plot->setSelectionRectMode(e->modifiers() & Qt::ShiftModifier ? QCP::srmNone : QCP::srmZoom);
+        m_plot->setSelectionRectMode(e->modifiers() & Qt::ShiftModifier ? QCP::srmNone
+                                                                        : QCP::srmZoom);
     });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
     // Any range change not made by the plot itself is the user's: stop following.
@@ -106,7 +111,8 @@ CurvePlot::CurvePlot(const QString& valueLabel, Qt::Alignment legendCorner, QWid
     m_smoothSlider->setToolTip(tr("Exponential moving average of the batch curves, debiased at "
                                   "the start; the raw curve stays faint behind it"));
     m_smoothValue = new QLabel(QString::number(m_smoothing, 'f', 2));
-    connect(m_smoothSlider, &QSlider::valueChanged, this, [this](int v) { setSmoothing(v / 100.0); });
+    connect(m_smoothSlider, &QSlider::valueChanged, this,
+            [this](int v) { setSmoothing(v / 100.0); });
     m_logScale = new QCheckBox(tr("Log y"));
     m_logScale->setObjectName(QStringLiteral("logScale"));
     connect(m_logScale, &QCheckBox::toggled, this, &CurvePlot::setLogScale);
@@ -126,20 +132,24 @@ CurvePlot::CurvePlot(const QString& valueLabel, Qt::Alignment legendCorner, QWid
     exportButton->setPopupMode(QToolButton::InstantPopup);
     auto* exportMenu = new QMenu(exportButton);
     auto exportTo = [this](const QString& filter, const QString& suffix) {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export curves"),
-                                                          QStringLiteral("curves.") + suffix, filter);
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export curves"), QStringLiteral("curves.") + suffix, filter);
         if (path.isEmpty()) {
             return;
         }
         QString error;
-        const bool ok = suffix == QLatin1String("csv") ? exportCsv(path, &error) : exportImage(path, &error);
+        const bool ok =
+            suffix == QLatin1String("csv") ? exportCsv(path, &error) : exportImage(path, &error);
         if (!ok) {
             QMessageBox::warning(this, tr("Export"), error);
         }
     };
-    exportMenu->addAction(tr("Curves as CSV…"), this, [exportTo] { exportTo(tr("CSV (*.csv)"), QStringLiteral("csv")); });
-    exportMenu->addAction(tr("Plot as PNG…"), this, [exportTo] { exportTo(tr("PNG image (*.png)"), QStringLiteral("png")); });
-    exportMenu->addAction(tr("Plot as PDF…"), this, [exportTo] { exportTo(tr("PDF (*.pdf)"), QStringLiteral("pdf")); });
+    exportMenu->addAction(tr("Curves as CSV…"), this,
+                          [exportTo] { exportTo(tr("CSV (*.csv)"), QStringLiteral("csv")); });
+    exportMenu->addAction(tr("Plot as PNG…"), this,
+                          [exportTo] { exportTo(tr("PNG image (*.png)"), QStringLiteral("png")); });
+    exportMenu->addAction(tr("Plot as PDF…"), this,
+                          [exportTo] { exportTo(tr("PDF (*.pdf)"), QStringLiteral("pdf")); });
     exportButton->setMenu(exportMenu);
 
     auto* controls = new QHBoxLayout;
@@ -203,8 +213,8 @@ CurvePlot::Series& CurvePlot::series(const QString& name) {
         }
     }
     const bool heldOut = isHeldOut(name);
-    const int index = static_cast<int>(std::count_if(m_series.cbegin(), m_series.cend(),
-                                                     [&](const auto& s) { return s->heldOut == heldOut; }));
+    const int index = static_cast<int>(std::count_if(
+        m_series.cbegin(), m_series.cend(), [&](const auto& s) { return s->heldOut == heldOut; }));
     Series& s = addSeries(name, seriesColor(heldOut, index), heldOut);
     if (!heldOut) {
         s.label = displayName(name);
@@ -226,9 +236,11 @@ void CurvePlot::addPoint(const QString& name, double step, double wallS, double 
     scheduleRedraw();
 }
 
-void CurvePlot::setSeries(const QString& name, const QVector<double>& steps, const QVector<double>& wallS,
-                          const QVector<double>& values, const QColor& color) {
-    auto it = std::find_if(m_series.begin(), m_series.end(), [&](const auto& s) { return s->name == name; });
+void CurvePlot::setSeries(const QString& name, const QVector<double>& steps,
+                          const QVector<double>& wallS, const QVector<double>& values,
+                          const QColor& color) {
+    auto it = std::find_if(m_series.begin(), m_series.end(),
+                           [&](const auto& s) { return s->name == name; });
     if (it != m_series.end()) {
         m_plot->removeGraph((*it)->raw);
         if ((*it)->smooth) {
@@ -305,7 +317,9 @@ void CurvePlot::setSmoothing(double weight) {
     scheduleRedraw();
 }
 
-bool CurvePlot::logScale() const { return m_logScale->isChecked(); }
+bool CurvePlot::logScale() const {
+    return m_logScale->isChecked();
+}
 
 void CurvePlot::setLogScale(bool on) {
     if (m_logScale->isChecked() != on) {
@@ -363,7 +377,9 @@ void CurvePlot::redrawNow() {
     m_plot->replot();
 }
 
-const QVector<double>& CurvePlot::xOf(const Series& s) const { return m_wallTime ? s.wallS : s.steps; }
+const QVector<double>& CurvePlot::xOf(const Series& s) const {
+    return m_wallTime ? s.wallS : s.steps;
+}
 
 void CurvePlot::redraw() {
     m_settingRange = true;
@@ -383,12 +399,14 @@ void CurvePlot::redraw() {
     }
     const QCPRange view = m_plot->xAxis->range();
     // About one bucket (two points: its min and max) per pixel of the plot's width.
-    const int buckets = std::max(50, m_widthOverride > 0 ? m_widthOverride : m_plot->axisRect()->width());
+    const int buckets =
+        std::max(50, m_widthOverride > 0 ? m_widthOverride : m_plot->axisRect()->width());
     m_drawnPoints = 0;
     for (const auto& s : m_series) {
         const QVector<double>& x = xOf(*s);
         const auto [first, last] = visibleRange(x, view.lower, view.upper);
-        const auto raw = s->valuesLod.decimate(x.constData(), s->values.constData(), first, last, buckets);
+        const auto raw =
+            s->valuesLod.decimate(x.constData(), s->values.constData(), first, last, buckets);
         s->raw->setData(raw.x, raw.y, true);
         m_drawnPoints += static_cast<int>(raw.x.size());
         if (s->smooth) {
@@ -396,7 +414,8 @@ void CurvePlot::redraw() {
             // that grows fast with its zigzags: past two points a pixel, a bucket per 4 px
             // keeps it a line at a fraction of the time (the raw curve keeps every pixel's
             // extremes).
-            const int smoothBuckets = last - first <= 2 * buckets ? buckets : std::max(50, buckets / 4);
+            const int smoothBuckets =
+                last - first <= 2 * buckets ? buckets : std::max(50, buckets / 4);
             const auto sm = s->smoothedLod.decimate(x.constData(), s->smoothed.constData(), first,
                                                     last, smoothBuckets);
             s->smooth->setData(sm.x, sm.y, true);
@@ -419,15 +438,19 @@ void CurvePlot::redraw() {
             bool ok = false;
             QCPRange positive;
             for (const auto& s : m_series) {
-                const QCPRange r = s->raw->getValueRange(ok, QCP::sdPositive, m_plot->xAxis->range());
+                const QCPRange r =
+                    s->raw->getValueRange(ok, QCP::sdPositive, m_plot->xAxis->range());
                 if (ok) {
-                    positive = positive.lower > 0 ? QCPRange(std::min(positive.lower, r.lower), std::max(positive.upper, r.upper)) : r;
+                    positive = positive.lower > 0 ? QCPRange(std::min(positive.lower, r.lower),
+                                                             std::max(positive.upper, r.upper))
+                                                  : r;
                 }
             }
             y = positive.lower > 0 ? positive : QCPRange(1e-3, 1.0);
             m_plot->yAxis->setRange(y.lower / 1.2, y.upper * 1.2);
         } else if (found) {
-            const double pad = y.upper > y.lower ? 0.05 * (y.upper - y.lower) : std::max(1e-6, std::abs(y.upper) * 0.05);
+            const double pad = y.upper > y.lower ? 0.05 * (y.upper - y.lower)
+                                                 : std::max(1e-6, std::abs(y.upper) * 0.05);
             m_plot->yAxis->setRange(y.lower - pad, y.upper + pad);
         }
     }
@@ -438,7 +461,8 @@ void CurvePlot::redraw() {
 
 QString CurvePlot::bestText() const {
     // Held-out series judge a live run; without them (or for past runs) every series does.
-    const bool anyHeldOut = std::any_of(m_series.cbegin(), m_series.cend(), [](const auto& s) { return s->heldOut; });
+    const bool anyHeldOut =
+        std::any_of(m_series.cbegin(), m_series.cend(), [](const auto& s) { return s->heldOut; });
     QStringList lines;
     for (const auto& s : m_series) {
         if (anyHeldOut && !s->heldOut) {
@@ -462,7 +486,8 @@ QString CurvePlot::bestText() const {
     const int fits = std::max(40, m_plot->width() / 7);
     QStringList rows;
     for (int i = 0; i < lines.size(); ++i) {
-        const QString pair = i + 1 < lines.size() ? lines[i] + QStringLiteral("  ·  ") + lines[i + 1] : QString();
+        const QString pair =
+            i + 1 < lines.size() ? lines[i] + QStringLiteral("  ·  ") + lines[i + 1] : QString();
         if (!pair.isEmpty() && pair.size() <= fits) {
             rows << pair;
             ++i;

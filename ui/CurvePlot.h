@@ -69,7 +69,6 @@ public:
 Q_SIGNALS:
     void followingChanged(bool following);
 
-
 protected:
     // Plots draw their own colours: they follow a change of palette (View ▸ Appearance).
     void changeEvent(QEvent* event) override;

@@ -17,13 +17,15 @@ bool CurvePlot::exportCsv(const QString& path, QString* error) const {
     for (const auto& s : m_series) {
         QString name = s->name;
         if (name.contains(QLatin1Char(',')) || name.contains(QLatin1Char('"'))) {
-            name = QLatin1Char('"') + name.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
+            name = QLatin1Char('"') + name.replace(QLatin1String("\""), QLatin1String("\"\"")) +
+                   QLatin1Char('"');
         }
         const QByteArray prefix = name.toUtf8() + ',';
         for (int i = 0; i < s->values.size(); ++i) {
             text += prefix + QByteArray::number(s->steps[i], 'g', 12) + ',' +
-                    QByteArray::number(s->wallS[i], 'f', 3) + ',' + QByteArray::number(s->values[i], 'g', 8) +
-                    ',' + (s->smooth ? QByteArray::number(s->smoothed[i], 'g', 8) : QByteArray()) + '\n';
+                    QByteArray::number(s->wallS[i], 'f', 3) + ',' +
+                    QByteArray::number(s->values[i], 'g', 8) + ',' +
+                    (s->smooth ? QByteArray::number(s->smoothed[i], 'g', 8) : QByteArray()) + '\n';
         }
     }
     if (file.write(text) != text.size() || !file.commit()) {
@@ -39,7 +41,8 @@ bool CurvePlot::exportImage(const QString& path, QString* error, QSize size) {
     m_widthOverride = w; // decimated for the picture's width, not the window's
     redrawNow();
     m_widthOverride = 0;
-    const bool pdf = QFileInfo(path).suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0;
+    const bool pdf =
+        QFileInfo(path).suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0;
     const bool ok = pdf ? m_plot->savePdf(path, w, h) : m_plot->savePng(path, w, h);
     redrawNow();
     if (!ok) {

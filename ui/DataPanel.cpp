@@ -31,9 +31,10 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     m_size->setValue(64);
     m_size->setSuffix(tr(" px"));
     m_size->setKeyboardTracking(false); // reload once the user has finished typing
-    m_size->setToolTip(tr("Images are cropped to a square and resized to this size once, when "
-                          "loaded; changing it reloads the current images (Context Encoders: 128 px; "
-                          "Noroozi & Favaro: 225-pixel crops; Gidaris et al.: 32 px on CIFAR-10)"));
+    m_size->setToolTip(
+        tr("Images are cropped to a square and resized to this size once, when "
+           "loaded; changing it reloads the current images (Context Encoders: 128 px; "
+           "Noroozi & Favaro: 225-pixel crops; Gidaris et al.: 32 px on CIFAR-10)"));
     connect(m_size, qOverload<int>(&QSpinBox::valueChanged), this, &DataPanel::sizeChanged);
 
     m_stride = new QSpinBox(this);
@@ -58,16 +59,18 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     m_maxMegapixels->setValue(QSettings().value(QStringLiteral("data/maxMegapixels"), 64).toInt());
     m_maxMegapixels->setSuffix(tr(" MP"));
     m_maxMegapixels->setKeyboardTracking(false);
-    m_maxMegapixels->setToolTip(tr("Images (and video frames) larger than this are skipped and named, "
-                                   "judged from the file's header before any pixel is decoded: a "
-                                   "damaged or hostile file claiming 30000x30000 pixels cannot take "
-                                   "the memory. Raise it for very large photographs."));
+    m_maxMegapixels->setToolTip(
+        tr("Images (and video frames) larger than this are skipped and named, "
+           "judged from the file's header before any pixel is decoded: a "
+           "damaged or hostile file claiming 30000x30000 pixels cannot take "
+           "the memory. Raise it for very large photographs."));
     connect(m_maxMegapixels, qOverload<int>(&QSpinBox::valueChanged), this, [this](int mp) {
         QSettings().setValue(QStringLiteral("data/maxMegapixels"), mp);
         Q_EMIT limitChanged();
     });
     for (QSpinBox* spin : {m_stride, m_budget}) {
-        connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &DataPanel::videoOptionsChanged);
+        connect(spin, qOverload<int>(&QSpinBox::valueChanged), this,
+                &DataPanel::videoOptionsChanged);
     }
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("loadProgress"));
@@ -135,19 +138,28 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_skipped);
 }
 
-int DataPanel::sizePx() const { return m_size->value(); }
+int DataPanel::sizePx() const {
+    return m_size->value();
+}
 void DataPanel::setSizePx(int sizePx, bool reload) {
     const QSignalBlocker block(reload ? nullptr : m_size);
     m_size->setValue(sizePx);
 }
-int DataPanel::videoStride() const { return m_stride->value(); }
-int DataPanel::videoBudgetMb() const { return m_budget->value(); }
-int DataPanel::maxMegapixels() const { return m_maxMegapixels->value(); }
+int DataPanel::videoStride() const {
+    return m_stride->value();
+}
+int DataPanel::videoBudgetMb() const {
+    return m_budget->value();
+}
+int DataPanel::maxMegapixels() const {
+    return m_maxMegapixels->value();
+}
 
 void DataPanel::showSummary(const pretext::DataSummary& summary) {
     m_thumbnails->clear();
     for (int i = 0; i < summary.thumbnails.size(); ++i) {
-        auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(summary.thumbnails[i])), QString());
+        auto* item =
+            new QListWidgetItem(QIcon(QPixmap::fromImage(summary.thumbnails[i])), QString());
         item->setToolTip(tr("image %1").arg(i + 1));
         m_thumbnails->addItem(item);
     }

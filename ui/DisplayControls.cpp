@@ -18,7 +18,7 @@ int sliderPosition(const pretext::ParamSpec& spec, double value) {
     const double t = (value - spec.minValue) / (spec.maxValue - spec.minValue);
     return static_cast<int>(std::lround(std::clamp(t, 0.0, 1.0) * kSteps));
 }
-}
+} // namespace
 
 DisplayControls::DisplayControls(QWidget* parent) : QWidget(parent) {
     m_layout = new QFormLayout(this);
@@ -41,7 +41,8 @@ void DisplayControls::setTask(const pretext::TaskInfo& info) {
         slider->setRange(0, kSteps);
         slider->setToolTip(pretext::taskText(spec.help));
         auto* value = new QLabel(row);
-        value->setMinimumWidth(QFontMetrics(value->font()).horizontalAdvance(QStringLiteral("0.000")));
+        value->setMinimumWidth(
+            QFontMetrics(value->font()).horizontalAdvance(QStringLiteral("0.000")));
         auto* hbox = new QHBoxLayout(row);
         hbox->setContentsMargins(0, 0, 0, 0);
         hbox->addWidget(slider, 1);

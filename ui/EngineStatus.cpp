@@ -31,15 +31,18 @@ void EngineStatus::setState(pretext::EngineState state, const QString& device) {
                          : state == EngineState::Loading ? tr("loading")
                          : state == EngineState::Running ? tr("training")
                                                          : tr("paused");
-    m_state->setText(device.isEmpty() ? tr("Engine: %1").arg(what) : tr("Engine: %1 · %2").arg(what, device));
+    m_state->setText(device.isEmpty() ? tr("Engine: %1").arg(what)
+                                      : tr("Engine: %1 · %2").arg(what, device));
     if (state == EngineState::Idle) {
         m_bar->hide();
         m_rate->clear();
     }
 }
 
-void EngineStatus::showTraining(const pretext::TrainProgress& p, qint64 maxSteps, const QString& samples) {
-    m_step->setText(maxSteps > 0 ? tr("step %1 / %2").arg(p.step).arg(maxSteps) : tr("step %1").arg(p.step));
+void EngineStatus::showTraining(const pretext::TrainProgress& p, qint64 maxSteps,
+                                const QString& samples) {
+    m_step->setText(maxSteps > 0 ? tr("step %1 / %2").arg(p.step).arg(maxSteps)
+                                 : tr("step %1").arg(p.step));
     m_rate->setText(tr("%1 %2/s").arg(p.imagesPerSec, 0, 'f', 0).arg(samples));
     m_bar->setVisible(maxSteps > 0);
     if (maxSteps > 0) {
@@ -56,5 +59,9 @@ void EngineStatus::showLoading(qint64 done, qint64 total) {
     m_bar->setVisible(done < total);
 }
 
-QString EngineStatus::stateText() const { return m_state->text(); }
-QString EngineStatus::stepText() const { return m_step->text(); }
+QString EngineStatus::stateText() const {
+    return m_state->text();
+}
+QString EngineStatus::stepText() const {
+    return m_step->text();
+}

@@ -16,7 +16,8 @@ public:
 
     void setState(pretext::EngineState state, const QString& device);
     // maxSteps 0: until stopped (no bar); `samples` names what images/s counts.
-    void showTraining(const pretext::TrainProgress& progress, qint64 maxSteps, const QString& samples);
+    void showTraining(const pretext::TrainProgress& progress, qint64 maxSteps,
+                      const QString& samples);
     void showLoading(qint64 done, qint64 total);
 
     QString stateText() const;

@@ -15,7 +15,9 @@
 #include <cmath>
 
 namespace {
-QString sci(double v) { return v == 0.0 ? QStringLiteral("0") : QString::number(v, 'e', 2); }
+QString sci(double v) {
+    return v == 0.0 ? QStringLiteral("0") : QString::number(v, 'e', 2);
+}
 
 QColor layerColor(int i, int n) {
     return QColor::fromHsvF(std::fmod(0.61 * i, 1.0), 0.75, 0.85 - 0.25 * (i % 2) * (n > 8));
@@ -80,8 +82,9 @@ GradientPanel::GradientPanel(QWidget* parent) : QWidget(parent) {
     m_norms->plotLayout()->addElement(0, 1, m_norms->legend);
     m_norms->plotLayout()->setColumnStretchFactor(1, 0.001);
     m_norms->legend->setMargins(QMargins(4, 2, 4, 2));
-    m_norms->setToolTip(tr("Vanishing gradients show as a layer's curve falling by decades; exploding "
-                           "ones as a curve shooting up before the loss turns NaN."));
+    m_norms->setToolTip(
+        tr("Vanishing gradients show as a layer's curve falling by decades; exploding "
+           "ones as a curve shooting up before the loss turns NaN."));
 
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(m_stack);
@@ -98,7 +101,9 @@ GradientPanel::GradientPanel(QWidget* parent) : QWidget(parent) {
     restyle();
 }
 
-int GradientPanel::sample() const { return m_sample->value(); }
+int GradientPanel::sample() const {
+    return m_sample->value();
+}
 
 void GradientPanel::showInspection(const pretext::InspectionView& in) {
     if (in.isEmpty()) {
@@ -123,7 +128,8 @@ void GradientPanel::showInspection(const pretext::InspectionView& in) {
         QList<QImage> row = in.columns;
         if (!in.heatMap.isNull()) {
             // The class colorization's output is logits over ab bins, at a quarter of the size.
-            grid.columnTitles << (in.form == QLatin1String("soft-classes") ? tr("|∂L/∂ẑ|, Σ bins") : tr("|∂L/∂x̂|"));
+            grid.columnTitles << (in.form == QLatin1String("soft-classes") ? tr("|∂L/∂ẑ|, Σ bins")
+                                                                           : tr("|∂L/∂x̂|"));
             row << in.heatMap;
         }
         grid.rows << row;
@@ -168,17 +174,19 @@ void GradientPanel::showClasses(const pretext::InspectionView& in) {
     }
     m_classes->xAxis->setTicker(ticker);
     m_classes->xAxis->setTickLabelRotation(n > 8 ? -60 : 0);
-    m_classes->xAxis->setLabel(positions ? tr("position: probability of its true tile") : tr("class"));
+    m_classes->xAxis->setLabel(positions ? tr("position: probability of its true tile")
+                                         : tr("class"));
     m_classes->xAxis->setRange(-0.6, n - 0.4);
     const double chance = n > 0 && !positions ? 1.0 / n : 0.0;
-    m_caption->setText(tr("Sample %1%2: p(truth) = %3, −log p = %4%5. Batch mean of −log p(truth) = %6 "
-                          "(the loss).")
-                           .arg(in.sample)
-                           .arg(in.truthCaption.isEmpty() ? QString() : QStringLiteral(", ") + in.truthCaption)
-                           .arg(in.trueProbability, 0, 'g', 3)
-                           .arg(in.negLogTrue, 0, 'g', 3)
-                           .arg(chance > 0 ? tr("; chance %1").arg(chance, 0, 'g', 3) : QString())
-                           .arg(in.meanNegLogTrue, 0, 'g', 4));
+    m_caption->setText(
+        tr("Sample %1%2: p(truth) = %3, −log p = %4%5. Batch mean of −log p(truth) = %6 "
+           "(the loss).")
+            .arg(in.sample)
+            .arg(in.truthCaption.isEmpty() ? QString() : QStringLiteral(", ") + in.truthCaption)
+            .arg(in.trueProbability, 0, 'g', 3)
+            .arg(in.negLogTrue, 0, 'g', 3)
+            .arg(chance > 0 ? tr("; chance %1").arg(chance, 0, 'g', 3) : QString())
+            .arg(in.meanNegLogTrue, 0, 'g', 4));
     m_classes->replot(QCustomPlot::rpQueuedReplot);
 }
 

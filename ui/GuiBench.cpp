@@ -2,8 +2,8 @@
 
 #include "CurvePlot.h"
 
-#include <qcustomplot.h>
 #include "MainWindow.h"
+#include <qcustomplot.h>
 
 #include <QApplication>
 #include <QDir>
@@ -28,7 +28,9 @@ void EventLoopProbe::start() {
     m_timer.start();
 }
 
-void EventLoopProbe::stop() { m_timer.stop(); }
+void EventLoopProbe::stop() {
+    m_timer.stop();
+}
 
 void EventLoopProbe::tick() {
     const qint64 now = m_clock.nsecsElapsed();
@@ -78,7 +80,8 @@ int runGuiBench(QApplication& app, const QStringList& args) {
         } else if (args[i] == QLatin1String("--param") && !value.isEmpty()) {
             params << value;
         } else if (args[i] == QLatin1String("--help")) {
-            out << "Usage: pretext-workbench bench-gui [--seconds N] [--task NAME] [--param NAME=VALUE]...\n"
+            out << "Usage: pretext-workbench bench-gui [--seconds N] [--task NAME] [--param "
+                   "NAME=VALUE]...\n"
                    "Trains on the demo set in the window (offscreen unless QT_QPA_PLATFORM says\n"
                    "otherwise) and measures how late a 10 ms timer fires meanwhile.\n";
             return 0;
@@ -127,7 +130,8 @@ int runGuiBench(QApplication& app, const QStringList& args) {
                 const double elapsed = trained.nsecsElapsed() / 1e9;
                 const int steps = loggedSteps(workspace.path()) - startSteps;
                 window.stopTraining();
-                out << QStringLiteral("GUI under load: %1 s of training in the window (%2, %3x%4, platform %5)\n")
+                out << QStringLiteral("GUI under load: %1 s of training in the window (%2, %3x%4, "
+                                      "platform %5)\n")
                            .arg(elapsed, 0, 'f', 1)
                            .arg(task.isEmpty() ? QStringLiteral("the window's task") : task)
                            .arg(window.width())
@@ -136,12 +140,14 @@ int runGuiBench(QApplication& app, const QStringList& args) {
                     << QStringLiteral("  training              %1 steps, %2 steps/s\n")
                            .arg(steps)
                            .arg(steps / elapsed, 0, 'f', 2)
-                    << QStringLiteral("  10 ms heartbeat       %1 ticks; late by max %2 ms, 99th percentile %3 ms, median %4 ms\n")
+                    << QStringLiteral("  10 ms heartbeat       %1 ticks; late by max %2 ms, 99th "
+                                      "percentile %3 ms, median %4 ms\n")
                            .arg(probe.ticks())
                            .arg(probe.maxLateMs(), 0, 'f', 1)
                            .arg(probe.percentileLateMs(99), 0, 'f', 1)
                            .arg(probe.percentileLateMs(50), 0, 'f', 2)
-                    << QStringLiteral("  live loss curve       %1 points, replot %2 ms (QCustomPlot's average)\n")
+                    << QStringLiteral("  live loss curve       %1 points, replot %2 ms "
+                                      "(QCustomPlot's average)\n")
                            .arg(window.lossPlot()->pointCount())
                            .arg(window.lossPlot()->plot()->replotTime(true), 0, 'f', 1)
                     << Qt::flush;

@@ -38,7 +38,8 @@ void HistogramPlot::setHistogram(const QList<double>& counts, const QString& tit
         auto ticker = QSharedPointer<QCPAxisTickerText>::create();
         ticker->addTicks(x, QVector<QString>(labels.begin(), labels.end()));
         m_plot->xAxis->setTicker(ticker);
-        m_plot->xAxis->setTickLabelRotation(labels.size() > 6 ? -40 : 0); // many names: slanted, not overlapping
+        m_plot->xAxis->setTickLabelRotation(
+            labels.size() > 6 ? -40 : 0); // many names: slanted, not overlapping
     } else if (m_plot->xAxis->ticker().dynamicCast<QCPAxisTickerText>()) {
         m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
         m_plot->xAxis->setTickLabelRotation(0);

@@ -16,7 +16,6 @@ public:
     void clear();
     QList<double> counts() const { return m_counts; }
 
-
 protected:
     // Plots draw their own colours: they follow a change of palette (View ▸ Appearance).
     void changeEvent(QEvent* event) override;

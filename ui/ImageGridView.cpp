@@ -23,7 +23,9 @@ QString wrappedTitle(const QString& title, const QRect& box, const QFontMetrics&
 }
 
 // The gaps beside a column are room for its title too.
-QRect titleBox(const QRect& cellBox) { return cellBox.adjusted(-3, 0, 3, 0); }
+QRect titleBox(const QRect& cellBox) {
+    return cellBox.adjusted(-3, 0, 3, 0);
+}
 
 // `font`, smaller until the title's widest word fits the column and its wrapped lines
 // the box's height (a title of three lines in a header of two lost its first line),
@@ -33,12 +35,13 @@ QFont fittedFont(QFont font, const QRect& cellBox, int flags, const QString& tit
     auto fits = [&](const QFont& f) {
         const QFontMetrics metrics(f);
         int widest = 0;
-        for (const QString& word : title.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+        for (const QString& word :
+             title.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
             widest = std::max(widest, metrics.horizontalAdvance(word));
         }
-        return widest <= box.width() &&
-               metrics.boundingRect(box, flags | Qt::TextWordWrap, wrappedTitle(title, box, metrics)).height() <=
-                   box.height();
+        return widest <= box.width() && metrics.boundingRect(box, flags | Qt::TextWordWrap,
+                                                             wrappedTitle(title, box, metrics))
+                                                .height() <= box.height();
     };
     for (int i = 0; i < 6 && !fits(font) && font.pointSizeF() * 0.88 >= 6.0; ++i) {
         font.setPointSizeF(font.pointSizeF() * 0.88);
@@ -46,16 +49,21 @@ QFont fittedFont(QFont font, const QRect& cellBox, int flags, const QString& tit
     return font;
 }
 
-void drawTitle(QPainter& painter, const QRect& cellBox, int flags, const QString& title, const QFont& font) {
+void drawTitle(QPainter& painter, const QRect& cellBox, int flags, const QString& title,
+               const QFont& font) {
     const QRect box = titleBox(cellBox);
     const QFontMetrics metrics(font);
     const QString text = wrappedTitle(title, box, metrics);
     // What still does not fit loses its end rather than its beginning.
-    const bool tooTall = metrics.boundingRect(box, flags | Qt::TextWordWrap, text).height() > box.height();
+    const bool tooTall =
+        metrics.boundingRect(box, flags | Qt::TextWordWrap, text).height() > box.height();
     painter.save();
     painter.setFont(font);
     painter.setClipRect(box);
-    painter.drawText(box, (tooTall ? (flags & ~Qt::AlignVertical_Mask) | Qt::AlignTop : flags) | Qt::TextWordWrap, text);
+    painter.drawText(box,
+                     (tooTall ? (flags & ~Qt::AlignVertical_Mask) | Qt::AlignTop : flags) |
+                         Qt::TextWordWrap,
+                     text);
     painter.restore();
 }
 } // namespace
@@ -123,12 +131,15 @@ void ImageGridView::paintEvent(QPaintEvent*) {
     // Two lines of header (or a label band): titles wrap at word boundaries, then shrink,
     // then elide; all in the size the tightest one needs, so that they read as a row.
     QList<QRect> boxes;
-    const int flags = transposed ? Qt::AlignVCenter | Qt::AlignRight : Qt::AlignHCenter | Qt::AlignBottom;
+    const int flags =
+        transposed ? Qt::AlignVCenter | Qt::AlignRight : Qt::AlignHCenter | Qt::AlignBottom;
     QFont font = painter.font();
     for (int k = 0; k < kinds; ++k) {
-        boxes << (transposed ? QRect(4, gap + k * (cell + gap), label - 8, cell)
-                             : QRect(slotX(k) + 2, 0, static_cast<int>(cell * aspect[k]) - 4, header));
-        const QFont fitted = fittedFont(painter.font(), boxes.back(), flags, m_grid.columnTitles[k]);
+        boxes << (transposed
+                      ? QRect(4, gap + k * (cell + gap), label - 8, cell)
+                      : QRect(slotX(k) + 2, 0, static_cast<int>(cell * aspect[k]) - 4, header));
+        const QFont fitted =
+            fittedFont(painter.font(), boxes.back(), flags, m_grid.columnTitles[k]);
         if (fitted.pointSizeF() < font.pointSizeF()) {
             font = fitted;
         }

@@ -4,21 +4,21 @@
 
 #include "Appearance.h"
 #include "CurvePlot.h"
-#include "RecentFiles.h"
 #include "ImageGridView.h"
+#include "RecentFiles.h"
 #include "RunsPanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 
 #include <QActionGroup>
 #include <QCoreApplication>
-#include <QSettings>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QStatusBar>
 
 void MainWindow::buildMenus() {
@@ -38,8 +38,8 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* train = menuBar()->addMenu(tr("&Training"));
-    m_startAction = train->addAction(tr("&Train"), QKeySequence(Qt::Key_F5), this,
-                                     &MainWindow::startTraining);
+    m_startAction =
+        train->addAction(tr("&Train"), QKeySequence(Qt::Key_F5), this, &MainWindow::startTraining);
     m_pauseAction = train->addAction(tr("&Pause / Resume"), QKeySequence(Qt::Key_F6),
                                      m_training->pauseButton(), &QPushButton::click);
     m_stepAction = train->addAction(tr("&Step Once"), QKeySequence(Qt::Key_F7),
@@ -53,9 +53,9 @@ void MainWindow::buildMenus() {
         view->addAction(dock->toggleViewAction());
     }
     view->addSeparator();
-    QAction* fullScreen = view->addAction(tr("&Full Screen"), QKeySequence::FullScreen, this, [this](bool on) {
-        on ? showFullScreen() : showNormal();
-    });
+    QAction* fullScreen =
+        view->addAction(tr("&Full Screen"), QKeySequence::FullScreen, this,
+                        [this](bool on) { on ? showFullScreen() : showNormal(); });
     fullScreen->setCheckable(true);
     QMenu* appearance = view->addMenu(tr("&Appearance"));
     appearance->setObjectName(QStringLiteral("appearanceMenu"));
@@ -63,7 +63,8 @@ void MainWindow::buildMenus() {
     const Theme current = themeFromName(QSettings().value(QStringLiteral("ui/theme")).toString());
     for (const auto& [theme, label, tip] :
          {std::tuple{Theme::System, tr("Follow the &System"), tr("The desktop's own colours")},
-          std::tuple{Theme::Dark, tr("&Dark"), tr("Light text on dark panels and plots, for dim rooms and projectors")}}) {
+          std::tuple{Theme::Dark, tr("&Dark"),
+                     tr("Light text on dark panels and plots, for dim rooms and projectors")}}) {
         QAction* a = appearance->addAction(label);
         a->setObjectName(QStringLiteral("theme_") + themeName(theme));
         a->setToolTip(tip);
@@ -87,24 +88,25 @@ void MainWindow::buildMenus() {
 
 void MainWindow::buildRunMenus(QMenu* file) {
     file->addAction(tr("&Load Config…"), QKeySequence(tr("Ctrl+Shift+L")), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Load a run config"), m_workspace,
-                                                          tr("JSON config (*.json);;All files (*)"));
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Load a run config"), m_workspace, tr("JSON config (*.json);;All files (*)"));
         QString error;
         if (!path.isEmpty() && !loadConfig(path, &error)) {
             showError(error);
         }
     });
     file->addAction(tr("&Save Config…"), QKeySequence(tr("Ctrl+Shift+S")), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save the run config"),
-                                                          QStringLiteral("%1.json").arg(m_task->taskName()),
-                                                          tr("JSON config (*.json)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save the run config"), QStringLiteral("%1.json").arg(m_task->taskName()),
+            tr("JSON config (*.json)"));
         QString error;
         if (!path.isEmpty() && !saveConfig(path, &error)) {
             showError(error);
         }
     });
     file->addAction(tr("Runs &Workspace…"), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose the runs workspace"), m_workspace);
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Choose the runs workspace"), m_workspace);
         if (!dir.isEmpty()) {
             setWorkspace(dir);
         }
@@ -121,7 +123,8 @@ void MainWindow::buildRunMenus(QMenu* file) {
         }
     };
     exports->addAction(tr("Loss Curves as &CSV…"), this, [=] {
-        const QString path = saveAs(tr("Export curves"), QStringLiteral("curves.csv"), tr("CSV (*.csv)"));
+        const QString path =
+            saveAs(tr("Export curves"), QStringLiteral("curves.csv"), tr("CSV (*.csv)"));
         QString error;
         if (!path.isEmpty()) {
             report(m_lossPlot->exportCsv(path, &error), path, error);
@@ -136,7 +139,8 @@ void MainWindow::buildRunMenus(QMenu* file) {
         }
     });
     exports->addAction(tr("&Preview Grid as PNG…"), this, [=] {
-        const QString path = saveAs(tr("Export the preview"), QStringLiteral("preview.png"), tr("PNG image (*.png)"));
+        const QString path = saveAs(tr("Export the preview"), QStringLiteral("preview.png"),
+                                    tr("PNG image (*.png)"));
         QString error;
         if (!path.isEmpty()) {
             report(exportGrid(m_preview, path, &error), path, error);
@@ -152,8 +156,8 @@ void MainWindow::buildRunMenus(QMenu* file) {
         }
     });
     exports->addAction(tr("&Held-out Results as PNG…"), this, [=] {
-        const QString path = saveAs(tr("Export the held-out results"), QStringLiteral("results.png"),
-                                    tr("PNG image (*.png)"));
+        const QString path = saveAs(tr("Export the held-out results"),
+                                    QStringLiteral("results.png"), tr("PNG image (*.png)"));
         QString error;
         if (!path.isEmpty()) {
             report(exportGrid(m_reconstruction, path, &error), path, error);

@@ -8,13 +8,13 @@
 #include "EngineWorker.h"
 #include "ImageGridView.h"
 #include "ImageSheet.h"
+#include "ProbePanel.h"
 #include "RunComparison.h"
 #include "RunConfig.h"
 #include "RunFolder.h"
 #include "RunHistory.h"
 #include "RunReport.h"
 #include "RunsPanel.h"
-#include "ProbePanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 
@@ -46,8 +46,11 @@ QDockWidget* MainWindow::buildRunsDock() {
 
 void MainWindow::connectRuns() {
     QSettings settings;
-    setWorkspace(settings.value(QStringLiteral("runs/workspace"), pretext::defaultRunsWorkspace()).toString(), false);
-    connect(m_runs, &RunsPanel::workspaceChanged, this, [this](const QString& dir) { setWorkspace(dir); });
+    setWorkspace(settings.value(QStringLiteral("runs/workspace"), pretext::defaultRunsWorkspace())
+                     .toString(),
+                 false);
+    connect(m_runs, &RunsPanel::workspaceChanged, this,
+            [this](const QString& dir) { setWorkspace(dir); });
     connect(m_runs, &RunsPanel::selectionChanged, this, [this](const QStringList& paths) {
         // A new choice of runs brings the comparison forward; a refresh of the same
         // runs (a run starting or ending) only redraws it.
@@ -58,25 +61,26 @@ void MainWindow::connectRuns() {
             m_curveTabs->setCurrentWidget(m_comparison);
         }
     });
-    connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString& runDir) { resumeRun(runDir); });
+    connect(m_runs, &RunsPanel::resumeRequested, this,
+            [this](const QString& runDir) { resumeRun(runDir); });
     connect(m_runs, &RunsPanel::reportRequested, this, [this](const QString& runDir) {
         QString path, error;
         if (!writeRunReport(runDir, &path, &error)) {
             showError(tr("The report could not be written: %1").arg(error));
             return;
         }
-        statusBar()->showMessage(tr("Report written: %1").arg(QDir::toNativeSeparators(path)), 10000);
+        statusBar()->showMessage(tr("Report written: %1").arg(QDir::toNativeSeparators(path)),
+                                 10000);
         QDesktopServices::openUrl(QUrl::fromLocalFile(path));
     });
     // A run appears in the list when it starts and shows its figures when it ends.
     connect(m_worker, &EngineWorker::trainingStarted, m_runs, &RunsPanel::refresh);
     connect(m_worker, &EngineWorker::trainingFinished, m_runs, &RunsPanel::refresh);
     connect(m_worker, &EngineWorker::trainingDiverged, this, &MainWindow::offerLowerRate);
-    connect(m_worker, &EngineWorker::stateChanged, this,
-            [this](pretext::EngineState s) {
-                m_runs->setIdle(s == pretext::EngineState::Idle);
-                m_probe->setIdle(s == pretext::EngineState::Idle);
-            });
+    connect(m_worker, &EngineWorker::stateChanged, this, [this](pretext::EngineState s) {
+        m_runs->setIdle(s == pretext::EngineState::Idle);
+        m_probe->setIdle(s == pretext::EngineState::Idle);
+    });
     connect(m_probe, &ProbePanel::probeFinished, this, [this](bool ok, const QString& message) {
         if (ok) {
             statusBar()->showMessage(message, 10000);
@@ -116,8 +120,9 @@ bool MainWindow::exportGrid(ImageGridView* view, const QString& path, QString* e
         *error = tr("There is nothing to export yet: the grid is empty.");
         return false;
     }
-    const QString title = view == m_preview ? tr("%1, preview").arg(m_task->taskName())
-                                            : tr("%1, step %2").arg(m_task->taskName()).arg(view->grid().step);
+    const QString title = view == m_preview
+                              ? tr("%1, preview").arg(m_task->taskName())
+                              : tr("%1, step %2").arg(m_task->taskName()).arg(view->grid().step);
     if (!pretext::renderSheet(view->grid(), title).save(path, "PNG")) {
         *error = tr("%1 could not be written").arg(QDir::toNativeSeparators(path));
         return false;
@@ -172,18 +177,21 @@ pretext::TrainSettings MainWindow::currentSettings() const {
 
 bool MainWindow::saveConfig(const QString& path, QString* error) const {
     const QByteArray bytes =
-        QJsonDocument(pretext::runConfigJson(currentSettings(), m_dataDescription)).toJson(QJsonDocument::Indented);
+        QJsonDocument(pretext::runConfigJson(currentSettings(), m_dataDescription))
+            .toJson(QJsonDocument::Indented);
     return pretext::writeFileAtomically(path, bytes, error);
 }
 
 void MainWindow::rememberOptions() const {
-    QSettings().setValue(QStringLiteral("session/options"),
-                         QJsonDocument(pretext::runConfigJson(currentSettings())).toJson(QJsonDocument::Compact));
+    QSettings().setValue(
+        QStringLiteral("session/options"),
+        QJsonDocument(pretext::runConfigJson(currentSettings())).toJson(QJsonDocument::Compact));
 }
 
 bool MainWindow::restoreLastOptions() {
     const QJsonObject json =
-        QJsonDocument::fromJson(QSettings().value(QStringLiteral("session/options")).toByteArray()).object();
+        QJsonDocument::fromJson(QSettings().value(QStringLiteral("session/options")).toByteArray())
+            .object();
     pretext::RunConfig config;
     QString error;
     // Options saved by another version may no longer parse: then the defaults stay.
@@ -215,29 +223,34 @@ void MainWindow::resumeRun(const QString& runDir, double learningRate) {
     }
     applySettings(config.settings);
     preparePlots();
-    callWorker([runDir, target, learningRate](EngineWorker* w) { w->resumeTraining(runDir, target, learningRate); });
+    callWorker([runDir, target, learningRate](EngineWorker* w) {
+        w->resumeTraining(runDir, target, learningRate);
+    });
 }
 
 // Non-modal, like every message here: the window stays usable and tests never block.
-void MainWindow::offerLowerRate(const QString& message, const QString& runDir, qint64 checkpointStep,
-                                double learningRate) {
+void MainWindow::offerLowerRate(const QString& message, const QString& runDir,
+                                qint64 checkpointStep, double learningRate) {
     const double lower = learningRate / 10.0;
     QString text = message;
     if (!text.isEmpty()) {
         text[0] = text[0].toUpper(); // the engine's messages start in lower case
     }
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Training diverged"), text, QMessageBox::NoButton, this);
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Training diverged"), text,
+                                QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("divergedBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setModal(false);
     QPushButton* again = nullptr;
     if (checkpointStep >= 0) {
-        box->setInformativeText(tr("Resume from step %1 with the learning rate lowered from %2 to %3?")
-                                    .arg(checkpointStep)
-                                    .arg(learningRate)
-                                    .arg(lower));
+        box->setInformativeText(
+            tr("Resume from step %1 with the learning rate lowered from %2 to %3?")
+                .arg(checkpointStep)
+                .arg(learningRate)
+                .arg(lower));
         again = box->addButton(tr("Resume with %1").arg(lower), QMessageBox::AcceptRole);
-        connect(again, &QPushButton::clicked, this, [this, runDir, lower] { resumeRun(runDir, lower); });
+        connect(again, &QPushButton::clicked, this,
+                [this, runDir, lower] { resumeRun(runDir, lower); });
     } else {
         box->setInformativeText(tr("Start a new run with the learning rate lowered from %1 to %2?")
                                     .arg(learningRate)
@@ -257,7 +270,8 @@ void MainWindow::offerLowerRate(const QString& message, const QString& runDir, q
 void MainWindow::prefillCurves(const QString& runDir) {
     pretext::RunCurves curves;
     QString error;
-    if (!pretext::readRunCurves(QDir(runDir).filePath(QStringLiteral("metrics.csv")), &curves, &error)) {
+    if (!pretext::readRunCurves(QDir(runDir).filePath(QStringLiteral("metrics.csv")), &curves,
+                                &error)) {
         return;
     }
     for (int i = 0; i < curves.rows(); ++i) {

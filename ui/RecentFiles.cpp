@@ -52,7 +52,8 @@ void RecentFiles::rebuild() {
         if (paths.size() > 1) {
             label = tr("%1 and %n more", nullptr, static_cast<int>(paths.size() - 1)).arg(label);
         }
-        QAction* action = addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(label.replace(QLatin1Char('&'), QStringLiteral("&&"))));
+        QAction* action = addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(
+            label.replace(QLatin1Char('&'), QStringLiteral("&&"))));
         action->setToolTip(paths.join(QLatin1Char('\n')));
         connect(action, &QAction::triggered, this, [this, paths] { Q_EMIT openRequested(paths); });
     }

@@ -13,10 +13,10 @@
 
 QColor runColor(int index) {
     // Tableau's ten, as plotting tools people know use them.
-    static const QColor colors[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
-                                    QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
-                                    QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
-                                    QColor(23, 190, 207)};
+    static const QColor colors[] = {
+        QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
+        QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127),
+        QColor(188, 189, 34),  QColor(23, 190, 207)};
     return colors[index % 10];
 }
 
@@ -40,7 +40,8 @@ RunComparison::RunComparison(QWidget* parent) : QWidget(parent) {
 }
 
 QString RunComparison::placeholder() const {
-    return tr("Select runs in the Runs panel (Ctrl/Shift+click for several) to overlay their curves.");
+    return tr(
+        "Select runs in the Runs panel (Ctrl/Shift+click for several) to overlay their curves.");
 }
 
 void RunComparison::showRuns(const QStringList& runPaths) {
@@ -51,7 +52,8 @@ void RunComparison::showRuns(const QStringList& runPaths) {
     for (const QString& path : runPaths) {
         Loaded run;
         run.name = QDir(path).dirName();
-        if (pretext::readRunCurves(QDir(path).filePath(QStringLiteral("metrics.csv")), &run.curves, &run.error)) {
+        if (pretext::readRunCurves(QDir(path).filePath(QStringLiteral("metrics.csv")), &run.curves,
+                                   &run.error)) {
             for (const QString& c : run.curves.metrics.keys()) {
                 if (!columns.contains(c)) {
                     columns << c;
@@ -79,7 +81,9 @@ void RunComparison::setMetric(const QString& column) {
     }
 }
 
-QString RunComparison::metric() const { return m_metric->currentData().toString(); }
+QString RunComparison::metric() const {
+    return m_metric->currentData().toString();
+}
 
 void RunComparison::draw() {
     const QString column = metric();
@@ -107,6 +111,7 @@ void RunComparison::draw() {
         m_note->setText(placeholder());
     } else {
         m_note->setText(problems.isEmpty() ? tr("%n run(s) overlaid", "", drawn)
-                                           : tr("%n run(s) overlaid; ", "", drawn) + problems.join(QStringLiteral("; ")));
+                                           : tr("%n run(s) overlaid; ", "", drawn) +
+                                                 problems.join(QStringLiteral("; ")));
     }
 }

@@ -5,10 +5,10 @@
 #include "RunHistory.h"
 #include "TaskText.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,17 +19,22 @@
 
 namespace {
 
-QString esc(const QString& s) { return s.toHtmlEscaped(); }
+QString esc(const QString& s) {
+    return s.toHtmlEscaped();
+}
 
 QString valueText(const QJsonValue& v) {
     if (v.isObject() || v.isArray()) {
-        const QJsonDocument doc = v.isObject() ? QJsonDocument(v.toObject()) : QJsonDocument(v.toArray());
+        const QJsonDocument doc =
+            v.isObject() ? QJsonDocument(v.toObject()) : QJsonDocument(v.toArray());
         return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
     }
     return v.toVariant().toString();
 }
 
-QString number(double v) { return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'g', 5); }
+QString number(double v) {
+    return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'g', 5);
+}
 
 } // namespace
 
@@ -65,7 +70,8 @@ bool writeRunReport(const QString& runDir, QString* reportPath, QString* error) 
         CurvePlot plot(pretext::metricText(group.front()));
         plot.resize(900, 380);
         for (const QString& name : group) {
-            const QVector<double> values = name == QLatin1String("loss") ? curves.loss : curves.metrics.value(name);
+            const QVector<double> values =
+                name == QLatin1String("loss") ? curves.loss : curves.metrics.value(name);
             for (int i = 0; i < values.size(); ++i) {
                 if (!std::isnan(values[i])) {
                     plot.addPoint(name, curves.steps[i], curves.wallS[i], values[i]);
@@ -79,13 +85,16 @@ bool writeRunReport(const QString& runDir, QString* reportPath, QString* error) 
         if (!plot.exportImage(out.filePath(file), error, QSize(900, 380))) {
             return false;
         }
-        plots += QStringLiteral("<figure><img src=\"%1\" alt=\"%2\"></figure>\n").arg(file, esc(group.front()));
+        plots += QStringLiteral("<figure><img src=\"%1\" alt=\"%2\"></figure>\n")
+                     .arg(file, esc(group.front()));
     }
 
     // Final metrics: the last and best of every column.
-    QString finals = QStringLiteral("<table><tr><th>quantity</th><th>last</th><th>best</th><th>at step</th></tr>\n");
+    QString finals = QStringLiteral(
+        "<table><tr><th>quantity</th><th>last</th><th>best</th><th>at step</th></tr>\n");
     auto finalRow = [&](const QString& name, const QVector<double>& v) {
-        const auto lastAt = std::find_if(v.crbegin(), v.crend(), [](double x) { return !std::isnan(x); });
+        const auto lastAt =
+            std::find_if(v.crbegin(), v.crend(), [](double x) { return !std::isnan(x); });
         const int best = curves::bestIndex(v, curves::lowerIsBetter(name));
         finals += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>\n")
                       .arg(esc(name), number(lastAt == v.crend() ? qQNaN() : *lastAt),
@@ -100,7 +109,8 @@ bool writeRunReport(const QString& runDir, QString* reportPath, QString* error) 
 
     QString configRows;
     for (auto it = config.begin(); it != config.end(); ++it) {
-        configRows += QStringLiteral("<tr><td>%1</td><td><code>%2</code></td></tr>\n").arg(esc(it.key()), esc(valueText(it.value())));
+        configRows += QStringLiteral("<tr><td>%1</td><td><code>%2</code></td></tr>\n")
+                          .arg(esc(it.key()), esc(valueText(it.value())));
     }
 
     // Previews over steps: up to eight, spread over the run.
@@ -109,35 +119,42 @@ bool writeRunReport(const QString& runDir, QString* reportPath, QString* error) 
     const QList<qint64> steps = saved.keys();
     const int shown = std::min<int>(8, static_cast<int>(steps.size()));
     for (int k = 0; k < shown; ++k) {
-        const qint64 step = steps[shown == 1 ? steps.size() - 1 : k * (steps.size() - 1) / (shown - 1)];
+        const qint64 step =
+            steps[shown == 1 ? steps.size() - 1 : k * (steps.size() - 1) / (shown - 1)];
         const QString name = QFileInfo(saved.value(step)).fileName();
         QFile::remove(out.filePath(QStringLiteral("previews/") + name));
         if (!QFile::copy(saved.value(step), out.filePath(QStringLiteral("previews/") + name))) {
             *error = QObject::tr("%1 could not be copied into the report").arg(saved.value(step));
             return false;
         }
-        previews += QStringLiteral("<figure><img src=\"previews/%1\" alt=\"step %2\"><figcaption>step %2</figcaption></figure>\n")
+        previews += QStringLiteral("<figure><img src=\"previews/%1\" alt=\"step "
+                                   "%2\"><figcaption>step %2</figcaption></figure>\n")
                         .arg(name)
                         .arg(step);
     }
 
-    const QString title = QObject::tr("Run %1 (%2)").arg(run.dirName(), config.value(QStringLiteral("task")).toString());
-    html = QStringLiteral(
-               "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title>\n"
-               "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}"
-               "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
-               "figure{margin:1em 0}img{max-width:100%}code{font-size:90%}</style></head><body>\n"
-               "<h1>%1</h1>\n<p>%2 steps logged; report written %3.</p>\n"
-               "<h2>Final metrics</h2>\n%4<h2>Curves</h2>\n%5<h2>Previews over steps</h2>\n%6"
-               "<h2>Config</h2>\n<table>%7</table>\n</body></html>\n")
-               .arg(esc(title))
-               .arg(curves.rows())
-               .arg(QDateTime::currentDateTime().toString(Qt::ISODate), finals, plots,
-                    previews.isEmpty() ? QObject::tr("<p>The run saved no previews.</p>") : previews, configRows);
+    const QString title = QObject::tr("Run %1 (%2)")
+                              .arg(run.dirName(), config.value(QStringLiteral("task")).toString());
+    html =
+        QStringLiteral(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title>\n"
+            "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}"
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px "
+            "8px;text-align:left}"
+            "figure{margin:1em 0}img{max-width:100%}code{font-size:90%}</style></head><body>\n"
+            "<h1>%1</h1>\n<p>%2 steps logged; report written %3.</p>\n"
+            "<h2>Final metrics</h2>\n%4<h2>Curves</h2>\n%5<h2>Previews over steps</h2>\n%6"
+            "<h2>Config</h2>\n<table>%7</table>\n</body></html>\n")
+            .arg(esc(title))
+            .arg(curves.rows())
+            .arg(QDateTime::currentDateTime().toString(Qt::ISODate), finals, plots,
+                 previews.isEmpty() ? QObject::tr("<p>The run saved no previews.</p>") : previews,
+                 configRows);
     QSaveFile file(out.filePath(QStringLiteral("report.html")));
     const QByteArray bytes = html.toUtf8();
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = QObject::tr("%1 could not be written: %2").arg(file.fileName(), file.errorString());
+        *error =
+            QObject::tr("%1 could not be written: %2").arg(file.fileName(), file.errorString());
         return false;
     }
     *reportPath = file.fileName();

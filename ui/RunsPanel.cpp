@@ -21,7 +21,9 @@ namespace {
 // What tells runs apart first, then when and where they ran.
 enum Column { Name, Task, Steps, BestLoss, LastLoss, Started, Device, ColumnCount };
 
-QString number(double v) { return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'g', 4); }
+QString number(double v) {
+    return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'g', 4);
+}
 
 // Sorts numerically where the column holds numbers.
 class NumberItem : public QTableWidgetItem {
@@ -46,7 +48,8 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     auto* choose = new QPushButton(tr("Workspace…"));
     choose->setToolTip(tr("The folder whose run folders are listed; new runs are written there"));
     connect(choose, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose the runs workspace"), m_workspace);
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Choose the runs workspace"), m_workspace);
         if (!dir.isEmpty()) {
             setWorkspace(dir);
             Q_EMIT workspaceChanged(dir);
@@ -57,8 +60,8 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
 
     m_table = new QTableWidget(0, ColumnCount);
     m_table->setObjectName(QStringLiteral("runsTable"));
-    m_table->setHorizontalHeaderLabels(
-        {tr("Run"), tr("Task"), tr("Steps"), tr("Best loss"), tr("Last loss"), tr("Started"), tr("Device")});
+    m_table->setHorizontalHeaderLabels({tr("Run"), tr("Task"), tr("Steps"), tr("Best loss"),
+                                        tr("Last loss"), tr("Started"), tr("Device")});
     m_table->horizontalHeaderItem(BestLoss)->setToolTip(
         tr("Lowest held-out loss when the run measured one, else lowest batch loss"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -82,8 +85,9 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
 
     m_resume = new QPushButton(tr("Resume"));
     m_resume->setObjectName(QStringLiteral("resumeRun"));
-    m_resume->setToolTip(tr("Go on with the selected run from its checkpoint, with its own settings "
-                            "and data, up to the Training panel's 'Stop after' (or until stopped)"));
+    m_resume->setToolTip(
+        tr("Go on with the selected run from its checkpoint, with its own settings "
+           "and data, up to the Training panel's 'Stop after' (or until stopped)"));
     connect(m_resume, &QPushButton::clicked, this, [this] {
         const QStringList paths = selectedRunPaths();
         if (paths.size() == 1) {
@@ -155,18 +159,26 @@ void RunsPanel::refresh() {
         const RunSummary& run = m_runs[r];
         auto* name = new QTableWidgetItem(run.name);
         name->setData(Qt::UserRole, run.path);
-        name->setToolTip(run.problem.isEmpty() ? QDir::toNativeSeparators(run.path)
-                                               : tr("%1: %2").arg(QDir::toNativeSeparators(run.path), run.problem));
+        name->setToolTip(run.problem.isEmpty()
+                             ? QDir::toNativeSeparators(run.path)
+                             : tr("%1: %2").arg(QDir::toNativeSeparators(run.path), run.problem));
         m_table->setItem(r, Name, name);
         m_table->setItem(r, Task, new QTableWidgetItem(run.task));
-        m_table->setItem(r, Started, new QTableWidgetItem(run.started.toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
-        m_table->setItem(r, Steps, new NumberItem(run.maxSteps > 0 ? tr("%1 / %2").arg(run.steps).arg(run.maxSteps)
-                                                                   : QString::number(run.steps),
-                                                  static_cast<double>(run.steps)));
+        m_table->setItem(
+            r, Started,
+            new QTableWidgetItem(run.started.toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+        m_table->setItem(r, Steps,
+                         new NumberItem(run.maxSteps > 0
+                                            ? tr("%1 / %2").arg(run.steps).arg(run.maxSteps)
+                                            : QString::number(run.steps),
+                                        static_cast<double>(run.steps)));
         m_table->setItem(r, LastLoss, new NumberItem(number(run.lastLoss), run.lastLoss));
         auto* best = new NumberItem(number(run.bestLoss), run.bestLoss);
-        best->setToolTip(std::isnan(run.bestLoss) ? QString()
-                                                  : tr("%1 at step %2").arg(run.bestIsHeldOut ? tr("held-out loss") : tr("batch loss")).arg(run.bestStep));
+        best->setToolTip(std::isnan(run.bestLoss)
+                             ? QString()
+                             : tr("%1 at step %2")
+                                   .arg(run.bestIsHeldOut ? tr("held-out loss") : tr("batch loss"))
+                                   .arg(run.bestStep));
         m_table->setItem(r, BestLoss, best);
         m_table->setItem(r, Device, new QTableWidgetItem(run.device));
     }
@@ -193,7 +205,8 @@ void RunsPanel::selectRuns(const QStringList& paths) {
     for (int r = 0; r < m_table->rowCount(); ++r) {
         if (paths.contains(m_table->item(r, Name)->data(Qt::UserRole).toString())) {
             m_table->selectionModel()->select(m_table->model()->index(r, 0),
-                                              QItemSelectionModel::Select | QItemSelectionModel::Rows);
+                                              QItemSelectionModel::Select |
+                                                  QItemSelectionModel::Rows);
         }
     }
 }
@@ -241,8 +254,9 @@ void RunsPanel::showPreviewAt(int index) {
     if (index < 0 || index >= m_previews.size()) {
         m_shownStep = -1;
         m_preview->setPixmap({});
-        m_preview->setText(selectedRunPaths().isEmpty() ? tr("Select a run to see its saved previews.")
-                                                        : tr("This run saved no previews."));
+        m_preview->setText(selectedRunPaths().isEmpty()
+                               ? tr("Select a run to see its saved previews.")
+                               : tr("This run saved no previews."));
         m_previewStep->clear();
         return;
     }

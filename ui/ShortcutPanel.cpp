@@ -24,7 +24,8 @@ using pretext::DiagnosticWorker;
 namespace {
 enum Column { Variant, Step, HeldOutLoss, HeldOutAccuracy, Probe, RandomProbe, RunFolder, Columns };
 
-const QColor kVariantColors[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44), QColor(148, 103, 189)};
+const QColor kVariantColors[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
+                                 QColor(148, 103, 189)};
 
 QCustomPlot* makePlot(const QString& label) {
     auto* plot = new QCustomPlot;
@@ -50,14 +51,16 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     m_steps->setToolTip(tr("Steps for each variant; they train in turn, one step each"));
     m_probe = new QCheckBox(tr("Probe afterwards"));
     m_probe->setChecked(true);
-    m_probe->setToolTip(tr("A linear probe on frozen features (Fashion-MNIST, 2,000 training and 1,000 "
-                           "test images): did the variant that took the shortcut learn less?"));
+    m_probe->setToolTip(
+        tr("A linear probe on frozen features (Fashion-MNIST, 2,000 training and 1,000 "
+           "test images): did the variant that took the shortcut learn less?"));
     m_data = new QComboBox;
     m_data->setObjectName(QStringLiteral("diagnosticData"));
     m_data->addItem(tr("Demo set"));
-    m_data->setToolTip(tr("What the variants train on: the demo set the diagnostics were measured on, or "
-                          "the data loaded in the window (photographs show the cues the demo set lacks: "
-                          "vignetting, chromatic aberration), at the diagnostic's image size"));
+    m_data->setToolTip(
+        tr("What the variants train on: the demo set the diagnostics were measured on, or "
+           "the data loaded in the window (photographs show the cues the demo set lacks: "
+           "vignetting, chromatic aberration), at the diagnostic's image size"));
     m_data->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_data->setMinimumContentsLength(18);
     m_run = new QPushButton(tr("Run side by side"));
@@ -71,7 +74,8 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
         }
         start(m_combo->currentData().toString(), m_steps->value(), m_probe->isChecked());
     });
-    connect(m_combo, qOverload<int>(&QComboBox::currentIndexChanged), this, &ShortcutPanel::describe);
+    connect(m_combo, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &ShortcutPanel::describe);
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_data, 1);
     controls->addWidget(m_steps);
@@ -96,12 +100,15 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     plots->setStretchFactor(1, 1);
     m_table = new QTableWidget(0, Columns);
     m_table->setObjectName(QStringLiteral("diagnosticResults"));
-    m_table->setHorizontalHeaderLabels({tr("Variant"), tr("Step"), tr("Loss"), tr("Accuracy"), tr("Probe"),
-                                        tr("Random encoder"), tr("Run folder")});
+    m_table->setHorizontalHeaderLabels({tr("Variant"), tr("Step"), tr("Loss"), tr("Accuracy"),
+                                        tr("Probe"), tr("Random encoder"), tr("Run folder")});
     m_table->horizontalHeaderItem(HeldOutLoss)->setToolTip(tr("Held-out loss of the pretext task"));
-    m_table->horizontalHeaderItem(HeldOutAccuracy)->setToolTip(tr("Held-out accuracy of the pretext task"));
-    m_table->horizontalHeaderItem(Probe)->setToolTip(tr("Linear probe accuracy on Fashion-MNIST, encoder frozen"));
-    m_table->horizontalHeaderItem(RandomProbe)->setToolTip(tr("The same probe on a randomly initialised encoder"));
+    m_table->horizontalHeaderItem(HeldOutAccuracy)
+        ->setToolTip(tr("Held-out accuracy of the pretext task"));
+    m_table->horizontalHeaderItem(Probe)->setToolTip(
+        tr("Linear probe accuracy on Fashion-MNIST, encoder frozen"));
+    m_table->horizontalHeaderItem(RandomProbe)
+        ->setToolTip(tr("The same probe on a randomly initialised encoder"));
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(RunFolder, QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -129,12 +136,18 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     connect(m_worker, &DiagnosticWorker::errorOccurred, this,
             [this](const QString& message) { m_status->setText(message); });
     connect(m_worker, &DiagnosticWorker::probeStarted, this, [this](int variant) {
-        m_status->setText(tr("Probing the encoder of “%1”…").arg(m_table->item(variant, Variant)->text()));
+        m_status->setText(
+            tr("Probing the encoder of “%1”…").arg(m_table->item(variant, Variant)->text()));
     });
-    connect(m_worker, &DiagnosticWorker::probed, this, [this](int variant, double accuracy, double random, double chance) {
-        m_table->setItem(variant, Probe, new QTableWidgetItem(QString::number(accuracy, 'f', 3)));
-        m_table->setItem(variant, RandomProbe, new QTableWidgetItem(tr("%1 (chance %2)").arg(random, 0, 'f', 3).arg(chance, 0, 'f', 2)));
-    });
+    connect(m_worker, &DiagnosticWorker::probed, this,
+            [this](int variant, double accuracy, double random, double chance) {
+                m_table->setItem(variant, Probe,
+                                 new QTableWidgetItem(QString::number(accuracy, 'f', 3)));
+                m_table->setItem(
+                    variant, RandomProbe,
+                    new QTableWidgetItem(
+                        tr("%1 (chance %2)").arg(random, 0, 'f', 3).arg(chance, 0, 'f', 2)));
+            });
     m_thread.start();
     describe();
     restyle();
@@ -149,7 +162,8 @@ ShortcutPanel::~ShortcutPanel() {
 }
 
 void ShortcutPanel::describe() {
-    const pretext::ShortcutDiagnostic* d = pretext::findDiagnostic(m_combo->currentData().toString());
+    const pretext::ShortcutDiagnostic* d =
+        pretext::findDiagnostic(m_combo->currentData().toString());
     m_explain->setText(d ? pretext::presetText(d->explain) : QString());
 }
 
@@ -174,11 +188,15 @@ void ShortcutPanel::start(const QString& id, int steps, bool probe, int probeTra
     m_running = true;
     m_run->setText(tr("Stop"));
     const QJsonObject data = m_data->currentData().toJsonObject();
-    m_status->setText(data.isEmpty() ? tr("Loading the demo set…") : tr("Loading %1…").arg(m_data->currentText()));
+    m_status->setText(data.isEmpty() ? tr("Loading the demo set…")
+                                     : tr("Loading %1…").arg(m_data->currentText()));
     const QString workspace = m_workspace.isEmpty() ? QDir::tempPath() : m_workspace;
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, id, steps, workspace, probe, probeTrain, probeTest, data] {
-        w->run(id, steps, workspace, probe, probeTrain, probeTest, data);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [w = m_worker, id, steps, workspace, probe, probeTrain, probeTest, data] {
+            w->run(id, steps, workspace, probe, probeTrain, probeTest, data);
+        },
+        Qt::QueuedConnection);
 }
 
 void ShortcutPanel::onStarted(const QStringList& variantLabels, const QStringList& runDirs) {
@@ -210,9 +228,11 @@ void ShortcutPanel::onStarted(const QStringList& variantLabels, const QStringLis
         for (int c = Step; c < RunFolder; ++c) {
             m_table->setItem(i, c, new QTableWidgetItem(QStringLiteral("—")));
         }
-        m_table->setItem(i, RunFolder, new QTableWidgetItem(QDir::toNativeSeparators(runDirs.value(i))));
+        m_table->setItem(i, RunFolder,
+                         new QTableWidgetItem(QDir::toNativeSeparators(runDirs.value(i))));
     }
-    m_status->setText(tr("Training %1 variants side by side, one step of each in turn.").arg(labels.size()));
+    m_status->setText(
+        tr("Training %1 variants side by side, one step of each in turn.").arg(labels.size()));
 }
 
 void ShortcutPanel::onProgress(int variant, const pretext::TrainProgress& p) {
@@ -229,7 +249,8 @@ void ShortcutPanel::onProgress(int variant, const pretext::TrainProgress& p) {
     const auto accuracy = p.metrics.constFind(QStringLiteral("heldout_accuracy"));
     if (accuracy != p.metrics.cend()) {
         m_accuracy->graph(variant)->addData(static_cast<double>(p.step), accuracy->toDouble());
-        m_table->item(variant, HeldOutAccuracy)->setText(QString::number(accuracy->toDouble(), 'f', 3));
+        m_table->item(variant, HeldOutAccuracy)
+            ->setText(QString::number(accuracy->toDouble(), 'f', 3));
     }
     m_accuracy->setVisible(accuracy != p.metrics.cend());
     for (QCustomPlot* plot : {m_loss, m_accuracy}) {
@@ -243,7 +264,8 @@ void ShortcutPanel::onFinished(const QString& reason) {
     m_run->setText(tr("Run side by side"));
     m_run->setEnabled(true);
     if (reason == QLatin1String("finished")) {
-        m_status->setText(tr("Done. The runs are in the Runs panel (select them to compare every curve)."));
+        m_status->setText(
+            tr("Done. The runs are in the Runs panel (select them to compare every curve)."));
     } else if (reason == QLatin1String("stopped")) {
         m_status->setText(tr("Stopped; what was trained is kept in the run folders."));
     }

@@ -32,7 +32,8 @@ public:
     // demo set the diagnostics were measured on.
     void setLoadedData(const pretext::DataSummary& summary);
     // Starts the diagnostic chosen (tests: with a step count and probe sizes).
-    void start(const QString& id, int steps, bool probe, int probeTrain = 2000, int probeTest = 1000);
+    void start(const QString& id, int steps, bool probe, int probeTrain = 2000,
+               int probeTest = 1000);
     QComboBox* diagnosticCombo() const { return m_combo; }
     // 0: the diagnostic's demo set; 1: the data loaded in the window (when offered).
     QComboBox* dataCombo() const { return m_data; }

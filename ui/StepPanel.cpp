@@ -9,7 +9,9 @@
 #include <QVBoxLayout>
 
 namespace {
-QString g(double v, int digits = 4) { return QString::number(v, 'g', digits); }
+QString g(double v, int digits = 4) {
+    return QString::number(v, 'g', digits);
+}
 } // namespace
 
 StepPanel::StepPanel(QWidget* parent) : QWidget(parent) {
@@ -90,16 +92,17 @@ void StepPanel::showReport(const pretext::StepReport& r) {
         }
         trail = tr("<br>This batch over its replays: %1").arg(parts.join(QStringLiteral(" → ")));
     }
-    m_numbers->setText(tr("<b>Step %1</b>%2: the batch's loss <b>%3</b> before the update, <b>%4</b> "
-                          "after it (%5%6). Update ‖Δθ‖ = %7, ‖Δθ‖/‖θ‖ = %8.%9")
-                           .arg(r.step)
-                           .arg(r.replay ? tr(" (the same batch again)") : QString())
-                           .arg(g(r.lossBefore), g(r.lossAfter))
-                           .arg(change <= 0 ? QStringLiteral("−") : QStringLiteral("+"))
-                           .arg(g(std::abs(change), 3))
-                           .arg(g(r.updateNorm, 3))
-                           .arg(r.parameterNorm > 0 ? g(r.updateNorm / r.parameterNorm, 3) : QStringLiteral("—"))
-                           .arg(trail));
+    m_numbers->setText(
+        tr("<b>Step %1</b>%2: the batch's loss <b>%3</b> before the update, <b>%4</b> "
+           "after it (%5%6). Update ‖Δθ‖ = %7, ‖Δθ‖/‖θ‖ = %8.%9")
+            .arg(r.step)
+            .arg(r.replay ? tr(" (the same batch again)") : QString())
+            .arg(g(r.lossBefore), g(r.lossAfter))
+            .arg(change <= 0 ? QStringLiteral("−") : QStringLiteral("+"))
+            .arg(g(std::abs(change), 3))
+            .arg(g(r.updateNorm, 3))
+            .arg(r.parameterNorm > 0 ? g(r.updateNorm / r.parameterNorm, 3) : QStringLiteral("—"))
+            .arg(trail));
     m_before->setGrid(r.before);
     m_after->setGrid(r.after);
     setState(m_state);

@@ -28,8 +28,9 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_tasks(pretext::availa
     // Long titles must not widen the dock: the list shows them whole when open.
     m_presetCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_presetCombo->setMinimumContentsLength(14);
-    m_presetCombo->setToolTip(tr("Settings that reproduce a paper's setup, or a classroom demonstration "
-                                 "tuned to show learning within a minute on a laptop CPU"));
+    m_presetCombo->setToolTip(
+        tr("Settings that reproduce a paper's setup, or a classroom demonstration "
+           "tuned to show learning within a minute on a laptop CPU"));
     connect(m_presetCombo, qOverload<int>(&QComboBox::activated), this, [this](int index) {
         const QString id = m_presetCombo->itemData(index).toString();
         if (!id.isEmpty()) {
@@ -46,8 +47,9 @@ TaskPanel::TaskPanel(QWidget* parent) : QWidget(parent), m_tasks(pretext::availa
     m_seed->setValue(1);
     m_seed->setToolTip(tr("Drives the masks in the preview and every random choice of training"));
     auto* reseed = new QPushButton(tr("New seed"), this);
-    connect(reseed, &QPushButton::clicked, this,
-            [this] { m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1000000))); });
+    connect(reseed, &QPushButton::clicked, this, [this] {
+        m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1000000)));
+    });
     connect(m_seed, qOverload<int>(&QSpinBox::valueChanged), this, &TaskPanel::changed);
     auto* seedRow = new QHBoxLayout;
     seedRow->addWidget(m_seed, 1);
@@ -78,8 +80,11 @@ void TaskPanel::fillPresets() {
     m_presetCombo->clear();
     m_presetCombo->addItem(tr("(choose a preset)"), QString());
     for (const pretext::Preset& p : pretext::presetsFor(taskName())) {
-        m_presetCombo->addItem(p.classroom ? tr("★ %1").arg(pretext::presetText(p.title)) : pretext::presetText(p.title), p.id);
-        m_presetCombo->setItemData(m_presetCombo->count() - 1, pretext::presetText(p.description), Qt::ToolTipRole);
+        m_presetCombo->addItem(p.classroom ? tr("★ %1").arg(pretext::presetText(p.title))
+                                           : pretext::presetText(p.title),
+                               p.id);
+        m_presetCombo->setItemData(m_presetCombo->count() - 1, pretext::presetText(p.description),
+                                   Qt::ToolTipRole);
     }
 }
 
@@ -104,7 +109,8 @@ void TaskPanel::buildForm() {
         return;
     }
     const auto& info = m_tasks[index];
-    m_formula->setText(tr("<small>Loss: %1</small>").arg(pretext::taskText(info.lossFormula).toHtmlEscaped()));
+    m_formula->setText(
+        tr("<small>Loss: %1</small>").arg(pretext::taskText(info.lossFormula).toHtmlEscaped()));
     for (const ParamSpec& spec : info.params) {
         if (spec.display) {
             continue;
@@ -136,7 +142,8 @@ void TaskPanel::buildForm() {
             spin->setDecimals(spec.step < 0.01 ? 3 : 2);
             spin->setValue(spec.defaultValue);
             spin->setKeyboardTracking(false);
-            connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &TaskPanel::changed);
+            connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
+                    &TaskPanel::changed);
             editor = spin;
         }
         editor->setObjectName(QStringLiteral("param_") + QString::fromStdString(spec.name));
@@ -162,7 +169,9 @@ bool TaskPanel::selectTask(const QString& name) {
     return index >= 0;
 }
 
-QString TaskPanel::taskName() const { return m_taskCombo->currentData().toString(); }
+QString TaskPanel::taskName() const {
+    return m_taskCombo->currentData().toString();
+}
 
 QVariantMap TaskPanel::params() const {
     QVariantMap values;
@@ -183,17 +192,22 @@ QVariantMap TaskPanel::params() const {
 double TaskPanel::recommendedLearningRate() const {
     const int index = m_taskCombo->currentIndex();
     return index >= 0 && index < static_cast<int>(m_tasks.size()) ? m_tasks[index].learningRate
-                                                                   : 2e-3;
+                                                                  : 2e-3;
 }
 
 const pretext::TaskInfo& TaskPanel::currentInfo() const {
-    const int index = std::clamp(m_taskCombo->currentIndex(), 0, static_cast<int>(m_tasks.size()) - 1);
+    const int index =
+        std::clamp(m_taskCombo->currentIndex(), 0, static_cast<int>(m_tasks.size()) - 1);
     return m_tasks[index];
 }
 
-quint64 TaskPanel::seed() const { return static_cast<quint64>(m_seed->value()); }
+quint64 TaskPanel::seed() const {
+    return static_cast<quint64>(m_seed->value());
+}
 
-void TaskPanel::setSeed(quint64 seed) { m_seed->setValue(static_cast<int>(seed)); }
+void TaskPanel::setSeed(quint64 seed) {
+    m_seed->setValue(static_cast<int>(seed));
+}
 
 bool TaskPanel::setParam(const QString& name, double value) {
     for (const auto& f : m_fields) {

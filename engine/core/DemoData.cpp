@@ -87,7 +87,8 @@ void drawBackground(Canvas& canvas, PortableRng& rng) {
     const float freq = static_cast<float>(rng.uniform(3.0, 9.0));
     const float amp = static_cast<float>(rng.uniform(0.03, 0.12));
     const double tAngle = rng.uniform(0, kPi);
-    const float tx = static_cast<float>(std::cos(tAngle)), ty = static_cast<float>(std::sin(tAngle));
+    const float tx = static_cast<float>(std::cos(tAngle)),
+                ty = static_cast<float>(std::sin(tAngle));
     canvas.paint([&](float u, float v, Color& px) {
         const float t = std::clamp(0.5f + (u - 0.5f) * dx + (v - 0.5f) * dy, 0.0f, 1.0f);
         px = lerp(a, b, t);
@@ -117,7 +118,8 @@ void drawShape(Canvas& canvas, PortableRng& rng) {
     const float cx = static_cast<float>(rng.uniform(0.15, 0.85));
     const float cy = static_cast<float>(rng.uniform(0.15, 0.85));
     const float r = static_cast<float>(rng.uniform(0.1, 0.3));
-    const float w = static_cast<float>(rng.uniform(0.1, 0.35)), h = static_cast<float>(rng.uniform(0.1, 0.35));
+    const float w = static_cast<float>(rng.uniform(0.1, 0.35)),
+                h = static_cast<float>(rng.uniform(0.1, 0.35));
     const double rot = rng.uniform(0, kPi);
     const float cr = static_cast<float>(std::cos(rot)), sr = static_cast<float>(std::sin(rot));
     // Triangle vertices around the centre.

@@ -111,7 +111,8 @@ torch::Tensor renderVideo(PortableRng& rng, int frames, int size) {
     auto stripes = torch::sin(torch::arange(size, torch::kFloat).mul(rng.uniform(0.3, 0.8)))
                        .mul(0.04)
                        .view({1, 1, 1, size});
-    auto video = (top * (1 - ramp) + bottom * ramp + stripes).expand({frames, 3, size, size}).clone();
+    auto video =
+        (top * (1 - ramp) + bottom * ramp + stripes).expand({frames, 3, size, size}).clone();
     // Pauses: a few stretches where every shape holds still.
     std::vector<bool> paused(static_cast<size_t>(frames), false);
     const int pauses = rng.integer(2, 3);

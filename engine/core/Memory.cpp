@@ -49,7 +49,9 @@ MemorySetup configureMemory(bool keep) {
     return setup;
 }
 
-std::string describeMemory() { return g_description; }
+std::string describeMemory() {
+    return g_description;
+}
 
 void releaseFreedMemory() {
 #if defined(__GLIBC__)

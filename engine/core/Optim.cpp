@@ -47,7 +47,8 @@ torch::Tensor MultiTensorAdam::step(LossClosure closure) {
             if (!p.grad().defined()) {
                 continue;
             }
-            TORCH_CHECK(!p.grad().is_sparse(), "MultiTensorAdam: sparse gradients are not supported");
+            TORCH_CHECK(!p.grad().is_sparse(),
+                        "MultiTensorAdam: sparse gradients are not supported");
             auto& slot = states[stateKey<Key>(p)];
             if (!slot) {
                 auto fresh = std::make_unique<torch::optim::AdamParamState>();
@@ -70,7 +71,8 @@ torch::Tensor MultiTensorAdam::step(LossClosure closure) {
             const double correction2 = 1 - std::pow(beta2, static_cast<double>(count));
             // The same operations, in the same order, as torch::optim::Adam::step.
             std::vector<torch::Tensor> grads =
-                o.weight_decay() != 0 ? at::_foreach_add(b.grads, b.params, o.weight_decay()) : b.grads;
+                o.weight_decay() != 0 ? at::_foreach_add(b.grads, b.params, o.weight_decay())
+                                      : b.grads;
             at::_foreach_mul_(b.expAvg, beta1);
             at::_foreach_add_(b.expAvg, grads, 1 - beta1);
             at::_foreach_mul_(b.expAvgSq, beta2);

@@ -4,6 +4,8 @@
 
 namespace pretext {
 
-at::Generator makeGenerator(uint64_t seed) { return at::detail::createCPUGenerator(seed); }
+at::Generator makeGenerator(uint64_t seed) {
+    return at::detail::createCPUGenerator(seed);
+}
 
 } // namespace pretext

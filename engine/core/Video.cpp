@@ -8,14 +8,17 @@
 
 namespace pretext {
 
-torch::Tensor frameDifferenceMotion(const torch::Tensor& frames, const std::vector<int64_t>& starts) {
+torch::Tensor frameDifferenceMotion(const torch::Tensor& frames,
+                                    const std::vector<int64_t>& starts) {
     const int64_t n = frames.size(0);
     auto motion = torch::zeros({n}, torch::kFloat);
     // In chunks, so a long video's differences never take as much memory as the video.
     constexpr int64_t kChunk = 256;
     for (int64_t first = 1; first < n; first += kChunk) {
         const int64_t count = std::min(kChunk, n - first);
-        auto diff = (frames.narrow(0, first, count) - frames.narrow(0, first - 1, count)).abs_().mean({1, 2, 3});
+        auto diff = (frames.narrow(0, first, count) - frames.narrow(0, first - 1, count))
+                        .abs_()
+                        .mean({1, 2, 3});
         motion.narrow(0, first, count).copy_(diff.to(torch::kCPU, torch::kFloat).mul(100.0));
     }
     for (int64_t s : starts) {
@@ -36,20 +39,25 @@ void appendVideo(VideoFrames& set, const torch::Tensor& frames, const std::strin
     all = all.defined() ? torch::cat({all, motion}) : motion;
 }
 
-int64_t WindowPlan::trainCount() const { return train.defined() ? train.sum().item<int64_t>() : 0; }
+int64_t WindowPlan::trainCount() const {
+    return train.defined() ? train.sum().item<int64_t>() : 0;
+}
 
 int64_t WindowPlan::heldOutCount() const {
     return heldOut.defined() ? heldOut.sum().item<int64_t>() : 0;
 }
 
-torch::Tensor WindowPlan::trainStarts() const { return starts.masked_select(train); }
+torch::Tensor WindowPlan::trainStarts() const {
+    return starts.masked_select(train);
+}
 
 torch::Tensor WindowPlan::heldOutStarts(int64_t limit) const {
     auto all = starts.masked_select(heldOut);
     if (all.size(0) <= limit) {
         return all;
     }
-    auto pick = torch::linspace(0, static_cast<double>(all.size(0) - 1), limit).round().to(torch::kLong);
+    auto pick =
+        torch::linspace(0, static_cast<double>(all.size(0) - 1), limit).round().to(torch::kLong);
     return all.index_select(0, pick);
 }
 
@@ -76,7 +84,8 @@ WindowPlan planWindows(const VideoFrames& video, const WindowSpec& spec) {
                                : frameDifferenceMotion(video.frames, video.starts);
     plan.motion = it != video.motion.end() ? it->first : kMotionDifference;
     // Prefix sums: a window's score is the mean motion of its frames after the first.
-    auto cumulative = torch::cat({torch::zeros({1}, torch::kDouble), motion.to(torch::kDouble).cumsum(0)});
+    auto cumulative =
+        torch::cat({torch::zeros({1}, torch::kDouble), motion.to(torch::kDouble).cumsum(0)});
     const double* c = cumulative.data_ptr<double>();
     std::vector<int64_t> starts, videos;
     std::vector<float> scores;
@@ -102,17 +111,21 @@ WindowPlan planWindows(const VideoFrames& video, const WindowSpec& spec) {
     plan.video = torch::tensor(videos, torch::kLong).view({count});
     plan.score = torch::tensor(scores, torch::kFloat).view({count});
     plan.moving = plan.score >= spec.minMotion;
-    plan.train = torch::tensor(std::vector<int64_t>(trainFlags.begin(), trainFlags.end()), torch::kLong)
-                     .view({count})
-                     .to(torch::kBool);
-    plan.heldOut = torch::tensor(std::vector<int64_t>(heldFlags.begin(), heldFlags.end()), torch::kLong)
-                       .view({count})
-                       .to(torch::kBool);
+    plan.train =
+        torch::tensor(std::vector<int64_t>(trainFlags.begin(), trainFlags.end()), torch::kLong)
+            .view({count})
+            .to(torch::kBool);
+    plan.heldOut =
+        torch::tensor(std::vector<int64_t>(heldFlags.begin(), heldFlags.end()), torch::kLong)
+            .view({count})
+            .to(torch::kBool);
     return plan;
 }
 
-torch::Tensor gatherWindows(const torch::Tensor& frames, const torch::Tensor& starts, int64_t length) {
-    auto offsets = torch::arange(length, torch::TensorOptions().dtype(torch::kLong).device(frames.device()));
+torch::Tensor gatherWindows(const torch::Tensor& frames, const torch::Tensor& starts,
+                            int64_t length) {
+    auto offsets =
+        torch::arange(length, torch::TensorOptions().dtype(torch::kLong).device(frames.device()));
     auto index = (starts.to(frames.device()).unsqueeze(1) + offsets.unsqueeze(0)).flatten();
     auto clips = frames.index_select(0, index);
     return clips.view({starts.size(0), length, frames.size(1), frames.size(2), frames.size(3)});
@@ -123,7 +136,8 @@ torch::Tensor spreadStarts(const WindowPlan& plan, int64_t count) {
     if (all.size(0) <= count) {
         return all;
     }
-    auto pick = torch::linspace(0, static_cast<double>(all.size(0) - 1), count).round().to(torch::kLong);
+    auto pick =
+        torch::linspace(0, static_cast<double>(all.size(0) - 1), count).round().to(torch::kLong);
     return all.index_select(0, pick);
 }
 
@@ -145,7 +159,8 @@ torch::Tensor drawMotionTimeline(const VideoFrames& video, const WindowPlan& pla
         }
     };
     // Bars scale to the larger of the highest score and twice the threshold.
-    const double top = std::max(plan.score.max().item<double>(), 2.0 * plan.minMotion) * 1.05 + 1e-9;
+    const double top =
+        std::max(plan.score.max().item<double>(), 2.0 * plan.minMotion) * 1.05 + 1e-9;
     const auto starts = plan.starts.accessor<int64_t, 1>();
     const auto vid = plan.video.accessor<int64_t, 1>();
     const auto score = plan.score.accessor<float, 1>();
@@ -190,7 +205,8 @@ torch::Tensor drawMotionTimeline(const VideoFrames& video, const WindowPlan& pla
                 put(x, y, r, g, b);
             }
         }
-        const int lineY = y0 + panelH - 1 - static_cast<int>(std::lround(plan.minMotion / top * (panelH - 2)));
+        const int lineY =
+            y0 + panelH - 1 - static_cast<int>(std::lround(plan.minMotion / top * (panelH - 2)));
         for (int x = 0; x < widthPx; ++x) {
             put(x, lineY, 0.85f, 0.15f, 0.15f);
         }

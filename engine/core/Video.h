@@ -15,9 +15,9 @@ inline const char* const kMotionDifference = "difference";
 inline const char* const kMotionFlow = "flow";
 
 struct VideoFrames {
-    torch::Tensor frames;            // (N,3,S,S) float in [0,1], CPU, videos one after another
-    std::vector<int64_t> starts;     // first frame of each video, ascending, starts[0] == 0
-    std::vector<std::string> names;  // one per video
+    torch::Tensor frames;           // (N,3,S,S) float in [0,1], CPU, videos one after another
+    std::vector<int64_t> starts;    // first frame of each video, ascending, starts[0] == 0
+    std::vector<std::string> names; // one per video
     // Per frame, how much it moved since the previous frame of its video (0 for a
     // video's first frame). "difference": mean |Δ| in percent of full scale;
     // "flow": mean optical-flow magnitude in pixels at the cached size.
@@ -32,7 +32,8 @@ struct VideoFrames {
 };
 
 // Mean absolute difference against the previous frame of the same video, in percent.
-torch::Tensor frameDifferenceMotion(const torch::Tensor& frames, const std::vector<int64_t>& starts);
+torch::Tensor frameDifferenceMotion(const torch::Tensor& frames,
+                                    const std::vector<int64_t>& starts);
 
 // One video's frames appended to a set (its motion by frame difference filled in).
 void appendVideo(VideoFrames& set, const torch::Tensor& frames, const std::string& name);
@@ -57,7 +58,7 @@ struct WindowPlan {
     torch::Tensor train;   // (W) bool used for training
     torch::Tensor heldOut; // (W) bool used to judge the model
     double minMotion = 0.0;
-    std::string motion;    // the measure used ("flow" falls back to "difference")
+    std::string motion; // the measure used ("flow" falls back to "difference")
     int64_t trainCount() const;
     int64_t heldOutCount() const;
     torch::Tensor trainStarts() const;
@@ -79,7 +80,7 @@ torch::Tensor spreadStarts(const WindowPlan& plan, int64_t count);
 // A timeline per video (up to `maxVideos`): one bar per window column, its height the
 // motion, green where used for training, blue where held out, grey below the
 // threshold (drawn as a red line). (3,H,W) float in [0,1].
-torch::Tensor drawMotionTimeline(const VideoFrames& video, const WindowPlan& plan, int widthPx = 480,
-                                 int maxVideos = 4);
+torch::Tensor drawMotionTimeline(const VideoFrames& video, const WindowPlan& plan,
+                                 int widthPx = 480, int maxVideos = 4);
 
 } // namespace pretext

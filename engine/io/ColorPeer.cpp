@@ -29,14 +29,14 @@ LabConversionTiming timeLabConversion(const torch::Tensor& images, int passes) {
     for (int i = 0; i < passes; ++i) {
         auto lab = rgbToLab(rgb);
     }
-    t.oursMpxPerSec = passes * t.megapixels /
-                      std::chrono::duration<double>(Clock::now() - start).count();
+    t.oursMpxPerSec =
+        passes * t.megapixels / std::chrono::duration<double>(Clock::now() - start).count();
     start = Clock::now();
     for (int i = 0; i < passes; ++i) {
         cv::cvtColor(src, dst, cv::COLOR_RGB2Lab);
     }
-    t.openCvMpxPerSec = passes * t.megapixels /
-                        std::chrono::duration<double>(Clock::now() - start).count();
+    t.openCvMpxPerSec =
+        passes * t.megapixels / std::chrono::duration<double>(Clock::now() - start).count();
     return t;
 }
 

@@ -37,24 +37,38 @@ int64_t readBytes(gzFile f, void* into, int64_t n) {
 
 torch::ScalarType scalarType(int code) {
     switch (code) {
-    case 0x08: return torch::kUInt8;
-    case 0x09: return torch::kInt8;
-    case 0x0B: return torch::kInt16;
-    case 0x0C: return torch::kInt32;
-    case 0x0D: return torch::kFloat32;
-    case 0x0E: return torch::kFloat64;
-    default: return torch::kUInt8;
+    case 0x08:
+        return torch::kUInt8;
+    case 0x09:
+        return torch::kInt8;
+    case 0x0B:
+        return torch::kInt16;
+    case 0x0C:
+        return torch::kInt32;
+    case 0x0D:
+        return torch::kFloat32;
+    case 0x0E:
+        return torch::kFloat64;
+    default:
+        return torch::kUInt8;
     }
 }
 } // namespace
 
 int64_t IdxHeader::elementBytes() const {
     switch (typeCode) {
-    case 0x08: case 0x09: return 1;
-    case 0x0B: return 2;
-    case 0x0C: case 0x0D: return 4;
-    case 0x0E: return 8;
-    default: return 0;
+    case 0x08:
+    case 0x09:
+        return 1;
+    case 0x0B:
+        return 2;
+    case 0x0C:
+    case 0x0D:
+        return 4;
+    case 0x0E:
+        return 8;
+    default:
+        return 0;
     }
 }
 
@@ -66,7 +80,8 @@ int64_t IdxHeader::elementCount() const {
     return n;
 }
 
-torch::Tensor readIdx(const std::string& path, int64_t maxItems, int64_t maxBytes, IdxHeader* headerOut) {
+torch::Tensor readIdx(const std::string& path, int64_t maxItems, int64_t maxBytes,
+                      IdxHeader* headerOut) {
     // zlib reads gzip files and passes plain files through unchanged.
     GzFile file(gzopen(path.c_str(), "rb"));
     if (!file) {
@@ -78,7 +93,8 @@ torch::Tensor readIdx(const std::string& path, int64_t maxItems, int64_t maxByte
         fail(path, "is empty (or not a readable gzip file)");
     }
     if (got < 4 || magic[0] != 0 || magic[1] != 0) {
-        fail(path, "is not an IDX file (its first bytes are not the IDX magic number 00 00 <type> <dims>)");
+        fail(path, "is not an IDX file (its first bytes are not the IDX magic number 00 00 <type> "
+                   "<dims>)");
     }
     IdxHeader h;
     h.typeCode = magic[2];
@@ -96,7 +112,8 @@ torch::Tensor readIdx(const std::string& path, int64_t maxItems, int64_t maxByte
         if (readBytes(file.get(), b, 4) < 4) {
             fail(path, "is truncated inside its header");
         }
-        const int64_t size = (int64_t{b[0]} << 24) | (int64_t{b[1]} << 16) | (int64_t{b[2]} << 8) | b[3];
+        const int64_t size =
+            (int64_t{b[0]} << 24) | (int64_t{b[1]} << 16) | (int64_t{b[2]} << 8) | b[3];
         if (size == 0) {
             fail(path, "has a dimension of size 0 (dimension " + std::to_string(i + 1) + ")");
         }
@@ -112,8 +129,9 @@ torch::Tensor readIdx(const std::string& path, int64_t maxItems, int64_t maxByte
     const int64_t items = maxItems >= 0 ? std::min(maxItems, h.dims[0]) : h.dims[0];
     if (perItem > maxBytes || items > maxBytes / perItem) {
         fail(path, "would need more than " + std::to_string(maxBytes / (1024 * 1024)) +
-                       " MB for the items asked for (its header claims " + std::to_string(h.dims[0]) +
-                       " items of " + std::to_string(perItem) + " bytes)");
+                       " MB for the items asked for (its header claims " +
+                       std::to_string(h.dims[0]) + " items of " + std::to_string(perItem) +
+                       " bytes)");
     }
     std::vector<int64_t> shape = h.dims;
     shape[0] = items;
@@ -122,8 +140,8 @@ torch::Tensor readIdx(const std::string& path, int64_t maxItems, int64_t maxByte
     const int64_t read = readBytes(file.get(), out.data_ptr(), want);
     if (read < want) {
         fail(path, "is truncated: its header promises " + std::to_string(h.dims[0]) + " items of " +
-                       std::to_string(perItem) + " bytes, the data end after " + std::to_string(read / perItem) +
-                       " whole items");
+                       std::to_string(perItem) + " bytes, the data end after " +
+                       std::to_string(read / perItem) + " whole items");
     }
     if (h.elementBytes() > 1) {
         // IDX is big-endian; swap each element's bytes in place.

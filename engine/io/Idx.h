@@ -16,8 +16,8 @@ public:
 };
 
 struct IdxHeader {
-    int typeCode = 0;             // 0x08 ubyte, 0x09 byte, 0x0B short, 0x0C int, 0x0D float, 0x0E double
-    std::vector<int64_t> dims;    // first: item count
+    int typeCode = 0; // 0x08 ubyte, 0x09 byte, 0x0B short, 0x0C int, 0x0D float, 0x0E double
+    std::vector<int64_t> dims; // first: item count
     int64_t elementBytes() const;
     int64_t elementCount() const; // product of dims
 };

@@ -87,8 +87,8 @@ ImageHeader jpeg(const Bytes& b) {
         if (length < 2) {
             return broken("JPEG", "a segment has an impossible length");
         }
-        const bool frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-                           marker != 0xCC;
+        const bool frame =
+            marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
         if (frame) {
             if (length < 8 || !b.has(o, 8)) {
                 return broken("JPEG", "its frame header is cut short");

@@ -9,10 +9,10 @@
 namespace pretext::io {
 
 struct ImageHeader {
-    std::string format;  // "PNG", "JPEG", "BMP", "WebP", "TIFF", "PNM"; empty when unknown
+    std::string format; // "PNG", "JPEG", "BMP", "WebP", "TIFF", "PNM"; empty when unknown
     int64_t width = 0;
     int64_t height = 0;
-    std::string error;   // empty when the size was read; otherwise why not, for a person
+    std::string error; // empty when the size was read; otherwise why not, for a person
     bool ok() const { return error.empty(); }
 };
 

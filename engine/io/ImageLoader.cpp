@@ -8,8 +8,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -45,8 +45,8 @@ bool hasJpegEnd(const std::vector<uchar>& bytes) {
 }
 
 struct Decoded {
-    cv::Mat image;      // resized, 8-bit BGR
-    std::string error;  // empty on success
+    cv::Mat image;     // resized, 8-bit BGR
+    std::string error; // empty on success
 };
 
 Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits) {
@@ -59,8 +59,9 @@ Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits)
         return {{}, "is empty (0 bytes)"};
     }
     if (bytes > limits.maxFileBytes) {
-        return {{}, "is too large (" + std::to_string(bytes >> 20) + " MB; the limit is " +
-                        std::to_string(limits.maxFileBytes >> 20) + " MB)"};
+        return {{},
+                "is too large (" + std::to_string(bytes >> 20) + " MB; the limit is " +
+                    std::to_string(limits.maxFileBytes >> 20) + " MB)"};
     }
     std::ifstream in(path, std::ios::binary);
     std::vector<uchar> buffer(bytes);
@@ -75,13 +76,15 @@ Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits)
     }
     const std::string size = std::to_string(header.width) + "x" + std::to_string(header.height);
     if (header.width > limits.maxPixels / header.height) {
-        return {{}, "is too large: its " + header.format + " header says " + size + " pixels (" +
-                        megapixels(header.width * header.height) + "), over the limit of " +
-                        megapixels(limits.maxPixels) + " (it can be raised)"};
+        return {{},
+                "is too large: its " + header.format + " header says " + size + " pixels (" +
+                    megapixels(header.width * header.height) + "), over the limit of " +
+                    megapixels(limits.maxPixels) + " (it can be raised)"};
     }
     if (std::min(header.width, header.height) < limits.minSide) {
-        return {{}, "is too small (" + size + " pixels; at least " +
-                        std::to_string(limits.minSide) + " per side)"};
+        return {{},
+                "is too small (" + size + " pixels; at least " + std::to_string(limits.minSide) +
+                    " per side)"};
     }
     if (header.format == "JPEG" && !hasJpegEnd(buffer)) {
         // libjpeg would fill the missing rows with grey and call it a success.
@@ -100,8 +103,9 @@ Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits)
     const bool sameSize = (image.cols == header.width && image.rows == header.height) ||
                           (image.cols == header.height && image.rows == header.width);
     if (!sameSize) {
-        return {{}, "decodes to " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
-                        " pixels, not the " + size + " its header says; it is not loaded"};
+        return {{},
+                "decodes to " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+                    " pixels, not the " + size + " its header says; it is not loaded"};
     }
     return {squareResize(image, sizePx), {}};
 }
@@ -110,7 +114,8 @@ Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits)
 
 bool hasExtension(const std::string& path, std::initializer_list<const char*> extensions) {
     const std::string ext = lower(fs::path(path).extension().string());
-    return std::any_of(extensions.begin(), extensions.end(), [&](const char* e) { return ext == e; });
+    return std::any_of(extensions.begin(), extensions.end(),
+                       [&](const char* e) { return ext == e; });
 }
 
 bool hasImageExtension(const std::string& path) {
@@ -131,8 +136,9 @@ std::vector<std::string> collectImageFiles(const std::vector<std::string>& paths
             issues.push_back({p, "does not exist"});
         } else if (fs::is_directory(status)) {
             std::vector<std::string> found;
-            for (fs::recursive_directory_iterator it(
-                     p, fs::directory_options::skip_permission_denied, ec), end;
+            for (fs::recursive_directory_iterator
+                     it(p, fs::directory_options::skip_permission_denied, ec),
+                 end;
                  !ec && it != end; it.increment(ec)) {
                 const std::string file = it->path().string();
                 if (!hasImageExtension(file)) {
@@ -143,8 +149,9 @@ std::vector<std::string> collectImageFiles(const std::vector<std::string>& paths
                     found.push_back(file);
                 } else if (fileEc || it->is_symlink(fileEc)) {
                     // A link in a loop, or to nothing: said, not silently left out.
-                    issues.push_back({file, "is a symbolic link that cannot be followed" +
-                                                (fileEc ? ": " + fileEc.message() : std::string())});
+                    issues.push_back(
+                        {file, "is a symbolic link that cannot be followed" +
+                                   (fileEc ? ": " + fileEc.message() : std::string())});
                 }
             }
             if (ec) {

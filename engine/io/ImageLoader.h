@@ -25,8 +25,8 @@ struct LoadLimits {
 };
 
 struct ImageSet {
-    torch::Tensor images;            // (N,3,S,S) float in [0,1], CPU
-    std::vector<std::string> paths;  // one per image, in order
+    torch::Tensor images;           // (N,3,S,S) float in [0,1], CPU
+    std::vector<std::string> paths; // one per image, in order
     std::vector<LoadIssue> skipped;
 };
 

@@ -50,15 +50,17 @@ bool looksLikeIdxFolder(const fs::path& dir) {
 
 LabelledData loadIdxFolder(const fs::path& dir, const LabelledOptions& o) {
     LabelledData data;
-    const char* files[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                           "t10k-labels-idx1-ubyte"};
+    const char* files[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                           "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
     std::string paths[4];
     for (int i = 0; i < 4; ++i) {
         paths[i] = findIdx(dir, files[i]);
         if (paths[i].empty()) {
-            throw std::runtime_error((dir / files[i]).string() + "[.gz]: missing (an MNIST-layout folder holds "
-                                     "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte "
-                                     "and t10k-labels-idx1-ubyte, each plain or .gz)");
+            throw std::runtime_error(
+                (dir / files[i]).string() +
+                "[.gz]: missing (an MNIST-layout folder holds "
+                "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte "
+                "and t10k-labels-idx1-ubyte, each plain or .gz)");
         }
     }
     int64_t trainClasses = 0, testClasses = 0;
@@ -97,12 +99,14 @@ void loadClassImages(const fs::path& dir, const std::vector<std::string>& classe
         skipped.insert(skipped.end(), set.skipped.begin(), set.skipped.end());
         if (set.images.defined() && set.images.size(0) > 0) {
             images.push_back(set.images);
-            labels.insert(labels.end(), static_cast<size_t>(set.images.size(0)), static_cast<int64_t>(c));
+            labels.insert(labels.end(), static_cast<size_t>(set.images.size(0)),
+                          static_cast<int64_t>(c));
         }
     }
 }
 
-LabelledSplit capped(const torch::Tensor& images, const torch::Tensor& labels, int64_t max, uint64_t seed) {
+LabelledSplit capped(const torch::Tensor& images, const torch::Tensor& labels, int64_t max,
+                     uint64_t seed) {
     const auto idx = pick(images.size(0), max, seed);
     return toSplit(images.index_select(0, idx), labels.index_select(0, idx), images.size(0));
 }
@@ -123,7 +127,8 @@ LabelledData loadClassFolders(const fs::path& dir, const LabelledOptions& o) {
         std::vector<int64_t> ids;
         loadClassImages(from, data.classes, o.sizePx, parts, ids, data.skipped);
         if (parts.empty()) {
-            throw std::runtime_error(from.string() + ": no image could be read in its class folders");
+            throw std::runtime_error(from.string() +
+                                     ": no image could be read in its class folders");
         }
         images = torch::cat(parts);
         labels = torch::tensor(ids, torch::kLong);
@@ -141,14 +146,18 @@ LabelledData loadClassFolders(const fs::path& dir, const LabelledOptions& o) {
         const auto order = torch::randperm(images.size(0), gen, torch::kLong);
         const int64_t nTest = std::max<int64_t>(1, std::llround(o.testFraction * images.size(0)));
         if (nTest >= images.size(0)) {
-            throw std::runtime_error(dir.string() + ": too few images to split into training and test sets");
+            throw std::runtime_error(dir.string() +
+                                     ": too few images to split into training and test sets");
         }
-        const auto testIdx = order.narrow(0, 0, nTest), trainIdx = order.narrow(0, nTest, images.size(0) - nTest);
-        data.train = capped(images.index_select(0, trainIdx), labels.index_select(0, trainIdx), o.maxTrain, o.seed);
-        data.test = capped(images.index_select(0, testIdx), labels.index_select(0, testIdx), o.maxTest,
-                           o.seed ^ 0x7E57ULL);
+        const auto testIdx = order.narrow(0, 0, nTest),
+                   trainIdx = order.narrow(0, nTest, images.size(0) - nTest);
+        data.train = capped(images.index_select(0, trainIdx), labels.index_select(0, trainIdx),
+                            o.maxTrain, o.seed);
+        data.test = capped(images.index_select(0, testIdx), labels.index_select(0, testIdx),
+                           o.maxTest, o.seed ^ 0x7E57ULL);
     }
-    data.source = "class folders (" + dir.string() + (presplit ? ", train/ and test/)" : ", split by seed)");
+    data.source =
+        "class folders (" + dir.string() + (presplit ? ", train/ and test/)" : ", split by seed)");
     return data;
 }
 } // namespace
@@ -158,17 +167,19 @@ std::vector<std::string> fashionMnistClasses() {
             "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
 }
 
-LabelledSplit readIdxSplit(const std::string& imagesPath, const std::string& labelsPath, int64_t maxItems,
-                           uint64_t seed, int64_t* classCount) {
+LabelledSplit readIdxSplit(const std::string& imagesPath, const std::string& labelsPath,
+                           int64_t maxItems, uint64_t seed, int64_t* classCount) {
     IdxHeader ih, lh;
     // Headers first (no data), so that the counts are checked before anything large is read.
     readIdx(imagesPath, 0, 2'000'000'000, &ih);
     readIdx(labelsPath, 0, 2'000'000'000, &lh);
     if (ih.dims.size() != 3 || ih.typeCode != 0x08) {
-        throw IdxError(imagesPath + ": not an images file (IDX images are unsigned bytes, N x rows x columns)");
+        throw IdxError(imagesPath +
+                       ": not an images file (IDX images are unsigned bytes, N x rows x columns)");
     }
     if (lh.dims.size() != 1 || lh.typeCode != 0x08) {
-        throw IdxError(labelsPath + ": not a labels file (IDX labels are unsigned bytes, one dimension)");
+        throw IdxError(labelsPath +
+                       ": not a labels file (IDX labels are unsigned bytes, one dimension)");
     }
     if (ih.dims[0] != lh.dims[0]) {
         throw IdxError(labelsPath + ": holds " + std::to_string(lh.dims[0]) + " labels for the " +
@@ -178,13 +189,18 @@ LabelledSplit readIdxSplit(const std::string& imagesPath, const std::string& lab
     const auto labels = readIdx(labelsPath).to(torch::kLong);
     const int64_t classes = labels.max().item<int64_t>() + 1;
     if (classes > 1000) {
-        throw IdxError(labelsPath + ": a label of " + std::to_string(classes - 1) + " (more than 1000 classes)");
+        throw IdxError(labelsPath + ": a label of " + std::to_string(classes - 1) +
+                       " (more than 1000 classes)");
     }
     if (classCount != nullptr) {
         *classCount = classes;
     }
     const auto idx = pick(raw.size(0), maxItems, seed);
-    auto images = raw.index_select(0, idx).unsqueeze(1).to(torch::kFloat32).div_(255.0).expand({-1, 3, -1, -1});
+    auto images = raw.index_select(0, idx)
+                      .unsqueeze(1)
+                      .to(torch::kFloat32)
+                      .div_(255.0)
+                      .expand({-1, 3, -1, -1});
     return toSplit(images.contiguous(), labels.index_select(0, idx), raw.size(0));
 }
 
@@ -197,7 +213,8 @@ LabelledData loadLabelled(const std::string& spec, const LabelledOptions& option
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         if (spec == "fashion-mnist") {
-            throw std::runtime_error(dir.string() + ": missing (Debian: apt-get install dataset-fashion-mnist)");
+            throw std::runtime_error(dir.string() +
+                                     ": missing (Debian: apt-get install dataset-fashion-mnist)");
         }
         throw std::runtime_error(spec + ": no such folder (labels come from 'fashion-mnist', an "
                                         "MNIST-layout folder of IDX files, or a folder per class)");

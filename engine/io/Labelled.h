@@ -16,15 +16,15 @@ namespace pretext::io {
 inline const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 struct LabelledSplit {
-    torch::Tensor images; // (N,3,H,W) float in [0,1], CPU (grayscale repeated to 3 channels)
-    torch::Tensor labels; // (N) int64 in [0, classes)
+    torch::Tensor images;  // (N,3,H,W) float in [0,1], CPU (grayscale repeated to 3 channels)
+    torch::Tensor labels;  // (N) int64 in [0, classes)
     int64_t available = 0; // images the source holds for this split, before the cap
 };
 
 struct LabelledData {
     LabelledSplit train, test;
     std::vector<std::string> classes;
-    std::string source;        // what was read, for reports
+    std::string source; // what was read, for reports
     std::vector<LoadIssue> skipped;
 };
 
@@ -32,7 +32,7 @@ struct LabelledOptions {
     int64_t maxTrain = 10000;
     int64_t maxTest = 10000;
     uint64_t seed = 1;
-    int sizePx = 64;          // folder-per-class images are decoded at this size
+    int sizePx = 64;           // folder-per-class images are decoded at this size
     double testFraction = 0.2; // folder-per-class without train/ and test/ subfolders
 };
 

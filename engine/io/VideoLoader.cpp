@@ -62,8 +62,8 @@ Probe probe(const std::string& path, const VideoOptions& options) {
                 width * height > static_cast<double>(options.maxPixels)) {
                 p.error = "has frames of " + std::to_string(static_cast<int64_t>(width)) + "x" +
                           std::to_string(static_cast<int64_t>(height)) +
-                          " pixels, over the limit of " + std::to_string(options.maxPixels / 1'000'000) +
-                          " megapixels per frame";
+                          " pixels, over the limit of " +
+                          std::to_string(options.maxPixels / 1'000'000) + " megapixels per frame";
             } else if (count > static_cast<double>(options.maxFrames)) {
                 p.error = "claims " + std::to_string(p.frames) + " frames, over the limit of " +
                           std::to_string(options.maxFrames);
@@ -73,9 +73,13 @@ Probe probe(const std::string& path, const VideoOptions& options) {
     return p;
 }
 
-std::string fileName(const std::string& path) { return fs::path(path).filename().string(); }
+std::string fileName(const std::string& path) {
+    return fs::path(path).filename().string();
+}
 
-std::string megabytes(int64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MB"; }
+std::string megabytes(int64_t bytes) {
+    return std::to_string((bytes + (1 << 19)) >> 20) + " MB";
+}
 
 } // namespace
 
@@ -84,13 +88,16 @@ bool hasVideoExtension(const std::string& path) {
                                ".wmv", ".ogv", ".flv"});
 }
 
-int64_t frameBytes(int sizePx) { return 3ll * sizePx * sizePx * static_cast<int64_t>(sizeof(float)); }
+int64_t frameBytes(int sizePx) {
+    return 3ll * sizePx * sizePx * static_cast<int64_t>(sizeof(float));
+}
 
 VideoLoad loadVideos(const std::vector<std::string>& paths, const VideoOptions& options,
                      const std::function<bool(int64_t, int64_t)>& progress) {
     VideoLoad out;
     const int stride = std::max(1, options.stride);
-    const int64_t budgetFrames = std::max<int64_t>(1, options.budgetBytes / frameBytes(options.sizePx));
+    const int64_t budgetFrames =
+        std::max<int64_t>(1, options.budgetBytes / frameBytes(options.sizePx));
     std::vector<Probe> probes;
     int64_t wanted = 0; // frames the chosen stride would keep from every file
     for (const auto& path : paths) {
@@ -148,11 +155,13 @@ VideoLoad loadVideos(const std::vector<std::string>& paths, const VideoOptions& 
         }
         const std::string name = fileName(p.path);
         if (frames.empty()) {
-            out.skipped.push_back({p.path, broke ? "breaks off before its first frame could be decoded"
-                                                 : "has no frames that can be decoded"});
+            out.skipped.push_back(
+                {p.path, broke ? "breaks off before its first frame could be decoded"
+                               : "has no frames that can be decoded"});
             continue;
         }
-        auto tensor = torch::empty({static_cast<int64_t>(frames.size()), 3, options.sizePx, options.sizePx});
+        auto tensor =
+            torch::empty({static_cast<int64_t>(frames.size()), 3, options.sizePx, options.sizePx});
         for (size_t i = 0; i < frames.size(); ++i) {
             tensor[static_cast<int64_t>(i)].copy_(matToTensor(frames[i]));
         }
@@ -161,19 +170,22 @@ VideoLoad loadVideos(const std::vector<std::string>& paths, const VideoOptions& 
         out.strides.push_back(static_cast<int>(step));
         kept += tensor.size(0);
         if (factor > 1) {
-            out.notes.push_back(name + ": every " + std::to_string(step) + "th frame kept (stride " +
-                                std::to_string(stride) + " would need " +
-                                megabytes(wanted * frameBytes(options.sizePx)) + " for all files, over the " +
-                                megabytes(options.budgetBytes) + " budget)");
+            out.notes.push_back(name + ": every " + std::to_string(step) +
+                                "th frame kept (stride " + std::to_string(stride) + " would need " +
+                                megabytes(wanted * frameBytes(options.sizePx)) +
+                                " for all files, over the " + megabytes(options.budgetBytes) +
+                                " budget)");
         }
         if (broke) {
-            out.notes.push_back(name + ": breaks off after frame " + std::to_string(index) + " of " +
-                                std::to_string(p.frames) + " (cut short or damaged); the " +
-                                std::to_string(tensor.size(0)) + " frames read before are kept");
+            out.notes.push_back(name + ": breaks off after frame " + std::to_string(index) +
+                                " of " + std::to_string(p.frames) +
+                                " (cut short or damaged); the " + std::to_string(tensor.size(0)) +
+                                " frames read before are kept");
         }
         if (overBudget) {
             out.notes.push_back(name + ": stopped at the " + megabytes(options.budgetBytes) +
-                                " memory budget after " + std::to_string(tensor.size(0)) + " frames");
+                                " memory budget after " + std::to_string(tensor.size(0)) +
+                                " frames");
         }
         if (progress && !progress(kept, expected)) {
             out.cancelled = true;
@@ -188,7 +200,8 @@ VideoLoad loadVideos(const std::vector<std::string>& paths, const VideoOptions& 
 
 bool writeMjpegVideo(const std::string& path, const torch::Tensor& frames, int width, int height,
                      double fps) {
-    cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), fps, cv::Size(width, height));
+    cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), fps,
+                           cv::Size(width, height));
     if (!writer.isOpened()) {
         return false;
     }

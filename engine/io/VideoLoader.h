@@ -19,20 +19,20 @@ bool hasVideoExtension(const std::string& path);
 
 struct VideoOptions {
     int sizePx = 64;
-    int stride = 1;                          // keep every stride-th frame
+    int stride = 1;                            // keep every stride-th frame
     int64_t budgetBytes = 512ll * 1024 * 1024; // cached frames of all files together
-    bool opticalFlow = true;                 // also measure motion by optical flow
+    bool opticalFlow = true;                   // also measure motion by optical flow
     // Bounds on what a file's container claims, checked before decoding a frame.
-    int64_t maxPixels = 64'000'000;          // width x height of a frame
-    int64_t maxFrames = 10'000'000;          // frames in one file (over 90 hours at 30 fps)
+    int64_t maxPixels = 64'000'000; // width x height of a frame
+    int64_t maxFrames = 10'000'000; // frames in one file (over 90 hours at 30 fps)
 };
 
 struct VideoLoad {
     VideoFrames video;
-    std::vector<LoadIssue> skipped;  // files that gave no frame
-    std::vector<std::string> notes;  // "<file>: ..." sampling and truncation notes
-    std::vector<int> strides;        // stride used per loaded video
-    bool cancelled = false;          // the loader stopped on request; `video` is partial
+    std::vector<LoadIssue> skipped; // files that gave no frame
+    std::vector<std::string> notes; // "<file>: ..." sampling and truncation notes
+    std::vector<int> strides;       // stride used per loaded video
+    bool cancelled = false;         // the loader stopped on request; `video` is partial
 };
 
 // Bytes one cached frame takes at this size (float RGB).

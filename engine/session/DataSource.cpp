@@ -29,8 +29,10 @@ LoadedData loadDemoData(int sizePx, quint64 seed, int count, bool withVideo) {
     data.channelMean = data.images.mean({0, 2, 3});
     data.sizePx = sizePx;
     data.label = Text::tr("built-in demo set (seed %1)").arg(seed);
-    data.description = {{"source", "demo"}, {"demo_seed", QString::number(seed)},
-                        {"count", n}, {"size_px", sizePx}};
+    data.description = {{"source", "demo"},
+                        {"demo_seed", QString::number(seed)},
+                        {"count", n},
+                        {"size_px", sizePx}};
     if (withVideo) {
         addDemoVideo(data);
     }
@@ -41,17 +43,23 @@ void addDemoVideo(LoadedData& data) {
     if (data.video) {
         return;
     }
-    const quint64 seed = data.description.value(QStringLiteral("demo_seed")).toVariant().toULongLong();
+    const quint64 seed =
+        data.description.value(QStringLiteral("demo_seed")).toVariant().toULongLong();
     auto video = std::make_shared<VideoFrames>(
         makeDemoVideo(kDemoVideoCount, kDemoVideoFrames, data.sizePx, seed));
     video->motion[kMotionFlow] = io::flowMotion(video->frames, video->starts);
     data.video = video;
-    data.label = Text::tr("%1 and a demo video of %2 × %3 frames").arg(data.label).arg(kDemoVideoCount).arg(kDemoVideoFrames);
+    data.label = Text::tr("%1 and a demo video of %2 × %3 frames")
+                     .arg(data.label)
+                     .arg(kDemoVideoCount)
+                     .arg(kDemoVideoFrames);
     data.description.insert("video_frames", static_cast<qint64>(video->frameCount()));
     data.description.insert("videos", static_cast<qint64>(video->videoCount()));
 }
 
-bool isVideoPath(const QString& path) { return io::hasVideoExtension(path.toStdString()); }
+bool isVideoPath(const QString& path) {
+    return io::hasVideoExtension(path.toStdString());
+}
 
 LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& settings,
                           const std::function<bool(qint64, qint64)>& progress, bool* cancelled) {
@@ -93,8 +101,9 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 frames = load.video.frameCount();
     data.label = Text::tr("%1: %2 frames")
-                     .arg(names.size() <= 3 ? names.join(QStringLiteral(", "))
-                                            : Text::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1))
+                     .arg(names.size() <= 3
+                              ? names.join(QStringLiteral(", "))
+                              : Text::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1))
                      .arg(frames);
     QJsonArray strides;
     for (int s : load.strides) {
@@ -144,8 +153,9 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
     for (const QString& p : paths) {
         names << QFileInfo(p).fileName();
     }
-    data.label = names.size() <= 3 ? names.join(QStringLiteral(", "))
-                                   : Text::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1);
+    data.label = names.size() <= 3
+                     ? names.join(QStringLiteral(", "))
+                     : Text::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1);
     data.description = {{"source", "files"},
                         {"paths", QJsonArray::fromStringList(paths)},
                         {"count", static_cast<int>(data.paths.size())},
@@ -157,7 +167,9 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
     return data;
 }
 
-bool isIdxData(const QString& spec) { return io::isIdxSource(spec.toStdString()); }
+bool isIdxData(const QString& spec) {
+    return io::isIdxSource(spec.toStdString());
+}
 
 LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budgetMb) {
     const int64_t perImage = 3LL * sizePx * sizePx * static_cast<int64_t>(sizeof(float));
@@ -170,7 +182,8 @@ LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budg
     data.sizePx = sizePx;
     std::vector<torch::Tensor> parts;
     for (int64_t start = 0; start < labelled.train.images.size(0); start += 1024) {
-        const auto chunk = labelled.train.images.narrow(0, start, std::min<int64_t>(1024, labelled.train.images.size(0) - start));
+        const auto chunk = labelled.train.images.narrow(
+            0, start, std::min<int64_t>(1024, labelled.train.images.size(0) - start));
         parts.push_back(torch::nn::functional::interpolate(
                             chunk, torch::nn::functional::InterpolateFuncOptions()
                                        .size(std::vector<int64_t>{sizePx, sizePx})
@@ -181,13 +194,23 @@ LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budg
     data.images = torch::cat(parts);
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 n = data.images.size(0);
-    data.label = Text::tr("%1: %2 training images (labels not used)").arg(QString::fromStdString(labelled.source)).arg(n);
+    data.label = Text::tr("%1: %2 training images (labels not used)")
+                     .arg(QString::fromStdString(labelled.source))
+                     .arg(n);
     if (n < labelled.train.available) {
         data.notes << Text::tr("%1 of the %2 training images, drawn with seed %3 (%4 MB at %5 px)")
-                          .arg(n).arg(labelled.train.available).arg(seed).arg(budgetMb).arg(sizePx);
+                          .arg(n)
+                          .arg(labelled.train.available)
+                          .arg(seed)
+                          .arg(budgetMb)
+                          .arg(sizePx);
     }
-    data.description = {{"source", "idx"}, {"labels", spec}, {"count", n}, {"size_px", sizePx},
-                        {"draw_seed", QString::number(seed)}, {"budget_mb", budgetMb}};
+    data.description = {{"source", "idx"},
+                        {"labels", spec},
+                        {"count", n},
+                        {"size_px", sizePx},
+                        {"draw_seed", QString::number(seed)},
+                        {"budget_mb", budgetMb}};
     return data;
 }
 
@@ -212,15 +235,19 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
                             withDemoVideo || d.contains(QStringLiteral("video_frames")));
     }
     if (source == QLatin1String("idx")) {
-        LoadedData data = loadIdxImages(d.value(QStringLiteral("labels")).toString(), sizePx,
-                                        d.value(QStringLiteral("draw_seed")).toVariant().toULongLong(),
-                                        d.value(QStringLiteral("budget_mb")).toInt(512));
-        if (data.images.size(0) != d.value(QStringLiteral("count")).toInteger(data.images.size(0))) {
-            throw std::runtime_error(Text::tr("the data changed since the run was recorded: %1 images then, %2 now in %3")
-                                         .arg(d.value(QStringLiteral("count")).toInteger())
-                                         .arg(data.images.size(0))
-                                         .arg(d.value(QStringLiteral("labels")).toString())
-                                         .toStdString());
+        LoadedData data =
+            loadIdxImages(d.value(QStringLiteral("labels")).toString(), sizePx,
+                          d.value(QStringLiteral("draw_seed")).toVariant().toULongLong(),
+                          d.value(QStringLiteral("budget_mb")).toInt(512));
+        if (data.images.size(0) !=
+            d.value(QStringLiteral("count")).toInteger(data.images.size(0))) {
+            throw std::runtime_error(
+                Text::tr(
+                    "the data changed since the run was recorded: %1 images then, %2 now in %3")
+                    .arg(d.value(QStringLiteral("count")).toInteger())
+                    .arg(data.images.size(0))
+                    .arg(d.value(QStringLiteral("labels")).toString())
+                    .toStdString());
         }
         return data;
     }
@@ -229,10 +256,12 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
         paths << p.toString();
     }
     LoadedData data;
-    const int maxMegapixels = d.value(QStringLiteral("max_megapixels")).toInt(kDefaultMaxMegapixels);
+    const int maxMegapixels =
+        d.value(QStringLiteral("max_megapixels")).toInt(kDefaultMaxMegapixels);
     if (source == QLatin1String("videos")) {
         const VideoLoadSettings settings{sizePx, d.value(QStringLiteral("stride")).toInt(1),
-                                         d.value(QStringLiteral("budget_mb")).toInt(512), maxMegapixels};
+                                         d.value(QStringLiteral("budget_mb")).toInt(512),
+                                         maxMegapixels};
         data = loadVideoFiles(paths, settings, videoProgress);
     } else {
         data = loadImageFiles(paths, sizePx, {}, maxMegapixels);
@@ -241,20 +270,24 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
     // change every batch after the resume.
     const qint64 recorded = d.value(QStringLiteral("count")).toInteger(-1);
     if (recorded >= 0 && data.images.size(0) > 0 && data.images.size(0) != recorded) {
-        throw std::runtime_error(Text::tr("the data changed since the run was recorded: %1 %2 then, %3 now "
-                                                "in %4%5")
-                                     .arg(recorded)
-                                     .arg(source == QLatin1String("videos") ? QStringLiteral("frames") : QStringLiteral("images"))
-                                     .arg(data.images.size(0))
-                                     .arg(namePaths(paths),
-                                          data.skipped.isEmpty() ? QString() : QStringLiteral(":\n") + formatSkipped(data.skipped))
-                                     .toStdString());
+        throw std::runtime_error(
+            Text::tr("the data changed since the run was recorded: %1 %2 then, %3 now "
+                     "in %4%5")
+                .arg(recorded)
+                .arg(source == QLatin1String("videos") ? QStringLiteral("frames")
+                                                       : QStringLiteral("images"))
+                .arg(data.images.size(0))
+                .arg(namePaths(paths), data.skipped.isEmpty()
+                                           ? QString()
+                                           : QStringLiteral(":\n") + formatSkipped(data.skipped))
+                .toStdString());
     }
     if (data.images.size(0) == 0) {
         throw std::runtime_error(
             Text::tr("nothing could be loaded from %1%2")
-                .arg(namePaths(paths),
-                     data.skipped.isEmpty() ? QString() : QStringLiteral(":\n") + formatSkipped(data.skipped))
+                .arg(namePaths(paths), data.skipped.isEmpty()
+                                           ? QString()
+                                           : QStringLiteral(":\n") + formatSkipped(data.skipped))
                 .toStdString());
     }
     return data;
@@ -271,7 +304,8 @@ DataSummary summarize(const LoadedData& data, int maxThumbnails) {
     s.videoFrames = data.video ? static_cast<int>(data.video->frameCount()) : 0;
     s.videos = data.video ? static_cast<int>(data.video->videoCount()) : 0;
     s.framesAreImages = data.video && data.video->frames.is_same(data.images);
-    s.cacheMb = data.images.defined() ? data.images.numel() * data.images.element_size() / 1048576.0 : 0.0;
+    s.cacheMb =
+        data.images.defined() ? data.images.numel() * data.images.element_size() / 1048576.0 : 0.0;
     s.budgetMb = data.description.value("budget_mb").toInt();
     for (int i = 0; i < std::min(s.count, maxThumbnails); ++i) {
         s.thumbnails << toQImage(data.images[i]);

@@ -12,12 +12,12 @@
 namespace pretext {
 
 struct LoadedData {
-    torch::Tensor images;      // (N,3,S,S) float in [0,1], CPU; a video's frames
+    torch::Tensor images;                     // (N,3,S,S) float in [0,1], CPU; a video's frames
     std::shared_ptr<const VideoFrames> video; // videos loaded (or the demo video), may be null
-    torch::Tensor channelMean; // (3), computed once at load (fills, previews)
-    QStringList paths;    // empty for the demo set
+    torch::Tensor channelMean;                // (3), computed once at load (fills, previews)
+    QStringList paths;                        // empty for the demo set
     QList<SkippedFile> skipped;
-    QStringList notes;    // how videos were sampled or cut short, one line each
+    QStringList notes; // how videos were sampled or cut short, one line each
     QString label;
     int sizePx = 0;
     QJsonObject description; // what config.json records about the data
@@ -37,8 +37,8 @@ inline constexpr int kDefaultMaxMegapixels = 64;
 
 struct VideoLoadSettings {
     int sizePx = 64;
-    int stride = 1;       // keep every stride-th frame
-    int budgetMb = 512;   // for the cached frames of all files together
+    int stride = 1;                            // keep every stride-th frame
+    int budgetMb = 512;                        // for the cached frames of all files together
     int maxMegapixels = kDefaultMaxMegapixels; // per frame, from the container's header
 };
 // progress(framesDone, framesExpected) returns false to cancel; then `cancelled` is set

@@ -14,7 +14,8 @@ void EngineWorker::prepareInspection(bool stepMode) {
     if (!d->inspecting || !d->session) {
         return;
     }
-    if (stepMode || !d->sinceInspection.isValid() || d->sinceInspection.elapsed() >= kSnapshotIntervalMs) {
+    if (stepMode || !d->sinceInspection.isValid() ||
+        d->sinceInspection.elapsed() >= kSnapshotIntervalMs) {
         d->session->trainer().inspectNextStep(d->inspectSample);
     }
 }
@@ -43,11 +44,13 @@ void EngineWorker::setInspecting(bool on, int sample) {
         return;
     }
     try {
-        GradientInspection in = inspectBatch(t.task(), t.model(), t.lastBatch(), t.config().params, sample);
+        GradientInspection in =
+            inspectBatch(t.task(), t.model(), t.lastBatch(), t.config().params, sample);
         in.step = t.stepCount();
         Q_EMIT inspectionReady(toInspectionView(in));
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("The gradient could not be inspected: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(tr("The gradient could not be inspected: %1")
+                                 .arg(QString::fromStdString(describeError(e))));
     }
 }
 

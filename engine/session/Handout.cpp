@@ -22,7 +22,8 @@ struct Text {
 };
 } // namespace
 
-HandoutText handoutText(const TaskInfo& info, const QVariantMap& params, quint64 seed, const QString& note) {
+HandoutText handoutText(const TaskInfo& info, const QVariantMap& params, quint64 seed,
+                        const QString& note) {
     HandoutText t;
     t.title = taskText(info.title);
     t.lines << Text::tr("Loss: %1").arg(taskText(info.lossFormula));
@@ -31,9 +32,11 @@ HandoutText handoutText(const TaskInfo& info, const QVariantMap& params, quint64
         if (spec.display || !paramApplies(spec, params)) {
             continue;
         }
-        const double v = params.value(QString::fromStdString(spec.name), spec.defaultValue).toDouble();
+        const double v =
+            params.value(QString::fromStdString(spec.name), spec.defaultValue).toDouble();
         const QString value = spec.kind == ParamSpec::Kind::Choice
-                                  ? QString::fromStdString(spec.choices.at(std::clamp<size_t>(static_cast<size_t>(v), 0, spec.choices.size() - 1)))
+                                  ? QString::fromStdString(spec.choices.at(std::clamp<size_t>(
+                                        static_cast<size_t>(v), 0, spec.choices.size() - 1)))
                                   : QString::number(v);
         options << QStringLiteral("%1 %2").arg(taskText(spec.label), value);
     }
@@ -48,7 +51,8 @@ HandoutText handoutText(const TaskInfo& info, const QVariantMap& params, quint64
     return t;
 }
 
-void paintHandout(QPainter& painter, const QRectF& page, const ImageGrid& grid, const HandoutText& text) {
+void paintHandout(QPainter& painter, const QRectF& page, const ImageGrid& grid,
+                  const HandoutText& text) {
     const double unit = page.width() / 180.0; // about a millimetre on A4
     painter.save();
     painter.fillRect(page, Qt::white);
@@ -96,8 +100,8 @@ void paintHandout(QPainter& painter, const QRectF& page, const ImageGrid& grid, 
         painter.setRenderHint(QPainter::SmoothPixmapTransform, false); // pixels stay crisp
         for (int c = 0; c < cols; ++c) {
             const double w = cellH * aspect[c];
-            painter.drawText(QRectF(x - gap / 2, y, w + gap, titleH), Qt::AlignCenter | Qt::TextWordWrap,
-                             grid.columnTitles[c]);
+            painter.drawText(QRectF(x - gap / 2, y, w + gap, titleH),
+                             Qt::AlignCenter | Qt::TextWordWrap, grid.columnTitles[c]);
             for (int r = 0; r < rows && c < grid.rows[r].size(); ++r) {
                 const QRectF cell(x, y + titleH + r * (cellH + gap), w, cellH);
                 painter.drawImage(cell, grid.rows[r][c]);
@@ -115,7 +119,8 @@ void paintHandout(QPainter& painter, const QRectF& page, const ImageGrid& grid, 
     painter.restore();
 }
 
-bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString& path, QString* error) {
+bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString& path,
+                  QString* error) {
     if (grid.isEmpty()) {
         *error = Text::tr("%1: there are no samples to put on the handout").arg(path);
         return false;
@@ -132,8 +137,10 @@ bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString&
             *error = Text::tr("%1 could not be written (is the folder writable?)").arg(path);
             return false;
         }
-        paintHandout(painter, QRectF(QPointF(0, 0), pdf.pageLayout().paintRectPixels(pdf.resolution()).size()),
-                     grid, text);
+        paintHandout(
+            painter,
+            QRectF(QPointF(0, 0), pdf.pageLayout().paintRectPixels(pdf.resolution()).size()), grid,
+            text);
         painter.end();
         if (QFileInfo(path).size() == 0) {
             *error = Text::tr("%1 could not be written").arg(path);

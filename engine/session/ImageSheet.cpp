@@ -14,7 +14,8 @@ QImage renderSheet(const ImageGrid& grid, const QString& title, int scale) {
     const int cellH = grid.rows.front().front().height() * scale;
     auto cellSize = [&](int c) {
         const QImage& image = grid.rows.front().value(c);
-        const double aspect = image.isNull() ? 1.0 : static_cast<double>(image.width()) / image.height();
+        const double aspect =
+            image.isNull() ? 1.0 : static_cast<double>(image.width()) / image.height();
         return QSize(static_cast<int>(cellH * aspect), cellH);
     };
     const int gap = 6, header = 44, margin = 10;
@@ -27,7 +28,8 @@ QImage renderSheet(const ImageGrid& grid, const QString& title, int scale) {
     QList<int> colWidth;
     int width = 2 * margin + (cols - 1) * gap;
     for (int c = 0; c < cols; ++c) {
-        colWidth << std::max(cellSize(c).width(), metrics.horizontalAdvance(grid.columnTitles[c]) + 8);
+        colWidth << std::max(cellSize(c).width(),
+                             metrics.horizontalAdvance(grid.columnTitles[c]) + 8);
         width += colWidth.back();
     }
     int height = header + margin + rows * cellH + (rows - 1) * gap;
@@ -36,7 +38,8 @@ QImage renderSheet(const ImageGrid& grid, const QString& title, int scale) {
     int figureHeight = 0;
     for (const auto& f : grid.figures) {
         figuresWidth += std::max({f.image.width(), metrics.horizontalAdvance(f.title),
-                                  metrics.horizontalAdvance(f.caption)}) + 3 * gap;
+                                  metrics.horizontalAdvance(f.caption)}) +
+                        3 * gap;
         figureHeight = std::max(figureHeight, f.image.height());
     }
     const int figuresTop = height + gap;
@@ -68,7 +71,8 @@ QImage renderSheet(const ImageGrid& grid, const QString& title, int scale) {
                                 metrics.horizontalAdvance(f.caption)});
         painter.drawText(QRect(x, figuresTop, w, 20), Qt::AlignCenter, f.title);
         painter.drawImage(QPoint(x + (w - f.image.width()) / 2, figuresTop + 20), f.image);
-        painter.drawText(QRect(x, figuresTop + 20 + figureHeight, w, 20), Qt::AlignCenter, f.caption);
+        painter.drawText(QRect(x, figuresTop + 20 + figureHeight, w, 20), Qt::AlignCenter,
+                         f.caption);
         x += w + 3 * gap;
     }
     return sheet;

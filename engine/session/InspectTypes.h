@@ -27,9 +27,9 @@ struct InspectionView {
     QString form;
     qint64 step = 0;
     double loss = 0.0;
-    double count = 0.0;       // the closed form's normaliser: |M|, B·H·W·C, rows, pixels
-    int rows = 0;             // samples in the batch
-    int sample = 0;           // the one shown
+    double count = 0.0;            // the closed form's normaliser: |M|, B·H·W·C, rows, pixels
+    int rows = 0;                  // samples in the batch
+    int sample = 0;                // the one shown
     double maxAbsDifference = 0.0; // max |autograd − closed form|
     double maxAbsGradient = 0.0;
     // Image forms: the task's result columns for the sample, and the heat map of

@@ -29,12 +29,14 @@ QImage heatMapImage(const torch::Tensor& map, const QSize& size) {
             const int i = std::min(3, static_cast<int>(t));
             const float f = t - static_cast<float>(i);
             for (int c = 0; c < 3; ++c) {
-                line[3 * x + c] = static_cast<uchar>(255.0f * ((1 - f) * stops[i][c] + f * stops[i + 1][c]));
+                line[3 * x + c] =
+                    static_cast<uchar>(255.0f * ((1 - f) * stops[i][c] + f * stops[i + 1][c]));
             }
         }
     }
-    return size.isValid() && size != image.size() ? image.scaled(size, Qt::IgnoreAspectRatio, Qt::FastTransformation)
-                                                   : image;
+    return size.isValid() && size != image.size()
+               ? image.scaled(size, Qt::IgnoreAspectRatio, Qt::FastTransformation)
+               : image;
 }
 
 InspectionView toInspectionView(const GradientInspection& in) {
@@ -58,8 +60,8 @@ InspectionView toInspectionView(const GradientInspection& in) {
         v.heatMap = heatMapImage(in.gradientMap, imageSize);
     }
     for (const auto& e : in.entries) {
-        v.entries << GradientEntryView{QString::fromStdString(e.where), e.predicted, e.target, e.autograd,
-                                       e.closedForm};
+        v.entries << GradientEntryView{QString::fromStdString(e.where), e.predicted, e.target,
+                                       e.autograd, e.closedForm};
     }
     v.probabilities = QList<double>(in.probabilities.begin(), in.probabilities.end());
     for (const auto& label : in.labels) {

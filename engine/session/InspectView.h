@@ -1,7 +1,7 @@
 #pragma once
 // GradientInspection (core) -> InspectionView (Qt values for the UI), in the engine thread.
-#include "InspectTypes.h"
 #include "Inspect.h"
+#include "InspectTypes.h"
 
 namespace pretext {
 

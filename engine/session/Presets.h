@@ -11,21 +11,21 @@
 namespace pretext {
 
 struct Preset {
-    QString id;          // "jigsaw-noroozi"
+    QString id; // "jigsaw-noroozi"
     QString title;
     QString description; // what it reproduces, with the paper
     bool classroom = false;
-    RunConfig config;    // settings; config.data may name the demo set at a size
+    RunConfig config; // settings; config.data may name the demo set at a size
 };
 
 // Side-by-side runs that differ in one switch (gaps between jigsaw tiles, the motion
 // filter, ...), to see a network take a shortcut when it can.
 struct ShortcutDiagnostic {
-    QString id;          // "jigsaw-gaps"
+    QString id; // "jigsaw-gaps"
     QString title;
-    QString explain;     // what the papers say, and what to look for
-    QString switchName;  // the parameter that differs
-    QStringList labels;  // one per variant
+    QString explain;           // what the papers say, and what to look for
+    QString switchName;        // the parameter that differs
+    QStringList labels;        // one per variant
     QList<RunConfig> variants; // the base settings with the switch set
 };
 

@@ -11,7 +11,6 @@ namespace pretext {
 // `stats` is task.analyze(data.images), passed in when the caller keeps it between
 // previews; computed here when null. Images the task cannot use are left out.
 ImageGrid makePreview(const Task& task, const LoadedData& data, const ParamValues& params,
-                      quint64 seed, int count,
-                      std::shared_ptr<const DataStats> stats = nullptr);
+                      quint64 seed, int count, std::shared_ptr<const DataStats> stats = nullptr);
 
 } // namespace pretext

@@ -27,7 +27,8 @@ bool writeFileAtomically(const QString& path, const QByteArray& bytes, QString* 
 }
 
 QString defaultRunsWorkspace() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/runs");
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+           QStringLiteral("/runs");
 }
 
 std::unique_ptr<RunFolder> RunFolder::create(const QString& dir, QString* error) {
@@ -125,9 +126,9 @@ bool RunFolder::saveCheckpoint(const QByteArray& bytes, qint64 step, const QJson
     QJsonObject manifest = extra;
     manifest.insert(QStringLiteral("step"), step);
     manifest.insert(QStringLiteral("bytes"), bytes.size());
-    manifest.insert(QStringLiteral("sha256"),
-                    QString::fromLatin1(
-                        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
+    manifest.insert(
+        QStringLiteral("sha256"),
+        QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
     manifest.insert(QStringLiteral("saved_at"),
                     QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
     if (!writeFileAtomically(d.filePath(runfiles::manifest),
@@ -151,7 +152,7 @@ bool RunFolder::readCheckpoint(const QString& task, QByteArray* bytes, QJsonObje
     }
     if (!manifestFile.open(QIODevice::ReadOnly)) {
         *error = Text::tr("%1: checkpoint.json, the manifest of checkpoint.pt, is missing, so "
-                                "the checkpoint cannot be checked and is not loaded")
+                          "the checkpoint cannot be checked and is not loaded")
                      .arg(where);
         return false;
     }
@@ -159,7 +160,7 @@ bool RunFolder::readCheckpoint(const QString& task, QByteArray* bytes, QJsonObje
     const QJsonDocument doc = QJsonDocument::fromJson(manifestFile.readAll(), &parseError);
     if (!doc.isObject()) {
         *error = Text::tr("%1: checkpoint.json is not valid JSON (%2); the checkpoint is "
-                                "not loaded")
+                          "not loaded")
                      .arg(where, parseError.errorString());
         return false;
     }
@@ -169,13 +170,13 @@ bool RunFolder::readCheckpoint(const QString& task, QByteArray* bytes, QJsonObje
     const QString savedTask = manifest->value(QStringLiteral("task")).toString();
     if (sha.size() != 64 || size < 0) {
         *error = Text::tr("%1: checkpoint.json has no SHA-256 and size; the checkpoint is "
-                                "not loaded")
+                          "not loaded")
                      .arg(where);
         return false;
     }
     if (!task.isEmpty() && savedTask != task) {
-        *error = Text::tr("%1: the checkpoint is of task '%2', not '%3'")
-                     .arg(where, savedTask, task);
+        *error =
+            Text::tr("%1: the checkpoint is of task '%2', not '%3'").arg(where, savedTask, task);
         return false;
     }
     QString firstProblem;
@@ -188,14 +189,14 @@ bool RunFolder::readCheckpoint(const QString& task, QByteArray* bytes, QJsonObje
         QString problem;
         if (data.size() != size) {
             problem = Text::tr("%1 is %2 bytes, and its manifest checkpoint.json says %3: "
-                                     "the file was cut short or replaced")
+                               "the file was cut short or replaced")
                           .arg(name)
                           .arg(data.size())
                           .arg(size);
-        } else if (QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256)
-                                           .toHex()) != sha) {
+        } else if (QString::fromLatin1(
+                       QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()) != sha) {
             problem = Text::tr("%1 does not match the SHA-256 in its manifest "
-                                     "checkpoint.json: the file was changed or damaged")
+                               "checkpoint.json: the file was changed or damaged")
                           .arg(name);
         }
         if (problem.isEmpty()) {
@@ -244,8 +245,8 @@ bool RunFolder::continueMetrics(qint64 step, double* lastWallTimeS, QString* err
         return false;
     }
     m_metricsFile = std::make_unique<QFile>(path);
-    const QIODevice::OpenMode mode =
-        QIODevice::WriteOnly | QIODevice::Text | (kept.isEmpty() ? QIODevice::Truncate : QIODevice::Append);
+    const QIODevice::OpenMode mode = QIODevice::WriteOnly | QIODevice::Text |
+                                     (kept.isEmpty() ? QIODevice::Truncate : QIODevice::Append);
     if (!m_metricsFile->open(mode)) {
         *error = Text::tr("%1 could not be opened: %2").arg(path, m_metricsFile->errorString());
         m_metricsFile.reset();
@@ -261,8 +262,10 @@ int RunFolder::removeLeftovers() {
     QDir d(m_dir);
     int removed = 0;
     // QSaveFile writes "<name>.XXXXXX" next to the file and renames it when complete.
-    for (const QString& name : {runfiles::checkpoint, runfiles::manifest, runfiles::config, runfiles::metrics}) {
-        for (const QString& temp : d.entryList({name + QStringLiteral(".??????")}, QDir::Files | QDir::Hidden)) {
+    for (const QString& name :
+         {runfiles::checkpoint, runfiles::manifest, runfiles::config, runfiles::metrics}) {
+        for (const QString& temp :
+             d.entryList({name + QStringLiteral(".??????")}, QDir::Files | QDir::Hidden)) {
             removed += d.remove(temp) ? 1 : 0;
         }
     }

@@ -73,7 +73,8 @@ bool readRunCurves(const QString& metricsCsv, RunCurves* curves, QString* error)
                     row[column] = qQNaN();
                 } else {
                     bool ok = false;
-                    row[column] = QByteArray::fromRawData(data + cellStart, i - cellStart).toDouble(&ok);
+                    row[column] =
+                        QByteArray::fromRawData(data + cellStart, i - cellStart).toDouble(&ok);
                     if (!ok) {
                         row[column] = qQNaN();
                     }
@@ -105,7 +106,8 @@ RunSummary summarizeRun(const QString& dir) {
     s.path = d.absolutePath();
     s.name = d.dirName();
     const QFileInfo configInfo(d.filePath(runfiles::config));
-    s.started = configInfo.birthTime().isValid() ? configInfo.birthTime() : configInfo.lastModified();
+    s.started =
+        configInfo.birthTime().isValid() ? configInfo.birthTime() : configInfo.lastModified();
     QFile config(configInfo.filePath());
     if (!config.open(QIODevice::ReadOnly)) {
         s.problem = Text::tr("no config.json");
@@ -117,14 +119,16 @@ RunSummary summarizeRun(const QString& dir) {
     s.maxSteps = json.value(QStringLiteral("max_steps")).toInteger();
     s.hasCheckpoint = QFileInfo::exists(d.filePath(runfiles::manifest));
     // The folder name starts with the start time (yyyyMMdd-HHmmss) when the program named it.
-    const QDateTime named = QDateTime::fromString(s.name.left(15), QStringLiteral("yyyyMMdd-HHmmss"));
+    const QDateTime named =
+        QDateTime::fromString(s.name.left(15), QStringLiteral("yyyyMMdd-HHmmss"));
     if (named.isValid()) {
         s.started = named;
     }
     RunCurves curves;
     QString error;
     if (!readRunCurves(d.filePath(runfiles::metrics), &curves, &error)) {
-        s.problem = QFileInfo::exists(d.filePath(runfiles::metrics)) ? error : Text::tr("no steps logged");
+        s.problem =
+            QFileInfo::exists(d.filePath(runfiles::metrics)) ? error : Text::tr("no steps logged");
         return s;
     }
     s.steps = curves.rows() > 0 ? static_cast<qint64>(curves.steps.back()) : 0;

@@ -24,7 +24,7 @@ bool readRunCurves(const QString& metricsCsv, RunCurves* curves, QString* error)
 
 struct RunSummary {
     QString path;
-    QString name;      // the folder's name
+    QString name; // the folder's name
     QString task;
     QString device;
     QDateTime started; // from config.json's file time
@@ -35,7 +35,7 @@ struct RunSummary {
     qint64 bestStep = 0;
     bool bestIsHeldOut = false;
     bool hasCheckpoint = false;
-    QString problem;   // why the folder could not be read, when it could not
+    QString problem; // why the folder could not be read, when it could not
 };
 
 RunSummary summarizeRun(const QString& dir);

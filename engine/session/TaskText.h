@@ -21,7 +21,9 @@ inline QString taskText(const std::string& text) {
 }
 
 inline QString presetText(const QString& text) {
-    return text.isEmpty() ? QString() : QCoreApplication::translate(kPresetTextContext, text.toUtf8().constData());
+    return text.isEmpty()
+               ? QString()
+               : QCoreApplication::translate(kPresetTextContext, text.toUtf8().constData());
 }
 
 // A metrics.csv column as shown: "heldout_tile_accuracy" is "held-out tile accuracy".
@@ -29,7 +31,9 @@ inline QString metricText(const QString& column) {
     if (column.startsWith(QLatin1String("heldout_"))) {
         return QCoreApplication::translate("Metric", "held-out %1").arg(metricText(column.mid(8)));
     }
-    return QCoreApplication::translate(kMetricTextContext, QString(column).replace(QLatin1Char('_'), QLatin1Char(' ')).toUtf8().constData());
+    return QCoreApplication::translate(
+        kMetricTextContext,
+        QString(column).replace(QLatin1Char('_'), QLatin1Char(' ')).toUtf8().constData());
 }
 
 } // namespace pretext

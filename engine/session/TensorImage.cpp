@@ -12,7 +12,8 @@ QImage toQImage(const torch::Tensor& chw) {
     if (t.size(0) == 1) {
         t = t.expand({3, -1, -1});
     }
-    auto hwc = t.clamp(0.0, 1.0).mul(255.0).round().to(torch::kUInt8).permute({1, 2, 0}).contiguous();
+    auto hwc =
+        t.clamp(0.0, 1.0).mul(255.0).round().to(torch::kUInt8).permute({1, 2, 0}).contiguous();
     const int h = static_cast<int>(hwc.size(0)), w = static_cast<int>(hwc.size(1));
     QImage image(w, h, QImage::Format_RGB888);
     const uint8_t* src = hwc.data_ptr<uint8_t>();
@@ -36,8 +37,8 @@ QImage withOverlays(const QImage& image, const VisualColumn& column, int64_t r) 
     if (!cells && !caption) {
         return image;
     }
-    QImage big = image.scaled(image.size() * kOverlayScale, Qt::IgnoreAspectRatio,
-                              Qt::FastTransformation);
+    QImage big =
+        image.scaled(image.size() * kOverlayScale, Qt::IgnoreAspectRatio, Qt::FastTransformation);
     QPainter p(&big);
     p.setRenderHint(QPainter::Antialiasing);
     QFont font = p.font();
@@ -64,9 +65,11 @@ QImage withOverlays(const QImage& image, const VisualColumn& column, int64_t r) 
             if (column.cellLabels.defined()) {
                 const QString text = QString::number(column.cellLabels[r][i].item<int64_t>());
                 const QPointF centre = column.stripCells > 0
-                                           ? rect.topLeft() + QPointF(cell * (badge / 2 + 0.04), cell * (badge / 2 + 0.04))
+                                           ? rect.topLeft() + QPointF(cell * (badge / 2 + 0.04),
+                                                                      cell * (badge / 2 + 0.04))
                                            : rect.center();
-                const QRectF box(centre - QPointF(cell * badge / 2, cell * badge / 2), QSizeF(cell * badge, cell * badge));
+                const QRectF box(centre - QPointF(cell * badge / 2, cell * badge / 2),
+                                 QSizeF(cell * badge, cell * badge));
                 p.setPen(Qt::NoPen);
                 p.setBrush(QColor(0, 0, 0, 150));
                 p.drawEllipse(box);
@@ -80,8 +83,8 @@ QImage withOverlays(const QImage& image, const VisualColumn& column, int64_t r) 
         font.setBold(false);
         p.setFont(font);
         const QString text = QString::fromStdString(column.captions[r]);
-        const QRect box(0, big.height() - font.pixelSize() - 6, p.fontMetrics().horizontalAdvance(text) + 10,
-                        font.pixelSize() + 6);
+        const QRect box(0, big.height() - font.pixelSize() - 6,
+                        p.fontMetrics().horizontalAdvance(text) + 10, font.pixelSize() + 6);
         p.fillRect(box, QColor(0, 0, 0, 170));
         p.setPen(Qt::white);
         p.drawText(box, Qt::AlignCenter, text);

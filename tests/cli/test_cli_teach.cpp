@@ -17,7 +17,8 @@ private Q_SLOTS:
     void previewWritesHandouts() {
         QTemporaryDir dir;
         const QString pdf = dir.filePath("jigsaw.pdf");
-        auto r = run({"preview", "--task", "jigsaw", "--data", "demo", "--out", pdf, "--count", "4"});
+        auto r =
+            run({"preview", "--task", "jigsaw", "--data", "demo", "--out", pdf, "--count", "4"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("handout, 4 samples"), qPrintable(r.out));
         QFile f(pdf);
@@ -38,7 +39,8 @@ private Q_SLOTS:
         }
         QCOMPARE(r.out.count("[classroom]"), 5);
         QTemporaryDir dir;
-        r = run({"train", "--preset", "jigsaw-classroom", "--out", dir.filePath("run"), "--steps", "2"});
+        r = run({"train", "--preset", "jigsaw-classroom", "--out", dir.filePath("run"), "--steps",
+                 "2"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile config(dir.filePath("run/config.json"));
         QVERIFY(config.open(QIODevice::ReadOnly));
@@ -49,7 +51,8 @@ private Q_SLOTS:
         r = run({"train", "--preset", "no-such-preset", "--out", dir.filePath("x")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("unknown preset 'no-such-preset'"), qPrintable(r.err));
-        r = run({"train", "--preset", "jigsaw-classroom", "--task", "rotation", "--out", dir.filePath("y")});
+        r = run({"train", "--preset", "jigsaw-classroom", "--task", "rotation", "--out",
+                 dir.filePath("y")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("--task cannot be given"), qPrintable(r.err));
     }
@@ -59,7 +62,8 @@ private Q_SLOTS:
     void shortcutsRunSideBySide() {
         auto r = run({"shortcuts"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        for (const char* id : {"jigsaw-gaps", "jigsaw-normalize", "jigsaw-color-jitter", "temporal-motion", "inpainting-mask"}) {
+        for (const char* id : {"jigsaw-gaps", "jigsaw-normalize", "jigsaw-color-jitter",
+                               "temporal-motion", "inpainting-mask"}) {
             QVERIFY2(r.out.contains(QLatin1String(id)), qPrintable(r.out));
         }
         QTemporaryDir dir;
@@ -69,21 +73,21 @@ private Q_SLOTS:
             image.fill(QColor::fromHsv(i * 30, 200, 100 + i * 10));
             QVERIFY(image.save(dir.filePath(QStringLiteral("photos/p%1.png").arg(i))));
         }
-        r = run({"shortcuts", "jigsaw-normalize", "--data", dir.filePath("photos"), "--steps", "3", "--workspace",
-                 dir.filePath("runs")});
+        r = run({"shortcuts", "jigsaw-normalize", "--data", dir.filePath("photos"), "--steps", "3",
+                 "--workspace", dir.filePath("runs")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("loaded 12 images at 32 px"), qPrintable(r.out));
-        QVERIFY2(r.out.contains("tiles normalised") && r.out.contains("raw tiles"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("tiles normalised") && r.out.contains("raw tiles"),
+                 qPrintable(r.out));
         QCOMPARE(QDir(dir.filePath("runs")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 2);
-        r = run({"shortcuts", "temporal-motion", "--data", dir.filePath("photos"), "--steps", "3", "--workspace",
-                 dir.filePath("runs")});
+        r = run({"shortcuts", "temporal-motion", "--data", dir.filePath("photos"), "--steps", "3",
+                 "--workspace", dir.filePath("runs")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("load a video"), qPrintable(r.err));
         r = run({"shortcuts", "no-such"});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("unknown diagnostic 'no-such'"), qPrintable(r.err));
     }
-
 };
 
 QTEST_GUILESS_MAIN(TestCliTeach)

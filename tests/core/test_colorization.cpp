@@ -32,8 +32,8 @@ torch::Tensor ourLab(const torch::Tensor& rgb) {
 // Random colours, the cube's corners and the pixels of a few demo images: (N,3).
 torch::Tensor testColors() {
     auto random = torch::rand({20000, 3}, makeGenerator(11));
-    auto corners = torch::tensor({0., 0., 0., 1., 1., 1., 1., 0., 0., 0., 1., 0., 0., 0., 1.,
-                                  1., 1., 0., 0., 1., 1., 1., 0., 1., 0.5, 0.5, 0.5})
+    auto corners = torch::tensor({0., 0., 0., 1., 1., 1., 1., 0., 0., 0., 1.,  0.,  0., 0.,
+                                  1., 1., 1., 0., 0., 1., 1., 1., 0., 1., 0.5, 0.5, 0.5})
                        .view({-1, 3});
     auto demo = makeDemoImages(8, 32, 4).permute({0, 2, 3, 1}).reshape({-1, 3});
     return torch::cat({random, corners.to(torch::kFloat), demo});
@@ -111,7 +111,8 @@ private Q_SLOTS:
         for (int64_t r : reached) {
             extra += bins.count(r) == 0;
         }
-        qInfo("OpenCV colours: %d bins not reached, %d cells reached outside the bins", missing, extra);
+        qInfo("OpenCV colours: %d bins not reached, %d cells reached outside the bins", missing,
+              extra);
         QCOMPARE(missing, 0);
         QCOMPARE(extra, 0);
         // Every real colour quantizes to a bin whose centre is within half a cell.
@@ -128,7 +129,8 @@ private Q_SLOTS:
         const SoftEncoding enc = softEncode(g, grid, 5, 5.0);
         QCOMPARE(enc.bins.sizes().vec(), (std::vector<int64_t>{5, 5, 10, 10}));
         QVERIFY(torch::allclose(enc.weights.sum(1), torch::ones({5, 10, 10}), 1e-5, 1e-6));
-        QVERIFY((enc.weights.narrow(1, 0, 4) >= enc.weights.narrow(1, 1, 4) - 1e-7).all().item<bool>());
+        QVERIFY(
+            (enc.weights.narrow(1, 0, 4) >= enc.weights.narrow(1, 1, 4) - 1e-7).all().item<bool>());
         QVERIFY(torch::equal(enc.bins.select(1, 0), quantizeAb(g, grid)));
         // Five different bins per pixel.
         auto sorted = std::get<0>(enc.bins.sort(1));
@@ -138,7 +140,8 @@ private Q_SLOTS:
         auto c1 = g.centers.index({enc.bins.select(1, 1)}).permute({0, 3, 1, 2});
         auto d0 = (grid - c0).pow(2).sum(1), d1 = (grid - c1).pow(2).sum(1);
         auto expected = torch::exp(-(d1 - d0) / 50.0);
-        QVERIFY(torch::allclose(enc.weights.select(1, 1) / enc.weights.select(1, 0), expected, 1e-3, 1e-5));
+        QVERIFY(torch::allclose(enc.weights.select(1, 1) / enc.weights.select(1, 0), expected, 1e-3,
+                                1e-5));
     }
 
     void softEncodingMatchesASearchOverAllBins() {
@@ -174,28 +177,33 @@ private Q_SLOTS:
         const Rebalancing off = rebalanceWeights(g, counts, 1.0);
         QVERIFY(torch::allclose(off.weights, torch::ones_like(off.weights)));
         // No data: uniform weights, not a division by zero.
-        const Rebalancing empty = rebalanceWeights(g, torch::zeros({g.count()}, torch::kDouble), 0.5);
+        const Rebalancing empty =
+            rebalanceWeights(g, torch::zeros({g.count()}, torch::kDouble), 0.5);
         QVERIFY(torch::isfinite(empty.weights).all().item<bool>());
     }
 
     void annealedMeanGoesFromMeanToMode() {
         const AbGamut& g = abGamut();
         auto winner = torch::randint(0, g.count(), {2, 3, 3}, makeGenerator(9), torch::kLong);
-        auto logits = torch::randn({2, g.count(), 3, 3}, makeGenerator(8)) * 0.5 +
-                      5.0 * torch::one_hot(winner, g.count()).permute({0, 3, 1, 2}).to(torch::kFloat);
+        auto logits =
+            torch::randn({2, g.count(), 3, 3}, makeGenerator(8)) * 0.5 +
+            5.0 * torch::one_hot(winner, g.count()).permute({0, 3, 1, 2}).to(torch::kFloat);
         auto probs = torch::softmax(logits, 1);
         auto mean = torch::einsum("bqhw,qc->bchw", {probs, g.centers});
         QVERIFY(torch::allclose(annealedMean(g, logits, 1.0), mean, 1e-4, 1e-4));
         auto mode = g.centers.index({logits.argmax(1)}).permute({0, 3, 1, 2});
         QVERIFY(torch::allclose(annealedMean(g, logits, 0.01), mode, 1e-3, 1e-2));
         // Lower T, more colourful on average.
-        auto chromaOf = [](const torch::Tensor& ab) { return ab.pow(2).sum(1).sqrt().mean().item<double>(); };
+        auto chromaOf = [](const torch::Tensor& ab) {
+            return ab.pow(2).sum(1).sqrt().mean().item<double>();
+        };
         QVERIFY(chromaOf(annealedMean(g, logits, 0.1)) > chromaOf(annealedMean(g, logits, 1.0)));
     }
 
     void regressionLossIsTheFormulaAndItsGradient() {
         auto target = torch::rand({2, 2, 4, 5}, makeGenerator(1), torch::kDouble) - 0.5;
-        auto pred = (torch::rand({2, 2, 4, 5}, makeGenerator(2), torch::kDouble) - 0.5).requires_grad_();
+        auto pred =
+            (torch::rand({2, 2, 4, 5}, makeGenerator(2), torch::kDouble) - 0.5).requires_grad_();
         auto loss = colorRegressionLoss(pred, target);
         const double n = 2 * 2 * 4 * 5; // B·H·W·C
         const double formula = (pred - target).pow(2).sum().item<double>() / n;
@@ -212,10 +220,12 @@ private Q_SLOTS:
         enc.weights = enc.weights.to(torch::kDouble);
         enc.weights = enc.weights / enc.weights.sum(1, true); // exactly 1 in double precision
         auto v = torch::rand({2, 2, 2}, makeGenerator(6), torch::kDouble) + 0.5;
-        auto logits = torch::randn({2, g.count(), 2, 2}, makeGenerator(7), torch::kDouble).requires_grad_();
+        auto logits =
+            torch::randn({2, g.count(), 2, 2}, makeGenerator(7), torch::kDouble).requires_grad_();
         auto loss = colorClassLoss(logits, enc, v);
         // Dense soft target Z and the formula, pixel by pixel.
-        auto z = torch::zeros({2, g.count(), 2, 2}, torch::kDouble).scatter_(1, enc.bins, enc.weights);
+        auto z =
+            torch::zeros({2, g.count(), 2, 2}, torch::kDouble).scatter_(1, enc.bins, enc.weights);
         auto logp = torch::log_softmax(logits.detach(), 1);
         const double formula = (v * -(z * logp).sum(1)).sum().item<double>() / 8.0;
         QVERIFY(std::abs(loss.item<double>() - formula) < 1e-10);
@@ -281,7 +291,8 @@ private Q_SLOTS:
         QFETCH(QString, mode);
         TrainConfig cfg;
         cfg.task = "colorization";
-        cfg.params = {{"mode", mode == QLatin1String("classes") ? 1.0 : 0.0}, {"base_channels", 16.0}};
+        cfg.params = {{"mode", mode == QLatin1String("classes") ? 1.0 : 0.0},
+                      {"base_channels", 16.0}};
         cfg.device = "cpu";
         cfg.batchSize = 16;
         cfg.learningRate = ColorizationTask().info().learningRate;
@@ -296,7 +307,8 @@ private Q_SLOTS:
         qInfo("%s: held-out loss %.4f -> %.4f after %d steps, ab error %.2f, chroma ratio %.2f",
               qPrintable(mode), before, after.loss, steps, after.metrics.at("ab_error"),
               after.metrics.at("chroma_ratio"));
-        QVERIFY2(after.loss < 0.9 * before, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after.loss)));
+        QVERIFY2(after.loss < 0.9 * before,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after.loss)));
     }
 };
 

@@ -50,12 +50,18 @@ private Q_SLOTS:
     void faultSpecsAreParsed_data() {
         QTest::addColumn<QString>("spec");
         QTest::addColumn<QString>("error");
-        QTest::newRow("nothing") << "" << "";
-        QTest::newRow("all kinds") << "nan-loss@3,nan-grad@4,oom-twice@5" << "";
-        QTest::newRow("no step") << "oom" << "expected KIND@STEP";
-        QTest::newRow("step 0") << "oom@0" << "expected KIND@STEP";
-        QTest::newRow("junk after the step") << "oom@3x" << "expected KIND@STEP";
-        QTest::newRow("unknown kind") << "fire@3" << "unknown kind 'fire'";
+        QTest::newRow("nothing") << ""
+                                 << "";
+        QTest::newRow("all kinds") << "nan-loss@3,nan-grad@4,oom-twice@5"
+                                   << "";
+        QTest::newRow("no step") << "oom"
+                                 << "expected KIND@STEP";
+        QTest::newRow("step 0") << "oom@0"
+                                << "expected KIND@STEP";
+        QTest::newRow("junk after the step") << "oom@3x"
+                                             << "expected KIND@STEP";
+        QTest::newRow("unknown kind") << "fire@3"
+                                      << "unknown kind 'fire'";
     }
 
     void faultSpecsAreParsed() {
@@ -78,8 +84,11 @@ private Q_SLOTS:
     void nonFiniteStopsBeforeTheWeights_data() {
         QTest::addColumn<QString>("fault");
         QTest::addColumn<QString>("said");
-        QTest::newRow("loss") << "nan-loss@3" << "training stopped at step 3: the loss became NaN; the step was not applied";
-        QTest::newRow("gradient") << "nan-grad@3" << "training stopped at step 3: the gradient of ";
+        QTest::newRow("loss")
+            << "nan-loss@3"
+            << "training stopped at step 3: the loss became NaN; the step was not applied";
+        QTest::newRow("gradient") << "nan-grad@3"
+                                  << "training stopped at step 3: the gradient of ";
     }
 
     void nonFiniteStopsBeforeTheWeights() {
@@ -95,9 +104,11 @@ private Q_SLOTS:
         } catch (const NonFiniteError& e) {
             const QString message = QString::fromStdString(e.what());
             QVERIFY2(message.startsWith(said), qPrintable(message));
-            QVERIFY2(message.contains("Lower the learning rate (now 0.002; try 0.0002)"), qPrintable(message));
+            QVERIFY2(message.contains("Lower the learning rate (now 0.002; try 0.0002)"),
+                     qPrintable(message));
             if (fault.startsWith("nan-grad")) {
-                QVERIFY2(message.contains("became NaN while the loss was finite"), qPrintable(message));
+                QVERIFY2(message.contains("became NaN while the loss was finite"),
+                         qPrintable(message));
             }
             QCOMPARE(e.step(), 3);
             QCOMPARE(e.suggestedLearningRate(), 2e-4);
@@ -117,7 +128,8 @@ private Q_SLOTS:
             trainer.step();
             QFAIL("no error");
         } catch (const NonFiniteError& e) {
-            QVERIFY2(QString::fromStdString(e.what()).contains("step 1: the loss became NaN"), e.what());
+            QVERIFY2(QString::fromStdString(e.what()).contains("step 1: the loss became NaN"),
+                     e.what());
         }
         QCOMPARE(trainer.stepCount(), 0);
         QVERIFY(same(before, weights(trainer)));
@@ -130,7 +142,8 @@ private Q_SLOTS:
         QCOMPARE(r.step, 2);
         QVERIFY(std::isfinite(r.loss));
         QCOMPARE(QString::fromStdString(r.note),
-                 QString("out of memory at step 2 on cpu with a batch of 8; the step was done again with half "
+                 QString("out of memory at step 2 on cpu with a batch of 8; the step was done "
+                         "again with half "
                          "the batch (4), and the batch stays at 4 from here"));
         QCOMPARE(trainer.config().batchSize, 4);
         QVERIFY(trainer.step().note.empty());
@@ -147,9 +160,12 @@ private Q_SLOTS:
         } catch (const NonFiniteError&) {
             QFAIL("not a non-finite error");
         } catch (const TrainingError& e) {
-            QCOMPARE(QString::fromStdString(e.what()),
-                     QString("training stopped: out of memory at step 2 on cpu with a batch of 8, and again with "
-                             "half of it (4); lower the batch size or the image size, or train on the CPU"));
+            QCOMPARE(
+                QString::fromStdString(e.what()),
+                QString(
+                    "training stopped: out of memory at step 2 on cpu with a batch of 8, and again "
+                    "with "
+                    "half of it (4); lower the batch size or the image size, or train on the CPU"));
         }
         QCOMPARE(trainer.stepCount(), 1);
         QVERIFY(same(before, weights(trainer)));

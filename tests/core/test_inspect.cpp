@@ -49,17 +49,25 @@ private Q_SLOTS:
         QTest::addColumn<ParamValues>("params");
         QTest::addColumn<QString>("form");
         QTest::newRow("inpainting, centre") << "inpainting" << ParamValues{} << "masked-mse";
-        QTest::newRow("inpainting, patches") << "inpainting" << ParamValues{{"mask", 3}} << "masked-mse";
+        QTest::newRow("inpainting, patches")
+            << "inpainting" << ParamValues{{"mask", 3}} << "masked-mse";
         QTest::newRow("inpainting, rim weight 10")
             << "inpainting" << ParamValues{{"border_weight", 10}, {"border_px", 2}} << "masked-mse";
-        QTest::newRow("colorization, regression") << "colorization" << ParamValues{{"mode", 0}} << "mse";
-        QTest::newRow("colorization, classes") << "colorization" << ParamValues{{"mode", 1}} << "soft-classes";
-        QTest::newRow("jigsaw, permutations") << "jigsaw" << ParamValues{{"grid", 2}, {"perms", 12}} << "classes";
-        QTest::newRow("jigsaw, positions") << "jigsaw" << ParamValues{{"grid", 2}, {"head", 1}} << "positions";
+        QTest::newRow("colorization, regression")
+            << "colorization" << ParamValues{{"mode", 0}} << "mse";
+        QTest::newRow("colorization, classes")
+            << "colorization" << ParamValues{{"mode", 1}} << "soft-classes";
+        QTest::newRow("jigsaw, permutations")
+            << "jigsaw" << ParamValues{{"grid", 2}, {"perms", 12}} << "classes";
+        QTest::newRow("jigsaw, positions")
+            << "jigsaw" << ParamValues{{"grid", 2}, {"head", 1}} << "positions";
         QTest::newRow("rotation") << "rotation" << ParamValues{} << "classes";
-        QTest::newRow("temporal, sort") << "temporal-order" << ParamValues{{"variant", 1}} << "classes";
-        QTest::newRow("temporal, positions") << "temporal-order" << ParamValues{{"variant", 1}, {"head", 1}} << "positions";
-        QTest::newRow("temporal, verify") << "temporal-order" << ParamValues{{"variant", 0}} << "binary";
+        QTest::newRow("temporal, sort")
+            << "temporal-order" << ParamValues{{"variant", 1}} << "classes";
+        QTest::newRow("temporal, positions")
+            << "temporal-order" << ParamValues{{"variant", 1}, {"head", 1}} << "positions";
+        QTest::newRow("temporal, verify")
+            << "temporal-order" << ParamValues{{"variant", 0}} << "binary";
     }
 
     // Random outputs (not a model's), the task's own loss, autograd against the closed form.
@@ -86,8 +94,10 @@ private Q_SLOTS:
             const double scale = autograd.abs().max().item<double>();
             QVERIFY(scale > 0.0);
             const double diff = (autograd - closed.gradient).abs().max().item<double>();
-            QVERIFY2(diff <= 1e-5 * scale, qPrintable(QStringLiteral("max |autograd − closed| = %1, max |grad| = %2")
-                                                          .arg(diff).arg(scale)));
+            QVERIFY2(diff <= 1e-5 * scale,
+                     qPrintable(QStringLiteral("max |autograd − closed| = %1, max |grad| = %2")
+                                    .arg(diff)
+                                    .arg(scale)));
         }
     }
 
@@ -190,7 +200,8 @@ private Q_SLOTS:
         for (const auto& name : names) {
             bool matrix = false;
             for (const auto& item : trainer->model().named_parameters()) {
-                matrix = matrix || (item.key().rfind(name + ".", 0) == 0 && item.value().dim() >= 2);
+                matrix =
+                    matrix || (item.key().rfind(name + ".", 0) == 0 && item.value().dim() >= 2);
             }
             QVERIFY2(matrix, name.c_str());
         }
@@ -207,16 +218,20 @@ private Q_SLOTS:
         auto trainer = makeTrainer("inpainting", {});
         trainer->step();
         const Batch first = trainer->lastBatch();
-        const double before = trainer->task().objective(trainer->model().forward(first.input), first,
-                                                         trainer->config().params).item<double>();
+        const double before =
+            trainer->task()
+                .objective(trainer->model().forward(first.input), first, trainer->config().params)
+                .item<double>();
         for (int i = 0; i < 5; ++i) {
             trainer->replayLastBatch();
         }
         QCOMPARE(trainer->stepCount(), int64_t(6));
         QVERIFY(torch::equal(trainer->lastBatch().input, first.input));
         trainer->model().train();
-        const double after = trainer->task().objective(trainer->model().forward(first.input), first,
-                                                        trainer->config().params).item<double>();
+        const double after =
+            trainer->task()
+                .objective(trainer->model().forward(first.input), first, trainer->config().params)
+                .item<double>();
         QVERIFY2(after < before, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
         // A fresh trainer has nothing to replay.
         auto fresh = makeTrainer("inpainting", {});

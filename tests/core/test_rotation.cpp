@@ -28,7 +28,8 @@ private Q_SLOTS:
         auto task = makeTask("rotation");
         QVERIFY(task != nullptr);
         const ParamValues params = withDefaults(task->info(), {});
-        BatchContext ctx{params, at::detail::createCPUGenerator(1), torch::full({3}, 0.5), 1, nullptr};
+        BatchContext ctx{params, at::detail::createCPUGenerator(1), torch::full({3}, 0.5), 1,
+                         nullptr};
         const auto images = torch::rand({5, 3, 16, 16});
         const Batch b = task->makeBatch(images, ctx);
         QCOMPARE(b.input.sizes().vec(), (std::vector<int64_t>{20, 3, 16, 16}));
@@ -40,7 +41,8 @@ private Q_SLOTS:
             QVERIFY(torch::allclose(b.input.narrow(0, 5 * r, 5), expected));
         }
         // A quarter turn counter-clockwise moves the top row to the left column, read upwards.
-        QVERIFY(torch::allclose(b.input[5].select(2, 0), images[0].select(1, 0).flip({1}) * 2.0 - 1.0));
+        QVERIFY(
+            torch::allclose(b.input[5].select(2, 0), images[0].select(1, 0).flip({1}) * 2.0 - 1.0));
         QCOMPARE(static_cast<int>(task->previewColumns(b).size()), 4);
     }
 
@@ -51,7 +53,8 @@ private Q_SLOTS:
         b.original = torch::rand({2, 3, 8, 8});
         b.target = torch::tensor({0, 0, 1, 1, 2, 2, 3, 3}, torch::kLong);
         auto logits = torch::full({8, 4}, -5.0);
-        const int64_t predicted[] = {0, 0, 1, 3, 2, 2, 1, 3}; // one 90° taken for 270°, one 270° for 90°
+        const int64_t predicted[] = {0, 0, 1, 3,
+                                     2, 2, 1, 3}; // one 90° taken for 270°, one 270° for 90°
         for (int i = 0; i < 8; ++i) {
             logits[i][predicted[i]] = 5.0;
         }
@@ -66,7 +69,8 @@ private Q_SLOTS:
         const auto c = RotationTask::confusion(logits, b.target);
         QCOMPARE(c[1][3].item<int64_t>(), 1);
         QCOMPARE(c[3][1].item<int64_t>(), 1);
-        const double expected = torch::nn::functional::cross_entropy(logits, b.target).item<double>();
+        const double expected =
+            torch::nn::functional::cross_entropy(logits, b.target).item<double>();
         QCOMPARE(out.loss.item<double>(), expected);
     }
 
@@ -82,7 +86,9 @@ private Q_SLOTS:
         }
         const Evaluation after = trainer.evaluate();
         QVERIFY2(after.metrics.at("accuracy") > 0.9,
-                 qPrintable(QStringLiteral("held-out accuracy %1 (before %2)").arg(after.metrics.at("accuracy")).arg(before)));
+                 qPrintable(QStringLiteral("held-out accuracy %1 (before %2)")
+                                .arg(after.metrics.at("accuracy"))
+                                .arg(before)));
         const auto columns = trainer.heldOutResults();
         QCOMPARE(static_cast<int>(columns.size()), 4);
         QCOMPARE(static_cast<int64_t>(columns[1].captions.size()), columns[1].images.size(0));

@@ -22,7 +22,11 @@ VideoFrames numberedVideo(const std::vector<int64_t>& lengths, int size = 16) {
     int64_t next = 0;
     for (size_t k = 0; k < lengths.size(); ++k) {
         auto ids = torch::arange(next, next + lengths[k], torch::kFloat);
-        auto frames = ids.remainder(100).div(100).view({-1, 1, 1, 1}).expand({lengths[k], 3, size, size}).clone();
+        auto frames = ids.remainder(100)
+                          .div(100)
+                          .view({-1, 1, 1, 1})
+                          .expand({lengths[k], 3, size, size})
+                          .clone();
         appendVideo(v, frames, "video " + std::to_string(k));
         next += lengths[k];
     }
@@ -62,7 +66,8 @@ private Q_SLOTS:
         for (size_t i = 0; i < c.perms.size(); ++i) {
             const auto& p = c.perms[i];
             std::vector<int> timeReversed(p.size());
-            std::transform(p.begin(), p.end(), timeReversed.begin(), [&](int t) { return frames - 1 - t; });
+            std::transform(p.begin(), p.end(), timeReversed.begin(),
+                           [&](int t) { return frames - 1 - t; });
             QCOMPARE(c.classOfOrder(timeReversed), c.classOf[i]);
             QVERIFY(timeReversed != p);
             ++members[static_cast<size_t>(c.classOf[i])];
@@ -92,7 +97,8 @@ private Q_SLOTS:
         QCOMPARE(t.positions.sizes(), (torch::IntArrayRef{4000, 3}));
         int64_t positives = 0, fromA = 0, fromE = 0;
         for (int64_t i = 0; i < 4000; ++i) {
-            const int64_t first = t.positions[i][0].item<int64_t>(), mid = t.positions[i][1].item<int64_t>(),
+            const int64_t first = t.positions[i][0].item<int64_t>(),
+                          mid = t.positions[i][1].item<int64_t>(),
                           last = t.positions[i][2].item<int64_t>();
             // b and d at the ends, in either direction; the middle c, a or e.
             QVERIFY((first == 1 && last == 3) || (first == 3 && last == 1));
@@ -213,8 +219,8 @@ private Q_SLOTS:
         QVERIFY(torch::equal(a.frames, b.frames));
         QVERIFY(!torch::equal(a.frames, makeDemoVideo(2, 120, 32, 5).frames));
         const auto& motion = a.motion.at(kMotionDifference);
-        QVERIFY((motion > 0.3).sum().item<int64_t>() > 150);  // mostly moving
-        QVERIFY((motion < 1e-6).sum().item<int64_t>() > 10);  // and pauses
+        QVERIFY((motion > 0.3).sum().item<int64_t>() > 150); // mostly moving
+        QVERIFY((motion < 1e-6).sum().item<int64_t>() > 10); // and pauses
         const WindowPlan plan = planWindows(a, {7, 1.0, kMotionDifference});
         QVERIFY(plan.trainCount() > 0);
         QVERIFY(plan.moving.logical_not().sum().item<int64_t>() > 0);
@@ -230,7 +236,8 @@ private Q_SLOTS:
         ParamValues p = withDefaults(task.info(), sortParams(3, 1));
         p["head"] = 1;
         BatchContext ctx{p, makeGenerator(2), torch::full({3}, 0.5), 2, nullptr};
-        const Batch b = task.makeBatch(gatherWindows(video.frames, torch::arange(0, 8, torch::kLong), 3), ctx);
+        const Batch b =
+            task.makeBatch(gatherWindows(video.frames, torch::arange(0, 8, torch::kLong), 3), ctx);
         auto logits = torch::randn({8, 3, 3});
         const double expected = [&] {
             auto logp = torch::log_softmax(logits, 2);
@@ -244,9 +251,11 @@ private Q_SLOTS:
         }();
         QVERIFY(std::abs(task.loss(logits, b, p).loss.item<double>() - expected) < 1e-5);
         // Verification: binary cross-entropy on "in order".
-        ParamValues v = withDefaults(task.info(), {{"variant", 0}, {"spacing", 1}, {"min_motion", 0.0}});
+        ParamValues v =
+            withDefaults(task.info(), {{"variant", 0}, {"spacing", 1}, {"min_motion", 0.0}});
         BatchContext vctx{v, makeGenerator(2), torch::full({3}, 0.5), 2, nullptr};
-        const Batch vb = task.makeBatch(gatherWindows(video.frames, torch::arange(0, 8, torch::kLong), 5), vctx);
+        const Batch vb =
+            task.makeBatch(gatherWindows(video.frames, torch::arange(0, 8, torch::kLong), 5), vctx);
         auto logit = torch::randn({8, 1});
         double bce = 0;
         for (int64_t i = 0; i < 8; ++i) {
@@ -258,7 +267,8 @@ private Q_SLOTS:
         // A model that names the right class scores 1; reading a class backwards is right too.
         ParamValues c = withDefaults(task.info(), sortParams(4, 1));
         BatchContext cctx{c, makeGenerator(2), torch::full({3}, 0.5), 2, nullptr};
-        const Batch cb = task.makeBatch(gatherWindows(video.frames, torch::arange(0, 8, torch::kLong), 4), cctx);
+        const Batch cb =
+            task.makeBatch(gatherWindows(video.frames, torch::arange(0, 8, torch::kLong), 4), cctx);
         auto perfect = torch::nn::functional::one_hot(cb.target, 12).to(torch::kFloat).mul(10);
         const LossOutput lo = task.loss(perfect, cb, c);
         QCOMPARE(lo.metrics.at("accuracy"), 1.0);

@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
         pretext::io::IdxHeader header;
         const torch::Tensor t = pretext::io::readIdx(path, -1, 1 << 20, &header);
-        if (t.dim() != static_cast<int64_t>(header.dims.size()) || t.numel() != header.elementCount()) {
+        if (t.dim() != static_cast<int64_t>(header.dims.size()) ||
+            t.numel() != header.elementCount()) {
             std::abort();
         }
     } catch (const pretext::io::IdxError& e) {

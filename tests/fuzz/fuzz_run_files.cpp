@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     QByteArray bytes;
     QJsonObject manifest;
-    if (folder->readCheckpoint(QString(), &bytes, &manifest, &error) ? bytes != checkpoint : error.isEmpty()) {
+    if (folder->readCheckpoint(QString(), &bytes, &manifest, &error) ? bytes != checkpoint
+                                                                     : error.isEmpty()) {
         std::abort();
     }
     double wallS = 0;
@@ -47,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     kept.open(QIODevice::ReadOnly);
     const QList<QByteArray> lines = kept.readAll().split('\n');
     for (qsizetype i = 1; i + 1 < lines.size(); ++i) {
-        if (lines[i].count(',') != lines[0].count(',') || lines[i].split(',').front().toLongLong() > 5) {
+        if (lines[i].count(',') != lines[0].count(',') ||
+            lines[i].split(',').front().toLongLong() > 5) {
             std::abort();
         }
     }

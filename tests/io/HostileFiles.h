@@ -54,7 +54,8 @@ inline std::string pngChunk(const std::string& type, const std::string& data) {
     be32(c, static_cast<uint32_t>(data.size()));
     const std::string body = type + data;
     c += body;
-    be32(c, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+    be32(c, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
+                                        static_cast<uInt>(body.size()))));
     return c;
 }
 
@@ -68,7 +69,8 @@ inline std::string pngBomb(uint32_t width, uint32_t height) {
     const std::string zeros(1 << 20, '\0');
     uLongf size = compressBound(zeros.size());
     std::string packed(size, '\0');
-    compress2(reinterpret_cast<Bytef*>(packed.data()), &size, reinterpret_cast<const Bytef*>(zeros.data()), zeros.size(), 9);
+    compress2(reinterpret_cast<Bytef*>(packed.data()), &size,
+              reinterpret_cast<const Bytef*>(zeros.data()), zeros.size(), 9);
     packed.resize(size);
     return std::string("\x89PNG\r\n\x1a\n", 8) + pngChunk("IHDR", ihdr) + pngChunk("IDAT", packed) +
            pngChunk("IEND", "");
@@ -78,7 +80,8 @@ inline std::string pngBomb(uint32_t width, uint32_t height) {
 inline std::string jpegClaiming(int width, int height) {
     std::string j = bytesOf(pattern(16, 16), ".jpg");
     for (size_t i = 2; i + 9 < j.size(); ++i) {
-        if (static_cast<unsigned char>(j[i]) == 0xFF && static_cast<unsigned char>(j[i + 1]) == 0xC0) {
+        if (static_cast<unsigned char>(j[i]) == 0xFF &&
+            static_cast<unsigned char>(j[i + 1]) == 0xC0) {
             j[i + 5] = static_cast<char>(height >> 8);
             j[i + 6] = static_cast<char>(height & 0xFF);
             j[i + 7] = static_cast<char>(width >> 8);

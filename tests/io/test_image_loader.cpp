@@ -56,9 +56,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("reasonPart");
         QTest::newRow("empty") << "empty.png" << QByteArray() << "empty";
-        QTest::newRow("not an image") << "notes.jpg" << QByteArray("hello, not a jpeg") << "text file";
-        QTest::newRow("truncated png") << "cut.png" << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)
-                                       << "damaged PNG";
+        QTest::newRow("not an image")
+            << "notes.jpg" << QByteArray("hello, not a jpeg") << "text file";
+        QTest::newRow("truncated png")
+            << "cut.png" << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) << "damaged PNG";
     }
 
     void badFilesAreSkippedAndNamed() {

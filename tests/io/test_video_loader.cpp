@@ -47,7 +47,8 @@ private Q_SLOTS:
         QVERIFY(load.skipped.empty());
         QCOMPARE(load.video.frames.sizes(), (torch::IntArrayRef{30, 3, 32, 32}));
         QCOMPARE(load.video.videoCount(), static_cast<int64_t>(1));
-        QVERIFY(load.video.frames.min().item<float>() >= 0.0f && load.video.frames.max().item<float>() <= 1.0f);
+        QVERIFY(load.video.frames.min().item<float>() >= 0.0f &&
+                load.video.frames.max().item<float>() <= 1.0f);
         // Both motion measures, zero at the first frame, positive where shapes move.
         for (const char* m : {kMotionDifference, kMotionFlow}) {
             const auto& motion = load.video.motion.at(m);
@@ -74,7 +75,8 @@ private Q_SLOTS:
         QVERIFY(load.video.frameCount() >= 7);
         QCOMPARE(load.strides.front(), 4);
         QVERIFY(!load.notes.empty());
-        QVERIFY2(QString::fromStdString(load.notes.front()).contains("budget"), load.notes.front().c_str());
+        QVERIFY2(QString::fromStdString(load.notes.front()).contains("budget"),
+                 load.notes.front().c_str());
         QVERIFY(QString::fromStdString(load.notes.front()).startsWith("clip.avi"));
     }
 
@@ -92,9 +94,12 @@ private Q_SLOTS:
     void badFilesAreNamedWithTheirProblem_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("empty file") << "empty" << "empty";
-        QTest::newRow("text file named .avi") << "text" << "cannot be opened as a video";
-        QTest::newRow("missing file") << "missing" << "does not exist";
+        QTest::newRow("empty file") << "empty"
+                                    << "empty";
+        QTest::newRow("text file named .avi") << "text"
+                                              << "cannot be opened as a video";
+        QTest::newRow("missing file") << "missing"
+                                      << "does not exist";
     }
 
     void badFilesAreNamedWithTheirProblem() {

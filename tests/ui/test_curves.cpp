@@ -74,7 +74,8 @@ private slots:
             QCOMPARE(built.extremeIndex(y, lowest), curves::bestIndex(y, lowest));
             QCOMPARE(grown.extremeIndex(y, lowest), curves::bestIndex(y, lowest));
         }
-        const std::vector<std::array<int, 3>> cases = {{0, 20011, 800}, {137, 19999, 300}, {5000, 5100, 80}, {3, 12000, 1}};
+        const std::vector<std::array<int, 3>> cases = {
+            {0, 20011, 800}, {137, 19999, 300}, {5000, 5100, 80}, {3, 12000, 1}};
         for (const auto& [begin, end, buckets] : cases) {
             const auto a = built.decimate(x.constData(), y.constData(), begin, end, buckets);
             const auto b = grown.decimate(x.constData(), y.constData(), begin, end, buckets);
@@ -149,7 +150,8 @@ private slots:
         QVERIFY(plot.plot()->xAxis->range().upper >= 200);
         // Wall time on x, log scale on y.
         plot.setWallTimeAxis(true);
-        QVERIFY(plot.plot()->xAxis->range().upper >= 19.9 && plot.plot()->xAxis->range().upper < 25);
+        QVERIFY(plot.plot()->xAxis->range().upper >= 19.9 &&
+                plot.plot()->xAxis->range().upper < 25);
         plot.setLogScale(true);
         QCOMPARE(plot.plot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
         QVERIFY(plot.plot()->yAxis->range().lower > 0);
@@ -160,7 +162,8 @@ private slots:
         QTemporaryDir dir;
         QFile f(dir.filePath("metrics.csv"));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("step,wall_time_s,loss,heldout_loss\n1,0.1,2.5,3.0\n2,0.2,2.0,\n3,0.3,1.5,2.0\n4,0.4,1.");
+        f.write("step,wall_time_s,loss,heldout_loss\n1,0.1,2.5,3.0\n2,0.2,2.0,\n3,0.3,1.5,2.0\n4,0."
+                "4,1.");
         f.close();
         pretext::RunCurves c;
         QString error;

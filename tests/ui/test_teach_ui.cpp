@@ -2,6 +2,7 @@
 // numbers, the gradient inspector checks autograd against the closed form and plots
 // per-layer norms, step mode steps and replays, presets set the task up, a shortcut
 // diagnostic trains its variants side by side, and the handout is written.
+#include "../common/WindowGrab.h"
 #include "CurvePlot.h"
 #include "DataPanel.h"
 #include "GradientPanel.h"
@@ -13,7 +14,6 @@
 #include "StepPanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
-#include "../common/WindowGrab.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -29,7 +29,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <qcustomplot.h>
-
 
 class TestTeachUi : public QObject {
     Q_OBJECT
@@ -48,24 +47,32 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!window.previewView()->grid().isEmpty(), 30000);
         window.dataPanel()->setSizePx(32);
         QTRY_VERIFY_WITH_TIMEOUT(!window.previewView()->grid().isEmpty() &&
-                                     window.previewView()->grid().rows[0][0].width() == 32, 30000);
+                                     window.previewView()->grid().rows[0][0].width() == 32,
+                                 30000);
         window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
         window.findChild<QSpinBox*>("batchSpin")->setValue(8);
         // The formulas are there before any training.
-        QVERIFY(window.mathPanel()->html().contains(QStringLiteral("Gradient with respect to the output")));
+        QVERIFY(window.mathPanel()->html().contains(
+            QStringLiteral("Gradient with respect to the output")));
         window.curveTabs()->setCurrentWidget(window.mathPanel());
         QTest::mouseClick(window.trainingPanel()->startButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(window.mathPanel()->html().contains(QStringLiteral("This batch (step")), 30000);
-        QVERIFY(window.mathPanel()->html().contains(QStringLiteral("hidden entries (hidden pixels")));
-        QVERIFY2(window.mathPanel()->html().contains(QStringLiteral("they agree")), qPrintable(window.mathPanel()->html()));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.mathPanel()->html().contains(QStringLiteral("This batch (step")), 30000);
+        QVERIFY(
+            window.mathPanel()->html().contains(QStringLiteral("hidden entries (hidden pixels")));
+        QVERIFY2(window.mathPanel()->html().contains(QStringLiteral("they agree")),
+                 qPrintable(window.mathPanel()->html()));
 
         window.curveTabs()->setCurrentWidget(window.gradientPanel());
-        QTRY_VERIFY_WITH_TIMEOUT(window.gradientPanel()->checkLabel()->text().contains(QStringLiteral("agree")), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.gradientPanel()->checkLabel()->text().contains(QStringLiteral("agree")), 30000);
         QTRY_VERIFY_WITH_TIMEOUT(window.gradientPanel()->normPlot()->graphCount() >= 4 &&
-                                     window.gradientPanel()->normPlot()->graph(0)->dataCount() >= 3, 30000);
+                                     window.gradientPanel()->normPlot()->graph(0)->dataCount() >= 3,
+                                 30000);
         // The prediction and the heat map of the inspected sample.
         QTRY_VERIFY(!window.gradientPanel()->imageView()->grid().isEmpty());
-        QVERIFY(window.gradientPanel()->imageView()->grid().columnTitles.last().contains(QStringLiteral("∂L")));
+        QVERIFY(window.gradientPanel()->imageView()->grid().columnTitles.last().contains(
+            QStringLiteral("∂L")));
 
         // Step mode: pause, one step, then the same batch again. (For the README's picture,
         // after the model has learned something.)
@@ -79,13 +86,15 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(steps->stepButton()->isEnabled(), 30000);
         QVERIFY(!steps->replayButton()->isEnabled()); // nothing stepped in step mode yet
         QTest::mouseClick(steps->stepButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(steps->numbers()->text().contains(QStringLiteral("before the update")), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            steps->numbers()->text().contains(QStringLiteral("before the update")), 30000);
         QVERIFY(!steps->beforeView()->grid().isEmpty() && !steps->afterView()->grid().isEmpty());
         QCOMPARE(steps->afterView()->grid().step, steps->beforeView()->grid().step + 1);
         QTRY_VERIFY(steps->replayButton()->isEnabled());
         const qint64 stepped = steps->afterView()->grid().step;
         QTest::mouseClick(steps->replayButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(steps->numbers()->text().contains(QStringLiteral("the same batch again")), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            steps->numbers()->text().contains(QStringLiteral("the same batch again")), 30000);
         QCOMPARE(steps->afterView()->grid().step, stepped + 1);
         for (int i = 0; i < 3 && qEnvironmentVariableIsSet("PRETEXT_GRAB_DIR"); ++i) {
             QTest::mouseClick(steps->replayButton(), Qt::LeftButton);
@@ -96,7 +105,9 @@ private Q_SLOTS:
         window.curveTabs()->setCurrentWidget(window.gradientPanel());
         window.gradientPanel()->findChild<QSpinBox*>("inspectSample")->setValue(3);
         const qint64 last = steps->afterView()->grid().step;
-        QTRY_VERIFY_WITH_TIMEOUT(window.gradientPanel()->checkLabel()->text().contains(QStringLiteral("Step %1,").arg(last)), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.gradientPanel()->checkLabel()->text().contains(
+                                     QStringLiteral("Step %1,").arg(last)),
+                                 30000);
         window.stopTraining();
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 30000);
     }
@@ -110,8 +121,11 @@ private Q_SLOTS:
         window.findChild<QSpinBox*>("batchSpin")->setValue(8);
         window.curveTabs()->setCurrentWidget(window.gradientPanel());
         QTest::mouseClick(window.trainingPanel()->startButton(), Qt::LeftButton);
-        QTRY_VERIFY2_WITH_TIMEOUT(window.gradientPanel()->checkLabel()->text().contains(QStringLiteral("agree")),
-                                  qPrintable(window.gradientPanel()->checkLabel()->text() + " | " + window.statusBar()->currentMessage()), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            window.gradientPanel()->checkLabel()->text().contains(QStringLiteral("agree")),
+            qPrintable(window.gradientPanel()->checkLabel()->text() + " | " +
+                       window.statusBar()->currentMessage()),
+            30000);
         QCustomPlot* bars = window.gradientPanel()->classPlot();
         QTRY_VERIFY(bars->plottableCount() == 2);
         // Four rotations: the true one in the second series, the other three in the first.
@@ -121,7 +135,8 @@ private Q_SLOTS:
         QCOMPARE(truth->dataCount(), 1);
         QVERIFY(window.mathPanel()->html().contains(QStringLiteral("softmax")));
         window.curveTabs()->setCurrentWidget(window.mathPanel());
-        QTRY_VERIFY_WITH_TIMEOUT(window.mathPanel()->html().contains(QStringLiteral("chance would give 0.25")), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.mathPanel()->html().contains(QStringLiteral("chance would give 0.25")), 30000);
         window.stopTraining();
         QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 30000);
     }
@@ -137,11 +152,13 @@ private Q_SLOTS:
         QCOMPARE(window.taskPanel()->params().value(QStringLiteral("perms")).toInt(), 24);
         QCOMPARE(window.dataPanel()->sizePx(), 32);
         QCOMPARE(window.trainingPanel()->maxSteps(), 3000);
-        QCOMPARE(window.findChild<QComboBox*>("presetCombo")->currentData().toString(), QStringLiteral("jigsaw-classroom"));
+        QCOMPARE(window.findChild<QComboBox*>("presetCombo")->currentData().toString(),
+                 QStringLiteral("jigsaw-classroom"));
         // Options the preset does not name go back to their defaults.
         QVERIFY(window.applyParam(QStringLiteral("gray_fraction=0.8"), &error));
         QVERIFY(window.applyPreset(QStringLiteral("jigsaw-noroozi"), &error));
-        QCOMPARE(window.taskPanel()->params().value(QStringLiteral("gray_fraction")).toDouble(), 0.3);
+        QCOMPARE(window.taskPanel()->params().value(QStringLiteral("gray_fraction")).toDouble(),
+                 0.3);
         QCOMPARE(window.taskPanel()->params().value(QStringLiteral("perms")).toInt(), 100);
         QVERIFY(!window.applyPreset(QStringLiteral("nothing-like-it"), &error));
         QVERIFY(error.contains(QStringLiteral("nothing-like-it")));
@@ -192,8 +209,10 @@ private Q_SLOTS:
         const QByteArray json = config.readAll();
         QVERIFY(json.contains("\"gap\": 0"));
         if (!picture) {
-            const QJsonObject data = QJsonDocument::fromJson(json).object().value(QStringLiteral("data")).toObject();
-            QCOMPARE(data.value(QStringLiteral("count")).toInt(), loaded.value(QStringLiteral("count")).toInt());
+            const QJsonObject data =
+                QJsonDocument::fromJson(json).object().value(QStringLiteral("data")).toObject();
+            QCOMPARE(data.value(QStringLiteral("count")).toInt(),
+                     loaded.value(QStringLiteral("count")).toInt());
             QCOMPARE(data.value(QStringLiteral("size_px")).toInt(), 32);
         }
     }

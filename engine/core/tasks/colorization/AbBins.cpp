@@ -113,7 +113,7 @@ SoftEncoding softEncode(const AbGamut& gamut, const torch::Tensor& ab, int64_t k
                     .to(torch::kLong);
     auto candidates = gamut.candidates.to(ab.device())
                           .index_select(0, node.select(1, 0) * fine + node.select(1, 1)); // (P,C)
-    auto centers = gamut.centers.to(ab.device()).index({candidates});                  // (P,C,2)
+    auto centers = gamut.centers.to(ab.device()).index({candidates});                     // (P,C,2)
     auto d2 = (points.unsqueeze(1) - centers).pow(2).sum(2);
     auto nearest = d2.topk(k, 1, /*largest=*/false, /*sorted=*/true);
     auto bins = candidates.gather(1, std::get<1>(nearest));
@@ -148,7 +148,8 @@ Rebalancing rebalanceWeights(const AbGamut& gamut, const torch::Tensor& counts, 
 
 torch::Tensor annealedMean(const AbGamut& gamut, const torch::Tensor& logits, double temperature) {
     auto probs = torch::softmax(logits / std::max(temperature, 1e-3), 1);
-    return torch::einsum("bqhw,qc->bchw", {probs, gamut.centers.to(logits.device(), logits.scalar_type())});
+    return torch::einsum("bqhw,qc->bchw",
+                         {probs, gamut.centers.to(logits.device(), logits.scalar_type())});
 }
 
 } // namespace pretext

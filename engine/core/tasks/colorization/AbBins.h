@@ -9,8 +9,8 @@
 namespace pretext {
 
 struct AbGamut {
-    static constexpr double kGrid = 10.0;  // bin spacing in Lab units
-    static constexpr int kHalfCells = 11;  // grid centres from -110 to 110 on each axis
+    static constexpr double kGrid = 10.0; // bin spacing in Lab units
+    static constexpr int kHalfCells = 11; // grid centres from -110 to 110 on each axis
     static constexpr int kCells = 2 * kHalfCells + 1;
     torch::Tensor centers;   // (Q,2) float: a, b of each in-gamut bin, sorted by a then b
     torch::Tensor cellToBin; // (kCells²) int64: grid cell -> nearest in-gamut bin

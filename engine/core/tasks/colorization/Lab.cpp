@@ -6,11 +6,10 @@ namespace pretext {
 
 namespace {
 // Linear sRGB -> XYZ (IEC 61966-2-1, D65), rows X, Y, Z.
-const double kRgbToXyz[3][3] = {{0.412453, 0.357580, 0.180423},
-                                {0.212671, 0.715160, 0.072169},
-                                {0.019334, 0.119193, 0.950227}};
+const double kRgbToXyz[3][3] = {
+    {0.412453, 0.357580, 0.180423}, {0.212671, 0.715160, 0.072169}, {0.019334, 0.119193, 0.950227}};
 const double kWhite[3] = {0.950456, 1.0, 1.088754}; // D65 reference white
-constexpr double kEpsilon = 216.0 / 24389.0;         // (6/29)³
+constexpr double kEpsilon = 216.0 / 24389.0;        // (6/29)³
 constexpr double kKappa = 24389.0 / 27.0;
 
 // Linear sRGB -> XYZ scaled by the white point (rows divided by X_n, Y_n, Z_n), so one
@@ -48,10 +47,10 @@ torch::Tensor rgbToLab(const torch::Tensor& rgb) {
     auto linear = torch::where(c <= 0.04045, c.div(12.92), curve);
     auto xyz = mix(matrix(rgb, false), linear);
     // L = 116 f_y − 16, a = 500 (f_x − f_y), b = 200 (f_y − f_z): one more 3x3 product.
-    auto toLab = torch::tensor({0.0, 116.0, 0.0, 500.0, -500.0, 0.0, 0.0, 200.0, -200.0},
-                               torch::kDouble)
-                     .view({3, 3})
-                     .to(rgb.options());
+    auto toLab =
+        torch::tensor({0.0, 116.0, 0.0, 500.0, -500.0, 0.0, 0.0, 200.0, -200.0}, torch::kDouble)
+            .view({3, 3})
+            .to(rgb.options());
     auto lab = mix(toLab, labF(xyz));
     lab.select(1, 0).sub_(16.0);
     return lab;

@@ -21,7 +21,8 @@ torch::Tensor centerMask(int64_t b, int64_t h, int64_t w, double fraction) {
     return m;
 }
 
-torch::Tensor blockMasks(int64_t b, int64_t h, int64_t w, const MaskOptions& o, at::Generator& gen) {
+torch::Tensor blockMasks(int64_t b, int64_t h, int64_t w, const MaskOptions& o,
+                         at::Generator& gen) {
     auto m = torch::ones({b, 1, h, w});
     const int n = std::max(1, o.blockCount);
     const double lo = std::min(o.blockMinFraction, o.blockMaxFraction);
@@ -31,8 +32,10 @@ torch::Tensor blockMasks(int64_t b, int64_t h, int64_t w, const MaskOptions& o, 
     using torch::indexing::Slice;
     for (int64_t i = 0; i < b; ++i) {
         for (int j = 0; j < n; ++j) {
-            const int64_t bh = std::max<int64_t>(1, std::llround(h * (lo + (hi - lo) * ra[i][j][0])));
-            const int64_t bw = std::max<int64_t>(1, std::llround(w * (lo + (hi - lo) * ra[i][j][1])));
+            const int64_t bh =
+                std::max<int64_t>(1, std::llround(h * (lo + (hi - lo) * ra[i][j][0])));
+            const int64_t bw =
+                std::max<int64_t>(1, std::llround(w * (lo + (hi - lo) * ra[i][j][1])));
             const int64_t top = static_cast<int64_t>(ra[i][j][2] * (h - bh + 1));
             const int64_t left = static_cast<int64_t>(ra[i][j][3] * (w - bw + 1));
             m.index_put_({i, 0, Slice(top, top + bh), Slice(left, left + bw)}, 0.0);
@@ -65,7 +68,8 @@ torch::Tensor freeFormMasks(int64_t b, int64_t h, int64_t w, const MaskOptions& 
     return hideLowest(smooth.view({b, h * w}), k).view({b, 1, h, w});
 }
 
-torch::Tensor patchMasks(int64_t b, int64_t h, int64_t w, const MaskOptions& o, at::Generator& gen) {
+torch::Tensor patchMasks(int64_t b, int64_t h, int64_t w, const MaskOptions& o,
+                         at::Generator& gen) {
     const int64_t p = std::max(1, o.patchPx);
     const int64_t gh = (h + p - 1) / p, gw = (w + p - 1) / p;
     const int64_t k = std::llround(std::clamp(o.patchRatio, 0.0, 1.0) * gh * gw);
@@ -97,8 +101,7 @@ torch::Tensor holeBorder(const torch::Tensor& mask, int64_t borderPx) {
         return torch::zeros_like(mask);
     }
     const int64_t k = 2 * borderPx + 1;
-    auto nearVisible =
-        F::max_pool2d(mask, F::MaxPool2dFuncOptions(k).stride(1).padding(borderPx));
+    auto nearVisible = F::max_pool2d(mask, F::MaxPool2dFuncOptions(k).stride(1).padding(borderPx));
     return (1.0 - mask) * nearVisible;
 }
 

@@ -10,13 +10,13 @@ enum class MaskType { Center = 0, Blocks = 1, FreeForm = 2, Patches = 3 };
 
 struct MaskOptions {
     MaskType type = MaskType::Center;
-    double centerFraction = 0.5;  // side of the central hole / side of the image
+    double centerFraction = 0.5; // side of the central hole / side of the image
     int blockCount = 4;
     double blockMinFraction = 0.15; // block side range, as a fraction of the image side
     double blockMaxFraction = 0.35;
-    double coverage = 0.3;   // free-form: fraction of pixels hidden
-    int smoothCells = 5;     // free-form: noise grid size; fewer cells, larger blobs
-    int patchPx = 8;         // MAE-style patch side
+    double coverage = 0.3;    // free-form: fraction of pixels hidden
+    int smoothCells = 5;      // free-form: noise grid size; fewer cells, larger blobs
+    int patchPx = 8;          // MAE-style patch side
     double patchRatio = 0.75; // fraction of patches hidden
 };
 

@@ -8,9 +8,9 @@
 namespace pretext {
 
 struct PermutationSet {
-    int tiles = 0;                        // N²
-    std::vector<std::vector<int>> perms;  // perms[k][i]: the original tile shown at position i
-    double minHamming = 0.0;              // over all pairs
+    int tiles = 0;                       // N²
+    std::vector<std::vector<int>> perms; // perms[k][i]: the original tile shown at position i
+    double minHamming = 0.0;             // over all pairs
     double meanHamming = 0.0;
 };
 

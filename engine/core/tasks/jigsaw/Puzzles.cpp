@@ -15,15 +15,16 @@ using torch::indexing::Slice;
 TileGeometry tileGeometry(int64_t imagePx, const TileOptions& o, int64_t minTilePx) {
     TileGeometry g;
     g.cellPx = imagePx / std::max(1, o.grid);
-    const auto gap = static_cast<int64_t>(std::llround(std::clamp(o.gapFraction, 0.0, 0.9) * g.cellPx));
+    const auto gap =
+        static_cast<int64_t>(std::llround(std::clamp(o.gapFraction, 0.0, 0.9) * g.cellPx));
     g.tilePx = g.cellPx - gap;
     g.slackPx = gap;
     if (g.tilePx < minTilePx) {
-        throw std::invalid_argument(
-            "jigsaw tiles would be " + std::to_string(g.tilePx) + " px (a " +
-            std::to_string(o.grid) + "x" + std::to_string(o.grid) + " grid on " +
-            std::to_string(imagePx) + " px images); they need at least " +
-            std::to_string(minTilePx) + " px: use a larger image size, a smaller grid or gap");
+        throw std::invalid_argument("jigsaw tiles would be " + std::to_string(g.tilePx) +
+                                    " px (a " + std::to_string(o.grid) + "x" +
+                                    std::to_string(o.grid) + " grid on " + std::to_string(imagePx) +
+                                    " px images); they need at least " + std::to_string(minTilePx) +
+                                    " px: use a larger image size, a smaller grid or gap");
     }
     return g;
 }
@@ -35,8 +36,9 @@ torch::Tensor cutTiles(const torch::Tensor& images, const TileOptions& o, at::Ge
     const TileGeometry g = tileGeometry(s, o);
     auto longOpts = torch::TensorOptions().dtype(torch::kLong);
     // Where each tile starts inside its cell: random with jitter, centred without.
-    torch::Tensor offset = o.jitter ? torch::randint(0, g.slackPx + 1, {b, cells, 1, 2}, gen, longOpts)
-                                    : torch::full({b, cells, 1, 2}, g.slackPx / 2, longOpts);
+    torch::Tensor offset = o.jitter
+                               ? torch::randint(0, g.slackPx + 1, {b, cells, 1, 2}, gen, longOpts)
+                               : torch::full({b, cells, 1, 2}, g.slackPx / 2, longOpts);
     // Per-channel shifts (Noroozi's colour jitter), shared by no two channels.
     torch::Tensor shift = torch::zeros({b, cells, 3, 2}, longOpts);
     if (o.channelJitterPx > 0) {
@@ -78,7 +80,8 @@ torch::Tensor normalizeTiles(const torch::Tensor& tiles, double minStd) {
     return centred / std.clamp_min(minStd);
 }
 
-torch::Tensor composeTiles(const torch::Tensor& tiles, int grid, int64_t imagePx, double background) {
+torch::Tensor composeTiles(const torch::Tensor& tiles, int grid, int64_t imagePx,
+                           double background) {
     const int64_t b = tiles.size(0), t = tiles.size(3);
     const int64_t cell = imagePx / grid, pad = (cell - t) / 2;
     auto canvas = torch::full({b, 3, imagePx, imagePx}, background, tiles.options());

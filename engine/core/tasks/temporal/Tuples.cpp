@@ -12,13 +12,15 @@ namespace pretext {
 
 int OrderClasses::classOfOrder(const std::vector<int>& order) const {
     auto it = std::lower_bound(perms.begin(), perms.end(), order);
-    return it != perms.end() && *it == order ? classOf[static_cast<size_t>(it - perms.begin())] : -1;
+    return it != perms.end() && *it == order ? classOf[static_cast<size_t>(it - perms.begin())]
+                                             : -1;
 }
 
 namespace {
 void checkFrameCount(int frames) {
     if (frames < 2 || frames > 6) {
-        throw std::invalid_argument("temporal order needs 2 to 6 frames, not " + std::to_string(frames));
+        throw std::invalid_argument("temporal order needs 2 to 6 frames, not " +
+                                    std::to_string(frames));
     }
 }
 } // namespace

@@ -16,8 +16,8 @@ namespace pretext {
 // original one read backwards. An input cannot tell the two apart.
 struct OrderClasses {
     int frames = 0;
-    std::vector<std::vector<int>> perms; // all T! orders, lexicographic
-    std::vector<int> classOf;            // class of each order in perms
+    std::vector<std::vector<int>> perms;           // all T! orders, lexicographic
+    std::vector<int> classOf;                      // class of each order in perms
     std::vector<std::vector<int>> representatives; // per class, the smaller of the pair
     int classCount() const { return static_cast<int>(representatives.size()); }
     int classOfOrder(const std::vector<int>& order) const; // -1 when not an order of T
