@@ -4,6 +4,7 @@
 #include "Bench.h"
 #include "Memory.h"
 #include "Threads.h"
+#include "tasks/Registry.h"
 
 #include <cstdlib>
 #include <exception>
@@ -15,8 +16,10 @@
 namespace {
 const char* kUsage =
     "pretext-bench [--task NAME|all] [--size PX] [--batch B] [--steps N] [--device auto|cpu|cuda]\n"
-    "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] [--no-ceiling]\n"
-    "              [--per-tensor-adam] [--malloc-defaults] [--direct-conv] [--conv-rounds R]\n";
+    "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] "
+    "[--no-ceiling]\n"
+    "              [--per-tensor-adam] [--malloc-defaults] [--conv-route auto|libtorch|fast] "
+    "[--conv-rounds R]\n";
 
 bool parseParam(const std::string& text, pretext::ParamValues& params) {
     const auto eq = text.find('=');
@@ -35,7 +38,7 @@ bool parseParam(const std::string& text, pretext::ParamValues& params) {
 
 int main(int argc, char** argv) {
     pretext::BenchOptions options;
-    std::string task = "inpainting", json;
+    std::string task = pretext::defaultTaskName(), json;
     bool ceilingWanted = true;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -53,10 +56,6 @@ int main(int argc, char** argv) {
         }
         if (arg == "--malloc-defaults") {
             options.keepFreedMemory = false;
-            continue;
-        }
-        if (arg == "--direct-conv") {
-            options.fastConv = false;
             continue;
         }
         if (arg == "--no-loaders") { // accepted for the app's bench options; no loaders here
@@ -79,6 +78,8 @@ int main(int argc, char** argv) {
             options.device = next;
         } else if (arg == "--threads") {
             options.torchThreads = std::atoi(next);
+        } else if (arg == "--conv-route") {
+            options.convRoute = next;
         } else if (arg == "--conv-rounds") {
             options.convRounds = std::atoi(next);
         } else if (arg == "--blas-threads") {
@@ -108,7 +109,8 @@ int main(int argc, char** argv) {
         for (const auto& name : pretext::benchTasks(task)) {
             options.task = name;
             results.push_back(pretext::runBench(options));
-            std::cout << pretext::formatBench(options, results.back(), ceilingWanted ? &ceiling : nullptr)
+            std::cout << pretext::formatBench(options, results.back(),
+                                              ceilingWanted ? &ceiling : nullptr)
                       << std::flush;
         }
         if (!json.empty()) {

@@ -1,22 +1,22 @@
 #include "MainWindow.h"
 
 #include "Appearance.h"
+#include "CurvePlot.h"
 #include "DataPanel.h"
-#include "EngineStatus.h"
-#include "RecentFiles.h"
 #include "DisplayControls.h"
+#include "EngineStatus.h"
 #include "EngineWorker.h"
 #include "FigureStrip.h"
-#include "ImageGridView.h"
-#include "CurvePlot.h"
 #include "HistogramPlot.h"
+#include "ImageGridView.h"
 #include "ProbePanel.h"
+#include "RecentFiles.h"
+#include "RunComparison.h"
+#include "RunFolder.h"
 #include "TaskCatalog.h"
 #include "TaskPanel.h"
 #include "TaskText.h"
 #include "TrainingPanel.h"
-#include "RunComparison.h"
-#include "RunFolder.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -207,10 +207,12 @@ void MainWindow::connectEngine() {
     connect(m_data, &DataPanel::openFolderRequested, this, &MainWindow::openFolder);
     connect(m_data, &DataPanel::openVideosRequested, this, &MainWindow::openVideos);
     // Direct call: the engine thread is busy decoding; the flag is atomic.
-    connect(m_data, &DataPanel::cancelLoadRequested, this, [this] { m_worker->requestCancelLoad(); });
+    connect(m_data, &DataPanel::cancelLoadRequested, this,
+            [this] { m_worker->requestCancelLoad(); });
     connect(m_data, &DataPanel::videoOptionsChanged, this, [this] {
-        const bool videos = !m_sourcePaths.isEmpty() &&
-                            std::all_of(m_sourcePaths.cbegin(), m_sourcePaths.cend(), pretext::isVideoPath);
+        const bool videos =
+            !m_sourcePaths.isEmpty() &&
+            std::all_of(m_sourcePaths.cbegin(), m_sourcePaths.cend(), pretext::isVideoPath);
         if (videos) {
             loadPaths(m_sourcePaths);
         }
@@ -277,13 +279,15 @@ void MainWindow::connectEngine() {
     connect(m_worker, &EngineWorker::snapshotReady, m_reconstruction, &ImageGridView::setGrid);
     connect(m_worker, &EngineWorker::progress, this, &MainWindow::showProgress);
     connect(m_worker, &EngineWorker::trainingStarted, this,
-            [this](const QString& runDir, const QString& device, qint64 startStep) {
+            [this](const QString& runDir, const QString& device, qint64 startStep,
+                   const QString& convRoutes) {
                 m_device = device;
                 if (startStep > 0) {
                     prefillCurves(runDir);
                 }
                 m_training->showRunStarted(runDir, device);
-                statusBar()->showMessage(tr("Run folder: %1").arg(runDir));
+                statusBar()->showMessage(
+                    tr("Run folder: %1 | convolutions %2").arg(runDir, convRoutes));
             });
     connect(m_worker, &EngineWorker::trainingFinished, this,
             [this](const QString& reason, const QString& runDir) {
@@ -296,7 +300,9 @@ void MainWindow::connectEngine() {
     connect(m_worker, &EngineWorker::errorOccurred, this, &MainWindow::showError);
 }
 
-bool MainWindow::selectTask(const QString& name) { return m_task->selectTask(name); }
+bool MainWindow::selectTask(const QString& name) {
+    return m_task->selectTask(name);
+}
 
 QVariantMap MainWindow::taskParams() const {
     QVariantMap params = m_task->params();
@@ -322,12 +328,15 @@ bool MainWindow::applyParam(const QString& assignment, QString* error) {
     return true;
 }
 
-void MainWindow::setMaxSteps(int steps) { m_training->setMaxSteps(steps); }
+void MainWindow::setMaxSteps(int steps) {
+    m_training->setMaxSteps(steps);
+}
 
 void MainWindow::openImages() {
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Open images"), QString(),
-        tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff *.ppm *.pgm *.pbm *.pnm);;All files (*)"));
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Open images"), QString(),
+                                      tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff "
+                                         "*.ppm *.pgm *.pbm *.pnm);;All files (*)"));
     if (!files.isEmpty()) {
         loadPaths(files);
     }
@@ -341,9 +350,10 @@ void MainWindow::openFolder() {
 }
 
 void MainWindow::openVideos() {
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Open videos"), QString(),
-        tr("Videos (*.avi *.mp4 *.mkv *.mov *.mpg *.mpeg *.m4v *.webm *.wmv *.ogv *.flv);;All files (*)"));
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Open videos"), QString(),
+                                      tr("Videos (*.avi *.mp4 *.mkv *.mov *.mpg *.mpeg *.m4v "
+                                         "*.webm *.wmv *.ogv *.flv);;All files (*)"));
     if (!files.isEmpty()) {
         loadPaths(files);
     }
@@ -360,9 +370,8 @@ void MainWindow::loadPaths(const QStringList& paths) {
     m_recent->add(paths);
     if (videos > 0) {
         callWorker([paths, size = m_data->sizePx(), stride = m_data->videoStride(),
-                    budget = m_data->videoBudgetMb(), limit = m_data->maxMegapixels()](EngineWorker* w) {
-            w->loadVideos(paths, size, stride, budget, limit);
-        });
+                    budget = m_data->videoBudgetMb(), limit = m_data->maxMegapixels()](
+                       EngineWorker* w) { w->loadVideos(paths, size, stride, budget, limit); });
         return;
     }
     callWorker([paths, size = m_data->sizePx(), limit = m_data->maxMegapixels()](EngineWorker* w) {
@@ -372,10 +381,14 @@ void MainWindow::loadPaths(const QStringList& paths) {
 
 void MainWindow::loadDemo() {
     m_sourcePaths.clear();
-    callWorker([size = m_data->sizePx(), video = m_task->currentInfo().video](EngineWorker* w) { w->loadDemo(size, 1, video); });
+    callWorker([size = m_data->sizePx(), video = m_task->currentInfo().video](EngineWorker* w) {
+        w->loadDemo(size, 1, video);
+    });
 }
 
-void MainWindow::schedulePreview() { m_previewTimer.start(); }
+void MainWindow::schedulePreview() {
+    m_previewTimer.start();
+}
 
 void MainWindow::startTraining() {
     if (m_state != EngineState::Idle || !m_hasData) {
@@ -425,13 +438,15 @@ void MainWindow::showProgress(const pretext::TrainProgress& p) {
         const QString& name = it.key();
         if (name == QLatin1String("heldout_loss")) {
             m_lossPlot->addPoint(name, step, p.wallTimeS, it.value().toDouble());
-        } else if (m_plottedMetrics.contains(name.startsWith(QLatin1String("heldout_")) ? name.mid(8) : name)) {
+        } else if (m_plottedMetrics.contains(
+                       name.startsWith(QLatin1String("heldout_")) ? name.mid(8) : name)) {
             m_accuracyPlot->addPoint(name, step, p.wallTimeS, it.value().toDouble());
             m_accuracyBox->show();
         }
     }
     if (!p.histogram.isEmpty()) {
-        m_histogram->setHistogram(p.histogram, p.histogramTitle, p.histogramAxis, p.step, p.histogramLabels);
+        m_histogram->setHistogram(p.histogram, p.histogramTitle, p.histogramAxis, p.step,
+                                  p.histogramLabels);
         m_histogramBox->show();
     }
     m_lastProgress = p;

@@ -20,9 +20,10 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_lr->setRange(0.00001, 1.0);
     m_lr->setSingleStep(0.0005);
     m_lr->setValue(0.002);
-    m_lr->setToolTip(tr("Adam learning rate; each task sets its own default, and a change applies to the "
-                        "running run at once (Context Encoders: Adam at 0.0002; Zhang et al.: Adam at "
-                        "0.00003; the jigsaw and rotation papers: SGD with momentum)"));
+    m_lr->setToolTip(
+        tr("Adam learning rate; each task sets its own default, and a change applies to the "
+           "running run at once (Context Encoders: Adam at 0.0002; Zhang et al.: Adam at "
+           "0.00003; the jigsaw and rotation papers: SGD with momentum)"));
     connect(m_lr, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
             &TrainingPanel::learningRateChanged);
 
@@ -30,16 +31,18 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_batch->setObjectName(QStringLiteral("batchSpin"));
     m_batch->setRange(1, 1024);
     m_batch->setValue(32);
-    m_batch->setToolTip(tr("Images (temporal order: frame tuples) per step; the papers trained with 64 to "
-                           "256 on GPUs, 32 keeps a step short on a CPU"));
+    m_batch->setToolTip(
+        tr("Images (temporal order: frame tuples) per step; the papers trained with 64 to "
+           "256 on GPUs, 32 keeps a step short on a CPU"));
 
     m_device = new QComboBox(this);
     m_device->setObjectName(QStringLiteral("deviceCombo"));
     m_device->addItem(tr("Automatic (CUDA if available)"), QStringLiteral("auto"));
     m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
     m_device->addItem(tr("CUDA"), QStringLiteral("cuda"));
-    m_device->setToolTip(tr("Where the model trains: a CUDA GPU when there is one and LibTorch was built "
-                            "with CUDA, else the CPU; the status bar names the device in use"));
+    m_device->setToolTip(
+        tr("Where the model trains: a CUDA GPU when there is one and LibTorch was built "
+           "with CUDA, else the CPU; the status bar names the device in use"));
 
     m_maxSteps = new QSpinBox(this);
     m_maxSteps->setObjectName(QStringLiteral("maxStepsSpin"));
@@ -54,6 +57,17 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Learning rate"), m_lr);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Device"), m_device);
+    m_convRoute = new QComboBox(this);
+    m_convRoute->setObjectName(QStringLiteral("convRouteCombo"));
+    m_convRoute->addItem(tr("Fastest, measured per layer"), QStringLiteral("auto"));
+    m_convRoute->addItem(tr("LibTorch's own"), QStringLiteral("libtorch"));
+    m_convRoute->addItem(tr("The program's CPU routes"), QStringLiteral("fast"));
+    m_convRoute->setToolTip(
+        tr("How the convolutions run on the CPU: each layer timed at the start of the run by "
+           "LibTorch's kernels and by the program's own (Winograd, small maps as one product), "
+           "keeping the faster; or one side for every layer. The status bar and the run's "
+           "config.json say which layer took which"));
+    form->addRow(tr("Convolutions"), m_convRoute);
     form->addRow(tr("Stop after"), m_maxSteps);
 
     auto makeButton = [this](const QString& text, QStyle::StandardPixmap icon, const char* name) {
@@ -99,12 +113,15 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     setState(EngineState::Idle, false);
 }
 
-void TrainingPanel::setLearningRate(double lr) { m_lr->setValue(lr); }
+void TrainingPanel::setLearningRate(double lr) {
+    m_lr->setValue(lr);
+}
 
 void TrainingPanel::fillSettings(pretext::TrainSettings& s) const {
     s.learningRate = m_lr->value();
     s.batchSize = m_batch->value();
     s.device = m_device->currentData().toString();
+    s.convRoute = m_convRoute->currentData().toString();
     s.maxSteps = m_maxSteps->value();
 }
 
@@ -112,10 +129,13 @@ void TrainingPanel::applySettings(const pretext::TrainSettings& s) {
     m_lr->setValue(s.learningRate);
     m_batch->setValue(s.batchSize);
     m_device->setCurrentIndex(std::max(0, m_device->findData(s.device)));
+    m_convRoute->setCurrentIndex(std::max(0, m_convRoute->findData(s.convRoute)));
     m_maxSteps->setValue(static_cast<int>(s.maxSteps));
 }
 
-int TrainingPanel::maxSteps() const { return m_maxSteps->value(); }
+int TrainingPanel::maxSteps() const {
+    return m_maxSteps->value();
+}
 
 void TrainingPanel::setState(EngineState state, bool hasData) {
     m_state = state;
@@ -129,6 +149,7 @@ void TrainingPanel::setState(EngineState state, bool hasData) {
     m_stop->setEnabled(active);
     m_batch->setEnabled(!active);
     m_device->setEnabled(!active);
+    m_convRoute->setEnabled(!active);
     m_maxSteps->setEnabled(!active);
 }
 
@@ -143,11 +164,14 @@ void TrainingPanel::showProgress(const pretext::TrainProgress& p) {
 
 void TrainingPanel::showRunStarted(const QString& runDir, const QString& device) {
     m_status->setText(tr("Training on %1…").arg(device));
-    m_runDir->setText(tr("<small>Run folder: %1</small>").arg(QDir::toNativeSeparators(runDir).toHtmlEscaped()));
+    m_runDir->setText(
+        tr("<small>Run folder: %1</small>").arg(QDir::toNativeSeparators(runDir).toHtmlEscaped()));
 }
 
 void TrainingPanel::showRunFinished(const QString& reason) {
     m_status->setText(m_status->text() + tr("<br><i>%1</i>").arg(reason));
 }
 
-void TrainingPanel::setMaxSteps(int steps) { m_maxSteps->setValue(steps); }
+void TrainingPanel::setMaxSteps(int steps) {
+    m_maxSteps->setValue(steps);
+}

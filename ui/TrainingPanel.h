@@ -49,6 +49,7 @@ private:
     QDoubleSpinBox* m_lr = nullptr;
     QSpinBox* m_batch = nullptr;
     QComboBox* m_device = nullptr;
+    QComboBox* m_convRoute = nullptr;
     QSpinBox* m_maxSteps = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;

@@ -1,8 +1,8 @@
 #include "Bench.h"
 
+#include "ConvRoutes.h"
 #include "DemoData.h"
 #include "DemoVideo.h"
-#include "Layers.h"
 #include "Memory.h"
 #include "Rng.h"
 #include "Threads.h"
@@ -11,9 +11,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <algorithm>
 #include <iomanip>
 #include <limits>
 #include <sstream>
@@ -42,7 +42,9 @@ double peakRssMb() {
 }
 
 // Linux: "5" to clear_refs starts the peak over, so each task reports its own.
-void resetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+void resetPeakRss() {
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
 
 void synchronize(const torch::Device& device) {
     if (device.is_cuda()) {
@@ -60,7 +62,8 @@ double median(std::vector<double> v) {
 // Seconds per call: the fastest of three timed blocks after a warm-up, so that a
 // moment of interference from elsewhere on the machine does not count (the Python
 // reference times the same way).
-template <typename Fn> double timedSeconds(int warmup, int reps, const torch::Device& device, Fn&& fn) {
+template <typename Fn>
+double timedSeconds(int warmup, int reps, const torch::Device& device, Fn&& fn) {
     for (int i = 0; i < warmup; ++i) {
         fn();
     }
@@ -90,8 +93,8 @@ std::unique_ptr<Trainer> prepare(const BenchOptions& o, const Task& task, const 
     if (task.info().video) {
         // Tuples from windows of the demo video: rendering, planning, gathering, shuffling.
         r.video = true;
-        const VideoFrames video = makeDemoVideo(kDemoVideoCount, kDemoVideoFrames,
-                                                static_cast<int>(o.sizePx), o.seed);
+        const VideoFrames video =
+            makeDemoVideo(kDemoVideoCount, kDemoVideoFrames, static_cast<int>(o.sizePx), o.seed);
         r.demoImagesPerSec = video.frameCount() / secondsSince(t0);
         t0 = Clock::now();
         const WindowPlan plan = planWindows(video, task.windows(params));
@@ -101,14 +104,18 @@ std::unique_ptr<Trainer> prepare(const BenchOptions& o, const Task& task, const 
         if (starts.size(0) == 0) {
             throw std::runtime_error("no window of the demo video reaches the motion threshold");
         }
-        BatchContext ctx{params, makeGenerator(o.seed), video.frames.mean({0, 2, 3}), o.seed, nullptr};
+        BatchContext ctx{params, makeGenerator(o.seed), video.frames.mean({0, 2, 3}), o.seed,
+                         nullptr};
         const auto frames = video.frames.to(device);
         const auto deviceStarts = starts.to(device);
         synchronize(device);
         t0 = Clock::now();
         for (int64_t i = 0; i < genBatches; ++i) {
-            auto pick = torch::randint(0, starts.size(0), {o.batchSize}, ctx.generator, torch::kLong);
-            task.makeBatch(gatherWindows(frames, deviceStarts.index_select(0, pick.to(device)), plan.length), ctx);
+            auto pick =
+                torch::randint(0, starts.size(0), {o.batchSize}, ctx.generator, torch::kLong);
+            task.makeBatch(
+                gatherWindows(frames, deviceStarts.index_select(0, pick.to(device)), plan.length),
+                ctx);
         }
         synchronize(device);
         r.samplesPerSec = genBatches * o.batchSize / secondsSince(t0);
@@ -126,7 +133,9 @@ std::unique_ptr<Trainer> prepare(const BenchOptions& o, const Task& task, const 
     synchronize(device);
     t0 = Clock::now();
     for (int64_t i = 0; i < genBatches; ++i) {
-        task.makeBatch(onDevice.narrow(0, (i * o.batchSize) % (kDemoImageCount - o.batchSize), o.batchSize), ctx);
+        task.makeBatch(
+            onDevice.narrow(0, (i * o.batchSize) % (kDemoImageCount - o.batchSize), o.batchSize),
+            ctx);
     }
     synchronize(device);
     r.samplesPerSec = genBatches * o.batchSize / secondsSince(t0);
@@ -166,12 +175,15 @@ std::vector<std::string> benchTasks(const std::string& choice) {
     return {choice};
 }
 
-BenchResult runBench(const BenchOptions& o) {
+BenchResult runBench(const BenchOptions& options) {
+    BenchOptions o = options;
+    if (o.task.empty()) {
+        o.task = defaultTaskName();
+    }
     BenchResult r;
     const ThreadSetup threads = configureThreads(o.torchThreads, o.blasThreads);
     r.threads = describeThreads(threads);
     r.memory = configureMemory(o.keepFreedMemory).description;
-    setFastConvolutions(o.fastConv);
     r.torchThreads = threads.torchThreads;
     r.blasThreads = threads.blasThreads;
     r.task = o.task;
@@ -191,10 +203,13 @@ BenchResult runBench(const BenchOptions& o) {
     cfg.seed = o.seed;
     cfg.device = o.device;
     cfg.perTensorAdam = o.perTensorAdam;
+    cfg.convRoute = o.convRoute;
     const auto made = prepare(o, *task, cfg, r);
     Trainer& trainer = *made;
     r.device = trainer.device().str();
     r.parameters = parameterCount(trainer.model());
+    r.routeSummary = trainer.routePlan().summary();
+    r.routeTable = trainer.routePlan().table();
 
     // As the app trains: a fresh batch each step, the loss and metrics read back.
     const double full = timedSeconds(static_cast<int>(o.warmupSteps), static_cast<int>(o.steps),
@@ -203,8 +218,8 @@ BenchResult runBench(const BenchOptions& o) {
     r.trainImagesPerSec = o.batchSize / full;
     trainer.setRecordLayerNorms(true);
     int64_t stepsTaken = 0;
-    const double inspected = timedSeconds(static_cast<int>(o.warmupSteps), static_cast<int>(o.steps),
-                                          trainer.device(), [&] {
+    const double inspected = timedSeconds(static_cast<int>(o.warmupSteps),
+                                          static_cast<int>(o.steps), trainer.device(), [&] {
                                               if (++stepsTaken % 10 == 0) {
                                                   trainer.inspectNextStep(0);
                                               }
@@ -219,11 +234,13 @@ BenchResult runBench(const BenchOptions& o) {
     const Batch batch = trainer.nextBatch();
     r.sampleShape.assign(batch.input.sizes().begin() + 1, batch.input.sizes().end());
     r.forwardFlops = trainer.model().forwardFlops(r.sampleShape);
-    r.samplesPerImage = std::max<int64_t>(1, batch.input.size(0) / std::max<int64_t>(1, batch.original.size(0)));
+    r.samplesPerImage =
+        std::max<int64_t>(1, batch.input.size(0) / std::max<int64_t>(1, batch.original.size(0)));
     {
         torch::NoGradGuard noGrad;
         trainer.model().eval(); // no batch-norm statistics updated (training sets train())
-        const auto output = trainer.model().forward(batch.input.narrow(0, 0, std::min<int64_t>(2, batch.input.size(0))));
+        const auto output = trainer.model().forward(
+            batch.input.narrow(0, 0, std::min<int64_t>(2, batch.input.size(0))));
         r.outputShape.assign(output.sizes().begin() + 1, output.sizes().end());
     }
     int64_t modelSteps = 0;
@@ -238,26 +255,33 @@ BenchResult runBench(const BenchOptions& o) {
     // Counted before the rounds below, whose switching between routes is not a model step.
     const int64_t modelFaults = minorPageFaults() - faultsAfterWarmup;
     if (o.convRounds > 0) {
+        const auto chosen = trainer.routePlan();
         std::vector<double> winograd, direct, ratio;
         for (int64_t round = 0; round < o.convRounds; ++round) {
             double seconds[2];
             for (int i = 0; i < 2; ++i) {
-                setFastConvolutions(i == 0);
-                seconds[i] = timedSeconds(1, 3, trainer.device(), [&] { trainer.trainQuietly(batch); });
+                if (i == 0) {
+                    applyRoutes(trainer.model(), chosen.routes(), chosen.mode);
+                } else {
+                    useLibTorchRoutes(trainer.model());
+                }
+                seconds[i] =
+                    timedSeconds(1, 3, trainer.device(), [&] { trainer.trainQuietly(batch); });
             }
             winograd.push_back(seconds[0]);
             direct.push_back(seconds[1]);
             ratio.push_back(seconds[1] / seconds[0]);
         }
-        setFastConvolutions(o.fastConv);
+        applyRoutes(trainer.model(), chosen.routes(), chosen.mode);
         r.convRounds = o.convRounds;
         r.convFastMs = 1000.0 * median(winograd);
         r.convDirectMs = 1000.0 * median(direct);
         r.convRatio = median(ratio);
     }
     trainer.lastLoss(); // stops here if the loss went non-finite
-    r.modelPageFaultsPerStep = static_cast<double>(modelFaults) /
-                               static_cast<double>(std::max<int64_t>(1, modelSteps - o.warmupSteps));
+    r.modelPageFaultsPerStep =
+        static_cast<double>(modelFaults) /
+        static_cast<double>(std::max<int64_t>(1, modelSteps - o.warmupSteps));
     r.modelMsPerStep = 1000.0 * model;
     r.modelImagesPerSec = o.batchSize / model;
     r.peakRssMb = peakRssMb();
@@ -297,7 +321,8 @@ std::string formatCeiling(const MachineCeiling& c) {
     return out.str();
 }
 
-std::string formatBench(const BenchOptions& o, const BenchResult& r, const MachineCeiling* ceiling) {
+std::string formatBench(const BenchOptions& o, const BenchResult& r,
+                        const MachineCeiling* ceiling) {
     std::ostringstream out;
     out.setf(std::ios::fixed);
     out.precision(1);
@@ -305,13 +330,14 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
     out << "task " << r.task << ", " << o.sizePx << " px, batch " << o.batchSize << ", device "
         << r.device << ", " << r.threads << ", Adam "
         << (o.perTensorAdam ? "per tensor (LibTorch's)" : "multi-tensor") << ", " << r.memory
-        << ", convolutions " << (o.fastConv ? "by Winograd's and dense routes on the CPU where they apply" : "LibTorch's own")
         << "\n"
-        << "  model parameters        " << r.parameters << " (input " << shapeText(r.sampleShape)
-        << " per sample)\n"
+        << "  convolution routes      " << r.routeSummary << "\n"
+        << r.routeTable << "  model parameters        " << r.parameters << " (input "
+        << shapeText(r.sampleShape) << " per sample)\n"
         << "  model FLOPs             " << r.forwardFlops / 1e6 << " MFLOP forward per sample, "
         << r.trainFlops() / 1e6 << " per training image"
-        << (r.samplesPerImage > 1 ? " (" + std::to_string(r.samplesPerImage) + " samples per image)" : std::string())
+        << (r.samplesPerImage > 1 ? " (" + std::to_string(r.samplesPerImage) + " samples per image)"
+                                  : std::string())
         << "\n"
         << (r.video ? "  demo video rendered     " : "  demo images rendered    ")
         << r.demoImagesPerSec << (r.video ? " frames/s\n" : " images/s\n")
@@ -333,9 +359,10 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r, const Machi
     }
     out << ", " << static_cast<int64_t>(r.modelPageFaultsPerStep + 0.5) << " page faults per step";
     if (r.convRounds > 0) {
-        out << "\n  convolution routes      model step " << r.convFastMs << " ms with the program's, "
-            << r.convDirectMs << " ms with LibTorch's own (medians of " << r.convRounds
-            << " alternating rounds in this process); LibTorch's / program's " << std::setprecision(2)
+        out << "\n  routes against LibTorch model step " << r.convFastMs
+            << " ms with the chosen routes, " << r.convDirectMs
+            << " ms with LibTorch's own (medians of " << r.convRounds
+            << " alternating rounds in this process); LibTorch's / chosen " << std::setprecision(2)
             << r.convRatio << std::setprecision(1);
     }
     out << "\n  peak resident memory    " << r.peakRssMb << " MB\n";
@@ -346,18 +373,21 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
                       const MachineCeiling* ceiling) {
     std::ostringstream out;
     out.precision(10);
-    out << "{\n  \"program\": \"pretext-workbench\",\n  \"version\": " << jsonString(PRETEXT_VERSION)
-        << ",\n  \"torch\": " << jsonString(TORCH_VERSION) << ",\n  \"size_px\": " << o.sizePx
-        << ",\n  \"batch\": " << o.batchSize << ",\n  \"steps\": " << o.steps
-        << ",\n  \"warmup_steps\": " << o.warmupSteps << ",\n  \"optimizer\": "
+    out << "{\n  \"program\": \"pretext-workbench\",\n  \"version\": "
+        << jsonString(PRETEXT_VERSION) << ",\n  \"torch\": " << jsonString(TORCH_VERSION)
+        << ",\n  \"size_px\": " << o.sizePx << ",\n  \"batch\": " << o.batchSize
+        << ",\n  \"steps\": " << o.steps << ",\n  \"warmup_steps\": " << o.warmupSteps
+        << ",\n  \"optimizer\": "
         << jsonString(o.perTensorAdam ? "adam-per-tensor" : "adam-multi-tensor");
-    out << ",\n  \"convolutions\": " << jsonString(o.fastConv ? "winograd and dense" : "libtorch");
+    out << ",\n  \"conv_route\": " << jsonString(o.convRoute);
     out << ",\n  \"malloc\": " << jsonString(o.keepFreedMemory ? "keeps-freed" : "defaults")
-        << ",\n  \"malloc_tunables\": " << jsonString(glibcTunables()); // the same, for another process
+        << ",\n  \"malloc_tunables\": "
+        << jsonString(glibcTunables()); // the same, for another process
     if (ceiling != nullptr) {
         out << ",\n  \"ceiling\": {\"device\": " << jsonString(ceiling->device)
-            << ", \"conv_gflops\": " << ceiling->convGflops << ", \"conv_shape\": "
-            << jsonString(ceiling->convShape) << ", \"matmul_gflops\": " << ceiling->matmulGflops
+            << ", \"conv_gflops\": " << ceiling->convGflops
+            << ", \"conv_shape\": " << jsonString(ceiling->convShape)
+            << ", \"matmul_gflops\": " << ceiling->matmulGflops
             << ", \"matmul_shape\": " << jsonString(ceiling->matmulShape) << "}";
     }
     out << ",\n  \"tasks\": [";
@@ -365,10 +395,10 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         const BenchResult& r = results[i];
         auto task = makeTask(r.task);
         out << (i ? "," : "") << "\n    {\"task\": " << jsonString(r.task)
-            << ", \"device\": " << jsonString(r.device) << ", \"threads\": " << jsonString(r.threads)
+            << ", \"device\": " << jsonString(r.device)
+            << ", \"threads\": " << jsonString(r.threads)
             << ", \"torch_threads\": " << r.torchThreads << ", \"blas_threads\": " << r.blasThreads
-            << ", \"memory\": " << jsonString(r.memory)
-            << ",\n     \"params\": {";
+            << ", \"memory\": " << jsonString(r.memory) << ",\n     \"params\": {";
         bool first = true;
         for (const auto& spec : task->info().params) {
             const double v = r.params.at(spec.name);
@@ -388,12 +418,18 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         for (size_t k = 0; k < r.outputShape.size(); ++k) {
             out << (k ? ", " : "") << r.outputShape[k];
         }
-        out << "], \"learning_rate\": " << r.learningRate << ", \"parameters\": " << r.parameters << ", \"forward_flops\": " << r.forwardFlops << ", \"samples_per_image\": " << r.samplesPerImage
+        out << "], \"learning_rate\": " << r.learningRate << ", \"parameters\": " << r.parameters
+            << ", \"forward_flops\": " << r.forwardFlops
+            << ", \"samples_per_image\": " << r.samplesPerImage
             << ",\n     \"samples_per_s\": " << r.samplesPerSec
-            << ", \"train_images_per_s\": " << r.trainImagesPerSec << ", \"ms_per_step\": " << r.msPerStep << ", \"inspected_ms_per_step\": " << r.inspectedMsPerStep
+            << ", \"train_images_per_s\": " << r.trainImagesPerSec
+            << ", \"ms_per_step\": " << r.msPerStep
+            << ", \"inspected_ms_per_step\": " << r.inspectedMsPerStep
             << ", \"model_images_per_s\": " << r.modelImagesPerSec
-            << ", \"model_ms_per_step\": " << r.modelMsPerStep << ", \"model_gflops\": " << r.modelGflops()
+            << ", \"model_ms_per_step\": " << r.modelMsPerStep
+            << ", \"model_gflops\": " << r.modelGflops()
             << ", \"model_page_faults_per_step\": " << r.modelPageFaultsPerStep
+            << ", \"conv_routes\": " << jsonString(r.routeSummary)
             << ", \"conv_rounds\": " << r.convRounds << ", \"conv_fast_ms\": " << r.convFastMs
             << ", \"conv_direct_ms\": " << r.convDirectMs << ", \"conv_ratio\": " << r.convRatio
             << ", \"peak_rss_mb\": " << r.peakRssMb << "}";

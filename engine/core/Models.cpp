@@ -10,10 +10,10 @@ namespace {
 // Appends a stride-2 downsampling conv followed by a 3x3 conv at the new resolution.
 // (Sequentials are kept flat: a Sequential cannot hold another one in LibTorch.)
 void addDownStage(nn::Sequential& seq, int64_t in, int64_t out) {
-    seq->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, 4).stride(2).padding(1)));
+    seq->push_back(RoutedConv2d(nn::Conv2dOptions(in, out, 4).stride(2).padding(1)));
     seq->push_back(nn::BatchNorm2d(out));
     seq->push_back(nn::ReLU(nn::ReLUOptions(true)));
-    seq->push_back(nn::Conv2d(nn::Conv2dOptions(out, out, 3).padding(1)));
+    seq->push_back(RoutedConv2d(nn::Conv2dOptions(out, out, 3).padding(1)));
     seq->push_back(nn::BatchNorm2d(out));
     seq->push_back(nn::ReLU(nn::ReLUOptions(true)));
 }
@@ -39,7 +39,7 @@ torch::Tensor EncoderImpl::forward(torch::Tensor x) {
     if (m_options.channelsLast && x.device().is_cpu()) {
         x = x.contiguous(at::MemoryFormat::ChannelsLast);
     }
-    return sequentialForward(m_layers, x);
+    return m_layers->forward(x);
 }
 
 std::vector<torch::Tensor> EncoderImpl::stageOutputs(torch::Tensor x) {
@@ -50,8 +50,7 @@ std::vector<torch::Tensor> EncoderImpl::stageOutputs(torch::Tensor x) {
     const size_t perStage = m_layers->size() / kStages; // addDownStage: six modules each
     size_t i = 0;
     for (auto& layer : *m_layers) {
-        auto* conv = layer.ptr()->as<nn::Conv2dImpl>();
-        x = conv ? conv2dForward(*conv, x) : layer.forward(x);
+        x = layer.forward(x);
         if (++i % perStage == 0) {
             stages.push_back(x);
         }
@@ -71,9 +70,9 @@ DecoderImpl::DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outCh
     addUpStage(up, b, full);
     m_up = register_module("up", up);
     nn::Sequential head;
-    head->push_back(nn::Conv2d(nn::Conv2dOptions(full + skipChannels, full, 3).padding(1)));
+    head->push_back(RoutedConv2d(nn::Conv2dOptions(full + skipChannels, full, 3).padding(1)));
     head->push_back(nn::ReLU(nn::ReLUOptions(true)));
-    head->push_back(nn::Conv2d(nn::Conv2dOptions(full, outChannels, 3).padding(1)));
+    head->push_back(RoutedConv2d(nn::Conv2dOptions(full, outChannels, 3).padding(1)));
     if (activation == OutputActivation::Tanh) {
         head->push_back(nn::Tanh());
     } else {
@@ -83,15 +82,14 @@ DecoderImpl::DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outCh
 }
 
 torch::Tensor DecoderImpl::forward(torch::Tensor features, torch::Tensor skip) {
-    return sequentialForward(m_head, torch::cat({m_up->forward(features), skip}, 1));
+    return m_head->forward(torch::cat({m_up->forward(features), skip}, 1));
 }
 
 EncoderDecoderImpl::EncoderDecoderImpl(const EncoderOptions& options, int64_t outChannels,
                                        OutputActivation activation) {
     m_encoder = register_module("encoder", Encoder(options));
-    m_decoder = register_module(
-        "decoder", Decoder(m_encoder->outChannels(), options.baseChannels, outChannels,
-                           options.inChannels, activation));
+    m_decoder = register_module("decoder", Decoder(m_encoder->outChannels(), options.baseChannels,
+                                                   outChannels, options.inChannels, activation));
 }
 
 torch::Tensor EncoderDecoderImpl::forward(torch::Tensor x) {
@@ -113,8 +111,10 @@ int64_t sequentialFlops(const nn::Sequential& seq, FeatureShape& shape) {
             if (padding == nullptr) {
                 throw std::logic_error("FLOP count: only explicit convolution padding is handled");
             }
-            const int64_t h = convOutput(shape.height, (*o.kernel_size())[0], (*o.stride())[0], (**padding)[0]);
-            const int64_t w = convOutput(shape.width, (*o.kernel_size())[1], (*o.stride())[1], (**padding)[1]);
+            const int64_t h =
+                convOutput(shape.height, (*o.kernel_size())[0], (*o.stride())[0], (**padding)[0]);
+            const int64_t w =
+                convOutput(shape.width, (*o.kernel_size())[1], (*o.stride())[1], (**padding)[1]);
             flops += 2 * o.out_channels() * (o.in_channels() / o.groups()) * (*o.kernel_size())[0] *
                      (*o.kernel_size())[1] * h * w;
             shape = {o.out_channels(), h, w};
@@ -155,6 +155,49 @@ int64_t EncoderDecoderImpl::forwardFlops(const std::vector<int64_t>& sampleShape
     const int64_t skip = shape.channels;
     const int64_t encoder = m_encoder->flops(shape);
     return encoder + m_decoder->flops(shape, skip);
+}
+
+int64_t TaskModelImpl::forwardFlops(const std::vector<int64_t>& sampleShape) {
+    std::vector<int64_t> shape{1};
+    shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
+    const auto params = parameters();
+    const auto options = params.empty() ? torch::TensorOptions() : params.front().options();
+    const bool training = is_training();
+    eval();
+    {
+        torch::NoGradGuard noGrad;
+        forward(torch::zeros(shape, options.requires_grad(false)));
+    }
+    train(training);
+    int64_t flops = 0;
+    for (const auto& module : modules(/*include_self=*/false)) {
+        if (auto* conv = dynamic_cast<RoutedConv2dImpl*>(module.get())) {
+            const auto& in = conv->lastInputShape();
+            if (in.size() != 4) {
+                continue;
+            }
+            const auto& o = conv->options;
+            const auto* padding = explicitPadding(o);
+            if (padding == nullptr) {
+                continue;
+            }
+            const int64_t kh = (*o.kernel_size())[0], kw = (*o.kernel_size())[1];
+            const int64_t h = convOutput(in[2], kh, (*o.stride())[0], (**padding)[0]);
+            const int64_t w = convOutput(in[3], kw, (*o.stride())[1], (**padding)[1]);
+            // in[0]: the rows one sample became (tiles, frames).
+            flops +=
+                in[0] * 2 * o.out_channels() * (o.in_channels() / o.groups()) * kh * kw * h * w;
+        } else if (auto* up = dynamic_cast<UpConv2dImpl*>(module.get())) {
+            const auto& in = up->lastInputShape();
+            if (in.size() == 4) {
+                flops += in[0] * 2 * up->inChannels() * up->outChannels() * up->kernel() *
+                         up->kernel() * in[2] * in[3];
+            }
+        } else if (auto* linear = dynamic_cast<nn::LinearImpl*>(module.get())) {
+            flops += 2 * linear->options.in_features() * linear->options.out_features();
+        }
+    }
+    return flops;
 }
 
 int64_t parameterCount(torch::nn::Module& module) {

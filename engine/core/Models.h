@@ -23,8 +23,8 @@ struct EncoderOptions {
     int64_t baseChannels = 32; // doubles at each of the three stride-2 stages
     // On the CPU, run in channels-last (NHWC) layout: oneDNN then needs no layout
     // conversion around each convolution and batch norm vectorizes over channels,
-    // which pays off on many small maps (jigsaw tiles, video frames: 1-14% faster in
-    // alternating runs) and costs on few large ones (inpainting: 10-27% slower).
+    // which pays off on many small maps (tiles, video frames) and costs on few large
+    // ones (docs/performance.md).
     bool channelsLast = false;
 };
 
@@ -57,8 +57,8 @@ enum class OutputActivation { Sigmoid, Tanh };
 
 class DecoderImpl : public torch::nn::Module {
 public:
-    DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outChannels,
-                int64_t skipChannels, OutputActivation activation = OutputActivation::Sigmoid);
+    DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outChannels, int64_t skipChannels,
+                OutputActivation activation = OutputActivation::Sigmoid);
     torch::Tensor forward(torch::Tensor features, torch::Tensor skip);
     int64_t flops(FeatureShape& shape, int64_t skipChannels) const;
 
@@ -73,8 +73,12 @@ class TaskModelImpl : public torch::nn::Module {
 public:
     virtual torch::Tensor forward(torch::Tensor x) = 0;
     virtual Encoder encoder() = 0;
-    // Forward-pass FLOPs of one sample of this input shape (without the batch axis).
-    virtual int64_t forwardFlops(const std::vector<int64_t>& sampleShape) = 0;
+    // Forward-pass FLOPs of one sample of this input shape (without the batch axis), for
+    // the benchmark. By default one sample is run through the model (eval mode, no
+    // gradients, the mode restored) and its convolutions are counted from the inputs they
+    // saw (all the rows one sample became: tiles, frames), each linear layer once; a
+    // model whose linear layers run on several rows per sample counts itself.
+    virtual int64_t forwardFlops(const std::vector<int64_t>& sampleShape);
 };
 
 class EncoderDecoderImpl : public TaskModelImpl {

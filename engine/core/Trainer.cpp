@@ -23,7 +23,8 @@ torch::Device resolveDevice(const std::string& choice) {
         return torch::kCUDA;
     }
     if (choice == "auto" || choice.empty()) {
-        return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+        return torch::cuda::is_available() ? torch::Device(torch::kCUDA)
+                                           : torch::Device(torch::kCPU);
     }
     throw TrainingError("unknown device '" + choice + "' (expected auto, cpu or cuda)");
 }
@@ -34,8 +35,33 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images)
 Trainer::Trainer(TrainConfig config, const VideoFrames& video)
     : Trainer(std::move(config), video.frames, &video) {}
 
+namespace {
+TrainConfig withDefaultTask(TrainConfig config) {
+    if (config.task.empty()) {
+        config.task = defaultTaskName();
+    }
+    return config;
+}
+} // namespace
+
+torch::Tensor Trainer::batchShapedInput() const {
+    const auto& input = m_evalBatch.input;
+    const int64_t perImage =
+        std::max<int64_t>(1, input.size(0) / std::max<int64_t>(1, m_evalBatch.original.size(0)));
+    const int64_t rows = m_config.batchSize * perImage;
+    const auto pick = torch::arange(rows, torch::kLong).remainder(input.size(0));
+    return input.index_select(0, pick.to(input.device()));
+}
+
+const RoutePlan& Trainer::chooseRoutes(RouteMode mode) {
+    m_routePlan = pretext::chooseRoutes(
+        *m_model, [this](const torch::Tensor& x) { m_model->forward(x); }, batchShapedInput(),
+        mode);
+    return m_routePlan;
+}
+
 Trainer::Trainer(TrainConfig config, const torch::Tensor& images, const VideoFrames* video)
-    : m_config(std::move(config)), m_task(makeTask(m_config.task)),
+    : m_config(withDefaultTask(std::move(config))), m_task(makeTask(m_config.task)),
       m_device(resolveDevice(m_config.device)) {
     if (!m_task) {
         throw TrainingError("unknown task '" + m_config.task + "'");
@@ -72,18 +98,29 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images, const VideoFra
     // The samples shown: the first held-out images, or windows spread over the held-out
     // part (neighbouring windows share frames and would look alike).
     const int64_t shown = std::min<int64_t>(m_config.heldOutCount, evalSamples.size(0));
-    auto pick = m_windowLength > 0 ? torch::linspace(0, static_cast<double>(evalSamples.size(0) - 1), shown)
-                                         .round()
-                                         .to(torch::kLong)
-                                   : torch::arange(shown, torch::kLong);
-    BatchContext heldContext{m_config.params, makeGenerator(m_config.seed ^ 0x5EEDF00DULL),
-                             m_mean, m_config.seed, m_stats};
-    m_heldOut = m_task->makeBatch(evalSamples.index_select(0, pick.to(evalSamples.device())).to(m_device),
-                                  heldContext);
+    auto pick = m_windowLength > 0
+                    ? torch::linspace(0, static_cast<double>(evalSamples.size(0) - 1), shown)
+                          .round()
+                          .to(torch::kLong)
+                    : torch::arange(shown, torch::kLong);
+    BatchContext heldContext{m_config.params, makeGenerator(m_config.seed ^ 0x5EEDF00DULL), m_mean,
+                             m_config.seed, m_stats};
+    m_heldOut = m_task->makeBatch(
+        evalSamples.index_select(0, pick.to(evalSamples.device())).to(m_device), heldContext);
     m_context.generator = makeGenerator(m_config.seed);
 
     m_model = m_task->makeModel(m_config.params);
     m_model->to(m_device);
+    const auto mode = parseRouteMode(m_config.convRoute);
+    if (!mode) {
+        throw TrainingError("unknown convolution route '" + m_config.convRoute +
+                            "' (auto, libtorch or fast)");
+    }
+    if (m_config.convRoutes.empty()) {
+        chooseRoutes(*mode);
+    } else {
+        m_routePlan = applyRoutes(*m_model, m_config.convRoutes, *mode);
+    }
     const torch::optim::AdamOptions adam(m_config.learningRate);
     if (m_config.perTensorAdam) {
         m_optimizer = std::make_unique<torch::optim::Adam>(m_model->parameters(), adam);
@@ -119,8 +156,9 @@ torch::Tensor Trainer::setUpWindows(const VideoFrames& video) {
     const WindowPlan plan = planWindows(video, spec);
     if (plan.trainCount() == 0) {
         throw TrainingError("no window of " + std::to_string(plan.length) +
-                            " frames reaches the motion threshold " + std::to_string(plan.minMotion) +
-                            " (" + plan.motion + "): " + plan.note() +
+                            " frames reaches the motion threshold " +
+                            std::to_string(plan.minMotion) + " (" + plan.motion +
+                            "): " + plan.note() +
                             "; lower the threshold, or load a longer or livelier video");
     }
     auto stats = std::make_shared<DataStats>();
@@ -223,7 +261,9 @@ StepResult Trainer::trainOnIndices(const torch::Tensor& indices) {
     return trainOn(m_task->makeBatch(samples(indices), m_context));
 }
 
-Batch Trainer::nextBatch() { return m_task->makeBatch(samples(nextIndices()), m_context); }
+Batch Trainer::nextBatch() {
+    return m_task->makeBatch(samples(nextIndices()), m_context);
+}
 
 namespace {
 // The step was not applied when `applied` is false (trainOn checks before the update).
@@ -234,7 +274,8 @@ void checkFinite(double loss, int64_t step, double learningRate, bool applied) {
     std::ostringstream m;
     m << "training stopped at step " << step << ": the loss became "
       << (std::isnan(loss) ? "NaN" : "infinite")
-      << (applied ? "" : "; the step was not applied, so the model is as it was after the step before")
+      << (applied ? ""
+                  : "; the step was not applied, so the model is as it was after the step before")
       << ". Lower the learning rate (now " << learningRate << "; try " << learningRate / 10 << ").";
     throw NonFiniteError(m.str(), step, learningRate);
 }
@@ -269,15 +310,16 @@ StepResult Trainer::trainOn(const Batch& batch) {
     StepResult r;
     applyGradients(lo.loss, true, &r);
     if (inspectSample >= 0 && output.grad().defined()) {
-        m_inspection = inspectGradient(*m_task, output, output.grad(), batch, m_config.params, inspectSample);
+        m_inspection =
+            inspectGradient(*m_task, output, output.grad(), batch, m_config.params, inspectSample);
         m_inspection->step = m_step;
         m_inspectSample = -1;
     }
     r.step = m_step;
     r.loss = lossValue;
     r.metrics = std::move(lo.metrics);
-    r.stepMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                   .count();
+    r.stepMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return r;
 }
 
@@ -345,7 +387,8 @@ StepResult Trainer::replayLastBatch() {
 void Trainer::checkGradients() {
     const int64_t step = m_step + 1;
     auto params = m_model->parameters();
-    if (m_config.faults.nanGradientAtStep == step && !params.empty() && params.front().grad().defined()) {
+    if (m_config.faults.nanGradientAtStep == step && !params.empty() &&
+        params.front().grad().defined()) {
         params.front().mutable_grad().fill_(std::nan(""));
     }
     // One read-back for all of them; names are looked up only when one is bad.
@@ -403,8 +446,9 @@ Evaluation Trainer::evaluate() {
     m_model->eval();
     auto output = m_model->forward(m_evalBatch.input);
     LossOutput lo = m_task->loss(output, m_evalBatch, m_config.params);
-    return {lo.loss.item<double>(), std::move(lo.metrics), std::move(lo.histogram),
-            std::move(lo.histogramTitle), std::move(lo.histogramAxis), std::move(lo.histogramLabels)};
+    return {lo.loss.item<double>(),      std::move(lo.metrics),
+            std::move(lo.histogram),     std::move(lo.histogramTitle),
+            std::move(lo.histogramAxis), std::move(lo.histogramLabels)};
 }
 
 void Trainer::setLearningRate(double lr) {
@@ -424,6 +468,8 @@ std::string Trainer::checkpointBytes(const std::string& configJson) {
     archive.write("step", torch::tensor(m_step, torch::kLong));
     archive.write("task", c10::IValue(m_config.task));
     archive.write("config", c10::IValue(configJson));
+    // The rate in force (it may have been changed during the run), for a resume.
+    archive.write("learning_rate", torch::tensor(m_config.learningRate, torch::kDouble));
     // The sampling stream: with it, the batches after a resume are the ones an
     // uninterrupted run would have drawn.
     archive.write("rng_state", m_context.generator.get_state());
@@ -447,7 +493,8 @@ void openCheckpoint(torch::serialize::InputArchive& archive, const std::string& 
         throw TrainingError("the file holds no task name: not a checkpoint of this program");
     }
     if (!task.empty() && name.toStringRef() != task) {
-        throw TrainingError("the checkpoint is of task '" + name.toStringRef() + "', not '" + task + "'");
+        throw TrainingError("the checkpoint is of task '" + name.toStringRef() + "', not '" + task +
+                            "'");
     }
 }
 
@@ -471,8 +518,14 @@ std::string Trainer::loadCheckpoint(const std::string& bytes) {
     torch::serialize::InputArchive optimArchive;
     archive.read("optimizer", optimArchive);
     m_optimizer->load(optimArchive);
-    // The learning rate is the run's setting, not whatever the archive's group held.
+    // The learning rate is the one this trainer was given (the caller decides between
+    // the run's setting and the rate in force at the checkpoint: savedLearningRate()).
     setLearningRate(m_config.learningRate);
+    torch::Tensor savedRate;
+    m_savedLearningRate.reset();
+    if (archive.try_read("learning_rate", savedRate)) {
+        m_savedLearningRate = savedRate.item<double>();
+    }
     torch::Tensor step, rng, order, cursor;
     archive.read("step", step);
     m_step = step.item<int64_t>();

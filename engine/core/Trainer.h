@@ -4,6 +4,7 @@
 // nothing of threads or files; the session layer drives it and writes run folders.
 #include "tasks/Task.h"
 
+#include "ConvRoutes.h"
 #include "Inspect.h"
 #include "Optim.h"
 
@@ -33,16 +34,21 @@ struct FaultInjection {
 bool parseFaultInjection(const std::string& spec, FaultInjection* faults, std::string* error);
 
 struct TrainConfig {
-    std::string task = "inpainting";
-    ParamValues params;   // missing entries take the task's defaults
+    std::string task;   // registry name; empty: the registry's default task
+    ParamValues params; // missing entries take the task's defaults
     int64_t batchSize = 32;
     double learningRate = 2e-3;
     uint64_t seed = 1;
     std::string device = "auto"; // auto | cpu | cuda
-    int64_t heldOutCount = 6; // held-out samples shown in the reconstruction panel
+    int64_t heldOutCount = 6;    // held-out samples shown in the reconstruction panel
     // LibTorch's Adam, one parameter tensor at a time, instead of MultiTensorAdam (the
     // same numbers; kept to measure the difference).
     bool perTensorAdam = false;
+    // How the convolutions choose their route (ConvRoutes.h): "auto" measures each layer
+    // at the start of the run, "libtorch" and "fast" force one side. `convRoutes`, when
+    // not empty, gives each layer's route as a run recorded it (a resume), unmeasured.
+    std::string convRoute = "auto";
+    std::map<std::string, std::string> convRoutes;
     FaultInjection faults;
 };
 
@@ -135,6 +141,8 @@ public:
     // Loss and metrics on the whole held-out set (up to 128 images kept out of
     // training; a set under 64 images is too small to split and is judged on itself).
     Evaluation evaluate();
+    // Samples evaluate() judges: the held-out part, or the whole set when it is too small.
+    int64_t heldOutSamples() const { return m_evalBatch.original.size(0); }
     double heldOutLoss() { return evaluate().loss; }
 
     // Teaching and debugging views. The next step keeps autograd's ∂L/∂output and checks
@@ -151,6 +159,11 @@ public:
     // sampling stream does not advance.
     const Batch& lastBatch() const { return m_lastBatch; }
     StepResult replayLastBatch();
+
+    // The route each convolution takes, and how it was chosen (ConvRoutes.h).
+    const RoutePlan& routePlan() const { return m_routePlan; }
+    // Chooses the routes again for the training batch's shapes (the bench's rounds).
+    const RoutePlan& chooseRoutes(RouteMode mode);
 
     void setLearningRate(double lr);
     int64_t stepCount() const { return m_step; }
@@ -171,12 +184,16 @@ public:
     // person) when it is another task's, or not a checkpoint of this program.
     // Returns the config it was saved with.
     std::string loadCheckpoint(const std::string& bytes);
+    // The learning rate in force when the loaded checkpoint was saved (a rate changed
+    // during the run is not in its config); empty for checkpoints of older versions.
+    std::optional<double> savedLearningRate() const { return m_savedLearningRate; }
 
 private:
     // One optimizer step on this loss's gradients. With `checked`, the gradients are
     // checked first and a non-finite one stops the run before it reaches the weights.
     // With `result`, the layer norms and update size asked for are recorded in it.
-    void applyGradients(const torch::Tensor& loss, bool checked = false, StepResult* result = nullptr);
+    void applyGradients(const torch::Tensor& loss, bool checked = false,
+                        StepResult* result = nullptr);
     void checkGradients();
     // Drops the gradients (after an out-of-memory error cut a step short).
     void clearGradients();
@@ -186,35 +203,39 @@ private:
     torch::Tensor setUpImages(const torch::Tensor& images);
     torch::Tensor setUpWindows(const VideoFrames& video);
     torch::Tensor nextIndices();
+    // Model inputs shaped like a training batch's, from the held-out set.
+    torch::Tensor batchShapedInput() const;
     // Training samples at these indices: images, or clips of the training windows.
     torch::Tensor samples(const torch::Tensor& indices) const;
 
     TrainConfig m_config;
     std::unique_ptr<Task> m_task;
     torch::Device m_device;
-    torch::Tensor m_train;   // images or video frames, on m_device
+    torch::Tensor m_train;       // images or video frames, on m_device
     torch::Tensor m_trainStarts; // video tasks: first frame of each training window (m_device)
     int64_t m_windowLength = 0;  // video tasks: frames per window
-    torch::Tensor m_mean;    // (3) per-channel data-set mean
-    Batch m_heldOut;         // a few samples to show, on m_device, masks fixed
-    Batch m_evalBatch;       // the held-out set, fixed for the run
-    torch::Tensor m_lastLoss; // of the last quiet step, on the device
+    torch::Tensor m_mean;        // (3) per-channel data-set mean
+    Batch m_heldOut;             // a few samples to show, on m_device, masks fixed
+    Batch m_evalBatch;           // the held-out set, fixed for the run
+    torch::Tensor m_lastLoss;    // of the last quiet step, on the device
     torch::Tensor m_lastHeldOutOutput;
     std::shared_ptr<const DataStats> m_stats;
     int64_t m_usableImages = 0;
     std::shared_ptr<TaskModelImpl> m_model;
     std::unique_ptr<torch::optim::Adam> m_optimizer;
     MultiTensorAdam* m_multiTensorAdam = nullptr; // m_optimizer, unless perTensorAdam
+    RoutePlan m_routePlan;
+    std::optional<double> m_savedLearningRate; // of the last loadCheckpoint
     BatchContext m_context;
-    torch::Tensor m_order;   // current epoch's permutation (CPU)
+    torch::Tensor m_order; // current epoch's permutation (CPU)
     int64_t m_cursor = 0;
     int64_t m_step = 0;
-    Batch m_lastBatch;       // of the last step, for a replay
+    Batch m_lastBatch;            // of the last step, for a replay
     int64_t m_inspectSample = -1; // >= 0: inspect the next step
     std::optional<GradientInspection> m_inspection;
     bool m_recordLayerNorms = false;
     bool m_measureUpdates = false;
-    LayerGroups m_layers; // filled when first needed
+    LayerGroups m_layers;  // filled when first needed
     int m_oomInjected = 0; // out-of-memory faults injected so far at faults.outOfMemoryAtStep
 };
 

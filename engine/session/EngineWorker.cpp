@@ -41,9 +41,13 @@ EngineWorker::EngineWorker(QObject* parent) : QObject(parent), d(std::make_uniqu
 
 EngineWorker::~EngineWorker() = default;
 
-void EngineWorker::requestStop() { m_stopRequested = true; }
+void EngineWorker::requestStop() {
+    m_stopRequested = true;
+}
 
-void EngineWorker::requestCancelLoad() { m_cancelLoad = true; }
+void EngineWorker::requestCancelLoad() {
+    m_cancelLoad = true;
+}
 
 void EngineWorker::setState(EngineState state) {
     if (d->state != state) {
@@ -64,7 +68,8 @@ void EngineWorker::loadDemo(int sizePx, quint64 seed, bool withVideo) {
         d->dataStats.clear();
         Q_EMIT dataLoaded(summarize(*d->data));
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("The demo set could not be made: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(
+            tr("The demo set could not be made: %1").arg(QString::fromStdString(describeError(e))));
     }
     setState(EngineState::Idle);
 }
@@ -76,12 +81,14 @@ void EngineWorker::loadPaths(const QStringList& paths, int sizePx, int maxMegapi
     }
     try {
         setState(EngineState::Loading);
-        adoptLoaded(std::make_unique<LoadedData>(loadImageFiles(
-                        paths, sizePx, [this](int done, int total) { Q_EMIT loadProgress(done, total); },
-                        maxMegapixels)),
-                    tr("Nothing could be loaded from %1").arg(paths.join(QStringLiteral(", "))));
+        adoptLoaded(
+            std::make_unique<LoadedData>(loadImageFiles(
+                paths, sizePx, [this](int done, int total) { Q_EMIT loadProgress(done, total); },
+                maxMegapixels)),
+            tr("Nothing could be loaded from %1").arg(paths.join(QStringLiteral(", "))));
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(
+            tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
     }
     setState(EngineState::Idle);
 }
@@ -111,11 +118,13 @@ void EngineWorker::loadVideos(const QStringList& paths, int sizePx, int stride, 
             Q_EMIT loadCancelled();
             Q_EMIT dataLoaded(d->data ? summarize(*d->data) : DataSummary{});
         } else {
-            adoptLoaded(std::move(loaded),
-                        tr("No video could be loaded from %1").arg(paths.join(QStringLiteral(", "))));
+            adoptLoaded(
+                std::move(loaded),
+                tr("No video could be loaded from %1").arg(paths.join(QStringLiteral(", "))));
         }
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(
+            tr("Loading failed: %1").arg(QString::fromStdString(describeError(e))));
     }
     m_cancelLoad = false;
     setState(EngineState::Idle);
@@ -185,19 +194,21 @@ bool EngineWorker::ensureData(const QJsonObject& description, bool withDemoVideo
     bool ok = false;
     try {
         QElapsedTimer sinceProgress;
-        auto loaded = std::make_unique<LoadedData>(loadDescribedData(description, withDemoVideo, [&](qint64 done, qint64 total) {
-            if (!sinceProgress.isValid() || sinceProgress.elapsed() >= 50) {
-                Q_EMIT videoLoadProgress(done, total);
-                sinceProgress.start();
-            }
-            return !m_cancelLoad.load();
-        }));
+        auto loaded = std::make_unique<LoadedData>(
+            loadDescribedData(description, withDemoVideo, [&](qint64 done, qint64 total) {
+                if (!sinceProgress.isValid() || sinceProgress.elapsed() >= 50) {
+                    Q_EMIT videoLoadProgress(done, total);
+                    sinceProgress.start();
+                }
+                return !m_cancelLoad.load();
+            }));
         d->data = std::move(loaded);
         d->dataStats.clear();
         Q_EMIT dataLoaded(summarize(*d->data));
         ok = true;
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("The data could not be loaded: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(
+            tr("The data could not be loaded: %1").arg(QString::fromStdString(describeError(e))));
         Q_EMIT dataLoaded(d->data ? summarize(*d->data) : DataSummary{});
     }
     m_cancelLoad = false;
@@ -218,7 +229,8 @@ bool EngineWorker::ensureDemoVideo(const std::string& task) {
         addDemoVideo(*d->data); // the images and what was learned of them stay
         Q_EMIT dataLoaded(summarize(*d->data));
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("The demo video could not be made: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(tr("The demo video could not be made: %1")
+                                 .arg(QString::fromStdString(describeError(e))));
         ok = false;
     }
     setState(EngineState::Idle);
@@ -253,6 +265,7 @@ void EngineWorker::resumeTraining(const QString& runDir, qint64 maxSteps, double
     options.settings.maxSteps = maxSteps;
     if (learningRate > 0) {
         options.settings.learningRate = learningRate;
+        options.learningRateGiven = true;
     }
     options.resume = true;
     beginSession(options);
@@ -273,7 +286,8 @@ void EngineWorker::beginSession(const SessionOptions& options) {
     try {
         d->session = std::make_unique<TrainingSession>(options, *d->data);
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred((options.resume ? tr("The run could not be resumed: %1") : tr("Training could not start: %1"))
+        Q_EMIT errorOccurred((options.resume ? tr("The run could not be resumed: %1")
+                                             : tr("Training could not start: %1"))
                                  .arg(QString::fromStdString(describeError(e))));
         return;
     }
@@ -282,13 +296,15 @@ void EngineWorker::beginSession(const SessionOptions& options) {
     d->session->trainer().setRecordLayerNorms(true); // the gradient view's per-layer plot
     QString device = d->session->deviceName();
     if (device == QLatin1String("cpu")) {
-        device += tr(" (%1 threads%2)")
-                      .arg(d->threads.torchThreads)
-                      .arg(d->threads.blasLimited
-                               ? tr(", %1 held to 1").arg(QString::fromStdString(d->threads.blasName))
-                               : QString());
+        device +=
+            tr(" (%1 threads%2)")
+                .arg(d->threads.torchThreads)
+                .arg(d->threads.blasLimited
+                         ? tr(", %1 held to 1").arg(QString::fromStdString(d->threads.blasName))
+                         : QString());
     }
-    Q_EMIT trainingStarted(d->session->runDir(), device, d->session->startStep());
+    Q_EMIT trainingStarted(d->session->runDir(), device, d->session->startStep(),
+                           d->session->routeSummary());
     emitSnapshot();
     setState(EngineState::Running);
     QMetaObject::invokeMethod(this, &EngineWorker::runLoop, Qt::QueuedConnection);
@@ -337,12 +353,14 @@ bool EngineWorker::trainOneStep(StepMode mode) {
         const qint64 maxSteps = d->session->maxSteps();
         d->session.reset(); // the diverged model is dropped; the checkpoint on disk stays
         setState(EngineState::Idle);
-        Q_EMIT trainingDiverged(QString::fromStdString(e.what()), runDir, checkpoint, e.learningRate(), maxSteps);
+        Q_EMIT trainingDiverged(QString::fromStdString(e.what()), runDir, checkpoint,
+                                e.learningRate(), maxSteps);
         Q_EMIT trainingFinished(QStringLiteral("error"), runDir);
         return false;
     } catch (const std::exception& e) {
         const QString runDir = d->session->runDir();
-        Q_EMIT errorOccurred(tr("Training stopped: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(
+            tr("Training stopped: %1").arg(QString::fromStdString(describeError(e))));
         // Keep what was learned before the failure: the last good checkpoint stays.
         d->session.reset();
         setState(EngineState::Idle);
@@ -369,7 +387,8 @@ void EngineWorker::finishTraining(const QString& reason) {
         emitSnapshot();
         d->session->finish();
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("The run's final files could not be written: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(tr("The run's final files could not be written: %1")
+                                 .arg(QString::fromStdString(describeError(e))));
         finalReason = QStringLiteral("error");
     }
     d->session.reset();
@@ -432,7 +451,8 @@ void EngineWorker::setDisplayParam(const QString& name, double value) {
         Q_EMIT snapshotReady(toImageGrid(
             task->resultColumns(d->last->batch, d->last->output, d->last->params), d->last->step));
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("%1 could not be applied: %2").arg(name, QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(
+            tr("%1 could not be applied: %2").arg(name, QString::fromStdString(describeError(e))));
     }
 }
 

@@ -67,8 +67,10 @@ Q_SIGNALS:
     // The user cancelled a video load; the data loaded before stays (not an error).
     void loadCancelled();
     void previewReady(const pretext::ImageGrid& grid);
-    // startStep: 0 for a new run, the checkpoint's step for a resumed one.
-    void trainingStarted(const QString& runDir, const QString& device, qint64 startStep);
+    // startStep: 0 for a new run, the checkpoint's step for a resumed one; convRoutes:
+    // how the convolutions run (RoutePlan::summary).
+    void trainingStarted(const QString& runDir, const QString& device, qint64 startStep,
+                         const QString& convRoutes);
     void progress(const pretext::TrainProgress& progress);
     void snapshotReady(const pretext::ImageGrid& grid);
     void stateChanged(pretext::EngineState state);

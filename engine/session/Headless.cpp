@@ -3,19 +3,20 @@
 
 #include "Bench.h"
 #include "ColorPeer.h"
+#include "ConvRoutes.h"
 #include "DataSource.h"
 #include "DemoData.h"
 #include "DemoVideo.h"
-#include "VideoLoader.h"
 #include "Errors.h"
 #include "Handout.h"
 #include "ImageSheet.h"
+#include "Memory.h"
 #include "Preview.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
-#include "Memory.h"
 #include "Threads.h"
 #include "TrainingSession.h"
+#include "VideoLoader.h"
 #include "tasks/Registry.h"
 
 #include <QCommandLineParser>
@@ -43,13 +44,22 @@ double procStatusMb(const char* key) {
     }
     for (const QByteArray& line : status.readAll().split('\n')) {
         if (line.startsWith(key)) {
-            return line.mid(static_cast<int>(qstrlen(key))).trimmed().split(' ').front().toDouble() / 1024.0;
+            return line.mid(static_cast<int>(qstrlen(key)))
+                       .trimmed()
+                       .split(' ')
+                       .front()
+                       .toDouble() /
+                   1024.0;
         }
     }
     return 0.0;
 }
-double currentRssMb() { return procStatusMb("VmRSS:"); }
-double peakRssMb() { return procStatusMb("VmHWM:"); }
+double currentRssMb() {
+    return procStatusMb("VmRSS:");
+}
+double peakRssMb() {
+    return procStatusMb("VmHWM:");
+}
 
 QTextStream& err() {
     static QTextStream stream(stderr);
@@ -59,31 +69,80 @@ QTextStream& err() {
 void addCommonOptions(QCommandLineParser& p) {
     p.addHelpOption();
     p.addOptions({
-        {"task", "Pretext task: " + [] {
-             QStringList names;
-             for (const auto& n : taskNames()) {
-                 names << QString::fromStdString(n);
-             }
-             return names.join(", ");
-         }(), "name", "inpainting"},
-        {"data", "'demo' for the built-in set (images and a video), an image file or folder, "
-                 "a video file (repeatable; videos or images, not both), or 'fashion-mnist' or a "
-                 "folder of MNIST-layout IDX files (training images, labels not used).", "path", "demo"},
+        {"task",
+         "Pretext task: " +
+             [] {
+                 QStringList names;
+                 for (const auto& n : taskNames()) {
+                     names << QString::fromStdString(n);
+                 }
+                 return names.join(", ");
+             }(),
+         "name", QString::fromStdString(defaultTaskName())},
+        {"data",
+         "'demo' for the built-in set (images and a video), an image file or folder, "
+         "a video file (repeatable; videos or images, not both), or 'fashion-mnist' or a "
+         "folder of MNIST-layout IDX files (training images, labels not used).",
+         "path", "demo"},
         {"seed", "Random seed.", "S", "1"},
         {"size", "Training image size in pixels.", "px", "64"},
-        {"mask", "Inpainting mask: center, blocks, freeform, patches.", "type"},
-        {"grid", "Jigsaw grid N (N x N tiles, 2 to 4).", "N"},
-        {"perms", "Jigsaw permutation set size |P|.", "K"},
-        {"head", "Jigsaw head: perm or position; temporal-order head: classes or position.", "head"},
-        {"mode", "Colorization mode: regression (MSE on a and b) or classes (ab bins).", "mode"},
-        {"variant", "Temporal order: verify (Misra) or sort (Lee).", "variant"},
-        {"frames", "Temporal order, sort: frames T per sequence (3 or 4).", "T"},
         {"stride", "Videos: keep every Nth frame.", "N", "1"},
-        {"budget-mb", "Videos and IDX data: memory budget for the cached frames or images, in MB.", "MB", "512"},
-        {"max-megapixels", "Largest image or video frame loaded (from the file's header, before decoding).", "MP",
+        {"budget-mb", "Videos and IDX data: memory budget for the cached frames or images, in MB.",
+         "MB", "512"},
+        {"max-megapixels",
+         "Largest image or video frame loaded (from the file's header, before decoding).", "MP",
          QString::number(kDefaultMaxMegapixels)},
         {"param", "Task parameter override name=value (repeatable).", "name=value"},
     });
+    // A shorthand for every whole-number and choice parameter of the registered tasks
+    // (--mask freeform is --param mask=freeform), described by the tasks themselves.
+    for (const auto& shorthand : paramShorthands()) {
+        p.addOption({shorthand.option, shorthand.description, shorthand.valueName});
+    }
+}
+
+std::vector<ParamShorthand> paramShorthands() {
+    std::vector<ParamShorthand> out;
+    // Names the commands use for options of their own.
+    const QStringList taken = {"task",      "data",           "seed",   "size",   "stride",
+                               "budget-mb", "max-megapixels", "param",  "steps",  "batch",
+                               "lr",        "device",         "out",    "help",   "json",
+                               "threads",   "config",         "preset", "resume", "count",
+                               "handout",   "labels",         "run",    "probe",  "workspace"};
+    for (const TaskInfo& info : taskInfos()) {
+        for (const ParamSpec& spec : info.params) {
+            if (spec.kind == ParamSpec::Kind::Real || spec.display) {
+                continue;
+            }
+            const QString option =
+                QString::fromStdString(spec.name).replace(QLatin1Char('_'), QLatin1Char('-'));
+            if (taken.contains(option)) {
+                continue;
+            }
+            QString text =
+                QString::fromStdString(info.title) + ": " + QString::fromStdString(spec.label);
+            if (!spec.choices.empty()) {
+                QStringList choices;
+                for (const auto& c : spec.choices) {
+                    choices << QString::fromStdString(c);
+                }
+                text += " (" + choices.join(", ") + ")";
+            } else {
+                text += QStringLiteral(" (%1 to %2)").arg(spec.minValue).arg(spec.maxValue);
+            }
+            auto same = std::find_if(out.begin(), out.end(),
+                                     [&](const ParamShorthand& s) { return s.option == option; });
+            if (same == out.end()) {
+                out.push_back(
+                    {option, QString::fromStdString(spec.name), text + ".",
+                     spec.choices.empty() ? QStringLiteral("N") : QStringLiteral("choice")});
+            } else {
+                same->description.chop(1);
+                same->description += "; " + text + ".";
+            }
+        }
+    }
+    return out;
 }
 
 qint64 intValue(const QCommandLineParser& p, const QString& name, qint64 lo, qint64 hi) {
@@ -108,7 +167,8 @@ Common parseCommon(QCommandLineParser& p, const QStringList& args) {
         throw CommandError{p.helpText(), 0};
     }
     if (!p.positionalArguments().isEmpty()) {
-        throw CommandError{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().front()), 2};
+        throw CommandError{
+            QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().front()), 2};
     }
     Common c;
     c.task = p.value("task");
@@ -120,13 +180,17 @@ Common parseCommon(QCommandLineParser& p, const QStringList& args) {
     c.seed = static_cast<quint64>(intValue(p, "seed", 0, std::numeric_limits<qint64>::max()));
     c.sizePx = static_cast<int>(intValue(p, "size", 16, 512));
     if (c.sizePx % 8 != 0) {
-        throw CommandError{QStringLiteral("--size must be a multiple of 8 (the encoder halves it three times), not %1").arg(c.sizePx), 2};
+        throw CommandError{
+            QStringLiteral(
+                "--size must be a multiple of 8 (the encoder halves it three times), not %1")
+                .arg(c.sizePx),
+            2};
     }
     QStringList overrides;
-    // Shorthand options for common parameters; each must belong to the chosen task.
-    for (const char* name : {"mask", "grid", "perms", "head", "mode", "variant", "frames"}) {
-        if (p.isSet(name)) {
-            overrides << QStringLiteral("%1=%2").arg(QLatin1String(name), p.value(name));
+    // Shorthand options for task parameters; each must belong to the chosen task.
+    for (const auto& shorthand : paramShorthands()) {
+        if (p.optionNames().contains(shorthand.option)) {
+            overrides << QStringLiteral("%1=%2").arg(shorthand.param, p.value(shorthand.option));
         }
     }
     overrides << p.values("param");
@@ -158,7 +222,8 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
         throw CommandError{QStringLiteral("--data takes video files or images, not both"), 2};
     }
     if (videos > 0) {
-        const VideoLoadSettings settings{c.sizePx, static_cast<int>(intValue(p, "stride", 1, 10000)),
+        const VideoLoadSettings settings{c.sizePx,
+                                         static_cast<int>(intValue(p, "stride", 1, 10000)),
                                          static_cast<int>(intValue(p, "budget-mb", 1, 1 << 20)),
                                          static_cast<int>(intValue(p, "max-megapixels", 1, 4000))};
         LoadedData data = loadVideoFiles(sources, settings);
@@ -169,7 +234,9 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
             out() << note << Qt::endl;
         }
         if (!data.video) {
-            throw CommandError{QStringLiteral("no video could be loaded from %1").arg(sources.join(QStringLiteral(", "))), 1};
+            throw CommandError{QStringLiteral("no video could be loaded from %1")
+                                   .arg(sources.join(QStringLiteral(", "))),
+                               1};
         }
         out() << "loaded " << data.video->frameCount() << " frames of " << data.video->videoCount()
               << " video(s) at " << c.sizePx << " px" << Qt::endl;
@@ -181,11 +248,13 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
         err() << "skipped " << s.path << ": " << s.reason << Qt::endl;
     }
     if (data.images.size(0) == 0) {
-        const QString why = data.skipped.isEmpty()
-                                ? QStringLiteral("no image files (png, jpg, jpeg, bmp, webp, tif, tiff) found in %1")
-                                      .arg(sources.join(QStringLiteral(", ")))
-                                : QStringLiteral("no image could be loaded from %1")
-                                      .arg(sources.join(QStringLiteral(", ")));
+        const QString why =
+            data.skipped.isEmpty()
+                ? QStringLiteral(
+                      "no image files (png, jpg, jpeg, bmp, webp, tif, tiff) found in %1")
+                      .arg(sources.join(QStringLiteral(", ")))
+                : QStringLiteral("no image could be loaded from %1")
+                      .arg(sources.join(QStringLiteral(", ")));
         throw CommandError{why, 1};
     }
     out() << "loaded " << data.images.size(0) << " images at " << c.sizePx << " px";
@@ -226,10 +295,12 @@ int previewCommand(const QStringList& args) {
     const QString path = p.value("out");
     if (p.isSet("handout") || path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive)) {
         QString error;
-        if (!writeHandout(grid, handoutText(c.info, toVariantMap(c.params), c.seed, grid.note), path, &error)) {
+        if (!writeHandout(grid, handoutText(c.info, toVariantMap(c.params), c.seed, grid.note),
+                          path, &error)) {
             throw CommandError{error, 1};
         }
-        out() << "wrote " << QDir::toNativeSeparators(path) << " (handout, " << n << " samples)" << Qt::endl;
+        out() << "wrote " << QDir::toNativeSeparators(path) << " (handout, " << n << " samples)"
+              << Qt::endl;
         return 0;
     }
     const QImage sheet = renderSheet(grid, QStringLiteral("%1, seed %2").arg(c.task).arg(c.seed));
@@ -250,7 +321,8 @@ void benchVideoDecoding(const QCommandLineParser& p, const Common& c) {
     {
         const VideoFrames source = makeDemoVideo(1, frames, 64, c.seed);
         if (!io::writeMjpegVideo(path.toStdString(), source.frames, 320, 240)) {
-            throw CommandError{QStringLiteral("OpenCV could not write a Motion-JPEG video to %1").arg(path), 1};
+            throw CommandError{
+                QStringLiteral("OpenCV could not write a Motion-JPEG video to %1").arg(path), 1};
         }
     }
     // Writing the video took memory of its own: the peak is reset (Linux: "5" to
@@ -273,24 +345,28 @@ void benchVideoDecoding(const QCommandLineParser& p, const Common& c) {
     io::flowMotion(load.video.frames, load.video.starts);
     const double flowSeconds = flowTimer.nsecsElapsed() / 1e9;
     const int64_t kept = load.video.frameCount();
-    out() << QStringLiteral("video: %1 frames at 320x240 (Motion-JPEG), loaded at %2 px under a %3 MB budget\n")
-                 .arg(frames)
-                 .arg(c.sizePx)
-                 .arg(budgetMb)
-          << QStringLiteral("  frames decoded          %1 frames/s (%2 s for all %3; %4 kept, stride %5, %6 MB cached)\n")
-                 .arg(frames / seconds, 0, 'f', 1)
-                 .arg(seconds, 0, 'f', 2)
-                 .arg(frames)
-                 .arg(kept)
-                 .arg(load.strides.empty() ? 0 : load.strides.front())
-                 .arg(kept * io::frameBytes(c.sizePx) / 1048576.0, 0, 'f', 1)
-          << QStringLiteral("  optical flow            %1 frames/s (Farnebäck at %2 px)\n")
-                 .arg(kept / std::max(1e-9, flowSeconds), 0, 'f', 1)
-                 .arg(c.sizePx)
-          << QStringLiteral("  peak memory loading     %1 MB above the %2 MB before%3\n")
-                 .arg(peakRssMb() - before, 0, 'f', 1)
-                 .arg(before, 0, 'f', 1)
-                 .arg(peakReset ? QString() : QStringLiteral(" (peak not resettable here: process peak)"));
+    out()
+        << QStringLiteral(
+               "video: %1 frames at 320x240 (Motion-JPEG), loaded at %2 px under a %3 MB budget\n")
+               .arg(frames)
+               .arg(c.sizePx)
+               .arg(budgetMb)
+        << QStringLiteral("  frames decoded          %1 frames/s (%2 s for all %3; %4 kept, stride "
+                          "%5, %6 MB cached)\n")
+               .arg(frames / seconds, 0, 'f', 1)
+               .arg(seconds, 0, 'f', 2)
+               .arg(frames)
+               .arg(kept)
+               .arg(load.strides.empty() ? 0 : load.strides.front())
+               .arg(kept * io::frameBytes(c.sizePx) / 1048576.0, 0, 'f', 1)
+        << QStringLiteral("  optical flow            %1 frames/s (Farnebäck at %2 px)\n")
+               .arg(kept / std::max(1e-9, flowSeconds), 0, 'f', 1)
+               .arg(c.sizePx)
+        << QStringLiteral("  peak memory loading     %1 MB above the %2 MB before%3\n")
+               .arg(peakRssMb() - before, 0, 'f', 1)
+               .arg(before, 0, 'f', 1)
+               .arg(peakReset ? QString()
+                              : QStringLiteral(" (peak not resettable here: process peak)"));
     for (const auto& note : load.notes) {
         out() << "  " << QString::fromStdString(note) << "\n";
     }
@@ -319,7 +395,7 @@ QString taskArgument(const QStringList& args) {
             return args[i].mid(7);
         }
     }
-    return QStringLiteral("inpainting");
+    return QString::fromStdString(defaultTaskName());
 }
 
 void printLabPeer(const Common& c) {
@@ -340,24 +416,34 @@ int benchCommand(const QStringList& args) {
     p.setApplicationDescription("Measure sample generation and training throughput, the model's "
                                 "FLOPs and the machine's ceiling (--task all: every task).");
     addCommonOptions(p);
-    p.addOptions({{"steps", "Timed training steps.", "N", "30"},
-                  {"batch", "Batch size.", "B", "32"},
-                  {"device", "auto, cpu or cuda.", "device", "auto"},
-                  {"threads", "Torch intra-op threads (0: every core).", "N", "0"},
-                  {"blas-threads", "BLAS pool size (0: leave it as the library and the "
-                                   "environment set it).", "N", "1"},
-                  {"json", "Also write the figures as JSON to FILE.", "FILE"},
-                  {"no-ceiling", "Skip measuring the machine's convolution and matrix ceiling."},
-                  {"no-loaders", "Skip the video-decoding and colour-conversion figures."},
-                  {"per-tensor-adam", "Train with LibTorch's Adam, one parameter tensor at a time "
-                                      "(the same numbers; to measure the multi-tensor one against)."},
-                  {"malloc-defaults", "Leave the C library's allocator as found (glibc: freed blocks "
-                                      "returned and mapped again; to measure the program's setting against)."},
-                  {"direct-conv", "Every convolution by LibTorch's own kernels, as PyTorch runs it, instead of "
-                                  "the program's Winograd and dense routes (to measure those against)."},
-                  {"conv-rounds", "After the model step, R rounds of it with the program's convolution routes "
-                                  "and then LibTorch's own, in this process (0: none).", "R", "0"},
-                  {"video-frames", "Video tasks: frames of the long video written and decoded.", "N", "3000"}});
+    p.addOptions(
+        {{"steps", "Timed training steps.", "N", "30"},
+         {"batch", "Batch size.", "B", "32"},
+         {"device", "auto, cpu or cuda.", "device", "auto"},
+         {"threads", "Torch intra-op threads (0: every core).", "N", "0"},
+         {"blas-threads",
+          "BLAS pool size (0: leave it as the library and the "
+          "environment set it).",
+          "N", "1"},
+         {"json", "Also write the figures as JSON to FILE.", "FILE"},
+         {"no-ceiling", "Skip measuring the machine's convolution and matrix ceiling."},
+         {"no-loaders", "Skip the video-decoding and colour-conversion figures."},
+         {"per-tensor-adam", "Train with LibTorch's Adam, one parameter tensor at a time "
+                             "(the same numbers; to measure the multi-tensor one against)."},
+         {"malloc-defaults",
+          "Leave the C library's allocator as found (glibc: freed blocks "
+          "returned and mapped again; to measure the program's setting against)."},
+         {"conv-route",
+          "How convolutions choose their route: auto (each layer timed, the "
+          "fastest kept), libtorch (LibTorch's own kernels, as PyTorch runs "
+          "them) or fast (the program's CPU routes wherever they apply).",
+          "route", "auto"},
+         {"conv-rounds",
+          "After the model step, R rounds of it with the chosen convolution routes "
+          "and then LibTorch's own, in this process (0: none).",
+          "R", "0"},
+         {"video-frames", "Video tasks: frames of the long video written and decoded.", "N",
+          "3000"}});
     const QString choice = taskArgument(args);
     const auto names = benchTasks(choice.toStdString());
     BenchOptions o;
@@ -377,7 +463,13 @@ int benchCommand(const QStringList& args) {
         o.blasThreads = static_cast<int>(intValue(p, "blas-threads", 0, 4096));
         o.perTensorAdam = p.isSet("per-tensor-adam");
         o.keepFreedMemory = !p.isSet("malloc-defaults");
-        o.fastConv = !p.isSet("direct-conv");
+        o.convRoute = p.value("conv-route").toStdString();
+        if (!parseRouteMode(o.convRoute)) {
+            throw CommandError{
+                QStringLiteral("--conv-route must be auto, libtorch or fast, not '%1'")
+                    .arg(p.value("conv-route")),
+                2};
+        }
         o.convRounds = intValue(p, "conv-rounds", 0, 1000);
         if (!haveCeiling && !p.isSet("no-ceiling")) {
             configureThreads(o.torchThreads, o.blasThreads);
@@ -391,9 +483,12 @@ int benchCommand(const QStringList& args) {
             benchVideoDecoding(p, c); // first, so the peak memory it reports is the loader's
         }
         results.push_back(runBench(o));
-        out() << QString::fromStdString(formatBench(o, results.back(), haveCeiling ? &ceiling : nullptr))
+        out() << QString::fromStdString(
+                     formatBench(o, results.back(), haveCeiling ? &ceiling : nullptr))
               << Qt::flush;
-        if (c.task == QLatin1String("colorization") && loaders) {
+        // Peers a task asks to be measured against (TaskInfo::benchPeers).
+        const auto& peers = c.info.benchPeers;
+        if (loaders && std::find(peers.begin(), peers.end(), "lab-color") != peers.end()) {
             printLabPeer(c);
         }
     }
@@ -401,8 +496,11 @@ int benchCommand(const QStringList& args) {
         QFile file(p.value("json"));
         const std::string json = benchJson(o, results, haveCeiling ? &ceiling : nullptr);
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-            file.write(json.data(), static_cast<qint64>(json.size())) != static_cast<qint64>(json.size())) {
-            throw CommandError{QStringLiteral("%1 could not be written: %2").arg(p.value("json"), file.errorString()), 1};
+            file.write(json.data(), static_cast<qint64>(json.size())) !=
+                static_cast<qint64>(json.size())) {
+            throw CommandError{QStringLiteral("%1 could not be written: %2")
+                                   .arg(p.value("json"), file.errorString()),
+                               1};
         }
         out() << "wrote " << QDir::toNativeSeparators(p.value("json")) << Qt::endl;
     }

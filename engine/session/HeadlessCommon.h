@@ -8,6 +8,8 @@
 #include <QCommandLineParser>
 #include <QTextStream>
 
+#include <vector>
+
 namespace pretext::headless {
 
 QTextStream& out();
@@ -26,6 +28,16 @@ struct Common {
     quint64 seed = 1;
     int sizePx = 64;
 };
+
+// A command-line shorthand for a task parameter: --mask freeform for --param mask=freeform.
+struct ParamShorthand {
+    QString option;      // the parameter's name with dashes
+    QString param;       // the parameter's name
+    QString description; // from the tasks that have it
+    QString valueName;
+};
+// One for every whole-number and choice parameter of the registered tasks.
+std::vector<ParamShorthand> paramShorthands();
 
 void addCommonOptions(QCommandLineParser& p);
 qint64 intValue(const QCommandLineParser& p, const QString& name, qint64 lo, qint64 hi);

@@ -1,4 +1,5 @@
 // The `train` command: a new run, a run from a JSON config, or a resumed run.
+#include "ConvRoutes.h"
 #include "HeadlessCommon.h"
 #include "Presets.h"
 #include "RunConfig.h"
@@ -7,20 +8,22 @@
 #include "TrainingSession.h"
 
 #include <QDir>
-#include <QSet>
 #include <QJsonObject>
+#include <QSet>
 
 namespace pretext::headless {
 
 namespace {
 
-const char* const kRunDefiningOptions[] = {"preset", "task", "mask", "grid", "perms", "head", "mode",
-                                           "variant", "frames", "param", "seed"};
+const char* const kRunDefiningOptions[] = {"preset", "task",    "mask",   "grid",  "perms", "head",
+                                           "mode",   "variant", "frames", "param", "seed"};
 
-void refuseRunDefiningOptions(const QCommandLineParser& p, const QString& why, const char* allowed = "") {
+void refuseRunDefiningOptions(const QCommandLineParser& p, const QString& why,
+                              const char* allowed = "") {
     for (const char* name : kRunDefiningOptions) {
         if (qstrcmp(name, allowed) != 0 && p.isSet(QLatin1String(name))) {
-            throw CommandError{QStringLiteral("--%1 cannot be given with %2").arg(QLatin1String(name), why), 2};
+            throw CommandError{
+                QStringLiteral("--%1 cannot be given with %2").arg(QLatin1String(name), why), 2};
         }
     }
 }
@@ -38,15 +41,21 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
     }
     TrainRequest r;
     if (p.isSet("resume")) {
-        refuseRunDefiningOptions(p, QStringLiteral("--resume (the run goes on with its own config)"));
+        refuseRunDefiningOptions(p,
+                                 QStringLiteral("--resume (the run goes on with its own config)"));
         // --lr may change: a run that diverged goes on with a lower rate.
         for (const char* name : {"config", "out", "data", "size", "batch"}) {
             if (p.isSet(QLatin1String(name))) {
-                throw CommandError{QStringLiteral("--%1 cannot be given with --resume (the run goes on with its own config)").arg(QLatin1String(name)), 2};
+                throw CommandError{
+                    QStringLiteral(
+                        "--%1 cannot be given with --resume (the run goes on with its own config)")
+                        .arg(QLatin1String(name)),
+                    2};
             }
         }
         if (!p.isSet("steps")) {
-            throw CommandError{QStringLiteral("--resume DIR needs --steps N, the step to train to"), 2};
+            throw CommandError{QStringLiteral("--resume DIR needs --steps N, the step to train to"),
+                               2};
         }
         RunConfig config;
         QString error;
@@ -68,8 +77,10 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
             refuseRunDefiningOptions(p, QStringLiteral("--preset (the preset gives it)"), "preset");
             const Preset* preset = findPreset(p.value("preset"));
             if (preset == nullptr) {
-                throw CommandError{QStringLiteral("unknown preset '%1'; 'pretext-workbench presets' lists them")
-                                       .arg(p.value("preset")), 2};
+                throw CommandError{
+                    QStringLiteral("unknown preset '%1'; 'pretext-workbench presets' lists them")
+                        .arg(p.value("preset")),
+                    2};
             }
             config = preset->config;
         }
@@ -78,10 +89,11 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
             r.data = config.data;
         }
         if (!r.data.isEmpty() && p.isSet("size")) {
-            throw CommandError{QStringLiteral("--size cannot be given with a config that names its data (its "
-                                              "data.size_px is %1); give --data too, or change the file")
-                                   .arg(r.data.value(QStringLiteral("size_px")).toInt(64)),
-                               2};
+            throw CommandError{
+                QStringLiteral("--size cannot be given with a config that names its data (its "
+                               "data.size_px is %1); give --data too, or change the file")
+                    .arg(r.data.value(QStringLiteral("size_px")).toInt(64)),
+                2};
         }
         if (r.settings.maxSteps == 0 && !p.isSet("steps")) {
             r.settings.maxSteps = 200;
@@ -113,19 +125,34 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
         bool ok = true;
         r.settings.learningRate = p.value("lr").toDouble(&ok);
         if (!ok || r.settings.learningRate <= 0 || r.settings.learningRate > 10) {
-            throw CommandError{QStringLiteral("--lr must be a positive number, not '%1'").arg(p.value("lr")), 2};
+            throw CommandError{
+                QStringLiteral("--lr must be a positive number, not '%1'").arg(p.value("lr")), 2};
         }
     }
     if (p.isSet("device")) {
         r.settings.device = p.value("device");
-        if (r.settings.device != "auto" && r.settings.device != "cpu" && r.settings.device != "cuda") {
-            throw CommandError{QStringLiteral("--device must be auto, cpu or cuda, not '%1'").arg(r.settings.device), 2};
+        if (r.settings.device != "auto" && r.settings.device != "cpu" &&
+            r.settings.device != "cuda") {
+            throw CommandError{QStringLiteral("--device must be auto, cpu or cuda, not '%1'")
+                                   .arg(r.settings.device),
+                               2};
         }
+    }
+    if (p.isSet("conv-route")) {
+        r.settings.convRoute = p.value("conv-route");
+        if (!parseRouteMode(r.settings.convRoute.toStdString())) {
+            throw CommandError{
+                QStringLiteral("--conv-route must be auto, libtorch or fast, not '%1'")
+                    .arg(r.settings.convRoute),
+                2};
+        }
+        r.settings.convRoutes.clear(); // asked anew: not the routes a config recorded
     }
     if (r.resume) {
         r.settings.runDir = p.value("resume");
     } else if (!p.isSet("out")) {
-        throw CommandError{QStringLiteral("train needs --out DIR, the run folder to write (or --resume DIR)"), 2};
+        throw CommandError{
+            QStringLiteral("train needs --out DIR, the run folder to write (or --resume DIR)"), 2};
     } else {
         r.settings.runDir = p.value("out");
     }
@@ -136,7 +163,8 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
 
 int presetsCommand(const QStringList& args) {
     QCommandLineParser p;
-    p.setApplicationDescription("List the built-in presets: id, task, title and what each reproduces.");
+    p.setApplicationDescription(
+        "List the built-in presets: id, task, title and what each reproduces.");
     p.addHelpOption();
     p.addPositionalArgument("task", "Only this task's presets.", "[task]");
     if (!p.parse(args)) {
@@ -150,9 +178,9 @@ int presetsCommand(const QStringList& args) {
         if (!task.isEmpty() && preset.config.settings.task != task) {
             continue;
         }
-        out() << preset.id.leftJustified(30) << " " << preset.config.settings.task.leftJustified(13) << preset.title
-              << (preset.classroom ? QStringLiteral("  [classroom]") : QString()) << "\n    "
-              << preset.description << Qt::endl;
+        out() << preset.id.leftJustified(30) << " " << preset.config.settings.task.leftJustified(13)
+              << preset.title << (preset.classroom ? QStringLiteral("  [classroom]") : QString())
+              << "\n    " << preset.description << Qt::endl;
     }
     return 0;
 }
@@ -167,20 +195,29 @@ int trainCommand(const QStringList& args) {
         "                                       (a run's config.json, or File > Save Config)\n"
         "  train --resume DIR --steps N         go on with the run in DIR until step N");
     addCommonOptions(p);
-    p.addOptions({{"steps", "Training steps (with --resume: the step to reach).", "N", "200"},
-                  {"out", "Run folder to write (must not hold a run already).", "dir"},
-                  {"config", "JSON config with the run's settings (and data).", "file"},
-                  {"preset", "A built-in preset's settings (and data); 'presets' lists them.", "id"},
-                  {"resume", "Run folder to go on with, from its checkpoint.", "dir"},
-                  {"checkpoint-every", "Steps between checkpoints.", "N", "250"},
-                  {"memory-at", "Print the resident memory after these steps (comma-separated; "
-                                "a soak test's figures).", "steps"},
-                  {"batch", "Batch size.", "B", "32"},
-                  {"lr", "Learning rate (Adam); default: the task's own.", "rate"},
-                  {"device", "auto, cpu or cuda.", "device", "auto"},
-                  {"inject-fault", "For testing: faults to make on purpose, comma-separated: "
-                                   "nan-loss@STEP, nan-grad@STEP, oom@STEP (the retry with half the "
-                                   "batch succeeds) or oom-twice@STEP (it fails too).", "faults"}});
+    p.addOptions(
+        {{"steps", "Training steps (with --resume: the step to reach).", "N", "200"},
+         {"out", "Run folder to write (must not hold a run already).", "dir"},
+         {"config", "JSON config with the run's settings (and data).", "file"},
+         {"preset", "A built-in preset's settings (and data); 'presets' lists them.", "id"},
+         {"resume", "Run folder to go on with, from its checkpoint.", "dir"},
+         {"checkpoint-every", "Steps between checkpoints.", "N", "250"},
+         {"memory-at",
+          "Print the resident memory after these steps (comma-separated; "
+          "a soak test's figures).",
+          "steps"},
+         {"batch", "Batch size.", "B", "32"},
+         {"lr", "Learning rate (Adam); default: the task's own.", "rate"},
+         {"device", "auto, cpu or cuda.", "device", "auto"},
+         {"conv-route",
+          "How convolutions choose their route: auto (each layer timed at "
+          "the start, the fastest kept), libtorch or fast.",
+          "route", "auto"},
+         {"inject-fault",
+          "For testing: faults to make on purpose, comma-separated: "
+          "nan-loss@STEP, nan-grad@STEP, oom@STEP (the retry with half the "
+          "batch succeeds) or oom-twice@STEP (it fails too).",
+          "faults"}});
     Common c;
     const TrainRequest request = trainRequest(p, args, &c);
     const TrainSettings& s = request.settings;
@@ -197,15 +234,17 @@ int trainCommand(const QStringList& args) {
     options.settings = s;
     options.settings.faults = p.value("inject-fault");
     options.resume = request.resume;
-    options.checkpointEverySteps = static_cast<int>(intValue(p, "checkpoint-every", 1, 100'000'000));
+    options.learningRateGiven = p.isSet("lr"); // else a resume goes on at the rate in force
+    options.checkpointEverySteps =
+        static_cast<int>(intValue(p, "checkpoint-every", 1, 100'000'000));
     TrainingSession session(options, data);
-    out() << (request.resume ? "resuming " : "training ") << s.task << " on " << session.deviceName()
-          << " (" << threads.torchThreads << " threads), run folder "
+    out() << (request.resume ? "resuming " : "training ") << s.task << " on "
+          << session.deviceName() << " (" << threads.torchThreads << " threads), run folder "
           << QDir::toNativeSeparators(session.runDir());
     if (request.resume) {
         out() << ", from step " << session.startStep();
     }
-    out() << Qt::endl;
+    out() << Qt::endl << "convolutions " << session.routeSummary() << Qt::endl;
     if (const DataStats* stats = session.trainer().dataStats(); stats && !stats->note.empty()) {
         out() << QString::fromStdString(stats->note) << Qt::endl;
     }
@@ -215,17 +254,23 @@ int trainCommand(const QStringList& args) {
         QStringList parts;
         for (auto it = p.metrics.cbegin(); it != p.metrics.cend(); ++it) {
             if (it.key().startsWith(QLatin1String("heldout_"))) {
-                parts << QStringLiteral("%1 %2").arg(it.key().mid(8)).arg(it.value().toDouble(), 0, 'f', 4);
+                parts << QStringLiteral("%1 %2")
+                             .arg(it.key().mid(8))
+                             .arg(it.value().toDouble(), 0, 'f', 4);
             }
         }
-        return parts.isEmpty() ? QString() : QStringLiteral("  held-out: ") + parts.join(QStringLiteral(", "));
+        return parts.isEmpty() ? QString()
+                               : QStringLiteral("  held-out: ") + parts.join(QStringLiteral(", "));
     };
     QSet<qint64> memoryAt;
     for (const QString& step : p.value("memory-at").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;
         memoryAt.insert(step.trimmed().toLongLong(&ok));
         if (!ok) {
-            throw CommandError{QStringLiteral("--memory-at wants step numbers separated by commas, not '%1'").arg(p.value("memory-at")), 2};
+            throw CommandError{
+                QStringLiteral("--memory-at wants step numbers separated by commas, not '%1'")
+                    .arg(p.value("memory-at")),
+                2};
         }
     }
     TrainProgress last;
@@ -234,13 +279,14 @@ int trainCommand(const QStringList& args) {
             last = session.step();
         } catch (const NonFiniteError& e) {
             // Says how to go on: the run folder, a lower rate, its own step target.
-            const QString resume = session.lastCheckpointStep() >= 0
-                                       ? QStringLiteral("\ngo on from the checkpoint with a lower rate: "
-                                                        "pretext-workbench train --resume %1 --lr %2 --steps %3")
-                                             .arg(QDir::toNativeSeparators(session.runDir()))
-                                             .arg(e.suggestedLearningRate())
-                                             .arg(s.maxSteps)
-                                       : QString();
+            const QString resume =
+                session.lastCheckpointStep() >= 0
+                    ? QStringLiteral("\ngo on from the checkpoint with a lower rate: "
+                                     "pretext-workbench train --resume %1 --lr %2 --steps %3")
+                          .arg(QDir::toNativeSeparators(session.runDir()))
+                          .arg(e.suggestedLearningRate())
+                          .arg(s.maxSteps)
+                    : QString();
             throw CommandError{QString::fromStdString(e.what()) + resume, 1};
         }
         if (!last.note.isEmpty()) {

@@ -1,5 +1,6 @@
 #include "RunConfig.h"
 
+#include "ConvRoutes.h"
 #include "RunFolder.h"
 #include "tasks/Registry.h"
 
@@ -24,23 +25,30 @@ struct Text {
 namespace {
 
 // Keys config.json writes for a reader's information; accepted and not used.
-const QSet<QString> kInformational = {"format", "app_version", "torch_version", "device",
-                                      "optimizer", "images_used", "windows_used", "data_note",
-                                      "resumed"};
-const QSet<QString> kSettings = {"task", "params", "batch_size", "learning_rate", "seed",
-                                 "device_requested", "max_steps", "data"};
-const QSet<QString> kDataKeys = {"source", "paths", "size_px", "demo_seed", "count", "stride",
-                                 "budget_mb", "videos", "video_frames", "strides", "skipped",
-                                 "labels", "draw_seed", "max_megapixels"};
+const QSet<QString> kInformational = {
+    "format",      "app_version",  "torch_version", "device",  "optimizer",
+    "images_used", "windows_used", "data_note",     "resumed", "conv_route_summary"};
+const QSet<QString> kSettings = {"task",       "params",           "batch_size", "learning_rate",
+                                 "seed",       "device_requested", "max_steps",  "data",
+                                 "conv_route", "conv_routes"};
+const QSet<QString> kDataKeys = {"source",  "paths",     "size_px",   "demo_seed",     "count",
+                                 "stride",  "budget_mb", "videos",    "video_frames",  "strides",
+                                 "skipped", "labels",    "draw_seed", "max_megapixels"};
 
 QString typeName(const QJsonValue& v) {
     switch (v.type()) {
-    case QJsonValue::Bool: return QStringLiteral("true/false");
-    case QJsonValue::Double: return Text::tr("a number");
-    case QJsonValue::String: return QStringLiteral("text");
-    case QJsonValue::Array: return Text::tr("a list");
-    case QJsonValue::Object: return Text::tr("an object");
-    default: return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("true/false");
+    case QJsonValue::Double:
+        return Text::tr("a number");
+    case QJsonValue::String:
+        return QStringLiteral("text");
+    case QJsonValue::Array:
+        return Text::tr("a list");
+    case QJsonValue::Object:
+        return Text::tr("an object");
+    default:
+        return QStringLiteral("null");
     }
 }
 
@@ -66,7 +74,8 @@ bool wholeNumber(const QJsonValue& v, qint64 lo, qint64 hi, qint64* out) {
 void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* params,
                  QStringList* problems) {
     if (!value.isObject()) {
-        *problems << Text::tr("params: must be an object of name: value, not %1").arg(typeName(value));
+        *problems
+            << Text::tr("params: must be an object of name: value, not %1").arg(typeName(value));
         return;
     }
     const QJsonObject obj = value.toObject();
@@ -106,9 +115,9 @@ void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* par
         const bool whole = spec->kind != ParamSpec::Kind::Int || d == std::floor(d);
         if (!v.isDouble() || !whole || d < spec->minValue || d > spec->maxValue) {
             *problems << Text::tr("params.%1: must be a %2 from %3 to %4, not %5")
-                             .arg(it.key(),
-                                  spec->kind == ParamSpec::Kind::Int ? Text::tr("whole number")
-                                                                     : QStringLiteral("number"))
+                             .arg(it.key(), spec->kind == ParamSpec::Kind::Int
+                                                ? Text::tr("whole number")
+                                                : QStringLiteral("number"))
                              .arg(spec->minValue)
                              .arg(spec->maxValue)
                              .arg(v.isDouble() ? QString::number(d) : typeName(v));
@@ -138,7 +147,8 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
     if (source == QLatin1String("idx")) {
         const QJsonValue labels = obj.value(QStringLiteral("labels"));
         if (!labels.isString() || labels.toString().isEmpty()) {
-            *problems << Text::tr("data.labels: must name the IDX data ('fashion-mnist' or a folder)");
+            *problems << Text::tr(
+                "data.labels: must name the IDX data ('fashion-mnist' or a folder)");
         }
     } else if (source != QLatin1String("demo")) {
         const QJsonValue paths = obj.value(QStringLiteral("paths"));
@@ -154,17 +164,24 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
     const struct {
         const char* key;
         qint64 lo, hi;
-    } ranges[] = {{"size_px", 16, 512}, {"stride", 1, 10000}, {"budget_mb", 1, 1 << 20},
+    } ranges[] = {{"size_px", 16, 512},
+                  {"stride", 1, 10000},
+                  {"budget_mb", 1, 1 << 20},
                   {"max_megapixels", 1, 4000},
-                  {"count", 1, 1 << 20}, {"demo_seed", 0, std::numeric_limits<qint64>::max()},
+                  {"count", 1, 1 << 20},
+                  {"demo_seed", 0, std::numeric_limits<qint64>::max()},
                   {"draw_seed", 0, std::numeric_limits<qint64>::max()}};
     for (const auto& r : ranges) {
         const QString key = QLatin1String(r.key);
         if (obj.contains(key) && !wholeNumber(obj.value(key), r.lo, r.hi, &n)) {
-            *problems << Text::tr("data.%1: must be a whole number from %2 to %3").arg(key).arg(r.lo).arg(r.hi);
+            *problems << Text::tr("data.%1: must be a whole number from %2 to %3")
+                             .arg(key)
+                             .arg(r.lo)
+                             .arg(r.hi);
         }
     }
-    if (obj.contains(QStringLiteral("size_px")) && wholeNumber(obj.value(QStringLiteral("size_px")), 16, 512, &n) && n % 8 != 0) {
+    if (obj.contains(QStringLiteral("size_px")) &&
+        wholeNumber(obj.value(QStringLiteral("size_px")), 16, 512, &n) && n % 8 != 0) {
         *problems << Text::tr("data.size_px: must be a multiple of 8, not %1").arg(n);
     }
     *data = obj;
@@ -182,7 +199,8 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
     RunConfig c;
     TrainSettings& s = c.settings;
     const QJsonValue task = json.value(QStringLiteral("task"));
-    std::unique_ptr<Task> made = task.isString() ? makeTask(task.toString().toStdString()) : nullptr;
+    std::unique_ptr<Task> made =
+        task.isString() ? makeTask(task.toString().toStdString()) : nullptr;
     if (!made) {
         QStringList names;
         for (const auto& n : taskNames()) {
@@ -215,7 +233,8 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         }
     }
     if (json.contains(QStringLiteral("seed"))) {
-        if (wholeNumber(json.value(QStringLiteral("seed")), 0, std::numeric_limits<qint64>::max(), &n)) {
+        if (wholeNumber(json.value(QStringLiteral("seed")), 0, std::numeric_limits<qint64>::max(),
+                        &n)) {
             s.seed = static_cast<quint64>(n);
         } else {
             problems << Text::tr("seed: must be a whole number of at least 0");
@@ -225,7 +244,8 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (wholeNumber(json.value(QStringLiteral("max_steps")), 0, 100'000'000, &n)) {
             s.maxSteps = n;
         } else {
-            problems << Text::tr("max_steps: must be a whole number from 0 (until stopped) to 100000000");
+            problems << Text::tr(
+                "max_steps: must be a whole number from 0 (until stopped) to 100000000");
         }
     }
     // A run's config.json records the device asked for and the one used; a hand-written
@@ -238,11 +258,37 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (device.startsWith(QLatin1String("cuda:"))) {
             device = QStringLiteral("cuda");
         }
-        if (device != QLatin1String("auto") && device != QLatin1String("cpu") && device != QLatin1String("cuda")) {
+        if (device != QLatin1String("auto") && device != QLatin1String("cpu") &&
+            device != QLatin1String("cuda")) {
             problems << Text::tr("%1: must be auto, cpu or cuda, not '%2'")
                             .arg(deviceKey, json.value(deviceKey).toVariant().toString());
         } else {
             s.device = device;
+        }
+    }
+    if (json.contains(QStringLiteral("conv_route"))) {
+        const QJsonValue v = json.value(QStringLiteral("conv_route"));
+        if (v.isString() && parseRouteMode(v.toString().toStdString())) {
+            s.convRoute = v.toString();
+        } else {
+            problems << Text::tr("conv_route: must be auto, libtorch or fast, not '%1'")
+                            .arg(v.isString() ? v.toString() : typeName(v));
+        }
+    }
+    if (json.contains(QStringLiteral("conv_routes"))) {
+        const QJsonValue v = json.value(QStringLiteral("conv_routes"));
+        if (!v.isObject()) {
+            problems << Text::tr("conv_routes: must be an object of layer: route, not %1")
+                            .arg(typeName(v));
+        } else {
+            const QJsonObject routes = v.toObject();
+            for (auto it = routes.begin(); it != routes.end(); ++it) {
+                if (it.value().isString() && parseRoute(it.value().toString().toStdString())) {
+                    s.convRoutes.insert(it.key(), it.value().toString());
+                } else {
+                    problems << Text::tr("conv_routes.%1: not a convolution route").arg(it.key());
+                }
+            }
         }
     }
     if (json.contains(QStringLiteral("data"))) {
@@ -291,11 +337,13 @@ bool readRunConfig(const QString& path, RunConfig* config, QString* error) {
 
 bool readRunSettings(const QString& runDir, RunConfig* config, QString* error) {
     if (!QFileInfo(runDir).isDir()) {
-        *error = Text::tr("%1 does not exist or is not a folder").arg(QDir::toNativeSeparators(runDir));
+        *error =
+            Text::tr("%1 does not exist or is not a folder").arg(QDir::toNativeSeparators(runDir));
         return false;
     }
     if (!QFileInfo::exists(QDir(runDir).filePath(runfiles::config))) {
-        *error = Text::tr("%1 is not a run folder: it holds no config.json").arg(QDir::toNativeSeparators(runDir));
+        *error = Text::tr("%1 is not a run folder: it holds no config.json")
+                     .arg(QDir::toNativeSeparators(runDir));
         return false;
     }
     if (!readRunConfig(QDir(runDir).filePath(runfiles::config), config, error)) {
@@ -303,7 +351,7 @@ bool readRunSettings(const QString& runDir, RunConfig* config, QString* error) {
     }
     if (config->data.isEmpty()) {
         *error = Text::tr("%1: config.json does not say which data the run trained on (a run "
-                                "of an older version); it cannot be resumed")
+                          "of an older version); it cannot be resumed")
                      .arg(QDir::toNativeSeparators(runDir));
         return false;
     }
@@ -338,7 +386,11 @@ QJsonObject runConfigJson(const TrainSettings& s, const QJsonObject& data) {
                      {"learning_rate", s.learningRate},
                      {"seed", QString::number(s.seed)},
                      {"device_requested", s.device},
-                     {"max_steps", s.maxSteps}};
+                     {"max_steps", s.maxSteps},
+                     {"conv_route", s.convRoute}};
+    if (!s.convRoutes.isEmpty()) {
+        json.insert(QStringLiteral("conv_routes"), QJsonObject::fromVariantMap(s.convRoutes));
+    }
     if (!data.isEmpty()) {
         json.insert(QStringLiteral("data"), data);
     }

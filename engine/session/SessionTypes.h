@@ -1,6 +1,8 @@
 #pragma once
 // Plain Qt value types that cross the engine thread boundary. No torch here:
 // the UI includes this header.
+#include "TaskCatalog.h"
+
 #include <QImage>
 #include <QJsonObject>
 #include <QList>
@@ -35,13 +37,13 @@ struct SkippedFile {
 };
 
 struct DataSummary {
-    QString label;          // "demo set (seed 1)" or the folder/file names
+    QString label; // "demo set (seed 1)" or the folder/file names
     int count = 0;
     int sizePx = 0;
     QList<QImage> thumbnails; // first images, at training size
     QList<SkippedFile> skipped;
-    QStringList notes;        // how videos were sampled or cut short
-    int videos = 0;           // videos loaded (the demo set has one procedural video)
+    QStringList notes; // how videos were sampled or cut short
+    int videos = 0;    // videos loaded (the demo set has one procedural video)
     int videoFrames = 0;
     bool framesAreImages = false; // the images are the videos' frames
     double cacheMb = 0.0;         // memory the cached images or frames take
@@ -50,14 +52,19 @@ struct DataSummary {
 };
 
 struct TrainSettings {
-    QString task = QStringLiteral("inpainting");
-    QVariantMap params;      // parameter name -> double
+    QString task = defaultTask(); // registry name (TaskCatalog.h)
+    QVariantMap params;           // parameter name -> double
     int batchSize = 32;
     double learningRate = 2e-3;
     quint64 seed = 1;
     QString device = QStringLiteral("auto");
-    qint64 maxSteps = 0;     // 0: until stopped
-    QString runDir;          // empty: a new folder under the runs directory
+    // auto | libtorch | fast: how each convolution chooses its route (ConvRoutes.h).
+    QString convRoute = QStringLiteral("auto");
+    // layer -> route, as a run recorded them (config.json's conv_routes); when given, the
+    // run takes them as they are instead of measuring (a resume stays on its routes).
+    QVariantMap convRoutes;
+    qint64 maxSteps = 0; // 0: until stopped
+    QString runDir;      // empty: a new folder under the runs directory
     // Test switch: faults to inject (parseFaultInjection's "nan-loss@5,oom@9"); empty:
     // the PRETEXT_INJECT_FAULT environment variable, if set. Not part of a config.
     QString faults;
@@ -68,12 +75,12 @@ struct TrainProgress {
     double loss = 0.0;
     double wallTimeS = 0.0;
     double imagesPerSec = 0.0;
-    QVariantMap metrics;       // the batch's metrics, plus heldout_* when evaluated
-    QList<double> histogram;   // from the held-out evaluation, when there was one
-    QString histogramTitle;    // what is counted
-    QString histogramAxis;     // what the bins are
+    QVariantMap metrics;         // the batch's metrics, plus heldout_* when evaluated
+    QList<double> histogram;     // from the held-out evaluation, when there was one
+    QString histogramTitle;      // what is counted
+    QString histogramAxis;       // what the bins are
     QStringList histogramLabels; // one per bin, or empty (numbered)
-    QString note;              // something a person should know (the batch was halved)
+    QString note;                // something a person should know (the batch was halved)
     // While the gradient view is on: ‖∂L/∂θ‖₂ per layer, layers named in layerNames.
     QList<double> layerNorms;
     QStringList layerNames;

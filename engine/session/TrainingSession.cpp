@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
@@ -26,7 +27,10 @@ struct Text {
 
 namespace {
 QString torchVersion() {
-    return QStringLiteral("%1.%2.%3").arg(TORCH_VERSION_MAJOR).arg(TORCH_VERSION_MINOR).arg(TORCH_VERSION_PATCH);
+    return QStringLiteral("%1.%2.%3")
+        .arg(TORCH_VERSION_MAJOR)
+        .arg(TORCH_VERSION_MINOR)
+        .arg(TORCH_VERSION_PATCH);
 }
 
 void check(bool ok, const QString& error) {
@@ -44,10 +48,23 @@ QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const Lo
     json.insert(QStringLiteral("torch_version"), torchVersion());
     json.insert(QStringLiteral("device"), QString::fromStdString(trainer.device().str()));
     json.insert(QStringLiteral("optimizer"), QStringLiteral("adam"));
-    json.insert(trainer.task().info().video ? QStringLiteral("windows_used") : QStringLiteral("images_used"),
+    QVariantMap routes;
+    for (const auto& [layer, route] : trainer.routePlan().routes()) {
+        routes.insert(QString::fromStdString(layer), QString::fromStdString(route));
+    }
+    if (routes.isEmpty()) {
+        json.remove(QStringLiteral("conv_routes"));
+    } else {
+        json.insert(QStringLiteral("conv_routes"), QJsonObject::fromVariantMap(routes));
+    }
+    json.insert(QStringLiteral("conv_route_summary"),
+                QString::fromStdString(trainer.routePlan().summary()));
+    json.insert(trainer.task().info().video ? QStringLiteral("windows_used")
+                                            : QStringLiteral("images_used"),
                 static_cast<qint64>(trainer.usableImages()));
-    json.insert(QStringLiteral("data_note"),
-                trainer.dataStats() ? QString::fromStdString(trainer.dataStats()->note) : QString());
+    json.insert(QStringLiteral("data_note"), trainer.dataStats()
+                                                 ? QString::fromStdString(trainer.dataStats()->note)
+                                                 : QString());
     return json;
 }
 
@@ -61,7 +78,24 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     cfg.learningRate = s.learningRate;
     cfg.seed = s.seed;
     cfg.device = s.device.toStdString();
-    const QString faults = s.faults.isEmpty() ? qEnvironmentVariable("PRETEXT_INJECT_FAULT") : s.faults;
+    cfg.convRoute = s.convRoute.toStdString();
+    QVariantMap routes = s.convRoutes;
+    if (m_options.resume && routes.isEmpty()) {
+        // A resume computes what the run's first part did: the routes it recorded.
+        QFile config(QDir(s.runDir).filePath(runfiles::config));
+        if (config.open(QIODevice::ReadOnly)) {
+            routes = QJsonDocument::fromJson(config.readAll())
+                         .object()
+                         .value(QStringLiteral("conv_routes"))
+                         .toObject()
+                         .toVariantMap();
+        }
+    }
+    for (auto it = routes.cbegin(); it != routes.cend(); ++it) {
+        cfg.convRoutes[it.key().toStdString()] = it.value().toString().toStdString();
+    }
+    const QString faults =
+        s.faults.isEmpty() ? qEnvironmentVariable("PRETEXT_INJECT_FAULT") : s.faults;
     std::string faultError;
     const bool faultsOk = parseFaultInjection(faults.toStdString(), &cfg.faults, &faultError);
     check(faultsOk, QString::fromStdString(faultError));
@@ -80,9 +114,14 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
         try {
             m_trainer->loadCheckpoint(bytes.toStdString());
         } catch (const TrainingError& e) {
-            throw TrainingError(QStringLiteral("%1: %2")
-                                    .arg(QDir::toNativeSeparators(s.runDir), QString::fromUtf8(e.what()))
-                                    .toStdString());
+            throw TrainingError(
+                QStringLiteral("%1: %2")
+                    .arg(QDir::toNativeSeparators(s.runDir), QString::fromUtf8(e.what()))
+                    .toStdString());
+        }
+        if (!m_options.learningRateGiven && m_trainer->savedLearningRate()) {
+            m_trainer->setLearningRate(*m_trainer->savedLearningRate());
+            m_options.settings.learningRate = *m_trainer->savedLearningRate();
         }
         m_startStep = m_trainer->stepCount();
         if (s.maxSteps > 0 && m_startStep >= s.maxSteps) {
@@ -97,7 +136,10 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
         QJsonArray resumed;
         QFile old(QDir(s.runDir).filePath(runfiles::config));
         if (old.open(QIODevice::ReadOnly)) {
-            resumed = QJsonDocument::fromJson(old.readAll()).object().value(QStringLiteral("resumed")).toArray();
+            resumed = QJsonDocument::fromJson(old.readAll())
+                          .object()
+                          .value(QStringLiteral("resumed"))
+                          .toArray();
         }
         resumed.append(QJsonObject{{"from_step", m_startStep},
                                    {"learning_rate", s.learningRate},
@@ -107,7 +149,8 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
         check(m_folder->writeConfig(json, &error), error);
         m_lastSavedStep = m_startStep;
     } else {
-        const QString dir = s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsWorkspace(), s.task) : s.runDir;
+        const QString dir =
+            s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsWorkspace(), s.task) : s.runDir;
         m_folder = RunFolder::create(dir, &error);
         check(m_folder != nullptr, error);
         const QJsonObject json = describeRun(s, *m_trainer, data);
@@ -117,18 +160,24 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     m_clock.start();
 }
 
+QString TrainingSession::routeSummary() const {
+    return QString::fromStdString(m_trainer->routePlan().summary());
+}
+
 TrainProgress TrainingSession::step(bool replay) {
     StepResult r;
     try {
         r = replay ? m_trainer->replayLastBatch() : m_trainer->step();
     } catch (const NonFiniteError& e) {
         // Nothing is saved from the failed step: the checkpoint on disk stays the last good one.
-        const QString kept = m_lastSavedStep >= 0
-                                 ? Text::tr("The checkpoint of step %1 is kept; go on from it.").arg(m_lastSavedStep)
-                                 : Text::tr("No checkpoint was saved yet (one every %1 steps).")
-                                       .arg(m_options.checkpointEverySteps);
-        throw NonFiniteError(QStringLiteral("%1 %2").arg(QString::fromStdString(e.what()), kept).toStdString(),
-                             e.step(), e.learningRate());
+        const QString kept =
+            m_lastSavedStep >= 0
+                ? Text::tr("The checkpoint of step %1 is kept; go on from it.").arg(m_lastSavedStep)
+                : Text::tr("No checkpoint was saved yet (one every %1 steps).")
+                      .arg(m_options.checkpointEverySteps);
+        throw NonFiniteError(
+            QStringLiteral("%1 %2").arg(QString::fromStdString(e.what()), kept).toStdString(),
+            e.step(), e.learningRate());
     }
     TrainProgress p;
     p.note = QString::fromStdString(r.note);
@@ -236,8 +285,8 @@ void TrainingSession::savePreview() {
     if (step == m_lastPreviewStep) {
         return;
     }
-    const QImage sheet = renderSheet(
-        snapshot(), Text::tr("%1, step %2").arg(m_options.settings.task).arg(step));
+    const QImage sheet =
+        renderSheet(snapshot(), Text::tr("%1, step %2").arg(m_options.settings.task).arg(step));
     QString error;
     check(m_folder->savePreview(sheet, step, &error), error);
     m_lastPreviewStep = step;

@@ -20,6 +20,9 @@ struct SessionOptions {
     // Go on with the run in settings.runDir from its checkpoint (settings as its
     // config.json gives them, maxSteps the new total) instead of starting a new one.
     bool resume = false;
+    // With resume: the learning rate was asked for (settings.learningRate); otherwise the
+    // run goes on at the rate in force when its checkpoint was saved.
+    bool learningRateGiven = false;
 };
 
 class TrainingSession {
@@ -47,6 +50,8 @@ public:
     // The step of the checkpoint on disk: -1 when none was saved yet.
     qint64 lastCheckpointStep() const { return m_lastSavedStep; }
     QString deviceName() const;
+    // How the convolutions run, for the status bar ("auto: 7 of 12 layers ...").
+    QString routeSummary() const;
     Trainer& trainer() { return *m_trainer; }
 
 private:
@@ -59,16 +64,15 @@ private:
     QElapsedTimer m_clock;
     double m_wallOffsetS = 0.0; // wall time the run had before a resume
     qint64 m_startStep = 0;
-    QByteArray m_configJson;    // config.json as written, also kept in each checkpoint
+    QByteArray m_configJson; // config.json as written, also kept in each checkpoint
     double m_emaImagesPerSec = 0.0;
     qint64 m_lastSavedStep = -1;
     qint64 m_lastPreviewStep = -1;
-    QStringList m_layerNames; // Trainer::layerNames, once asked for
+    QStringList m_layerNames;                           // Trainer::layerNames, once asked for
     std::pair<double, double> m_lastUpdate{-1.0, -1.0}; // the last step's ‖Δθ‖, ‖θ‖
 };
 
 QJsonObject describeRun(const TrainSettings& settings, const Trainer& trainer,
                         const LoadedData& data);
-
 
 } // namespace pretext

@@ -8,10 +8,12 @@
 # The program keeps freed memory for reuse (engine/core/Memory.h); the reference runs
 # with glibc's defaults, as a PyTorch script does, unless --python-malloc-kept gives it
 # the same setting (through GLIBC_TUNABLES); --malloc-defaults leaves the program's
-# allocator as found instead. --direct-conv has the program run every convolution as
-# PyTorch does (LibTorch's own kernels) instead of by its Winograd and dense routes.
+# allocator as found instead. Each round runs the program twice, with every convolution
+# by LibTorch's own kernels (--conv-route libtorch, as PyTorch runs them) and with the
+# routes it measures per layer (--conv-route auto), so each line says what the choice is
+# worth against LibTorch's route and against Python.
 #   tests/bench/compare.sh [--size PX] [--batch B] [--steps N] [--rounds R] [--task T|all]
-#                          [--python-malloc-kept] [--malloc-defaults] [--direct-conv]
+#                          [--python-malloc-kept] [--malloc-defaults]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -26,7 +28,6 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --task) task=$2; shift 2 ;;
     --malloc-defaults) cpp_opts+=(--malloc-defaults); shift ;;
-    --direct-conv) cpp_opts+=(--direct-conv); shift ;;
     --python-malloc-kept) py_kept=1; shift ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -56,18 +57,23 @@ head -1 "$work/ceiling.txt"
 # machine costs one round of several tasks rather than every round of one.
 for r in $(seq "$rounds"); do
     for t in $tasks; do
-        "${bench[@]}" --task "$t" "${common[@]}" "${cpp_opts[@]}" --no-loaders --no-ceiling --json "$work/cpp-$t-$r.json" > "$work/cpp-$t-$r.txt"
+        # The two routes in turn, the first alternating by round.
+        if [ $((r % 2)) = 1 ]; then routes="libtorch auto"; else routes="auto libtorch"; fi
+        for route in $routes; do
+            "${bench[@]}" --task "$t" "${common[@]}" "${cpp_opts[@]}" --conv-route "$route" --no-loaders --no-ceiling \
+                --json "$work/cpp-$route-$t-$r.json" > "$work/cpp-$route-$t-$r.txt"
+        done
         py_env=(X=1)
         if [ "$py_kept" = 1 ]; then # the program's setting, as its JSON states it
-            py_env=("GLIBC_TUNABLES=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["malloc_tunables"])' "$work/cpp-$t-$r.json")")
+            py_env=("GLIBC_TUNABLES=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["malloc_tunables"])' "$work/cpp-auto-$t-$r.json")")
         fi
-        env "${py_env[@]}" "$python" "$here/reference.py" --spec "$work/cpp-$t-$r.json" --json "$work/py-$t-$r.json" > /dev/null
+        env "${py_env[@]}" "$python" "$here/reference.py" --spec "$work/cpp-auto-$t-$r.json" --json "$work/py-$t-$r.json" > /dev/null
     done
 done
-cpp=() py=()
+cpp=() lib=() py=()
 for t in $tasks; do
     for r in $(seq "$rounds"); do
-        cpp+=("$work/cpp-$t-$r.json") py+=("$work/py-$t-$r.json")
+        cpp+=("$work/cpp-auto-$t-$r.json") lib+=("$work/cpp-libtorch-$t-$r.json") py+=("$work/py-$t-$r.json")
     done
 done
-"$python" "$here/table.py" --cpp "${cpp[@]}" --py "${py[@]}" --ceiling "$work/ceiling.json"
+"$python" "$here/table.py" --cpp "${cpp[@]}" --libtorch "${lib[@]}" --py "${py[@]}" --ceiling "$work/ceiling.json"

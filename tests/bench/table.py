@@ -6,7 +6,12 @@ is taken too: the median of those is the steadier figure on a machine whose spee
 drifts from one minute to the next). Exits 1 when the two did not train the same model
 (parameter count or FLOPs differ).
 
-Usage: table.py --cpp A.json [B.json...] --py A.json [B.json...] [--ceiling C.json]"""
+With --libtorch (the same C++ rounds run with --conv-route libtorch), each line also
+gives the program's model step with every convolution by LibTorch's kernels, and the
+ratio of the chosen routes (auto) to it.
+
+Usage: table.py --cpp A.json [B.json...] [--libtorch A.json...] --py A.json [B.json...]
+                [--ceiling C.json]"""
 import argparse
 import json
 import statistics
@@ -26,9 +31,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cpp", nargs="+", required=True)
     ap.add_argument("--py", nargs="+", required=True)
+    ap.add_argument("--libtorch", nargs="+", default=[],
+                    help="C++ bench JSONs of the same rounds with --conv-route libtorch")
     ap.add_argument("--ceiling", help="a C++ bench JSON with the machine's ceiling")
     a = ap.parse_args()
-    cpp, py = load(a.cpp), load(a.py)
+    cpp, py, lib = load(a.cpp), load(a.py), load(a.libtorch)
     conv = 0
     if a.ceiling:
         with open(a.ceiling) as f:
@@ -45,7 +52,14 @@ def main():
         rounds = [a["model_images_per_s"] / b["model_images_per_s"] for a, b in zip(runs, py[task])]
         same = c["parameters"] == p["parameters"] and c["forward_flops"] == p["forward_flops"]
         bad |= not same
-        line = (f"{task:15s} {c['device']:5s} C++ {c['model_images_per_s']:8.1f} images/s  "
+        line = f"{task:15s} {c['device']:5s} "
+        if task in lib:
+            l = max(lib[task], key=lambda e: e["model_images_per_s"])
+            per_round = [x["model_images_per_s"] / y["model_images_per_s"] for x, y in zip(runs, lib[task])]
+            line += (f"LibTorch route {l['model_images_per_s']:8.1f}  auto {c['model_images_per_s']:8.1f} images/s, "
+                     f"auto/LibTorch {c['model_images_per_s'] / l['model_images_per_s']:.2f} "
+                     f"(median of rounds {statistics.median(per_round):.2f})  | ")
+        line += (f"C++ {c['model_images_per_s']:8.1f} images/s  "
                 f"Python {p['model_images_per_s']:8.1f} images/s  "
                 f"ratio {c['model_images_per_s'] / p['model_images_per_s']:.2f} "
                 f"(median of rounds {statistics.median(rounds):.2f})  | "
@@ -56,6 +70,8 @@ def main():
         line += f"  | {c['parameters']} parameters, {c['forward_flops'] / 1e6:.1f} MFLOP"
         if not same:
             line += f"  MISMATCH: Python has {p['parameters']} parameters, {p['forward_flops']} FLOPs"
+        if "conv_routes" in c:
+            line += f"  | routes {c['conv_routes']}"
         print(line)
     first_c = next(iter(cpp.values()))[0]
     first_p = next(iter(py.values()))[0]

@@ -1,9 +1,9 @@
-// Convolutions on tiny maps as one matrix product (Layers.h, denseConv2d) compute what
+// Convolutions on tiny maps as one matrix product (engine/kernels/DenseConv.cpp) compute what
 // LibTorch's conv2d does, output and all three gradients, in either memory layout; the
 // route is taken only where it applies. The products shared out among LibTorch's
 // threads (Gemm.h) equal torch::mm, whichever way they are split.
 #include "ConvCheck.h"
-#include "Gemm.h"
+#include "Gemm.h" // engine/kernels
 #include "Layers.h"
 #include "Threads.h"
 
@@ -18,7 +18,6 @@ class TestDenseConv : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { configureThreads(2); }
-    void cleanup() { setFastConvolutions(true); }
 
     void matchesConv2d_data() {
         QTest::addColumn<int>("inChannels");
@@ -31,10 +30,13 @@ private Q_SLOTS:
         QTest::addColumn<bool>("bias");
         // The jigsaw encoder's last stage on 18 px tiles: 4x4 to 2x2 at stride 2, then
         // 3x3 on 2x2 (channels-last, as the model runs them), and the same in NCHW.
-        QTest::newRow("3x3 on 2x2, 128 channels, NHWC") << 128 << 128 << 2 << 2 << 3 << 1 << true << true;
-        QTest::newRow("4x4/2 from 4x4, 64 to 128, NHWC") << 64 << 128 << 4 << 4 << 4 << 2 << true << true;
+        QTest::newRow("3x3 on 2x2, 128 channels, NHWC")
+            << 128 << 128 << 2 << 2 << 3 << 1 << true << true;
+        QTest::newRow("4x4/2 from 4x4, 64 to 128, NHWC")
+            << 64 << 128 << 4 << 4 << 4 << 2 << true << true;
         QTest::newRow("3x3 on 2x2, NCHW") << 24 << 40 << 2 << 2 << 3 << 1 << false << true;
-        QTest::newRow("4x4/2 from 4x4, NCHW, no bias") << 16 << 8 << 4 << 4 << 4 << 2 << false << false;
+        QTest::newRow("4x4/2 from 4x4, NCHW, no bias")
+            << 16 << 8 << 4 << 4 << 4 << 2 << false << false;
         // A map of one pixel (only the centre tap meets it), a 2x1 map, odd channels.
         QTest::newRow("3x3 on 1x1") << 5 << 7 << 1 << 1 << 3 << 1 << true << true;
         QTest::newRow("3x3 on 2x1, no bias") << 3 << 9 << 2 << 1 << 3 << 1 << false << false;
@@ -50,17 +52,23 @@ private Q_SLOTS:
         QFETCH(bool, channelsLast);
         QFETCH(bool, bias);
         torch::manual_seed(5);
-        torch::nn::Conv2d conv(
-            torch::nn::Conv2dOptions(inChannels, outChannels, kernel).stride(stride).padding(1).bias(bias));
+        RoutedConv2d conv(torch::nn::Conv2dOptions(inChannels, outChannels, kernel)
+                              .stride(stride)
+                              .padding(1)
+                              .bias(bias));
         auto x = torch::randn({37, inChannels, side, width});
         if (channelsLast) {
             x = x.contiguous(at::MemoryFormat::ChannelsLast);
         }
-        QVERIFY(denseConvApplies(*conv, x));
-        QVERIFY(!winogradApplies(*conv, x));
+        QVERIFY(offers(*conv, x, ConvRoute::Dense));
+        QVERIFY(!offers(*conv, x, ConvRoute::Winograd));
 
-        const auto mine = outputAndGradients(conv, x, [&](const torch::Tensor& input) { return conv2dForward(*conv, input); });
-        const auto theirs = outputAndGradients(conv, x, [&](const torch::Tensor& input) { return conv->forward(input); });
+        conv->setRoute(ConvRoute::Dense);
+        const auto mine = outputAndGradients(
+            *conv, x, [&](const torch::Tensor& input) { return conv->forward(input); });
+        conv->setRoute(ConvRoute::LibTorch);
+        const auto theirs = outputAndGradients(
+            *conv, x, [&](const torch::Tensor& input) { return conv->forward(input); });
         QString errors;
         // Float rounding only (the same sums in another order); a tap in the wrong place
         // gives errors of order 1.
@@ -73,14 +81,16 @@ private Q_SLOTS:
     // may hand it back): still right.
     void gradientInTheOtherLayout() {
         torch::manual_seed(8);
-        torch::nn::Conv2d conv(torch::nn::Conv2dOptions(16, 16, 3).padding(1));
+        RoutedConv2d conv(torch::nn::Conv2dOptions(16, 16, 3).padding(1));
         const auto x = torch::randn({6, 16, 2, 2}).contiguous(at::MemoryFormat::ChannelsLast);
         const auto g = torch::randn({6, 16, 2, 2}); // NCHW
         auto input = x.clone().requires_grad_(true);
-        conv2dForward(*conv, input).backward(g);
+        conv->setRoute(ConvRoute::Dense);
+        conv->forward(input).backward(g);
         const auto mine = input.grad().clone();
         const auto mineW = conv->weight.grad().clone();
         conv->zero_grad();
+        conv->setRoute(ConvRoute::LibTorch);
         input = x.clone().requires_grad_(true);
         conv->forward(input).backward(g);
         QVERIFY(relativeError(mine, input.grad()) < 1e-5);
@@ -88,26 +98,32 @@ private Q_SLOTS:
     }
 
     void takenOnlyWhereItApplies() {
-        torch::nn::Conv2d conv(torch::nn::Conv2dOptions(8, 8, 3).padding(1));
+        RoutedConv2d conv(torch::nn::Conv2dOptions(8, 8, 3).padding(1));
         const auto x = torch::randn({2, 8, 2, 2});
-        QVERIFY(denseConvApplies(*conv, x));
-        QVERIFY(denseConvApplies(*conv, torch::randn({2, 8, 3, 3}))); // 9 positions, 9 taps
-        QVERIFY(!denseConvApplies(*conv, torch::randn({2, 8, 4, 4}))); // more positions than taps
-        QVERIFY(!denseConvApplies(*conv, x.to(torch::kDouble)));
-        QVERIFY(!denseConvApplies(*conv, x.transpose(2, 3))); // neither layout
-        torch::nn::Conv2d dilated(torch::nn::Conv2dOptions(8, 8, 3).padding(1).dilation(2));
-        QVERIFY(!denseConvApplies(*dilated, x));
-        torch::nn::Conv2d grouped(torch::nn::Conv2dOptions(8, 8, 3).padding(1).groups(2));
-        QVERIFY(!denseConvApplies(*grouped, x));
-        torch::nn::Conv2d reflect(torch::nn::Conv2dOptions(8, 8, 3).padding(1).padding_mode(torch::kReflect));
-        QVERIFY(!denseConvApplies(*reflect, x));
-        torch::nn::Conv2d unevenStride(torch::nn::Conv2dOptions(8, 8, 3).padding(1).stride({1, 2}));
-        QVERIFY(!denseConvApplies(*unevenStride, x));
-        torch::nn::Conv2d same(torch::nn::Conv2dOptions(8, 8, 3).padding(torch::kSame));
-        QVERIFY(!denseConvApplies(*same, x));
-        setFastConvolutions(false);
-        QVERIFY(!denseConvApplies(*conv, x));
-        QVERIFY(torch::equal(conv2dForward(*conv, x), conv->forward(x)));
+        QVERIFY(offers(*conv, x, ConvRoute::Dense));
+        QVERIFY(offers(*conv, torch::randn({2, 8, 3, 3}), ConvRoute::Dense)); // 9 positions, 9 taps
+        QVERIFY(!offers(*conv, torch::randn({2, 8, 4, 4}),
+                        ConvRoute::Dense)); // more positions than taps
+        QVERIFY(!offers(*conv, x.to(torch::kDouble), ConvRoute::Dense));
+        QVERIFY(!offers(*conv, x.transpose(2, 3), ConvRoute::Dense)); // neither layout
+        RoutedConv2d dilated(torch::nn::Conv2dOptions(8, 8, 3).padding(1).dilation(2));
+        QVERIFY(!offers(*dilated, x, ConvRoute::Dense));
+        RoutedConv2d grouped(torch::nn::Conv2dOptions(8, 8, 3).padding(1).groups(2));
+        QVERIFY(!offers(*grouped, x, ConvRoute::Dense));
+        RoutedConv2d reflect(
+            torch::nn::Conv2dOptions(8, 8, 3).padding(1).padding_mode(torch::kReflect));
+        QVERIFY(!offers(*reflect, x, ConvRoute::Dense));
+        RoutedConv2d unevenStride(torch::nn::Conv2dOptions(8, 8, 3).padding(1).stride({1, 2}));
+        QVERIFY(!offers(*unevenStride, x, ConvRoute::Dense));
+        RoutedConv2d same(torch::nn::Conv2dOptions(8, 8, 3).padding(torch::kSame));
+        QVERIFY(!offers(*same, x, ConvRoute::Dense));
+        // LibTorch's route is the module's own forward(), and a layer set to the dense
+        // route meets an input it cannot take by LibTorch's: bit for bit both.
+        const auto plain = conv->torch::nn::Conv2dImpl::forward(x);
+        QVERIFY(torch::equal(conv->forward(x), plain));
+        conv->setRoute(ConvRoute::Dense);
+        const auto big = torch::randn({2, 8, 4, 4});
+        QVERIFY(torch::equal(conv->forward(big), conv->torch::nn::Conv2dImpl::forward(big)));
     }
 
     void sharedProductsEqualMm_data() {
@@ -136,7 +152,8 @@ private Q_SLOTS:
         const auto theirs = bias ? torch::addmm(c, a, b) : torch::mm(a, b);
         QCOMPARE(mine.sizes(), theirs.sizes());
         QVERIFY(mine.is_contiguous());
-        QVERIFY2(relativeError(mine, theirs) < 1e-6, qPrintable(QString::number(relativeError(mine, theirs))));
+        QVERIFY2(relativeError(mine, theirs) < 1e-6,
+                 qPrintable(QString::number(relativeError(mine, theirs))));
     }
 
     // Inputs that need gradients (as inside an autograd function) are fine on every

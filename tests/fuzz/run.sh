@@ -19,7 +19,8 @@ fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 cmake -S "$here" -B "$out" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$clangxx" \
-    -DPRETEXT_CORE_LIB="$main_build/engine/core/libpretext_core.a" >/dev/null
+    -DPRETEXT_CORE_LIB="$main_build/engine/core/libpretext_core.a" \
+    -DPRETEXT_KERNELS_LIB="$(ls "$main_build/engine/kernels/libpretext_kernels.a" 2>/dev/null || true)" >/dev/null
 cmake --build "$out" --parallel "$(nproc)"
 rm -rf "$out/seeds"
 python3 "$here/seeds.py" "$out/seeds"

@@ -14,11 +14,11 @@ namespace pretext::winograd::kernels {
 
 // G (6x3) of F(4x4, 3x3): the weights' transform.
 inline constexpr float G[6][3] = {{1.0f / 4, 0, 0},
-                           {-1.0f / 6, -1.0f / 6, -1.0f / 6},
-                           {-1.0f / 6, 1.0f / 6, -1.0f / 6},
-                           {1.0f / 24, 1.0f / 12, 1.0f / 6},
-                           {1.0f / 24, -1.0f / 12, 1.0f / 6},
-                           {0, 0, 1}};
+                                  {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+                                  {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+                                  {1.0f / 24, 1.0f / 12, 1.0f / 6},
+                                  {1.0f / 24, -1.0f / 12, 1.0f / 6},
+                                  {0, 0, 1}};
 
 // Tiles of a block: where each one's 6x6 input window starts (one row and one column
 // above and left of its 4x4 outputs), and in which image.
@@ -61,9 +61,9 @@ inline void inputAxis(const __m256* d, int64_t step, __m256* out, int64_t outSte
     const __m256 two = _mm256_set1_ps(2.0f);
     const __m256 d0 = d[0], d1 = d[step], d2 = d[2 * step], d3 = d[3 * step], d4 = d[4 * step],
                  d5 = d[5 * step];
-    const __m256 a = _mm256_fnmadd_ps(four, d2, d4);  // d4 - 4 d2
-    const __m256 b = _mm256_fnmadd_ps(four, d1, d3);  // d3 - 4 d1
-    const __m256 c = _mm256_sub_ps(d4, d2);           // d4 - d2
+    const __m256 a = _mm256_fnmadd_ps(four, d2, d4);            // d4 - 4 d2
+    const __m256 b = _mm256_fnmadd_ps(four, d1, d3);            // d3 - 4 d1
+    const __m256 c = _mm256_sub_ps(d4, d2);                     // d4 - d2
     const __m256 e = _mm256_mul_ps(two, _mm256_sub_ps(d3, d1)); // 2 (d3 - d1)
     out[0] = _mm256_fnmadd_ps(five, d2, _mm256_fmadd_ps(four, d0, d4));
     out[outStep] = _mm256_add_ps(a, b);
@@ -132,7 +132,7 @@ inline void transformWindows(const __m256* in, float* v, int64_t pointStride) {
 // to v[point * pointStride + lane]. Each window row is one masked load (nothing
 // outside the image is read), and the 8 rows of a window row are transposed.
 inline void transformInputs(const Shape& s, const float* x, int64_t c, const TileSite* sites,
-                     const __m256i* masks, float* v, int64_t pointStride) {
+                            const __m256i* masks, float* v, int64_t pointStride) {
     const int64_t h = s.height, w = s.width;
     __m256 in[kPoints];
     for (int64_t i = 0; i < kInTile; ++i) {
@@ -146,9 +146,10 @@ inline void transformInputs(const Shape& s, const float* x, int64_t c, const Til
             }
             // The address of column t.col, which may be one before the row: the mask
             // keeps that float from being read.
-            const auto at = reinterpret_cast<std::uintptr_t>(x) +
-                            sizeof(float) * static_cast<std::uintptr_t>(
-                                                ((t.image * s.inputStride() + c) * h + r) * w + t.col);
+            const auto at =
+                reinterpret_cast<std::uintptr_t>(x) +
+                sizeof(float) * static_cast<std::uintptr_t>(
+                                    ((t.image * s.inputStride() + c) * h + r) * w + t.col);
             rows[lane] = _mm256_maskload_ps(reinterpret_cast<const float*>(at), masks[lane]);
         }
         transposeSix(rows, in + i * kInTile);
@@ -161,17 +162,19 @@ inline void transformInputs(const Shape& s, const float* x, int64_t c, const Til
 // in[8 channels][36 positions], each register one position of the 8 tiles. Each
 // position of a tile is one load of its 8 channels (zero outside the map), the 8 tiles'
 // loads then transposed.
-inline void loadWindowsChannelsLast(const Shape& s, const float* x, int64_t c, const TileSite* sites,
-                                    __m256 (*in)[kPoints]) {
+inline void loadWindowsChannelsLast(const Shape& s, const float* x, int64_t c,
+                                    const TileSite* sites, __m256 (*in)[kPoints]) {
     for (int64_t i = 0; i < kInTile; ++i) {
         for (int64_t j = 0; j < kInTile; ++j) {
             __m256 tiles[kLanes], channels[kLanes];
             for (int64_t lane = 0; lane < kLanes; ++lane) {
                 const TileSite& t = sites[lane];
                 const int64_t r = t.row + i, col = t.col + j;
-                tiles[lane] = t.valid && r >= 0 && r < s.height && col >= 0 && col < s.width
-                                  ? _mm256_loadu_ps(x + ((t.image * s.height + r) * s.width + col) * s.inChannels + c)
-                                  : _mm256_setzero_ps();
+                tiles[lane] =
+                    t.valid && r >= 0 && r < s.height && col >= 0 && col < s.width
+                        ? _mm256_loadu_ps(
+                              x + ((t.image * s.height + r) * s.width + col) * s.inChannels + c)
+                        : _mm256_setzero_ps();
             }
             transposeEight(tiles, channels);
             for (int64_t ch = 0; ch < kLanes; ++ch) {
@@ -185,7 +188,8 @@ inline void loadWindowsChannelsLast(const Shape& s, const float* x, int64_t c, c
 // x v (depth, tiles), rows a multiple of 4 and tiles of 16: four rows by two registers
 // of tiles at a time.
 inline void multiply(const float* u, int64_t uStride, const float* v, int64_t rows, int64_t depth,
-              int64_t tiles, float* mOut, bool accumulate = false, int64_t uDepthStride = 1) {
+                     int64_t tiles, float* mOut, bool accumulate = false,
+                     int64_t uDepthStride = 1) {
     for (int64_t r = 0; r < rows; r += 4) {
         const float* u0 = u + r * uStride;
         const float* u1 = u0 + uStride;
@@ -193,7 +197,8 @@ inline void multiply(const float* u, int64_t uStride, const float* v, int64_t ro
         const float* u3 = u2 + uStride;
         for (int64_t t = 0; t < tiles; t += 16) {
             float* out = mOut + r * tiles + t;
-            __m256 a0 = _mm256_setzero_ps(), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+            __m256 a0 = _mm256_setzero_ps(), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0,
+                   b3 = a0;
             if (accumulate) {
                 a0 = _mm256_loadu_ps(out);
                 b0 = _mm256_loadu_ps(out + 8);

@@ -36,8 +36,9 @@ at::Tensor shared(const at::Tensor& bias, const at::Tensor& aIn, const at::Tenso
     const int64_t threads = teamSize();
     const bool byRows = m >= n;
     const int64_t extent = byRows ? m : n;
-    const bool worthIt = a.device().is_cpu() && a.scalar_type() == at::kFloat && b.scalar_type() == at::kFloat &&
-                         threads > 1 && m * n * k >= kShareFrom && extent >= 2 * kGrain;
+    const bool worthIt = a.device().is_cpu() && a.scalar_type() == at::kFloat &&
+                         b.scalar_type() == at::kFloat && threads > 1 && m * n * k >= kShareFrom &&
+                         extent >= 2 * kGrain;
 #if defined(_OPENMP)
     if (worthIt) {
         const int64_t blocks = (extent + kGrain - 1) / kGrain;
@@ -53,7 +54,8 @@ at::Tensor shared(const at::Tensor& bias, const at::Tensor& aIn, const at::Tenso
                 try {
                     c10::AutoGradMode noGrad(false); // grad mode is per thread
                     auto part = out.narrow(byRows ? 0 : 1, begin, end - begin);
-                    product(part, bias.defined() && !byRows ? bias.narrow(0, begin, end - begin) : bias,
+                    product(part,
+                            bias.defined() && !byRows ? bias.narrow(0, begin, end - begin) : bias,
                             byRows ? a.narrow(0, begin, end - begin) : a,
                             byRows ? b : b.narrow(1, begin, end - begin));
                 } catch (...) {

@@ -85,8 +85,9 @@ int64_t outChunk(const Shape& s, int64_t tiles, int64_t multiple = 4) {
 // Output channels k to k + 8 of 8 tiles into a channels-last y: each channel's 4x4
 // outputs, then per output position the 8 channels of each tile (one 8x8 transpose)
 // stored together; positions outside the map are not written.
-void transformOutputsChannelsLast(const Shape& s, const float* m, int64_t pointStride, int64_t channelStride,
-                                  int64_t k, const float* bias, const TileSite* sites, float* y) {
+void transformOutputsChannelsLast(const Shape& s, const float* m, int64_t pointStride,
+                                  int64_t channelStride, int64_t k, const float* bias,
+                                  const TileSite* sites, float* y) {
     __m256 out[kLanes][kOutTile * kOutTile];
     for (int64_t ch = 0; ch < kLanes; ++ch) {
         __m256 in[kPoints], mid[kInTile * kOutTile];
@@ -116,7 +117,8 @@ void transformOutputsChannelsLast(const Shape& s, const float* m, int64_t pointS
             const TileSite& t = sites[lane];
             const int64_t r = t.row + 1 + q / kOutTile, col = t.col + 1 + q % kOutTile;
             if (t.valid && r < s.height && col < s.width) {
-                _mm256_storeu_ps(y + ((t.image * s.height + r) * s.width + col) * s.outChannels + k, tiles[lane]);
+                _mm256_storeu_ps(y + ((t.image * s.height + r) * s.width + col) * s.outChannels + k,
+                                 tiles[lane]);
             }
         }
     }
@@ -147,7 +149,8 @@ void convolveBlocks(const Shape& s, const float* x, const float* u, const float*
                 multiply(u + (p * rowsOfU + k0) * C, C, v + p * C * tiles, rows, C, tiles,
                          m + p * chunk * tiles);
             }
-            for (int64_t k = 0; k < std::min(rows, K - k0); ++k) { // the padded rows are not outputs
+            for (int64_t k = 0; k < std::min(rows, K - k0);
+                 ++k) { // the padded rows are not outputs
                 for (int64_t g = 0; g < tiles; g += kLanes) {
                     transformOutputs(s, m + k * tiles + g, chunk * tiles, k0 + k,
                                      bias ? bias[k0 + k] : 0.0f, sites + g, y);
@@ -158,8 +161,8 @@ void convolveBlocks(const Shape& s, const float* x, const float* u, const float*
 }
 
 // convolveBlocks for channels-last x and y (C and K multiples of 8, any sides).
-void convolveBlocksChannelsLast(const Shape& s, const float* x, const float* u, const float* bias, float* y,
-                                int64_t first, int64_t end, float* scratch) {
+void convolveBlocksChannelsLast(const Shape& s, const float* x, const float* u, const float* bias,
+                                float* y, int64_t first, int64_t end, float* scratch) {
     const int64_t tiles = tilesPerBlock(s);
     const int64_t chunk = outChunk(s, tiles, kLanes);
     const int64_t C = s.inChannels, K = s.outChannels;
@@ -187,8 +190,8 @@ void convolveBlocksChannelsLast(const Shape& s, const float* x, const float* u, 
             }
             for (int64_t k = 0; k < rows; k += kLanes) {
                 for (int64_t g = 0; g < tiles; g += kLanes) {
-                    transformOutputsChannelsLast(s, m + k * tiles + g, chunk * tiles, tiles, k0 + k, bias,
-                                                 sites + g, y);
+                    transformOutputsChannelsLast(s, m + k * tiles + g, chunk * tiles, tiles, k0 + k,
+                                                 bias, sites + g, y);
                 }
             }
         }
@@ -202,7 +205,8 @@ bool cpuSupported() {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, bool flip, float* u) {
+void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, bool flip,
+                      float* u) {
     const int64_t rows = flip ? inChannels : outChannels;
     const int64_t cols = flip ? outChannels : inChannels;
     const int64_t rowsOfU = paddedRows(rows);
@@ -234,16 +238,18 @@ void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, b
             __m256 gf[6][3]; // G f
             for (int i = 0; i < 6; ++i) {
                 for (int j = 0; j < 3; ++j) {
-                    gf[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(G[i][0]), f[j],
-                                               _mm256_fmadd_ps(_mm256_set1_ps(G[i][1]), f[3 + j],
-                                                               _mm256_mul_ps(_mm256_set1_ps(G[i][2]), f[6 + j])));
+                    gf[i][j] = _mm256_fmadd_ps(
+                        _mm256_set1_ps(G[i][0]), f[j],
+                        _mm256_fmadd_ps(_mm256_set1_ps(G[i][1]), f[3 + j],
+                                        _mm256_mul_ps(_mm256_set1_ps(G[i][2]), f[6 + j])));
                 }
             }
             for (int i = 0; i < 6; ++i) {
                 for (int j = 0; j < 6; ++j) { // (G f) G^T
-                    const __m256 v = _mm256_fmadd_ps(gf[i][0], _mm256_set1_ps(G[j][0]),
-                                                     _mm256_fmadd_ps(gf[i][1], _mm256_set1_ps(G[j][1]),
-                                                                     _mm256_mul_ps(gf[i][2], _mm256_set1_ps(G[j][2]))));
+                    const __m256 v = _mm256_fmadd_ps(
+                        gf[i][0], _mm256_set1_ps(G[j][0]),
+                        _mm256_fmadd_ps(gf[i][1], _mm256_set1_ps(G[j][1]),
+                                        _mm256_mul_ps(gf[i][2], _mm256_set1_ps(G[j][2]))));
                     float* out = u + ((i * 6 + j) * rowsOfU + row) * cols + col0;
                     if (width == kLanes) {
                         _mm256_storeu_ps(out, v);
@@ -260,7 +266,9 @@ void transformWeights(const float* g, int64_t outChannels, int64_t inChannels, b
 
 int64_t scratchFloats(const Shape& s) {
     const int64_t tiles = tilesPerBlock(s);
-    return kPoints * tiles * (s.inChannels + std::max(outChunk(s, tiles), outChunk(s, tiles, kLanes))) + 16;
+    return kPoints * tiles *
+               (s.inChannels + std::max(outChunk(s, tiles), outChunk(s, tiles, kLanes))) +
+           16;
 }
 
 void convolve(const Shape& s, const float* x, const float* u, const float* bias, float* y,
@@ -271,8 +279,8 @@ void convolve(const Shape& s, const float* x, const float* u, const float* bias,
     });
 }
 
-void convolveChannelsLast(const Shape& s, const float* x, const float* u, const float* bias, float* y,
-                          int64_t threads, float* scratch) {
+void convolveChannelsLast(const Shape& s, const float* x, const float* u, const float* bias,
+                          float* y, int64_t threads, float* scratch) {
     const int64_t floats = scratchFloats(s);
     shareOut(blockCount(s), threads, [&](int64_t id, int64_t first, int64_t end) {
         convolveBlocksChannelsLast(s, x, u, bias, y, first, end, scratch + id * floats);
@@ -292,7 +300,8 @@ int64_t scratchFloats(const Shape&) {
     return 0;
 }
 void convolve(const Shape&, const float*, const float*, const float*, float*, int64_t, float*) {}
-void convolveChannelsLast(const Shape&, const float*, const float*, const float*, float*, int64_t, float*) {}
+void convolveChannelsLast(const Shape&, const float*, const float*, const float*, float*, int64_t,
+                          float*) {}
 } // namespace pretext::winograd
 
 #endif

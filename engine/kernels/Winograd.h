@@ -13,10 +13,10 @@
 
 namespace pretext::winograd {
 
-constexpr int64_t kOutTile = 4;  // outputs per tile side
-constexpr int64_t kInTile = 6;   // inputs per tile side
-constexpr int64_t kPoints = 36;  // kInTile squared: the transformed tile's points
-constexpr int64_t kLanes = 8;    // tiles transformed together (one AVX register)
+constexpr int64_t kOutTile = 4; // outputs per tile side
+constexpr int64_t kInTile = 6;  // inputs per tile side
+constexpr int64_t kPoints = 36; // kInTile squared: the transformed tile's points
+constexpr int64_t kLanes = 8;   // tiles transformed together (one AVX register)
 
 bool cpuSupported();
 
@@ -43,17 +43,17 @@ struct Shape {
 int64_t scratchFloats(const Shape& s);
 
 // y (N, K, H, W) = 3x3 convolution of x (N, C, H, W), padding 1, with the transformed
-// weights u (36, paddedRows(K), C) and bias (K, or null); any channel counts. The blocks of tiles are shared out among
-// at most `threads` threads of an OpenMP team (the calling thread's, as LibTorch's own
-// parallel loops use it), each with its own scratchFloats() of `scratch`.
+// weights u (36, paddedRows(K), C) and bias (K, or null); any channel counts. The blocks of tiles
+// are shared out among at most `threads` threads of an OpenMP team (the calling thread's, as
+// LibTorch's own parallel loops use it), each with its own scratchFloats() of `scratch`.
 void convolve(const Shape& s, const float* x, const float* u, const float* bias, float* y,
               int64_t threads, float* scratch);
 
 // The same convolution of a channels-last x (N, H, W, C in memory) into a
 // channels-last y (N, H, W, K): C and K multiples of 8, sides of any length (the tiles
 // at the right and bottom edges partly outside the map).
-void convolveChannelsLast(const Shape& s, const float* x, const float* u, const float* bias, float* y,
-                          int64_t threads, float* scratch);
+void convolveChannelsLast(const Shape& s, const float* x, const float* u, const float* bias,
+                          float* y, int64_t threads, float* scratch);
 
 // The weight gradient of that convolution: dW (K, C, 3, 3) from its input x (N, C, H,
 // W) and the output's gradient g (N, K, H, W), as the gradient of the same F(4x4, 3x3)
@@ -64,7 +64,7 @@ int64_t weightGradientScratchFloats(const Shape& s);
 void weightGradient(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
                     float* dW);
 // The same for channels-last x and g (C a multiple of 16, K of 8, any sides).
-void weightGradientChannelsLast(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
-                                float* dW);
+void weightGradientChannelsLast(const Shape& s, const float* x, const float* g, int64_t threads,
+                                float* scratch, float* dW);
 
 } // namespace pretext::winograd

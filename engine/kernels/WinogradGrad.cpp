@@ -18,7 +18,8 @@ inline void gradAxis(const __m256* g, int64_t step, __m256* out, int64_t outStep
     const __m256 g0 = g[0], g1 = g[step], g2 = g[2 * step], g3 = g[3 * step];
     const __m256 even = _mm256_add_ps(g0, g2), odd = _mm256_add_ps(g1, g3);
     const __m256 even4 = _mm256_fmadd_ps(_mm256_set1_ps(4.0f), g2, g0);
-    const __m256 odd4 = _mm256_mul_ps(_mm256_set1_ps(2.0f), _mm256_fmadd_ps(_mm256_set1_ps(4.0f), g3, g1));
+    const __m256 odd4 =
+        _mm256_mul_ps(_mm256_set1_ps(2.0f), _mm256_fmadd_ps(_mm256_set1_ps(4.0f), g3, g1));
     out[0] = g0;
     out[outStep] = _mm256_add_ps(even, odd);
     out[2 * outStep] = _mm256_sub_ps(even, odd);
@@ -37,8 +38,10 @@ void transformGrads(const Shape& s, const float* g, int64_t k, const TileSite* s
         __m128 rows[kLanes];
         for (int64_t lane = 0; lane < kLanes; ++lane) {
             const TileSite& t = sites[lane];
-            rows[lane] = t.valid ? _mm_loadu_ps(g + ((t.image * s.outChannels + k) * h + t.row + 1 + i) * w + t.col + 1)
-                                 : _mm_setzero_ps();
+            rows[lane] =
+                t.valid ? _mm_loadu_ps(g + ((t.image * s.outChannels + k) * h + t.row + 1 + i) * w +
+                                       t.col + 1)
+                        : _mm_setzero_ps();
         }
         // 8 rows of 4 -> 4 columns of 8 (lanes 0-3 in the low half, 4-7 in the high).
         __m256 r[4];
@@ -83,11 +86,11 @@ int64_t gradChunkCount(const Shape& s, int64_t chunkTiles) {
 }
 
 // dU (36, K, C) += the chunks [first, end) of tiles.
-void gradientChunks(const Shape& s, const float* x, const float* g, int64_t T, int64_t first, int64_t end,
-                    float* dU, float* scratch) {
+void gradientChunks(const Shape& s, const float* x, const float* g, int64_t T, int64_t first,
+                    int64_t end, float* dU, float* scratch) {
     const int64_t C = s.inChannels, K = s.outChannels;
-    float* gt = scratch;               // (36, K, T)
-    float* vt = gt + kPoints * K * T;  // (36, T, C)
+    float* gt = scratch;                 // (36, K, T)
+    float* vt = gt + kPoints * K * T;    // (36, T, C)
     float* stage = vt + kPoints * T * C; // (36, 8 channels, 8 lanes)
     TileSite sites[kGradTiles];
     __m256i masks[kGradTiles];
@@ -106,7 +109,8 @@ void gradientChunks(const Shape& s, const float* x, const float* g, int64_t T, i
         for (int64_t c0 = 0; c0 < C; c0 += kLanes) {
             for (int64_t t = 0; t < T; t += kLanes) {
                 for (int64_t c = 0; c < kLanes; ++c) {
-                    transformInputs(s, x, c0 + c, sites + t, masks + t, stage + c * kLanes, kLanes * kLanes);
+                    transformInputs(s, x, c0 + c, sites + t, masks + t, stage + c * kLanes,
+                                    kLanes * kLanes);
                 }
                 for (int64_t p = 0; p < kPoints; ++p) {
                     __m256 rows[kLanes], cols[kLanes];
@@ -128,8 +132,8 @@ void gradientChunks(const Shape& s, const float* x, const float* g, int64_t T, i
 // gradientChunks for channels-last x and g: the transforms run across 8 channels of
 // one tile at a time (no transposes), so the gradients' come out as (36, T, K) and
 // are read with a depth stride of K.
-void gradientChunksChannelsLast(const Shape& s, const float* x, const float* g, int64_t T, int64_t first,
-                                int64_t end, float* dU, float* scratch) {
+void gradientChunksChannelsLast(const Shape& s, const float* x, const float* g, int64_t T,
+                                int64_t first, int64_t end, float* dU, float* scratch) {
     const int64_t C = s.inChannels, K = s.outChannels, h = s.height, w = s.width;
     float* gt = scratch;              // (36, T, K)
     float* vt = gt + kPoints * K * T; // (36, T, C)
@@ -139,9 +143,11 @@ void gradientChunksChannelsLast(const Shape& s, const float* x, const float* g, 
             for (int64_t k = 0; k < K; k += kLanes) {
                 __m256 in[kOutTile * kOutTile], mid[kInTile * kOutTile], res[kPoints];
                 for (int64_t q = 0; q < kOutTile * kOutTile; ++q) {
-                    const int64_t r = site.row + 1 + q / kOutTile, col = site.col + 1 + q % kOutTile;
-                    in[q] = site.valid && r < h && col < w ? _mm256_loadu_ps(g + ((site.image * h + r) * w + col) * K + k)
-                                                           : _mm256_setzero_ps();
+                    const int64_t r = site.row + 1 + q / kOutTile,
+                                  col = site.col + 1 + q % kOutTile;
+                    in[q] = site.valid && r < h && col < w
+                                ? _mm256_loadu_ps(g + ((site.image * h + r) * w + col) * K + k)
+                                : _mm256_setzero_ps();
                 }
                 for (int64_t j = 0; j < kOutTile; ++j) {
                     gradAxis(in + j, kOutTile, mid + j, kOutTile);
@@ -208,26 +214,29 @@ void finishWeightGradient(const Shape& s, float* scratch, int64_t floats, int64_
     }
 }
 
-using Chunks = void (*)(const Shape&, const float*, const float*, int64_t, int64_t, int64_t, float*, float*);
+using Chunks = void (*)(const Shape&, const float*, const float*, int64_t, int64_t, int64_t, float*,
+                        float*);
 
 // The chunks of tiles shared out among the threads, each summing into its own dU.
-void weightGradientBy(Chunks chunks, const Shape& s, const float* x, const float* g, int64_t threads,
-                      float* scratch, float* dW) {
+void weightGradientBy(Chunks chunks, const Shape& s, const float* x, const float* g,
+                      int64_t threads, float* scratch, float* dW) {
     const int64_t chunkTiles = gradTiles(s, threads);
     const int64_t floats = weightGradientScratchFloats(s);
     const int64_t sums = kPoints * s.outChannels * s.inChannels;
-    const int64_t used = shareOut(gradChunkCount(s, chunkTiles), threads, [&](int64_t id, int64_t first, int64_t end) {
-        float* mine = scratch + id * floats;
-        std::fill(mine, mine + sums, 0.0f);
-        chunks(s, x, g, chunkTiles, first, end, mine, mine + sums);
-    });
+    const int64_t used = shareOut(gradChunkCount(s, chunkTiles), threads,
+                                  [&](int64_t id, int64_t first, int64_t end) {
+                                      float* mine = scratch + id * floats;
+                                      std::fill(mine, mine + sums, 0.0f);
+                                      chunks(s, x, g, chunkTiles, first, end, mine, mine + sums);
+                                  });
     finishWeightGradient(s, scratch, floats, used, dW);
 }
 } // namespace
 
 int64_t weightGradientScratchFloats(const Shape& s) {
     const int64_t perThread = kPoints * s.outChannels * s.inChannels + // dU
-                              kPoints * kGradTiles * (s.outChannels + s.inChannels) + kPoints * kLanes * kLanes;
+                              kPoints * kGradTiles * (s.outChannels + s.inChannels) +
+                              kPoints * kLanes * kLanes;
     return perThread;
 }
 
@@ -236,8 +245,8 @@ void weightGradient(const Shape& s, const float* x, const float* g, int64_t thre
     weightGradientBy(gradientChunks, s, x, g, threads, scratch, dW);
 }
 
-void weightGradientChannelsLast(const Shape& s, const float* x, const float* g, int64_t threads, float* scratch,
-                                float* dW) {
+void weightGradientChannelsLast(const Shape& s, const float* x, const float* g, int64_t threads,
+                                float* scratch, float* dW) {
     weightGradientBy(gradientChunksChannelsLast, s, x, g, threads, scratch, dW);
 }
 } // namespace pretext::winograd
@@ -249,7 +258,8 @@ int64_t weightGradientScratchFloats(const Shape&) {
     return 0;
 }
 void weightGradient(const Shape&, const float*, const float*, int64_t, float*, float*) {}
-void weightGradientChannelsLast(const Shape&, const float*, const float*, int64_t, float*, float*) {}
+void weightGradientChannelsLast(const Shape&, const float*, const float*, int64_t, float*, float*) {
+}
 } // namespace pretext::winograd
 
 #endif
