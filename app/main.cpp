@@ -1,72 +1,86 @@
 // Pretext Workbench: the GUI, or a headless subcommand (train, preview, bench)
 // running the same engine.
-#include "Headless.h"
 #include "GuiBench.h"
+#include "Headless.h"
 #include "MainWindow.h"
 #include "RunReport.h"
 #include "Screenshot.h"
 #include "StartupTiming.h"
+#include "TaskCatalog.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
-#include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
-#include <QTranslator>
 #include <QTextStream>
+#include <QTranslator>
 
 namespace {
 
 // Headless runs have no desktop session; Qt's note about the missing runtime
 // folder (and the offscreen platform's about size hints) is noise in a terminal or a CI log.
 void quietMessages(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    if (type == QtWarningMsg && (message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR")) ||
-                                 message.contains(QLatin1String("does not support propagateSizeHints")))) {
+    if (type == QtWarningMsg &&
+        (message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR")) ||
+         message.contains(QLatin1String("does not support propagateSizeHints")))) {
         return;
     }
     QTextStream(stderr) << qFormatLogMessage(type, context, message) << '\n';
 }
 
 void printUsage() {
+    QStringList tasks;
+    for (const auto& info : pretext::availableTasks()) {
+        tasks << QString::fromStdString(info.name);
+    }
     QTextStream(stdout)
         << "Usage: pretext-workbench [--demo] [--task NAME] [--param NAME=VALUE]... [--steps N]\n"
            "                         [--config FILE] [--workspace DIR] [--compare] [--train]\n"
            "                         [IMAGE_OR_FOLDER_OR_VIDEO...]\n"
-           "       pretext-workbench train   --task inpainting --data demo|PATH --steps N --out DIR\n"
+           "       pretext-workbench train   --task NAME --data demo|PATH --steps N --out DIR\n"
            "       pretext-workbench train   --config FILE --out DIR [--steps N]\n"
            "       pretext-workbench train   --resume DIR --steps N\n"
            "       pretext-workbench train   --preset ID --out DIR [--steps N]\n"
-           "       pretext-workbench presets [TASK]   (the built-in presets, classroom ones marked)\n"
+           "       pretext-workbench presets [TASK]   (the built-in presets, classroom ones "
+           "marked)\n"
            "       pretext-workbench shortcuts [ID [--data demo|PATH] [--steps N] [--probe]]\n"
            "                                 (shortcut diagnostics: variants side by side)\n"
            "       pretext-workbench report  RUN_DIR...   (HTML report into RUN_DIR/report/)\n"
            "                                 [--seed S] [--batch B] [--size PX] [--lr RATE]\n"
-           "                                 [--device auto|cpu|cuda] [--mask center|blocks|freeform|patches]\n"
-           "                                 [--grid N] [--perms K] [--head perm|position]\n"
-           "                                 [--mode regression|classes] [--param NAME=VALUE]\n"
-           "       pretext-workbench preview --task inpainting --data demo|PATH --out FILE.png\n"
-           "                                 [--seed S] [--mask ...] [--count N]\n"
-           "       pretext-workbench bench   [--task NAME|all] [--size PX] [--batch B] [--steps N] [--json FILE]\n"
-           "       pretext-workbench bench-gui [--seconds N] [--task NAME]   (event-loop latency while training)\n"
-           "       pretext-workbench probe   --run DIR|FILE.pt [--labels fashion-mnist|PATH] [--train-size N]\n"
-           "                                 [--test-size N] [--seed S] [--json FILE]   (linear probe, JSON)\n"
-           "       pretext-workbench --screenshot FILE.png [--task NAME] [--steps N] [--param NAME=VALUE]...\n"
-           "                                 (the window, offscreen, on the demo set after N steps)\n"
+           "                                 [--device auto|cpu|cuda] [--conv-route "
+           "auto|libtorch|fast]\n"
+           "                                 [--param NAME=VALUE] [--PARAMETER VALUE]...\n"
+           "       pretext-workbench preview --task NAME --data demo|PATH --out FILE.png\n"
+           "                                 [--seed S] [--PARAMETER VALUE]... [--count N]\n"
+           "       pretext-workbench bench   [--task NAME|all] [--size PX] [--batch B] [--steps N] "
+           "[--json FILE]\n"
+           "       pretext-workbench bench-gui [--seconds N] [--task NAME]   (event-loop latency "
+           "while training)\n"
+           "       pretext-workbench probe   --run DIR|FILE.pt [--labels fashion-mnist|PATH] "
+           "[--train-size N]\n"
+           "                                 [--test-size N] [--seed S] [--json FILE]   (linear "
+           "probe, JSON)\n"
+           "       pretext-workbench --screenshot FILE.png [--task NAME] [--steps N] [--param "
+           "NAME=VALUE]...\n"
+           "                                 (the window, offscreen, on the demo set after N "
+           "steps)\n"
            "\n"
            "Without a subcommand the workbench window opens on the built-in demo set,\n"
-           "--preset ID sets it up as a built-in preset does (for a class: --preset\n"
-           "jigsaw-classroom --train),\n"
-           "or on the images and folders given; --param sets a task parameter (choices by\n"
-           "name, e.g. mode=regression), --steps the run's length, --config loads a JSON\n"
+           "--preset ID sets it up as a built-in preset does ('presets' lists them, the\n"
+           "classroom ones marked), or on the images and folders given; --param sets a task\n"
+           "parameter (choices by name, NAME=CHOICE), --steps the run's length, --config loads a "
+           "JSON\n"
            "config (a run's config.json or one saved from the File menu), --workspace\n"
            "is the folder of run folders the Runs panel lists and new runs go to,\n"
            "--compare overlays the curves of every run listed there, and --train starts\n"
-           "training once the data loads. Tasks: inpainting, jigsaw, colorization, rotation,\n"
-           "temporal-order.\n"
-           "'SUBCOMMAND --help' lists every option.\n"
+           "training once the data loads. Tasks: "
+        << tasks.join(QStringLiteral(", "))
+        << ".\n"
+           "'SUBCOMMAND --help' lists every option, a task's parameters among them.\n"
            "  -h, --help     Show this help.\n"
            "  -v, --version  Show the version.\n";
 }
@@ -150,7 +164,8 @@ int main(int argc, char** argv) {
     }
     QTranslator translator;
     if (translator.load(QLocale(), QStringLiteral("pretext-workbench"), QStringLiteral("_"),
-                        QCoreApplication::applicationDirPath() + QStringLiteral("/../share/pretext-workbench/translations"))) {
+                        QCoreApplication::applicationDirPath() +
+                            QStringLiteral("/../share/pretext-workbench/translations"))) {
         QCoreApplication::installTranslator(&translator);
     }
     QIcon icon;
@@ -196,7 +211,8 @@ int main(int argc, char** argv) {
         window.restoreLastOptions(); // the command line's options below go over them
     }
     if (!workspace.isEmpty()) {
-        window.setWorkspace(QFileInfo(workspace.back()).absoluteFilePath(), false); // this session only
+        window.setWorkspace(QFileInfo(workspace.back()).absoluteFilePath(),
+                            false); // this session only
     }
     if (!config.isEmpty()) {
         QString error;
@@ -208,7 +224,8 @@ int main(int argc, char** argv) {
     if (!preset.isEmpty()) {
         QString error;
         if (!window.applyPreset(preset.back(), &error)) {
-            QTextStream(stderr) << "pretext-workbench: --preset: " << error << " ('pretext-workbench presets' lists them)\n";
+            QTextStream(stderr) << "pretext-workbench: --preset: " << error
+                                << " ('pretext-workbench presets' lists them)\n";
             return 2;
         }
     }
@@ -237,7 +254,8 @@ int main(int argc, char** argv) {
         window.setMaxSteps(n);
     }
     if (!screenshot.isEmpty()) {
-        return takeScreenshot(window, screenshot.back(), steps.isEmpty() ? 0 : steps.back().toInt());
+        return takeScreenshot(window, screenshot.back(),
+                              steps.isEmpty() ? 0 : steps.back().toInt());
     }
     window.setStartWhenLoaded(train);
     reportStartup(window);

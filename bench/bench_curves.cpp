@@ -5,6 +5,7 @@
 #include "CurvePlot.h"
 #include "RunComparison.h"
 #include "RunHistory.h"
+#include "TaskCatalog.h"
 
 #include <QApplication>
 #include <QDir>
@@ -23,7 +24,9 @@ void writeRun(const QString& dir, int rows, int seed) {
     QDir().mkpath(dir + "/previews");
     QFile config(dir + "/config.json");
     config.open(QIODevice::WriteOnly);
-    config.write(R"({"task": "inpainting", "device": "cpu", "max_steps": 10000})");
+    config.write(QStringLiteral(R"({"task": "%1", "device": "cpu", "max_steps": 10000})")
+                     .arg(pretext::defaultTask())
+                     .toUtf8());
     QFile metrics(dir + "/metrics.csv");
     metrics.open(QIODevice::WriteOnly);
     QByteArray text = "step,wall_time_s,loss,heldout_loss\n";
@@ -36,7 +39,9 @@ void writeRun(const QString& dir, int rows, int seed) {
     metrics.write(text);
 }
 
-double msSince(const QElapsedTimer& t) { return t.nsecsElapsed() / 1e6; }
+double msSince(const QElapsedTimer& t) {
+    return t.nsecsElapsed() / 1e6;
+}
 
 // A loss-like curve of n logged steps: steps, wall times and values.
 struct Curve {
@@ -117,7 +122,8 @@ int main(int argc, char** argv) {
         }
         hundredKMs = msSince(t) / replots;
     }
-    out << QStringLiteral("curve of 100000 points: replot, whole range  %1 ms\n").arg(hundredKMs, 0, 'f', 2);
+    out << QStringLiteral("curve of 100000 points: replot, whole range  %1 ms\n")
+               .arg(hundredKMs, 0, 'f', 2);
 
     // One million points: ours (decimated to the visible range and width) against
     // QCustomPlot given every point.
@@ -161,14 +167,20 @@ int main(int argc, char** argv) {
         peer.replot();
     }
     const double peerMs = msSince(t) / replots;
-    out << QStringLiteral("curve of %1 points (raw and smoothed lines), %2 px wide\n").arg(points).arg(ours.plot()->axisRect()->width())
-        << QStringLiteral("  first draw (smooth, decimate, replot)  %1 ms\n").arg(firstMs, 0, 'f', 1)
+    out << QStringLiteral("curve of %1 points (raw and smoothed lines), %2 px wide\n")
+               .arg(points)
+               .arg(ours.plot()->axisRect()->width())
+        << QStringLiteral("  first draw (smooth, decimate, replot)  %1 ms\n")
+               .arg(firstMs, 0, 'f', 1)
         << QStringLiteral("  replot, whole range                    %1 ms (%2 points drawn)\n")
                .arg(oursMs, 0, 'f', 2)
                .arg(ours.drawnPointCount())
         << QStringLiteral("  replot, zoomed view moving             %1 ms\n").arg(zoomMs, 0, 'f', 2)
-        << QStringLiteral("  QCustomPlot given all points           %1 ms (same lines and pens, its own adaptive sampling)\n").arg(peerMs, 0, 'f', 2)
-        << QStringLiteral("  ours / QCustomPlot alone               %1x the speed\n").arg(peerMs / oursMs, 0, 'f', 1);
+        << QStringLiteral("  QCustomPlot given all points           %1 ms (same lines and pens, "
+                          "its own adaptive sampling)\n")
+               .arg(peerMs, 0, 'f', 2)
+        << QStringLiteral("  ours / QCustomPlot alone               %1x the speed\n")
+               .arg(peerMs / oursMs, 0, 'f', 1);
     out.flush();
     return 0;
 }

@@ -5,6 +5,7 @@
 //   pretext-oom-check [--free-gib N] [--size PX] [--task NAME]
 #include "DemoData.h"
 #include "Trainer.h"
+#include "tasks/Registry.h"
 
 #include <torch/torch.h>
 
@@ -18,7 +19,7 @@ using namespace pretext;
 
 int main(int argc, char** argv) {
     int freeGib = 4, sizePx = 128;
-    std::string task = "inpainting";
+    std::string task = pretext::defaultTaskName();
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string arg = argv[i];
         if (arg == "--free-gib") {
@@ -30,13 +31,15 @@ int main(int argc, char** argv) {
         }
     }
     if (!torch::cuda::is_available()) {
-        std::cout << "pretext-oom-check: needs a CUDA device (the CPU path is tested with --inject-fault)\n";
+        std::cout << "pretext-oom-check: needs a CUDA device (the CPU path is tested with "
+                     "--inject-fault)\n";
         return 0;
     }
     std::vector<torch::Tensor> blocks;
     try {
         for (;;) {
-            blocks.push_back(torch::empty({int64_t{1} << 30}, torch::dtype(torch::kByte).device(torch::kCUDA)));
+            blocks.push_back(
+                torch::empty({int64_t{1} << 30}, torch::dtype(torch::kByte).device(torch::kCUDA)));
         }
     } catch (const c10::OutOfMemoryError&) {
     }
@@ -56,14 +59,17 @@ int main(int argc, char** argv) {
             StepResult r = trainer.step();
             torch::cuda::synchronize();
             std::cout << "batch " << batch << ": step 1, loss " << r.loss << ", "
-                      << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()
+                      << std::chrono::duration<double, std::milli>(
+                             std::chrono::steady_clock::now() - start)
+                             .count()
                       << " ms\n";
             if (!r.note.empty()) {
                 std::cout << "  note: " << r.note << "\n";
                 r = trainer.step();
-                std::cout << "  step 2 with batch " << trainer.config().batchSize << ": loss " << r.loss
-                          << (r.note.empty() ? "" : ", note: " + r.note) << "\n";
-                std::cout << "RESULT: out of memory caught, the step done again with half the batch, training went on\n";
+                std::cout << "  step 2 with batch " << trainer.config().batchSize << ": loss "
+                          << r.loss << (r.note.empty() ? "" : ", note: " + r.note) << "\n";
+                std::cout << "RESULT: out of memory caught, the step done again with half the "
+                             "batch, training went on\n";
                 return 0;
             }
         } catch (const TrainingError& e) {

@@ -4,6 +4,7 @@
 // a task's texts run `PRETEXT_UPDATE_STRINGS=1 build/tests/test_strings` to remake it.
 #include <QtGlobal>
 
+// clang-format off: one string a line, as written here
 namespace pretext {
 
 extern const char* const kEngineStrings[];
@@ -78,6 +79,7 @@ const char* const kEngineStrings[] = {
     QT_TRANSLATE_NOOP("TaskText", "90°→0°"),
     QT_TRANSLATE_NOOP("TaskText", "90°→180°"),
     QT_TRANSLATE_NOOP("TaskText", "90°→270°"),
+    QT_TRANSLATE_NOOP("TaskText", "A binary mask <i>m</i> hides pixels (1 visible, 0 hidden); the network sees <i>x</i> &#8857; <i>m</i> and <i>m</i>, and predicts <i>x&#770;</i>. <i>M</i> is the set of hidden entries."),
     QT_TRANSLATE_NOOP("TaskText", "Accuracy"),
     QT_TRANSLATE_NOOP("TaskText", "Annealed mean: T near 0 takes each pixel's most likely bin (vivid), T = 1 the distribution's mean (washed out); the paper uses 0.38"),
     QT_TRANSLATE_NOOP("TaskText", "Block max side"),
@@ -90,12 +92,14 @@ const char* const kEngineStrings[] = {
     QT_TRANSLATE_NOOP("TaskText", "Channels of the first encoder stage (Zhang et al.: a VGG-style network, 64; narrower trains faster here)"),
     QT_TRANSLATE_NOOP("TaskText", "Channels of the first encoder stage (four frames per sample go through it; Misra et al. ran a CaffeNet per frame)"),
     QT_TRANSLATE_NOOP("TaskText", "Channels of the first encoder stage (the papers' AlexNet-style encoders have 64 to 96; narrower trains faster here)"),
+    QT_TRANSLATE_NOOP("TaskText", "Class variant (Zhang et al. 2016): <i>Q</i> bins of the ab plane, <i>z</i> the soft-encoded true colour, <i>v</i> its rarity weight."),
     QT_TRANSLATE_NOOP("TaskText", "Colorization"),
     QT_TRANSLATE_NOOP("TaskText", "Colourfulness: predicted / true chroma"),
     QT_TRANSLATE_NOOP("TaskText", "Coverage"),
     QT_TRANSLATE_NOOP("TaskText", "Decoding T"),
     QT_TRANSLATE_NOOP("TaskText", "Each colour channel shifted by up to this many pixels, hiding the chromatic aberration cue (Noroozi & Favaro jitter the channels by a few pixels)"),
     QT_TRANSLATE_NOOP("TaskText", "Each frame minus the tuple's mean frame, so the still background cancels and what moved stands out; without it the network first has to learn to ignore the background, which takes many more steps"),
+    QT_TRANSLATE_NOOP("TaskText", "Each image is turned by 0&deg;, 90&deg;, 180&deg; or 270&deg;; the network predicts the turn."),
     QT_TRANSLATE_NOOP("TaskText", "Each tile at a random place inside its cell (as Noroozi & Favaro crop them)"),
     QT_TRANSLATE_NOOP("TaskText", "Each tile to zero mean and unit variance (removes low-level statistics; Noroozi & Favaro normalise every tile on its own)"),
     QT_TRANSLATE_NOOP("TaskText", "Fill hidden with"),
@@ -104,6 +108,7 @@ const char* const kEngineStrings[] = {
     QT_TRANSLATE_NOOP("TaskText", "Fraction of tiles turned grey (removes colour cues; the jigsaw papers train on a share of greyscale images against chromatic aberration)"),
     QT_TRANSLATE_NOOP("TaskText", "Frame spacing"),
     QT_TRANSLATE_NOOP("TaskText", "Frames T"),
+    QT_TRANSLATE_NOOP("TaskText", "Frames of a video are shuffled; the network predicts their order (or verifies whether they are in order)."),
     QT_TRANSLATE_NOOP("TaskText", "Frames per shuffled sequence: T!/2 classes (3 for T = 3, 12 for T = 4; Lee et al.'s OPN sorts 4)"),
     QT_TRANSLATE_NOOP("TaskText", "Gap"),
     QT_TRANSLATE_NOOP("TaskText", "Grey tiles"),
@@ -144,6 +149,8 @@ const char* const kEngineStrings[] = {
     QT_TRANSLATE_NOOP("TaskText", "Smallest block side, fraction of the image"),
     QT_TRANSLATE_NOOP("TaskText", "Subtract mean frame"),
     QT_TRANSLATE_NOOP("TaskText", "Temporal order"),
+    QT_TRANSLATE_NOOP("TaskText", "The image is cut into an <i>N</i>&times;<i>N</i> grid, the tiles are permuted by &pi; from a set <i>P</i>, and the network predicts which."),
+    QT_TRANSLATE_NOOP("TaskText", "The network sees the lightness <i>L</i> of the image in Lab and predicts its colour, the <i>a</i>, <i>b</i> channels."),
     QT_TRANSLATE_NOOP("TaskText", "Tiles per side (Noroozi & Favaro: 3, nine tiles)"),
     QT_TRANSLATE_NOOP("TaskText", "Value the network sees in hidden pixels (Context Encoders: the data mean)"),
     QT_TRANSLATE_NOOP("TaskText", "Variant"),
@@ -218,3 +225,4 @@ const char* const kEngineStrings[] = {
     nullptr};
 
 } // namespace pretext
+// clang-format on

@@ -49,11 +49,7 @@ void MainWindow::buildTeachActions(QMenu* train) {
 }
 
 void MainWindow::connectTeach() {
-    auto taskToMath = [this] {
-        const pretext::TaskInfo& info = m_task->currentInfo();
-        m_math->setTask(QString::fromStdString(info.name), pretext::taskText(info.title),
-                        pretext::taskText(info.lossFormula));
-    };
+    auto taskToMath = [this] { m_math->setTask(m_task->currentInfo()); };
     taskToMath();
     connect(m_task, &TaskPanel::taskChanged, this, taskToMath);
     connect(m_worker, &EngineWorker::inspectionReady, m_math, &MathPanel::showInspection);
@@ -61,9 +57,11 @@ void MainWindow::connectTeach() {
     connect(m_worker, &EngineWorker::progress, m_gradients, &GradientPanel::showProgress);
     connect(m_worker, &EngineWorker::stepReported, m_stepPanel, &StepPanel::showReport);
     connect(m_worker, &EngineWorker::stateChanged, m_stepPanel, &StepPanel::setState);
-    connect(m_worker, &EngineWorker::stepReported, this, [this] { m_replayAction->setEnabled(m_state == EngineState::Paused); });
+    connect(m_worker, &EngineWorker::stepReported, this,
+            [this] { m_replayAction->setEnabled(m_state == EngineState::Paused); });
     connect(m_worker, &EngineWorker::stateChanged, this, [this](EngineState s) {
-        m_replayAction->setEnabled(s == EngineState::Paused && m_stepPanel->replayButton()->isEnabled());
+        m_replayAction->setEnabled(s == EngineState::Paused &&
+                                   m_stepPanel->replayButton()->isEnabled());
     });
     connect(m_worker, &EngineWorker::trainingStarted, this, [this] {
         m_gradients->clear();
@@ -89,7 +87,8 @@ void MainWindow::connectTeach() {
 void MainWindow::updateInspecting() {
     QWidget* current = m_curveTabs->currentWidget();
     const bool on = current == m_math || current == m_gradients || current == m_stepPanel;
-    callWorker([on, sample = m_gradients->sample()](EngineWorker* w) { w->setInspecting(on, sample); });
+    callWorker(
+        [on, sample = m_gradients->sample()](EngineWorker* w) { w->setInspecting(on, sample); });
 }
 
 bool MainWindow::applyPreset(const QString& id, QString* error) {
@@ -137,7 +136,7 @@ bool MainWindow::applyPreset(const QString& id, QString* error) {
 }
 
 bool MainWindow::exportHandout(const QString& path, QString* error) const {
-    const pretext::HandoutText text =
-        pretext::handoutText(m_task->currentInfo(), taskParams(), m_task->seed(), m_preview->grid().note);
+    const pretext::HandoutText text = pretext::handoutText(m_task->currentInfo(), taskParams(),
+                                                           m_task->seed(), m_preview->grid().note);
     return pretext::writeHandout(m_preview->grid(), text, path, error);
 }

@@ -4,6 +4,7 @@
 // (x̂ − x) with their gradients for inpainting, p(true permutation) and −log p for the
 // classification tasks, H·W·C for colorization. Updates with training and step mode.
 #include "InspectTypes.h"
+#include "Params.h"
 
 #include <QWidget>
 
@@ -13,8 +14,9 @@ class MathPanel : public QWidget {
     Q_OBJECT
 public:
     explicit MathPanel(QWidget* parent = nullptr);
-    // The task in the task panel (registry name, title, its loss as implemented).
-    void setTask(const QString& name, const QString& title, const QString& lossFormula);
+    // The task in the task panel: its title, its own words (TaskInfo::mathIntro), the
+    // form of its loss before a batch says which, and its loss as implemented.
+    void setTask(const pretext::TaskInfo& info);
     void showInspection(const pretext::InspectionView& inspection);
     // The text as shown (for tests and handouts).
     QString html() const { return m_html; }
@@ -26,13 +28,10 @@ private:
     void render();
 
     QTextBrowser* m_text = nullptr;
-    QString m_task;
-    QString m_title;
-    QString m_lossFormula;
+    pretext::TaskInfo m_info;
     pretext::InspectionView m_inspection;
     QString m_html;
 };
 
-// The rich text itself: formulas for `task` and, when `in` is not empty, its numbers.
-QString mathHtml(const QString& task, const QString& title, const QString& lossFormula,
-                 const pretext::InspectionView& in);
+// The rich text itself: the task's formulas and, when `in` is the task's, its numbers.
+QString mathHtml(const pretext::TaskInfo& info, const pretext::InspectionView& in);

@@ -1,8 +1,5 @@
 #include "Inspect.h"
 
-#include "tasks/ParamHelpers.h"
-#include "tasks/inpainting/Masks.h"
-
 #include <torch/torch.h>
 
 #include <cmath>
@@ -13,38 +10,25 @@ namespace F = torch::nn::functional;
 
 const char* lossFormName(LossForm form) {
     switch (form) {
-    case LossForm::MaskedMse: return "masked-mse";
-    case LossForm::Mse: return "mse";
-    case LossForm::SoftClasses: return "soft-classes";
-    case LossForm::Classes: return "classes";
-    case LossForm::Positions: return "positions";
-    case LossForm::Binary: return "binary";
-    case LossForm::None: break;
+    case LossForm::MaskedMse:
+        return "masked-mse";
+    case LossForm::Mse:
+        return "mse";
+    case LossForm::SoftClasses:
+        return "soft-classes";
+    case LossForm::Classes:
+        return "classes";
+    case LossForm::Positions:
+        return "positions";
+    case LossForm::Binary:
+        return "binary";
+    case LossForm::None:
+        break;
     }
     return "none";
 }
 
 namespace {
-
-LossForm formOf(const Task& task, const torch::Tensor& output, const Batch& batch) {
-    const std::string& name = task.info().name;
-    if (name == "inpainting" && batch.mask.defined()) {
-        return LossForm::MaskedMse;
-    }
-    if (name == "colorization") {
-        return output.size(1) == 2 ? LossForm::Mse : LossForm::SoftClasses;
-    }
-    if (batch.extras.count("positions")) {
-        return LossForm::Binary;
-    }
-    if (output.dim() == 3 && batch.extras.count("perms")) {
-        return LossForm::Positions;
-    }
-    if (output.dim() == 2 && batch.target.defined() && batch.target.scalar_type() == torch::kLong) {
-        return LossForm::Classes;
-    }
-    return LossForm::None;
-}
 
 // A few entries of one sample spread over `where` (a bool mask of its entries, C,H,W).
 std::vector<int64_t> spreadEntries(const torch::Tensor& where, int count) {
@@ -58,33 +42,12 @@ std::vector<int64_t> spreadEntries(const torch::Tensor& where, int count) {
     return picked;
 }
 
-std::vector<std::string> classLabels(const Task& task, const Batch& batch, int64_t classes) {
-    std::vector<std::string> labels;
-    const char* table = batch.extras.count("class_orders") ? "class_orders"
-                        : batch.extras.count("table")      ? "table"
-                                                           : nullptr;
-    for (int64_t k = 0; k < classes; ++k) {
-        if (task.info().name == "rotation") {
-            labels.push_back(std::to_string(90 * k) + "°");
-        } else if (table != nullptr && batch.extras.at(table).size(1) <= 6) {
-            std::string order;
-            auto row = batch.extras.at(table)[k].to(torch::kCPU);
-            for (int64_t i = 0; i < row.size(0); ++i) {
-                order += std::to_string(row[i].item<int64_t>());
-            }
-            labels.push_back(order);
-        } else {
-            labels.push_back(std::to_string(k));
-        }
-    }
-    return labels;
-}
-
 // Puts the model in train mode (batch statistics, as training computes the loss) and,
 // on leaving, its running statistics and mode back as they were.
 class TrainModeKeepingStats {
 public:
-    explicit TrainModeKeepingStats(torch::nn::Module& model) : m_model(model), m_wasTraining(model.is_training()) {
+    explicit TrainModeKeepingStats(torch::nn::Module& model)
+        : m_model(model), m_wasTraining(model.is_training()) {
         torch::NoGradGuard noGrad;
         for (const auto& b : model.buffers()) {
             m_buffers.push_back(b.detach().clone());
@@ -130,63 +93,52 @@ std::string permutationCaption(const torch::Tensor& perm) {
 
 } // namespace
 
-ClosedForm closedFormGradient(const Task& task, const torch::Tensor& outputIn, const Batch& batch,
-                              const ParamValues& params) {
-    torch::NoGradGuard noGrad;
-    const auto output = outputIn.detach().to(torch::kFloat);
+ClosedForm genericClosedForm(const torch::Tensor& output, const Batch& batch) {
     ClosedForm c;
-    c.form = formOf(task, output, batch);
-    switch (c.form) {
-    case LossForm::MaskedMse: {
-        // ∂/∂x̂ of Σ w (x̂ − x)² / Σ w is 2 w (x̂ − x) / Σ w; with w = 1 − m this is the
-        // seed's 2/|M| (x̂ − x) on M, and 0 where the pixel was visible.
-        auto w = (1.0 - batch.mask).expand_as(output).to(torch::kFloat);
-        const double rim = value(params, "border_weight", 1.0);
-        const int64_t rimPx = std::lround(value(params, "border_px", 2));
-        if (rim != 1.0 && rimPx > 0) {
-            w = w + (rim - 1.0) * holeBorder(batch.mask, rimPx).expand_as(output);
-        }
-        const auto total = w.sum().clamp_min(1.0);
-        c.gradient = 2.0 * w * (output - batch.target) / total;
-        c.count = total.item<double>();
-        break;
-    }
-    case LossForm::Mse:
-        c.count = static_cast<double>(output.numel());
-        c.gradient = 2.0 * (output - batch.target) / c.count;
-        break;
-    case LossForm::SoftClasses: {
-        // −(1/N) Σ v Σ_q z_q log p_q: ∂/∂ẑ_q = v (p_q Σz − z_q) / N over N pixels.
-        const auto& bins = batch.extras.at("soft_bins");
-        auto z = torch::zeros_like(output).scatter_add_(1, bins, batch.extras.at("soft_weights").to(torch::kFloat));
-        auto v = batch.extras.at("pixel_weights").to(torch::kFloat).unsqueeze(1);
-        c.count = static_cast<double>(output.numel() / output.size(1));
-        c.gradient = v * (torch::softmax(output, 1) * z.sum(1, true) - z) / c.count;
-        break;
-    }
-    case LossForm::Classes: {
-        // Cross-entropy's ∂/∂logits = (softmax − one-hot) / rows.
-        c.count = static_cast<double>(output.size(0));
-        auto onehot = F::one_hot(batch.target, output.size(1)).to(torch::kFloat);
-        c.gradient = (torch::softmax(output, 1) - onehot) / c.count;
-        break;
-    }
-    case LossForm::Positions: {
-        c.count = static_cast<double>(output.size(0));
-        auto onehot = F::one_hot(batch.extras.at("perms"), output.size(2)).to(torch::kFloat);
-        c.gradient = (torch::softmax(output, 2) - onehot) / c.count;
-        break;
-    }
-    case LossForm::Binary: {
+    if (batch.extras.count("positions")) {
+        c.form = LossForm::Binary;
         c.count = static_cast<double>(output.numel());
         auto y = batch.target.to(torch::kFloat).view(output.sizes());
         c.gradient = (torch::sigmoid(output) - y) / c.count;
-        break;
-    }
-    case LossForm::None:
-        break;
+    } else if (output.dim() == 3 && batch.extras.count("perms")) {
+        c.form = LossForm::Positions;
+        c.count = static_cast<double>(output.size(0));
+        auto onehot = F::one_hot(batch.extras.at("perms"), output.size(2)).to(torch::kFloat);
+        c.gradient = (torch::softmax(output, 2) - onehot) / c.count;
+    } else if (output.dim() == 2 && batch.target.defined() &&
+               batch.target.scalar_type() == torch::kLong) {
+        // Cross-entropy's ∂/∂logits = (softmax − one-hot) / rows.
+        c.form = LossForm::Classes;
+        c.count = static_cast<double>(output.size(0));
+        auto onehot = F::one_hot(batch.target, output.size(1)).to(torch::kFloat);
+        c.gradient = (torch::softmax(output, 1) - onehot) / c.count;
     }
     return c;
+}
+
+ClosedForm maskedMseClosedForm(const torch::Tensor& output, const torch::Tensor& target,
+                               const torch::Tensor& weight) {
+    // ∂/∂x̂ of Σ w (x̂ − x)² / Σ w is 2 w (x̂ − x) / Σ w.
+    ClosedForm c;
+    c.form = LossForm::MaskedMse;
+    const auto total = weight.sum().clamp_min(1.0);
+    c.gradient = 2.0 * weight * (output - target) / total;
+    c.count = total.item<double>();
+    return c;
+}
+
+ClosedForm mseClosedForm(const torch::Tensor& output, const torch::Tensor& target) {
+    ClosedForm c;
+    c.form = LossForm::Mse;
+    c.count = static_cast<double>(output.numel());
+    c.gradient = 2.0 * (output - target) / c.count;
+    return c;
+}
+
+ClosedForm closedFormGradient(const Task& task, const torch::Tensor& outputIn, const Batch& batch,
+                              const ParamValues& params) {
+    torch::NoGradGuard noGrad;
+    return task.closedForm(outputIn.detach().to(torch::kFloat), batch, params);
 }
 
 GradientInspection inspectGradient(const Task& task, const torch::Tensor& outputIn,
@@ -210,12 +162,14 @@ GradientInspection inspectGradient(const Task& task, const torch::Tensor& output
     const int64_t s = in.sample;
     const auto out = output.to(torch::kCPU, torch::kFloat);
     const auto grad = autograd.to(torch::kCPU);
-    const auto closedCpu = closed.gradient.defined() ? closed.gradient.to(torch::kCPU) : closed.gradient;
+    const auto closedCpu =
+        closed.gradient.defined() ? closed.gradient.to(torch::kCPU) : closed.gradient;
 
     if (closed.form == LossForm::MaskedMse || closed.form == LossForm::Mse ||
         closed.form == LossForm::SoftClasses) {
         // The columns of the one sample shown (the image tasks' tensors are all per sample).
-        in.columns = task.resultColumns(sliceBatch(batch, s, in.rows), output.narrow(0, s, 1), params);
+        in.columns =
+            task.resultColumns(sliceBatch(batch, s, in.rows), output.narrow(0, s, 1), params);
         in.gradientMap = grad[s].abs().sum(0).contiguous();
         if (closed.form != LossForm::SoftClasses) {
             const auto target = batch.target.to(torch::kCPU, torch::kFloat)[s];
@@ -225,10 +179,11 @@ GradientInspection inspectGradient(const Task& task, const torch::Tensor& output
             const int64_t h = out.size(2), w = out.size(3);
             for (int64_t flat : spreadEntries(where, 4)) {
                 const int64_t ch = flat / (h * w), y = flat / w % h, x = flat % w;
-                in.entries.push_back({"c" + std::to_string(ch) + " (" + std::to_string(y) + "," + std::to_string(x) + ")",
-                                      out[s][ch][y][x].item<double>(), target[ch][y][x].item<double>(),
-                                      grad[s][ch][y][x].item<double>(),
-                                      closedCpu[s][ch][y][x].item<double>()});
+                in.entries.push_back(
+                    {"c" + std::to_string(ch) + " (" + std::to_string(y) + "," + std::to_string(x) +
+                         ")",
+                     out[s][ch][y][x].item<double>(), target[ch][y][x].item<double>(),
+                     grad[s][ch][y][x].item<double>(), closedCpu[s][ch][y][x].item<double>()});
             }
         }
         return in;
@@ -240,12 +195,13 @@ GradientInspection inspectGradient(const Task& task, const torch::Tensor& output
         const auto pTrue = p.gather(1, target.unsqueeze(1)).squeeze(1);
         in.trueClass = target[s].item<int64_t>();
         in.probabilities.assign(p[s].data_ptr<float>(), p[s].data_ptr<float>() + p.size(1));
-        in.labels = classLabels(task, batch, p.size(1));
+        in.labels = task.classLabels(batch, p.size(1));
         in.trueProbability = pTrue[s].item<double>();
         in.meanTrueProbability = pTrue.mean().item<double>();
         in.meanNegLogTrue = -pTrue.clamp_min(1e-30).log().mean().item<double>();
         if (batch.extras.count("table")) {
-            in.truthCaption = permutationCaption(batch.extras.at("table").to(torch::kCPU)[in.trueClass]);
+            in.truthCaption =
+                permutationCaption(batch.extras.at("table").to(torch::kCPU)[in.trueClass]);
         } else if (batch.extras.count("class_orders")) {
             in.truthCaption = "order " + in.labels[in.trueClass];
         }
@@ -255,7 +211,8 @@ GradientInspection inspectGradient(const Task& task, const torch::Tensor& output
         const auto perms = batch.extras.at("perms").to(torch::kCPU);
         const auto pTrue = torch::softmax(out, 2).gather(2, perms.unsqueeze(2)).squeeze(2); // (B,T)
         const auto joint = pTrue.clamp_min(1e-30).log().sum(1);
-        in.probabilities.assign(pTrue[s].data_ptr<float>(), pTrue[s].data_ptr<float>() + pTrue.size(1));
+        in.probabilities.assign(pTrue[s].data_ptr<float>(),
+                                pTrue[s].data_ptr<float>() + pTrue.size(1));
         for (int64_t i = 0; i < pTrue.size(1); ++i) {
             in.labels.push_back("pos " + std::to_string(i));
         }
@@ -295,7 +252,8 @@ GradientInspection inspectBatch(const Task& task, TaskModelImpl& model, const Ba
     return inspectGradient(task, output, grad, batch, params, sample);
 }
 
-double batchLoss(const Task& task, TaskModelImpl& model, const Batch& batch, const ParamValues& params) {
+double batchLoss(const Task& task, TaskModelImpl& model, const Batch& batch,
+                 const ParamValues& params) {
     torch::NoGradGuard noGrad;
     TrainModeKeepingStats mode(model);
     return task.objective(model.forward(batch.input), batch, params).item<double>();
@@ -345,7 +303,9 @@ std::vector<double> layerGradientNorms(const LayerGroups& layers) {
                 sum = sum.defined() ? sum + sq : sq;
             }
         }
-        norms.push_back(sum.defined() ? sum.sqrt() : torch::zeros({}, group.front().options().dtype(torch::kFloat)));
+        norms.push_back(sum.defined()
+                            ? sum.sqrt()
+                            : torch::zeros({}, group.front().options().dtype(torch::kFloat)));
     }
     std::vector<double> out;
     if (norms.empty()) {
@@ -367,7 +327,8 @@ std::vector<torch::Tensor> copyParameters(const LayerGroups& layers) {
     return copy;
 }
 
-std::pair<double, double> updateSize(const LayerGroups& layers, const std::vector<torch::Tensor>& before) {
+std::pair<double, double> updateSize(const LayerGroups& layers,
+                                     const std::vector<torch::Tensor>& before) {
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> change;
     std::vector<torch::Tensor> size;
@@ -385,7 +346,8 @@ std::pair<double, double> updateSize(const LayerGroups& layers, const std::vecto
     if (change.empty()) {
         return {0.0, 0.0};
     }
-    return {torch::stack(change).sum().sqrt().item<double>(), torch::stack(size).sum().sqrt().item<double>()};
+    return {torch::stack(change).sum().sqrt().item<double>(),
+            torch::stack(size).sum().sqrt().item<double>()};
 }
 
 } // namespace pretext

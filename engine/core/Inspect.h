@@ -10,24 +10,8 @@
 
 namespace pretext {
 
-// The form of a task's loss, as far as its derivative is concerned.
-enum class LossForm {
-    None,        // no closed form known here (a task added later)
-    MaskedMse,   // inpainting: (1/|M|) Σ_M w (x̂ − x)², w the rim weight (1 = the seed's)
-    Mse,         // colorization regression: (1/HWC) Σ (x̂ − x)² over the batch
-    SoftClasses, // colorization classes: −(1/N) Σ_pixels v Σ_q z_q log softmax(ẑ)_q
-    Classes,     // cross-entropy over class indices, mean over rows
-    Positions,   // one softmax per position, −Σ_i log p_i(π_i), mean over samples
-    Binary,      // binary cross-entropy on one logit per sample, mean
-};
-const char* lossFormName(LossForm form);
-
-struct ClosedForm {
-    LossForm form = LossForm::None;
-    torch::Tensor gradient; // ∂L/∂output, the output's shape; undefined for None
-    double count = 0.0;     // the normaliser: Σw = |M| (entries), B·H·W·C, rows, pixels
-};
-// The closed form of ∂L/∂output for the task's loss on this batch; reads `output` only.
+// The closed form of ∂L/∂output for the task's loss on this batch (Task::closedForm);
+// reads `output` only.
 ClosedForm closedFormGradient(const Task& task, const torch::Tensor& output, const Batch& batch,
                               const ParamValues& params);
 
@@ -44,11 +28,11 @@ struct GradientEntry {
 struct GradientInspection {
     std::string task;
     LossForm form = LossForm::None;
-    int64_t step = 0;        // the step the batch was trained at (0: not trained on)
+    int64_t step = 0; // the step the batch was trained at (0: not trained on)
     double loss = 0.0;
-    double count = 0.0;      // ClosedForm::count
-    int64_t rows = 0;        // samples in the batch (rows of the output)
-    int64_t sample = 0;      // the sample shown
+    double count = 0.0;            // ClosedForm::count
+    int64_t rows = 0;              // samples in the batch (rows of the output)
+    int64_t sample = 0;            // the sample shown
     double maxAbsDifference = 0.0; // max |autograd − closed form| over every entry
     double maxAbsGradient = 0.0;   // max |∂L/∂output|, for scale
     // Image forms: the task's result columns for the sample ((3,H,W) each, CPU) and
@@ -81,7 +65,8 @@ GradientInspection inspectBatch(const Task& task, TaskModelImpl& model, const Ba
 
 // The batch's loss for the model as it is now, as training computes it (train mode,
 // batch statistics), without gradients and without moving the running statistics.
-double batchLoss(const Task& task, TaskModelImpl& model, const Batch& batch, const ParamValues& params);
+double batchLoss(const Task& task, TaskModelImpl& model, const Batch& batch,
+                 const ParamValues& params);
 
 // Parameters grouped by layer (the name without its last part: "encoder.layers.0").
 // `weighted` marks the layers with a weight matrix or kernel (convolutions, linear
@@ -99,6 +84,7 @@ std::vector<double> layerGradientNorms(const LayerGroups& layers);
 // The parameters' values, to measure an update against.
 std::vector<torch::Tensor> copyParameters(const LayerGroups& layers);
 // ‖θ_after − θ_before‖₂ over all parameters (weighted layers or not), and ‖θ_before‖₂.
-std::pair<double, double> updateSize(const LayerGroups& layers, const std::vector<torch::Tensor>& before);
+std::pair<double, double> updateSize(const LayerGroups& layers,
+                                     const std::vector<torch::Tensor>& before);
 
 } // namespace pretext

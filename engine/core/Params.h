@@ -30,7 +30,7 @@ struct ParamSpec {
 };
 
 struct TaskInfo {
-    std::string name;  // registry key, e.g. "inpainting"
+    std::string name;  // registry key (Registry.h)
     std::string title; // e.g. "Inpainting"
     std::string lossFormula;
     double learningRate = 2e-3; // Adam rate that learns visibly without diverging
@@ -40,6 +40,15 @@ struct TaskInfo {
     std::string metricPlotTitle;
     // Trains on windows of consecutive video frames (Task::windows), not on images.
     bool video = false;
+    // The Math tab: what the task does, in a sentence or two of rich text; sentences
+    // added for a loss form (LossForm.h's names, e.g. "soft-classes"); and the form
+    // whose formulas are shown before any batch was inspected.
+    std::string mathIntro;
+    std::map<std::string, std::string> mathIntroByForm;
+    std::string mathForm;
+    // Capabilities the benchmark measures alongside this task (by name, e.g. "lab-color"
+    // for the colour conversion against OpenCV's); empty for none.
+    std::vector<std::string> benchPeers;
 };
 
 // Defaults of every declared parameter, overridden by `given` where present.

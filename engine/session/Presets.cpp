@@ -1,9 +1,14 @@
 #include "Presets.h"
 
+#include "TaskCatalog.h"
+
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <algorithm>
 
 namespace pretext {
 
@@ -15,18 +20,18 @@ struct Loaded {
     QString error;
 };
 
-Loaded load() {
-    Loaded out;
-    QFile file(QStringLiteral(":/presets/presets.json"));
+// One task folder's presets.json (engine/core/tasks/<task>/presets.json).
+void loadFile(const QString& path, Loaded& out) {
+    QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        out.error = QStringLiteral("the built-in presets are missing from the program");
-        return out;
+        out.error += QStringLiteral("%1 could not be read\n").arg(path);
+        return;
     }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (doc.isNull()) {
-        out.error = QStringLiteral("presets.json: %1").arg(parseError.errorString());
-        return out;
+        out.error += QStringLiteral("%1: %2\n").arg(path, parseError.errorString());
+        return;
     }
     for (const QJsonValue& v : doc.object().value(QStringLiteral("presets")).toArray()) {
         const QJsonObject o = v.toObject();
@@ -70,6 +75,39 @@ Loaded load() {
             out.diagnostics << d;
         }
     }
+}
+
+// Every task's presets, in the registry's order of tasks (each file's own order within).
+Loaded load() {
+    Loaded out;
+    const QStringList files = QDir(QStringLiteral(":/presets"))
+                                  .entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    if (files.isEmpty()) {
+        out.error = QStringLiteral("the built-in presets are missing from the program");
+        return out;
+    }
+    for (const QString& name : files) {
+        loadFile(QStringLiteral(":/presets/") + name, out);
+    }
+    QStringList order;
+    for (const auto& info : availableTasks()) {
+        order << QString::fromStdString(info.name);
+    }
+    auto rank = [&](const QString& task) {
+        const int i = static_cast<int>(order.indexOf(task));
+        return i < 0 ? static_cast<int>(order.size()) : i;
+    };
+    std::stable_sort(out.presets.begin(), out.presets.end(), [&](const Preset& a, const Preset& b) {
+        return rank(a.config.settings.task) < rank(b.config.settings.task);
+    });
+    std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(),
+                     [&](const ShortcutDiagnostic& a, const ShortcutDiagnostic& b) {
+                         const QString ta =
+                             a.variants.isEmpty() ? QString() : a.variants.front().settings.task;
+                         const QString tb =
+                             b.variants.isEmpty() ? QString() : b.variants.front().settings.task;
+                         return rank(ta) < rank(tb);
+                     });
     return out;
 }
 

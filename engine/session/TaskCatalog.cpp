@@ -4,7 +4,13 @@
 
 namespace pretext {
 
-std::vector<TaskInfo> availableTasks() { return taskInfos(); }
+std::vector<TaskInfo> availableTasks() {
+    return taskInfos();
+}
+
+QString defaultTask() {
+    return QString::fromStdString(defaultTaskName());
+}
 
 QVariantMap toVariantMap(const ParamValues& values) {
     QVariantMap map;

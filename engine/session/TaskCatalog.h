@@ -9,6 +9,8 @@
 namespace pretext {
 
 std::vector<TaskInfo> availableTasks();
+// The task a new window or command starts with (the registry's first).
+QString defaultTask();
 // Parameter values as the UI and config.json carry them.
 QVariantMap toVariantMap(const ParamValues& values);
 ParamValues toParamValues(const QVariantMap& map);

@@ -492,10 +492,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Run folder: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Run %1; its files are in %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -841,6 +837,10 @@
     </message>
     <message>
         <source>Preset: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run folder: %1 | convolutions %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1247,30 +1247,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A binary mask &lt;i&gt;m&lt;/i&gt; hides pixels (1 visible, 0 hidden); the network sees &lt;i&gt;x&lt;/i&gt; &amp;#8857; &lt;i&gt;m&lt;/i&gt; and &lt;i&gt;m&lt;/i&gt;, and predicts %1. &lt;i&gt;M&lt;/i&gt; is the set of hidden entries.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The network sees the lightness &lt;i&gt;L&lt;/i&gt; of the image in Lab and predicts its colour, the &lt;i&gt;a&lt;/i&gt;, &lt;i&gt;b&lt;/i&gt; channels.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> Class variant (Zhang et al. 2016): &lt;i&gt;Q&lt;/i&gt; bins of the ab plane, &lt;i&gt;z&lt;/i&gt; the soft-encoded true colour, &lt;i&gt;v&lt;/i&gt; its rarity weight.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The image is cut into an &lt;i&gt;N&lt;/i&gt;&amp;times;&lt;i&gt;N&lt;/i&gt; grid, the tiles are permuted by &amp;pi; from a set &lt;i&gt;P&lt;/i&gt;, and the network predicts which.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Frames of a video are shuffled; the network predicts their order (or verifies whether they are in order).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Each image is turned by 0&amp;deg;, 90&amp;deg;, 180&amp;deg; or 270&amp;deg;; the network predicts the turn.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&lt;h3&gt;This batch (step %1, %2 samples)&lt;/h3&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1535,6 +1511,18 @@
     </message>
     <message>
         <source>%1: config.json does not say which data the run trained on (a run of an older version); it cannot be resumed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>conv_route: must be auto, libtorch or fast, not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>conv_routes: must be an object of layer: route, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>conv_routes.%1: not a convolution route</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2564,6 +2552,30 @@
         <source>Width of the weighted rim inside the hole&apos;s border (Context Encoders weight a band of a few pixels)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>A binary mask &lt;i&gt;m&lt;/i&gt; hides pixels (1 visible, 0 hidden); the network sees &lt;i&gt;x&lt;/i&gt; &amp;#8857; &lt;i&gt;m&lt;/i&gt; and &lt;i&gt;m&lt;/i&gt;, and predicts &lt;i&gt;x&amp;#770;&lt;/i&gt;. &lt;i&gt;M&lt;/i&gt; is the set of hidden entries.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class variant (Zhang et al. 2016): &lt;i&gt;Q&lt;/i&gt; bins of the ab plane, &lt;i&gt;z&lt;/i&gt; the soft-encoded true colour, &lt;i&gt;v&lt;/i&gt; its rarity weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each image is turned by 0&amp;deg;, 90&amp;deg;, 180&amp;deg; or 270&amp;deg;; the network predicts the turn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frames of a video are shuffled; the network predicts their order (or verifies whether they are in order).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The image is cut into an &lt;i&gt;N&lt;/i&gt;&amp;times;&lt;i&gt;N&lt;/i&gt; grid, the tiles are permuted by &amp;pi; from a set &lt;i&gt;P&lt;/i&gt;, and the network predicts which.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The network sees the lightness &lt;i&gt;L&lt;/i&gt; of the image in Lab and predicts its colour, the &lt;i&gt;a&lt;/i&gt;, &lt;i&gt;b&lt;/i&gt; channels.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainingPanel</name>
@@ -2661,6 +2673,26 @@
     </message>
     <message>
         <source>The step at which the run stops by itself (saving its checkpoint); &apos;until stopped&apos; trains until Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fastest, measured per layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LibTorch&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The program&apos;s CPU routes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the convolutions run on the CPU: each layer timed at the start of the run by LibTorch&apos;s kernels and by the program&apos;s own (Winograd, small maps as one product), keeping the faster; or one side for every layer. The status bar and the run&apos;s config.json say which layer took which</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Convolutions</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

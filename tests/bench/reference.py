@@ -16,6 +16,8 @@ Needs Debian's python3-torch (the same LibTorch build the program links).
 """
 import argparse
 import ctypes
+import glob
+import importlib.util
 import json
 import math
 import os
@@ -24,191 +26,38 @@ import time
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 
-# ---------------------------------------------------------------- models
+# ---------------------------------------------------------------- tasks
 
-def down_stage(cin, cout):
-    return [nn.Conv2d(cin, cout, 4, 2, 1), nn.BatchNorm2d(cout), nn.ReLU(True),
-            nn.Conv2d(cout, cout, 3, 1, 1), nn.BatchNorm2d(cout), nn.ReLU(True)]
-
-
-def up_stage(cin, cout):
-    return [nn.ConvTranspose2d(cin, cout, 4, 2, 1), nn.BatchNorm2d(cout), nn.ReLU(True)]
+# Each task folder may hold its reference (engine/core/tasks/<task>/reference.py: TASK, the
+# registry name, and make(entry, batch, device, generator) -> model, input, loss); a task
+# without one has no Python comparison, and says so.
+HERE = os.path.dirname(os.path.abspath(__file__))
+TASKS_DIR = os.path.join(HERE, "..", "..", "engine", "core", "tasks")
 
 
-def encoder(cin, base):
-    return nn.Sequential(*down_stage(cin, base), *down_stage(base, 2 * base),
-                         *down_stage(2 * base, 4 * base))
-
-
-class EncoderDecoder(nn.Module):
-    """Encoder, three transposed-convolution stages back to full size, the input
-    joined at full resolution, two 3x3 convolutions."""
-
-    def __init__(self, cin, base, cout, tanh):
-        super().__init__()
-        self.encoder = encoder(cin, base)
-        full = max(8, base // 2)
-        self.up = nn.Sequential(*up_stage(4 * base, 2 * base), *up_stage(2 * base, base),
-                                *up_stage(base, full))
-        self.head = nn.Sequential(nn.Conv2d(full + cin, full, 3, 1, 1), nn.ReLU(True),
-                                  nn.Conv2d(full, cout, 3, 1, 1),
-                                  nn.Tanh() if tanh else nn.Sigmoid())
-
-    def forward(self, x):
-        return self.head(torch.cat([self.up(self.encoder(x)), x], 1))
-
-
-class ColorClassNet(nn.Module):
-    def __init__(self, base, bins):
-        super().__init__()
-        self.encoder = encoder(1, base)
-        mid = 2 * base
-        self.head = nn.Sequential(nn.ConvTranspose2d(4 * base, mid, 4, 2, 1), nn.BatchNorm2d(mid),
-                                  nn.ReLU(True), nn.Conv2d(mid, mid, 3, 1, 1), nn.BatchNorm2d(mid),
-                                  nn.ReLU(True), nn.Conv2d(mid, bins, 1))
-
-    def forward(self, x):
-        return self.head(self.encoder(x))
-
-
-class JigsawNet(nn.Module):
-    """One encoder shared by every tile, a 2x2 map per tile, an MLP over the tiles."""
-
-    def __init__(self, base, tiles, outputs, position):
-        super().__init__()
-        self.tiles, self.position = tiles, position
-        self.encoder = encoder(3, base)
-        self.tile_fc = nn.Linear(4 * base * 4, 128)
-        self.fc1 = nn.Linear(tiles * 128, 512)
-        self.fc2 = nn.Linear(512, outputs)
-
-    def forward(self, x):
-        b = x.shape[0]
-        f = F.adaptive_avg_pool2d(self.encoder(x.flatten(0, 1)), 2).flatten(1)
-        f = F.relu(self.tile_fc(f)).view(b, -1)
-        logits = self.fc2(F.relu(self.fc1(f)))
-        return logits.view(b, self.tiles, self.tiles) if self.position else logits
-
-
-class TemporalNet(nn.Module):
-    """One encoder shared by every frame, a 4x4 map per frame, pairwise fusion (sort)
-    or concatenation (verify), two linear layers."""
-
-    def __init__(self, base, frames, outputs, pairwise, position):
-        super().__init__()
-        self.frames, self.pairwise, self.position = frames, pairwise, position
-        self.encoder = encoder(3, base)
-        self.frame_fc = nn.Linear(4 * base * 16, 128)
-        fused = frames * 128
-        if pairwise:
-            self.pair_fc = nn.Linear(256, 128)
-            fused = frames * (frames - 1) // 2 * 128
-        self.fc1 = nn.Linear(fused, 256)
-        self.fc2 = nn.Linear(256, outputs)
-
-    def forward(self, x):
-        b = x.shape[0]
-        f = F.adaptive_avg_pool2d(self.encoder(x.flatten(0, 1)), 4).flatten(1)
-        f = F.relu(self.frame_fc(f)).view(b, self.frames, -1)
-        if self.pairwise:
-            pairs = [F.relu(self.pair_fc(torch.cat([f[:, i], f[:, j]], 1)))
-                     for i in range(self.frames) for j in range(i + 1, self.frames)]
-            fused = torch.cat(pairs, 1)
-        else:
-            fused = f.flatten(1)
-        logits = self.fc2(F.relu(self.fc1(fused)))
-        return logits.view(b, self.frames, self.frames) if self.position else logits
-
-
-class RotationNet(nn.Module):
-    """The encoder on each rotated image, a 2x2 map, two linear layers to 4 logits."""
-
-    def __init__(self, base):
-        super().__init__()
-        self.encoder = encoder(3, base)
-        self.fc1 = nn.Linear(4 * base * 4, 256)
-        self.fc2 = nn.Linear(256, 4)
-
-    def forward(self, x):
-        f = F.adaptive_avg_pool2d(self.encoder(x), 2).flatten(1)
-        return self.fc2(F.relu(self.fc1(f)))
-
-
-# ---------------------------------------------------------------- tasks: model, batch, loss
-
-def center_mask(b, s, fraction):
-    m = torch.ones(b, 1, s, s)
-    side = int(round(s * fraction))
-    o = (s - side) // 2
-    m[:, :, o:o + side, o:o + side] = 0
-    return m
-
-
-def masked_mse(out, target, mask):
-    w = (1 - mask).expand_as(out)
-    return (w * (out - target).pow(2)).sum() / w.sum().clamp_min(1.0)
-
-
-def position_loss(logits, perms):
-    return -F.log_softmax(logits, 2).gather(2, perms.unsqueeze(2)).squeeze(2).sum(1).mean()
+def task_references():
+    sys.path.insert(0, HERE)  # the references import reference_nets
+    refs = {}
+    for path in sorted(glob.glob(os.path.join(TASKS_DIR, "*", "reference.py"))):
+        name = "reference_" + os.path.basename(os.path.dirname(path))
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        refs[module.TASK] = module
+    return refs
 
 
 def make_task(entry, batch, device):
     """The model, one batch of random data of the C++ batch's shapes, and the loss,
     on `device` (the data are drawn on the CPU, so every device trains on the same)."""
-    task, p = entry["task"], entry["params"]
-    shape, out_shape = entry["sample_shape"], entry["output_shape"]
-    base = int(p["base_channels"])
+    refs = task_references()
+    if entry["task"] not in refs:
+        raise SystemExit(f"reference.py: no reference model for task '{entry['task']}' "
+                         f"(its folder under engine/core/tasks has no reference.py)")
     g = torch.Generator().manual_seed(1)
-    if task == "rotation":  # each image in its four rotations: 4 samples per image
-        x = torch.rand(4 * batch, *shape, generator=g).to(device)
-        target = torch.arange(4).repeat_interleave(batch).to(device)
-        return RotationNet(base), x, lambda out: F.cross_entropy(out, target)
-    x = torch.rand(batch, *shape, generator=g).to(device)
-    if task == "inpainting":
-        s = shape[-1]
-        mask = center_mask(batch, s, float(p.get("center_fraction", 0.5))).to(device)
-        target = torch.rand(batch, 3, s, s, generator=g).to(device)
-        x = torch.cat([x[:, :3] * mask, mask], 1)
-        return EncoderDecoder(shape[0], base, 3, False), x, lambda out: masked_mse(out, target, mask)
-    if task == "colorization":
-        if p["mode"] == "regression":
-            target = torch.rand(batch, *out_shape, generator=g).to(device) * 2 - 1
-            return EncoderDecoder(1, base, 2, True), x, lambda out: (out - target).pow(2).mean()
-        bins, h, w = out_shape
-        soft_bins = torch.randint(0, bins, (batch, 5, h, w), generator=g).to(device)
-        soft_w = torch.rand(batch, 5, h, w, generator=g).to(device)
-        soft_w = soft_w / soft_w.sum(1, keepdim=True)
-        pixel_w = torch.rand(batch, h, w, generator=g).to(device) + 0.5
-
-        def color_class_loss(out):
-            per_pixel = -(F.log_softmax(out, 1).gather(1, soft_bins) * soft_w).sum(1)
-            return (pixel_w * per_pixel).mean()
-        return ColorClassNet(base, bins), x, color_class_loss
-    if task == "jigsaw":
-        tiles = shape[0]
-        if p["head"] == "position":
-            perms = torch.stack([torch.randperm(tiles, generator=g) for _ in range(batch)]).to(device)
-            return JigsawNet(base, tiles, tiles * tiles, True), x, lambda out: position_loss(out, perms)
-        target = torch.randint(0, out_shape[0], (batch,), generator=g).to(device)
-        return JigsawNet(base, tiles, out_shape[0], False), x, lambda out: F.cross_entropy(out, target)
-    if task == "temporal-order":
-        frames = shape[0]
-        if p["variant"] == "verify":
-            target = torch.randint(0, 2, (batch,), generator=g).to(device).float()
-            return (TemporalNet(base, frames, 1, False, False), x,
-                    lambda out: F.binary_cross_entropy_with_logits(out.view(-1), target))
-        if p["head"] == "position":
-            perms = torch.stack([torch.randperm(frames, generator=g) for _ in range(batch)]).to(device)
-            return (TemporalNet(base, frames, frames * frames, True, True), x,
-                    lambda out: position_loss(out, perms))
-        target = torch.randint(0, out_shape[0], (batch,), generator=g).to(device)
-        return (TemporalNet(base, frames, out_shape[0], True, False), x,
-                lambda out: F.cross_entropy(out, target))
-    raise SystemExit(f"reference.py: no reference model for task '{task}'")
+    return refs[entry["task"]].make(entry, batch, device, g)
 
 
 # ---------------------------------------------------------------- measuring

@@ -5,6 +5,7 @@
 #include "Models.h"
 #include "Params.h"
 #include "Video.h"
+#include "tasks/LossForm.h"
 
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
@@ -22,7 +23,7 @@ namespace pretext {
 struct DataStats {
     torch::Tensor usable; // (N) bool, or undefined when every image is usable
     std::map<std::string, torch::Tensor> tensors;
-    std::string note;     // one line for the data panel, e.g. how many were skipped
+    std::string note; // one line for the data panel, e.g. how many were skipped
     int64_t usableCount(int64_t total) const {
         return usable.defined() ? usable.sum().item<int64_t>() : total;
     }
@@ -32,29 +33,29 @@ struct DataStats {
 torch::Tensor selectUsable(const torch::Tensor& images, const DataStats* stats);
 
 struct BatchContext {
-    ParamValues params;         // complete (withDefaults applied)
-    at::Generator generator;    // CPU generator; every random choice comes from it
-    torch::Tensor channelMean;  // (3) data-set mean, for fills that need it
-    uint64_t seed = 0;          // the run's seed, for choices fixed for a whole run
+    ParamValues params;                     // complete (withDefaults applied)
+    at::Generator generator;                // CPU generator; every random choice comes from it
+    torch::Tensor channelMean;              // (3) data-set mean, for fills that need it
+    uint64_t seed = 0;                      // the run's seed, for choices fixed for a whole run
     std::shared_ptr<const DataStats> stats; // from Task::analyze, may be null
 };
 
 struct Batch {
-    torch::Tensor original; // (B,3,H,W) clean images in [0,1]
-    torch::Tensor input;    // what the network sees
-    torch::Tensor target;   // what it must produce (images, or class indices)
-    torch::Tensor mask;     // inpainting's m: 1 visible, 0 hidden (B,1,H,W)
+    torch::Tensor original;                      // (B,3,H,W) clean images in [0,1]
+    torch::Tensor input;                         // what the network sees
+    torch::Tensor target;                        // what it must produce (images, or class indices)
+    torch::Tensor mask;                          // inpainting's m: 1 visible, 0 hidden (B,1,H,W)
     std::map<std::string, torch::Tensor> extras; // other task-specific tensors
     Batch to(const torch::Device& device) const;
 };
 
 struct LossOutput {
-    torch::Tensor loss;                     // scalar, differentiable
-    std::map<std::string, double> metrics;  // extra figures for the curves
+    torch::Tensor loss;                    // scalar, differentiable
+    std::map<std::string, double> metrics; // extra figures for the curves
     // Optional counts per bin (e.g. samples by Hamming distance of the error).
     std::vector<double> histogram;
-    std::string histogramTitle; // what is counted, e.g. "held-out puzzles"
-    std::string histogramAxis;  // what the bins are, e.g. "tiles out of place"
+    std::string histogramTitle;               // what is counted, e.g. "held-out puzzles"
+    std::string histogramAxis;                // what the bins are, e.g. "tiles out of place"
     std::vector<std::string> histogramLabels; // one per bin, or empty (bins numbered from 0)
 };
 
@@ -99,7 +100,8 @@ public:
     }
     // What the model's encoder sees for whole, unaltered images (B,3,H,W) in [0,1]: the
     // linear probe's input. By default the images themselves.
-    virtual torch::Tensor probeInput(const torch::Tensor& images, const ParamValues& /*params*/) const {
+    virtual torch::Tensor probeInput(const torch::Tensor& images,
+                                     const ParamValues& /*params*/) const {
         return images;
     }
     // What the preview shows before any model exists.
@@ -124,6 +126,17 @@ public:
     virtual std::string describe(const ParamValues& /*params*/, uint64_t /*seed*/) const {
         return {};
     }
+    // ∂L/∂output in closed form, for the Math and Gradients tabs (checked there against
+    // autograd). By default the form the batch's structure tells (LossForm.h); a task
+    // with a loss of its own computes it here. `output` is detached, float.
+    virtual ClosedForm closedForm(const torch::Tensor& output, const Batch& batch,
+                                  const ParamValues& /*params*/) const {
+        return genericClosedForm(output, batch);
+    }
+    // Names of a classification output's classes (the Gradients tab's bars): by default a
+    // permutation table's rows when the batch has one ("table" or "class_orders"),
+    // else the class numbers.
+    virtual std::vector<std::string> classLabels(const Batch& batch, int64_t classes) const;
 };
 
 inline torch::Tensor selectUsable(const torch::Tensor& images, const DataStats* stats) {
@@ -131,6 +144,26 @@ inline torch::Tensor selectUsable(const torch::Tensor& images, const DataStats* 
         return images;
     }
     return images.index_select(0, stats->usable.nonzero().flatten().to(images.device()));
+}
+
+inline std::vector<std::string> Task::classLabels(const Batch& batch, int64_t classes) const {
+    std::vector<std::string> labels;
+    const char* table = batch.extras.count("class_orders") ? "class_orders"
+                        : batch.extras.count("table")      ? "table"
+                                                           : nullptr;
+    for (int64_t k = 0; k < classes; ++k) {
+        if (table != nullptr && batch.extras.at(table).size(1) <= 6) {
+            std::string order;
+            auto row = batch.extras.at(table)[k].to(torch::kCPU);
+            for (int64_t i = 0; i < row.size(0); ++i) {
+                order += std::to_string(row[i].item<int64_t>());
+            }
+            labels.push_back(order);
+        } else {
+            labels.push_back(std::to_string(k));
+        }
+    }
+    return labels;
 }
 
 inline Batch Batch::to(const torch::Device& device) const {

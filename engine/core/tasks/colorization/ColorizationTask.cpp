@@ -23,7 +23,9 @@ ColorMode modeOf(const ParamValues& p) {
     return static_cast<ColorMode>(intValue(p, "mode", static_cast<int>(ColorMode::Classes)));
 }
 
-torch::Tensor abChroma(const torch::Tensor& ab) { return ab.pow(2).sum(1).sqrt(); }
+torch::Tensor abChroma(const torch::Tensor& ab) {
+    return ab.pow(2).sum(1).sqrt();
+}
 
 // Colours with the given L everywhere: (B,1,H,W) L and (B,2,H,W) ab -> RGB.
 torch::Tensor toRgb(const torch::Tensor& l, const torch::Tensor& ab) {
@@ -73,7 +75,8 @@ torch::Tensor abPlaneImage(const AbGamut& gamut, const torch::Tensor& binColors)
         const int64_t cell = cells[q].item<int64_t>();
         const int64_t ia = cell / n, ib = cell % n;
         const int64_t x = ia * px, y = (n - 1 - ib) * px;
-        image.narrow(1, y, px).narrow(2, x, px).copy_(colors[q].view({3, 1, 1}).expand({3, px, px}));
+        image.narrow(1, y, px).narrow(2, x, px).copy_(
+            colors[q].view({3, 1, 1}).expand({3, px, px}));
     }
     const int64_t mid = AbGamut::kHalfCells * px + px / 2;
     image.narrow(2, mid, 1).mul_(0.55); // a = 0
@@ -98,6 +101,13 @@ std::string pixelCount(double n) {
 ColorizationTask::ColorizationTask() {
     m_info.name = "colorization";
     m_info.title = "Colorization";
+    m_info.mathIntro = "The network sees the lightness <i>L</i> of the image in Lab and predicts "
+                       "its colour, the <i>a</i>, <i>b</i> channels.";
+    m_info.mathIntroByForm["soft-classes"] =
+        "Class variant (Zhang et al. 2016): <i>Q</i> bins of the ab plane, "
+        "<i>z</i> the soft-encoded true colour, <i>v</i> its rarity weight.";
+    m_info.mathForm = "mse";
+    m_info.benchPeers = {"lab-color"};
     m_info.lossFormula = "regression: L = (1/HWC) Σ (x̂ − x)² on a, b;  classes: L = −(1/HW) "
                          "Σ v(Z) Σ_q Z_q log Ẑ_q, colour = Σ_q softmax(z/T)_q c_q";
     m_info.learningRate = 2e-3;
@@ -132,7 +142,8 @@ std::shared_ptr<const DataStats> ColorizationTask::analyze(const torch::Tensor& 
     std::vector<torch::Tensor> chromaParts;
     auto counts = torch::zeros({gamut.count()}, torch::kDouble);
     for (int64_t start = 0; start < n; start += 256) { // bounded memory for large sets
-        auto lab = rgbToLab(images.narrow(0, start, std::min<int64_t>(256, n - start)).to(torch::kFloat));
+        auto lab =
+            rgbToLab(images.narrow(0, start, std::min<int64_t>(256, n - start)).to(torch::kFloat));
         auto meanChroma = chroma(lab).mean({1, 2}).to(torch::kCPU);
         auto colored = (meanChroma >= kGrayChroma).nonzero().flatten();
         if (colored.numel() > 0) {
@@ -184,8 +195,7 @@ Batch ColorizationTask::makeBatch(const torch::Tensor& images, BatchContext& ctx
     batch.target = nearest;
     batch.extras["soft_bins"] = enc.bins;
     batch.extras["soft_weights"] = enc.weights;
-    batch.extras["pixel_weights"] =
-        rb.weights.to(images.device(), torch::kFloat).index({nearest});
+    batch.extras["pixel_weights"] = rb.weights.to(images.device(), torch::kFloat).index({nearest});
     return batch;
 }
 
@@ -210,8 +220,8 @@ torch::Tensor colorClassLoss(const torch::Tensor& logits, const SoftEncoding& ta
     return (pixelWeights * perPixel).mean();
 }
 
-torch::Tensor ColorizationTask::decodeAb(const torch::Tensor& output, int64_t height,
-                                         int64_t width, double temperature) {
+torch::Tensor ColorizationTask::decodeAb(const torch::Tensor& output, int64_t height, int64_t width,
+                                         double temperature) {
     if (output.size(1) == 2) {
         return output * kAbScale;
     }
@@ -219,7 +229,7 @@ torch::Tensor ColorizationTask::decodeAb(const torch::Tensor& output, int64_t he
 }
 
 torch::Tensor ColorizationTask::objective(const torch::Tensor& output, const Batch& batch,
-                                         const ParamValues&) const {
+                                          const ParamValues&) const {
     if (output.size(1) == 2) {
         return colorRegressionLoss(output, batch.target);
     }
@@ -234,8 +244,8 @@ LossOutput ColorizationTask::loss(const torch::Tensor& output, const Batch& batc
     torch::NoGradGuard noGrad;
     const auto& lab = batch.extras.at("lab");
     auto truth = lab.narrow(1, 1, 2);
-    auto predicted = decodeAb(output.detach(), lab.size(2), lab.size(3),
-                              value(params, "temperature", 0.38));
+    auto predicted =
+        decodeAb(output.detach(), lab.size(2), lab.size(3), value(params, "temperature", 0.38));
     // Distance in the ab plane (Lab units), and how colourful the output is compared
     // with the truth: regression to the mean shows as a ratio well under 1.
     out.metrics["ab_error"] = abChroma(predicted - truth).mean().item<double>();
@@ -289,7 +299,8 @@ std::vector<VisualColumn> ColorizationTask::resultColumns(const Batch& batch,
     VisualColumn colorized{classes ? "colorized, T = " + fixed(t, 2) : "colorized (regression)",
                            toRgb(l, ab)};
     // Per sample: how much of the true colourfulness the prediction has.
-    auto ratio = abChroma(ab).mean({1, 2}) / abChroma(lab.narrow(1, 1, 2)).mean({1, 2}).clamp_min(1e-6);
+    auto ratio =
+        abChroma(ab).mean({1, 2}) / abChroma(lab.narrow(1, 1, 2)).mean({1, 2}).clamp_min(1e-6);
     for (int64_t i = 0; i < ratio.size(0); ++i) {
         colorized.captions.push_back("chroma ×" + fixed(ratio[i].item<double>(), 2));
     }
@@ -306,8 +317,7 @@ std::vector<Figure> ColorizationTask::dataFigures(const DataStats& stats,
         auto l = torch::full({gamut.count(), 1, 1, 1}, kFigureLightness);
         auto rgb = labToRgb(torch::cat({l, gamut.centers.view({-1, 2, 1, 1})}, 1)).view({-1, 3});
         figures.push_back({std::to_string(gamut.count()) + " in-gamut ab bins",
-                           abPlaneImage(gamut, rgb),
-                           "grid 10, at L = 65; a →, b ↑"});
+                           abPlaneImage(gamut, rgb), "grid 10, at L = 65; a →, b ↑"});
     }
     auto it = stats.tensors.find("ab_counts");
     if (it == stats.tensors.end() || it->second.sum().item<double>() <= 0) {
@@ -343,8 +353,8 @@ std::string ColorizationTask::describe(const ParamValues& params, uint64_t) cons
         out << "classes: Q = " << abGamut().count()
             << " in-gamut ab bins (grid 10), predicted at 1/" << kClassStride
             << " resolution; soft targets over the 5 nearest bins (σ = 5), rebalancing λ = "
-            << fixed(value(params, "lambda", 0.5), 2) << ", decoding T = "
-            << fixed(value(params, "temperature", 0.38), 2);
+            << fixed(value(params, "lambda", 0.5), 2)
+            << ", decoding T = " << fixed(value(params, "temperature", 0.38), 2);
     }
     return out.str();
 }
@@ -357,10 +367,10 @@ ColorClassNetImpl::ColorClassNetImpl(const EncoderOptions& options, int64_t bins
     head->push_back(UpConv2d(m_encoder->outChannels(), mid, 4, 2, 1));
     head->push_back(nn::BatchNorm2d(mid));
     head->push_back(nn::ReLU(nn::ReLUOptions(true)));
-    head->push_back(nn::Conv2d(nn::Conv2dOptions(mid, mid, 3).padding(1)));
+    head->push_back(RoutedConv2d(nn::Conv2dOptions(mid, mid, 3).padding(1)));
     head->push_back(nn::BatchNorm2d(mid));
     head->push_back(nn::ReLU(nn::ReLUOptions(true)));
-    head->push_back(nn::Conv2d(nn::Conv2dOptions(mid, bins, 1)));
+    head->push_back(RoutedConv2d(nn::Conv2dOptions(mid, bins, 1)));
     m_head = register_module("head", head);
 }
 
@@ -372,6 +382,23 @@ int64_t ColorClassNetImpl::forwardFlops(const std::vector<int64_t>& sampleShape)
     FeatureShape shape = imageShape(sampleShape);
     const int64_t encoder = m_encoder->flops(shape);
     return encoder + sequentialFlops(m_head, shape);
+}
+
+ClosedForm ColorizationTask::closedForm(const torch::Tensor& output, const Batch& batch,
+                                        const ParamValues& /*params*/) const {
+    if (output.size(1) == 2) {
+        return mseClosedForm(output, batch.target);
+    }
+    // −(1/N) Σ v Σ_q z_q log p_q: ∂/∂ẑ_q = v (p_q Σz − z_q) / N over N pixels.
+    ClosedForm c;
+    c.form = LossForm::SoftClasses;
+    const auto& bins = batch.extras.at("soft_bins");
+    auto z = torch::zeros_like(output).scatter_add_(
+        1, bins, batch.extras.at("soft_weights").to(torch::kFloat));
+    auto v = batch.extras.at("pixel_weights").to(torch::kFloat).unsqueeze(1);
+    c.count = static_cast<double>(output.numel() / output.size(1));
+    c.gradient = v * (torch::softmax(output, 1) * z.sum(1, true) - z) / c.count;
+    return c;
 }
 
 } // namespace pretext

@@ -35,6 +35,8 @@ public:
     std::vector<Figure> dataFigures(const DataStats& stats,
                                     const ParamValues& params) const override;
     std::string describe(const ParamValues& params, uint64_t seed) const override;
+    ClosedForm closedForm(const torch::Tensor& output, const Batch& batch,
+                          const ParamValues& params) const override;
 
     // The predicted ab (B,2,H,W) in Lab units at the input's resolution, for either
     // mode's output; T is the class mode's decoding temperature.

@@ -20,6 +20,8 @@ public:
     std::vector<VisualColumn> previewColumns(const Batch& batch) const override;
     std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
                                             const ParamValues& params) const override;
+    ClosedForm closedForm(const torch::Tensor& output, const Batch& batch,
+                          const ParamValues& params) const override;
 
     static MaskOptions maskOptions(const ParamValues& params);
 
@@ -34,7 +36,6 @@ enum class FillMode { Zero = 0, Mean = 1, Noise = 2 };
 // borderWeight = 1 this is exactly (1/|M|) Σ_M (x̂ − x)², whose gradient is
 // 2/|M| (x̂ − x) on M and 0 elsewhere.
 torch::Tensor maskedMse(const torch::Tensor& prediction, const torch::Tensor& target,
-                        const torch::Tensor& mask, double borderWeight = 1.0,
-                        int64_t borderPx = 0);
+                        const torch::Tensor& mask, double borderWeight = 1.0, int64_t borderPx = 0);
 
 } // namespace pretext

@@ -14,6 +14,9 @@ using Kind = ParamSpec::Kind;
 JigsawTask::JigsawTask() {
     m_info.name = "jigsaw";
     m_info.title = "Jigsaw puzzles";
+    m_info.mathIntro = "The image is cut into an <i>N</i>&times;<i>N</i> grid, the tiles are "
+                       "permuted by &pi; from a set <i>P</i>, and the network predicts which.";
+    m_info.mathForm = "classes";
     m_info.lossFormula = "L = −log p(k | x^π) over the |P| permutation indices; position head: "
                          "L = −Σ_i log p(π⁻¹_i | x^π)";
     // The wide fully connected head diverges to chance at 2e-3 (measured on the demo set).
@@ -21,7 +24,8 @@ JigsawTask::JigsawTask() {
     m_info.plottedMetrics = {"accuracy"};
     m_info.metricPlotTitle = "Accuracy";
     m_info.params = {
-        spec("grid", "Grid (N×N)", Kind::Int, 2, 4, 3, 1, "Tiles per side (Noroozi & Favaro: 3, nine tiles)"),
+        spec("grid", "Grid (N×N)", Kind::Int, 2, 4, 3, 1,
+             "Tiles per side (Noroozi & Favaro: 3, nine tiles)"),
         spec("perms", "Permutations |P|", Kind::Int, 2, 1000, 24, 1,
              "Size of the permutation set (at most (N²)!), chosen for maximal Hamming distance "
              "(Noroozi & Favaro: 100 to 1000 of the 9! = 362,880 orders)"),
@@ -33,9 +37,10 @@ JigsawTask::JigsawTask() {
              "Favaro: 64-pixel tiles in 75-pixel cells, about 0.15)"),
         choiceSpec("jitter", "Jitter tiles", {"off", "on"}, 1,
                    "Each tile at a random place inside its cell (as Noroozi & Favaro crop them)"),
-        choiceSpec("normalize", "Normalize tiles", {"off", "on"}, 1,
-                   "Each tile to zero mean and unit variance (removes low-level statistics; Noroozi "
-                   "& Favaro normalise every tile on its own)"),
+        choiceSpec(
+            "normalize", "Normalize tiles", {"off", "on"}, 1,
+            "Each tile to zero mean and unit variance (removes low-level statistics; Noroozi "
+            "& Favaro normalise every tile on its own)"),
         spec("gray_fraction", "Grey tiles", Kind::Real, 0.0, 1.0, 0.3, 0.05,
              "Fraction of tiles turned grey (removes colour cues; the jigsaw papers train on a "
              "share of greyscale images against chromatic aberration)"),
@@ -80,7 +85,8 @@ Batch JigsawTask::makeBatch(const torch::Tensor& images, BatchContext& ctx) cons
     for (const auto& perm : set->perms) {
         flat.insert(flat.end(), perm.begin(), perm.end());
     }
-    auto table = torch::tensor(flat, torch::kLong).view({static_cast<int64_t>(set->perms.size()), tiles});
+    auto table =
+        torch::tensor(flat, torch::kLong).view({static_cast<int64_t>(set->perms.size()), tiles});
     auto index = torch::randint(0, table.size(0), {b}, ctx.generator, torch::kLong);
     auto perms = table.index_select(0, index);
     auto raw = scrambleTiles(cutTiles(images, o, ctx.generator), perms);
@@ -101,8 +107,7 @@ std::shared_ptr<TaskModelImpl> JigsawTask::makeModel(const ParamValues& p) const
     options.channelsLast = true; // many small images: see EncoderOptions
     const int64_t tiles = static_cast<int64_t>(intValue(p, "grid", 3)) * intValue(p, "grid", 3);
     const bool position = intValue(p, "head", 0) == static_cast<int>(JigsawHead::Position);
-    return std::make_shared<JigsawNetImpl>(options, tiles,
-                                           position ? 0 : intValue(p, "perms", 24));
+    return std::make_shared<JigsawNetImpl>(options, tiles, position ? 0 : intValue(p, "perms", 24));
 }
 
 torch::Tensor permutationLoss(const torch::Tensor& logits, const torch::Tensor& index) {
@@ -122,7 +127,7 @@ torch::Tensor JigsawTask::predictedPerms(const torch::Tensor& output, const Batc
 }
 
 torch::Tensor JigsawTask::objective(const torch::Tensor& output, const Batch& batch,
-                                   const ParamValues&) const {
+                                    const ParamValues&) const {
     return output.dim() == 3 ? positionLoss(output, batch.extras.at("perms"))
                              : permutationLoss(output, batch.target);
 }
@@ -149,7 +154,8 @@ LossOutput JigsawTask::loss(const torch::Tensor& output, const Batch& batch,
 
 torch::Tensor JigsawTask::probeInput(const torch::Tensor& images, const ParamValues& params) const {
     // The whole image, normalized as each tile is in training.
-    return intValue(params, "normalize", 1) ? normalizeTiles(images.unsqueeze(1)).squeeze(1) : images;
+    return intValue(params, "normalize", 1) ? normalizeTiles(images.unsqueeze(1)).squeeze(1)
+                                            : images;
 }
 
 std::vector<VisualColumn> JigsawTask::previewColumns(const Batch& batch) const {
@@ -170,8 +176,7 @@ std::vector<VisualColumn> JigsawTask::previewColumns(const Batch& batch) const {
     return {original, mixed, seen, solved};
 }
 
-std::vector<VisualColumn> JigsawTask::resultColumns(const Batch& batch,
-                                                    const torch::Tensor& output,
+std::vector<VisualColumn> JigsawTask::resultColumns(const Batch& batch, const torch::Tensor& output,
                                                     const ParamValues&) const {
     auto cpu = batch.to(torch::kCPU);
     const auto& perms = cpu.extras.at("perms");
@@ -225,8 +230,7 @@ JigsawNetImpl::JigsawNetImpl(const EncoderOptions& options, int64_t tiles, int64
     const int64_t perTile = 128;
     // A 2x2 feature map per tile keeps where in the tile things are (an edge at the
     // left, a corner at the top): global pooling would throw away what the puzzle needs.
-    m_tileFc = register_module("tile_fc",
-                               torch::nn::Linear(m_encoder->outChannels() * 4, perTile));
+    m_tileFc = register_module("tile_fc", torch::nn::Linear(m_encoder->outChannels() * 4, perTile));
     m_fc1 = register_module("fc1", torch::nn::Linear(tiles * perTile, 512));
     m_fc2 = register_module("fc2", torch::nn::Linear(512, outputs));
 }
@@ -234,9 +238,9 @@ JigsawNetImpl::JigsawNetImpl(const EncoderOptions& options, int64_t tiles, int64
 torch::Tensor JigsawNetImpl::forward(torch::Tensor tiles) {
     const int64_t b = tiles.size(0);
     auto x = tiles.flatten(0, 1); // every tile through the same encoder
-    auto features = F::adaptive_avg_pool2d(m_encoder->forward(x),
-                                           F::AdaptiveAvgPool2dFuncOptions(2))
-                        .flatten(1);
+    auto features =
+        F::adaptive_avg_pool2d(m_encoder->forward(x), F::AdaptiveAvgPool2dFuncOptions(2))
+            .flatten(1);
     auto perTile = torch::relu(m_tileFc->forward(features)).view({b, -1});
     auto logits = m_fc2->forward(torch::relu(m_fc1->forward(perTile)));
     return m_positionHead ? logits.view({b, m_tiles, m_tiles}) : logits;

@@ -13,13 +13,20 @@ namespace {
 const char* const kAngles[] = {"0°", "90°", "180°", "270°"};
 
 // [0,1] images to the network's range, and back.
-torch::Tensor toInput(const torch::Tensor& images) { return images * 2.0 - 1.0; }
-torch::Tensor fromInput(const torch::Tensor& input) { return ((input + 1.0) * 0.5).clamp(0.0, 1.0); }
+torch::Tensor toInput(const torch::Tensor& images) {
+    return images * 2.0 - 1.0;
+}
+torch::Tensor fromInput(const torch::Tensor& input) {
+    return ((input + 1.0) * 0.5).clamp(0.0, 1.0);
+}
 } // namespace
 
 RotationTask::RotationTask() {
     m_info.name = "rotation";
     m_info.title = "Rotation";
+    m_info.mathIntro = "Each image is turned by 0&deg;, 90&deg;, 180&deg; or 270&deg;; the network "
+                       "predicts the turn.";
+    m_info.mathForm = "classes";
     m_info.lossFormula = "L = −(1/4) Σ_r log p(r | rot_r(x)), r ∈ {0°, 90°, 180°, 270°}";
     m_info.learningRate = 1e-3;
     m_info.plottedMetrics = {"accuracy"};
@@ -39,7 +46,8 @@ Batch RotationTask::makeBatch(const torch::Tensor& images, BatchContext&) const 
     Batch batch;
     batch.original = images;
     batch.input = toInput(torch::cat(turned));
-    batch.target = torch::arange(kRotations, torch::TensorOptions().dtype(torch::kLong).device(images.device()))
+    batch.target = torch::arange(kRotations,
+                                 torch::TensorOptions().dtype(torch::kLong).device(images.device()))
                        .repeat_interleave(b);
     return batch;
 }
@@ -51,7 +59,8 @@ std::shared_ptr<TaskModelImpl> RotationTask::makeModel(const ParamValues& p) con
     return std::make_shared<RotationNetImpl>(options, kRotations);
 }
 
-torch::Tensor RotationTask::objective(const torch::Tensor& output, const Batch& batch, const ParamValues&) const {
+torch::Tensor RotationTask::objective(const torch::Tensor& output, const Batch& batch,
+                                      const ParamValues&) const {
     return F::cross_entropy(output, batch.target);
 }
 
@@ -61,15 +70,18 @@ torch::Tensor RotationTask::confusion(const torch::Tensor& logits, const torch::
     return torch::bincount(cells, {}, kRotations * kRotations).view({kRotations, kRotations});
 }
 
-LossOutput RotationTask::loss(const torch::Tensor& output, const Batch& batch, const ParamValues& params) const {
+LossOutput RotationTask::loss(const torch::Tensor& output, const Batch& batch,
+                              const ParamValues& params) const {
     LossOutput out;
     out.loss = objective(output, batch, params);
     torch::NoGradGuard noGrad;
     const auto c = confusion(output, batch.target).to(torch::kDouble);
     const auto perRotation = c.diagonal() / c.sum(1).clamp_min(1.0);
-    out.metrics["accuracy"] = c.diagonal().sum().item<double>() / std::max(1.0, c.sum().item<double>());
+    out.metrics["accuracy"] =
+        c.diagonal().sum().item<double>() / std::max(1.0, c.sum().item<double>());
     for (int r = 0; r < kRotations; ++r) {
-        out.metrics[std::string("accuracy_") + std::to_string(90 * r)] = perRotation[r].item<double>();
+        out.metrics[std::string("accuracy_") + std::to_string(90 * r)] =
+            perRotation[r].item<double>();
     }
     // The confusion matrix off its diagonal (the diagonal is the accuracy per rotation):
     // 90° and 270° taken for each other is another failure than upside down not seen.
@@ -95,13 +107,15 @@ std::vector<VisualColumn> RotationTask::previewColumns(const Batch& batch) const
     const int64_t b = batch.original.size(0);
     std::vector<VisualColumn> columns;
     for (int r = 0; r < kRotations; ++r) {
-        columns.push_back({std::string("turned ") + kAngles[r] + " (class " + std::to_string(r) + ")",
-                           input.narrow(0, r * b, b).contiguous()});
+        columns.push_back(
+            {std::string("turned ") + kAngles[r] + " (class " + std::to_string(r) + ")",
+             input.narrow(0, r * b, b).contiguous()});
     }
     return columns;
 }
 
-std::vector<VisualColumn> RotationTask::resultColumns(const Batch& batch, const torch::Tensor& output,
+std::vector<VisualColumn> RotationTask::resultColumns(const Batch& batch,
+                                                      const torch::Tensor& output,
                                                       const ParamValues&) const {
     auto columns = previewColumns(batch);
     const auto probs = torch::softmax(output.to(torch::kCPU, torch::kFloat), 1);
@@ -112,8 +126,10 @@ std::vector<VisualColumn> RotationTask::resultColumns(const Batch& batch, const 
         for (int64_t i = 0; i < b; ++i) {
             const int64_t k = r * b + i;
             const int64_t p = best[k].item<int64_t>();
-            columns[r].captions.push_back(std::string(kAngles[p]) + (p == r ? " ✓ " : " ✗ ") +
-                                          std::to_string(static_cast<int>(std::lround(100 * probs[k][p].item<double>()))) + "%");
+            columns[r].captions.push_back(
+                std::string(kAngles[p]) + (p == r ? " ✓ " : " ✗ ") +
+                std::to_string(static_cast<int>(std::lround(100 * probs[k][p].item<double>()))) +
+                "%");
         }
     }
     return columns;
@@ -126,13 +142,23 @@ RotationNetImpl::RotationNetImpl(const EncoderOptions& options, int64_t classes)
 }
 
 torch::Tensor RotationNetImpl::forward(torch::Tensor images) {
-    auto features = F::adaptive_avg_pool2d(m_encoder->forward(images), F::AdaptiveAvgPool2dFuncOptions(2)).flatten(1);
+    auto features =
+        F::adaptive_avg_pool2d(m_encoder->forward(images), F::AdaptiveAvgPool2dFuncOptions(2))
+            .flatten(1);
     return m_fc2->forward(torch::relu(m_fc1->forward(features)));
 }
 
 int64_t RotationNetImpl::forwardFlops(const std::vector<int64_t>& sampleShape) {
     FeatureShape image = imageShape(sampleShape);
     return m_encoder->flops(image) + linearFlops(m_fc1) + linearFlops(m_fc2);
+}
+
+std::vector<std::string> RotationTask::classLabels(const Batch& /*batch*/, int64_t classes) const {
+    std::vector<std::string> labels;
+    for (int64_t k = 0; k < classes; ++k) {
+        labels.push_back(std::to_string(90 * k) + "°");
+    }
+    return labels;
 }
 
 } // namespace pretext

@@ -23,6 +23,8 @@ public:
     std::vector<VisualColumn> previewColumns(const Batch& batch) const override;
     std::vector<VisualColumn> resultColumns(const Batch& batch, const torch::Tensor& output,
                                             const ParamValues& params) const override;
+    // The classes are the turns: 0°, 90°, 180°, 270°.
+    std::vector<std::string> classLabels(const Batch& batch, int64_t classes) const override;
 
     static constexpr int kRotations = 4;
     // (4,4) counts of held-out samples by true rotation (rows) and predicted (columns).

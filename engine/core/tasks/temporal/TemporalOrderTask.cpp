@@ -28,7 +28,9 @@ int framesPerTuple(const ParamValues& p) {
 // Each frame minus the tuple's mean frame: what stays still (the background) cancels
 // and what moved stands out. The mean does not depend on the order, so it tells
 // nothing about it.
-torch::Tensor centred(const torch::Tensor& frames) { return frames - frames.mean(1, true); }
+torch::Tensor centred(const torch::Tensor& frames) {
+    return frames - frames.mean(1, true);
+}
 
 ParamSpec onlyForSort(ParamSpec spec) {
     spec.onlyWhen = "variant";
@@ -46,8 +48,12 @@ std::string percent(double v) {
 TemporalOrderTask::TemporalOrderTask() {
     m_info.name = "temporal-order";
     m_info.title = "Temporal order";
-    m_info.lossFormula = "verify: binary cross-entropy on 'in order'; sort: L = −log p(class of π | "
-                         "X^π) over T!/2 classes, position head: L = −Σₜ log p(π⁻¹ₜ | X^π)";
+    m_info.mathIntro = "Frames of a video are shuffled; the network predicts their order (or "
+                       "verifies whether they are in order).";
+    m_info.mathForm = "classes";
+    m_info.lossFormula =
+        "verify: binary cross-entropy on 'in order'; sort: L = −log p(class of π | "
+        "X^π) over T!/2 classes, position head: L = −Σₜ log p(π⁻¹ₜ | X^π)";
     m_info.learningRate = 1e-3;
     m_info.plottedMetrics = {"accuracy"};
     m_info.metricPlotTitle = "Accuracy";
@@ -56,9 +62,10 @@ TemporalOrderTask::TemporalOrderTask() {
         choiceSpec("variant", "Variant", {"verify", "sort"}, 1,
                    "verify: are three frames in order? (Misra et al.) sort: the order of T "
                    "shuffled frames (Lee et al.)"),
-        onlyForSort(spec("frames", "Frames T", Kind::Int, 3, 4, 4, 1,
-                         "Frames per shuffled sequence: T!/2 classes (3 for T = 3, 12 for T = 4; Lee "
-                         "et al.'s OPN sorts 4)")),
+        onlyForSort(
+            spec("frames", "Frames T", Kind::Int, 3, 4, 4, 1,
+                 "Frames per shuffled sequence: T!/2 classes (3 for T = 3, 12 for T = 4; Lee "
+                 "et al.'s OPN sorts 4)")),
         onlyForSort(choiceSpec("head", "Head", {"classes", "position"}, 0,
                                "classes: one per order, an order and its reverse together (T!/2); "
                                "position: one softmax per position over the frames (the seed's "
@@ -67,7 +74,8 @@ TemporalOrderTask::TemporalOrderTask() {
              "Cached frames between consecutive frames of a tuple"),
         spec("min_motion", "Min. motion", Kind::Real, 0.0, 20.0, 1.0, 0.1,
              "Windows whose mean motion is below this are not used (Shuffle and Learn keeps "
-             "high-motion windows). Difference: mean |Δ| in % of full scale; flow: pixels per frame"),
+             "high-motion windows). Difference: mean |Δ| in % of full scale; flow: pixels per "
+             "frame"),
         choiceSpec("motion", "Motion measure", {"difference", "flow"}, 0,
                    "difference: mean absolute frame difference; flow: mean optical flow "
                    "magnitude (OpenCV Farnebäck, computed when the video loads)"),
@@ -97,8 +105,9 @@ Batch TemporalOrderTask::makeBatch(const torch::Tensor& clips, BatchContext& ctx
     const int64_t spacing = intValue(ctx.params, "spacing", 2), b = clips.size(0);
     const int64_t needed = (k - 1) * spacing + 1;
     if (clips.size(1) < needed) {
-        throw std::invalid_argument("clips of " + std::to_string(clips.size(1)) + " frames are too short for " +
-                                    std::to_string(k) + " frames " + std::to_string(spacing) + " apart");
+        throw std::invalid_argument("clips of " + std::to_string(clips.size(1)) +
+                                    " frames are too short for " + std::to_string(k) + " frames " +
+                                    std::to_string(spacing) + " apart");
     }
     auto offsets = torch::arange(k, torch::kLong).mul(spacing).unsqueeze(0).expand({b, k});
     const bool centre = intValue(ctx.params, "centre", 1) != 0;
@@ -149,7 +158,7 @@ torch::Tensor TemporalOrderTask::predictedOrder(const torch::Tensor& output, con
 }
 
 torch::Tensor TemporalOrderTask::objective(const torch::Tensor& output, const Batch& batch,
-                                          const ParamValues&) const {
+                                           const ParamValues&) const {
     if (batch.extras.count("positions")) {
         return F::binary_cross_entropy_with_logits(output.view({-1}), batch.target);
     }
@@ -170,8 +179,8 @@ LossOutput TemporalOrderTask::loss(const torch::Tensor& output, const Batch& bat
         auto said = logit > 0;
         auto truth = batch.target > 0.5;
         out.metrics["accuracy"] = (said == truth).to(torch::kFloat).mean().item<double>();
-        out.metrics["in_order_accuracy"] =
-            (said.logical_and(truth)).sum().item<double>() / std::max<double>(1.0, truth.sum().item<double>());
+        out.metrics["in_order_accuracy"] = (said.logical_and(truth)).sum().item<double>() /
+                                           std::max<double>(1.0, truth.sum().item<double>());
         return out;
     }
     const auto& perms = batch.extras.at("perms");
@@ -191,7 +200,8 @@ LossOutput TemporalOrderTask::loss(const torch::Tensor& output, const Batch& bat
 }
 
 namespace {
-VisualColumn strip(const std::string& title, const torch::Tensor& frames, const torch::Tensor& labels) {
+VisualColumn strip(const std::string& title, const torch::Tensor& frames,
+                   const torch::Tensor& labels) {
     VisualColumn c{title, frameStrip(frames)};
     c.stripCells = static_cast<int>(frames.size(1));
     c.cellLabels = labels;
@@ -209,7 +219,8 @@ torch::Tensor oneBased(int64_t b, int64_t k) {
 }
 } // namespace
 
-torch::Tensor TemporalOrderTask::probeInput(const torch::Tensor& images, const ParamValues& params) const {
+torch::Tensor TemporalOrderTask::probeInput(const torch::Tensor& images,
+                                            const ParamValues& params) const {
     // A still image has no mean frame; with "centre" on, its own mean colour stands in.
     return intValue(params, "centre", 1) != 0 ? images - images.mean({2, 3}, true) : images;
 }
@@ -223,7 +234,8 @@ std::vector<VisualColumn> TemporalOrderTask::previewColumns(const Batch& batch) 
         auto window = strip("frames a–e in time order", ordered, oneBased(b, k));
         auto tuple = strip("tuple shown (time places)", cpu.extras.at("shown"), positions + 1);
         for (int64_t i = 0; i < b; ++i) {
-            tuple.captions.push_back(cpu.target[i].item<float>() > 0.5f ? "in order" : "not in order");
+            tuple.captions.push_back(cpu.target[i].item<float>() > 0.5f ? "in order"
+                                                                        : "not in order");
         }
         return {window, tuple, strip("as the model sees it", seenByModel(cpu), positions + 1)};
     }
@@ -231,14 +243,15 @@ std::vector<VisualColumn> TemporalOrderTask::previewColumns(const Batch& batch) 
     auto shuffled = strip("shuffled input (true places)", cpu.extras.at("shown"), perms + 1);
     const int64_t classes = cpu.extras.at("class_orders").size(0);
     for (int64_t i = 0; i < b; ++i) {
-        shuffled.captions.push_back("class " + std::to_string(cpu.target[i].item<int64_t>() + 1) + " of " +
-                                    std::to_string(classes));
+        shuffled.captions.push_back("class " + std::to_string(cpu.target[i].item<int64_t>() + 1) +
+                                    " of " + std::to_string(classes));
     }
     return {shuffled, strip("as the model sees it", seenByModel(cpu), perms + 1),
             strip("true order", ordered, oneBased(b, k))};
 }
 
-std::vector<VisualColumn> TemporalOrderTask::resultColumns(const Batch& batch, const torch::Tensor& output,
+std::vector<VisualColumn> TemporalOrderTask::resultColumns(const Batch& batch,
+                                                           const torch::Tensor& output,
                                                            const ParamValues&) const {
     auto cpu = batch.to(torch::kCPU);
     auto out = output.detach().to(torch::kCPU);
@@ -253,7 +266,8 @@ std::vector<VisualColumn> TemporalOrderTask::resultColumns(const Batch& batch, c
             const bool truth = cpu.target[i].item<float>() > 0.5f;
             const double prob = p[i].item<double>();
             const bool right = (prob > 0.5) == truth;
-            tuple.captions.push_back("p(in order) " + percent(prob) + (right ? ", right" : ", wrong"));
+            tuple.captions.push_back("p(in order) " + percent(prob) +
+                                     (right ? ", right" : ", wrong"));
             if (!right) {
                 tuple.cellWrong[i].fill_(true);
             }
@@ -279,7 +293,8 @@ std::vector<VisualColumn> TemporalOrderTask::resultColumns(const Batch& batch, c
         }
     }
     auto input = strip("shuffled input (true places)", shown, perms + 1);
-    auto guess = strip(classes ? "model's order (or its reverse)" : "model's order", arranged, labels);
+    auto guess =
+        strip(classes ? "model's order (or its reverse)" : "model's order", arranged, labels);
     guess.cellWrong = wrong;
     for (int64_t i = 0; i < b; ++i) {
         const int64_t misplaced = wrong[i].sum().item<int64_t>();
@@ -308,7 +323,8 @@ std::string TemporalOrderTask::describe(const ParamValues& params, uint64_t) con
             out << ", one softmax per position; chance of the exact order "
                 << percent(1.0 / static_cast<double>(c.perms.size()));
         } else {
-            out << " in " << c.classCount() << " classes (an order and its reverse share one); chance "
+            out << " in " << c.classCount()
+                << " classes (an order and its reverse share one); chance "
                 << percent(1.0 / c.classCount());
         }
     } catch (const std::exception& e) {
@@ -323,7 +339,8 @@ TemporalNetImpl::TemporalNetImpl(const EncoderOptions& options, int64_t frames, 
     m_encoder = register_module("encoder", Encoder(options));
     const int64_t perFrame = 128;
     // A 2x2 map per frame keeps where things are; pooling it away loses the motion.
-    m_frameFc = register_module("frame_fc", torch::nn::Linear(m_encoder->outChannels() * 16, perFrame));
+    m_frameFc =
+        register_module("frame_fc", torch::nn::Linear(m_encoder->outChannels() * 16, perFrame));
     int64_t fused = frames * perFrame;
     if (m_pairwise) {
         const int64_t pairs = frames * (frames - 1) / 2;
