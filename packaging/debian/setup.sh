@@ -21,6 +21,7 @@ packages=(
     python3-torch # the benchmark's Python reference (tests/bench/reference.py), tested
     libjpeg62-turbo-dev # tests: a CMYK JPEG among the hostile files
     clang libclang-rt-14-dev # tests: libFuzzer harnesses of the file parsers
+    clang-format # tests: the sources are formatted as .clang-format says
     qt6-svg-dev # build: the application icon's PNGs are rendered from its SVG
     desktop-file-utils appstream # tests: the .desktop file and AppStream metainfo validated
     qt6-l10n-tools # build: lupdate and lrelease for the update_translations target and .qm files
@@ -39,7 +40,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+# PRETEXT_CMAKE_ARGS: extra configure options (CI: -DPRETEXT_WERROR=ON).
+read -r -a extra <<< "${PRETEXT_CMAKE_ARGS:-}"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "${extra[@]}"
 cmake --build "$build" --parallel "$(nproc)"
 
 case "$mode" in
