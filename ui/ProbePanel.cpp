@@ -27,7 +27,9 @@
 #include <memory>
 
 namespace {
-QString percent(double v) { return QStringLiteral("%1%").arg(100.0 * v, 0, 'f', 1); }
+QString percent(double v) {
+    return QStringLiteral("%1%").arg(100.0 * v, 0, 'f', 1);
+}
 
 QTableWidgetItem* cell(const QString& text, const QString& tip = {}) {
     auto* item = new QTableWidgetItem(text);
@@ -43,8 +45,9 @@ ProbePanel::ProbePanel(QWidget* parent) : QWidget(parent) {
     m_labels = new QComboBox;
     m_labels->setEditable(true);
     m_labels->addItem(QStringLiteral("fashion-mnist"));
-    m_labels->setToolTip(tr("Labelled images: 'fashion-mnist' (Debian's dataset-fashion-mnist), a folder of "
-                            "MNIST-layout IDX files, or a folder with one subfolder per class."));
+    m_labels->setToolTip(
+        tr("Labelled images: 'fashion-mnist' (Debian's dataset-fashion-mnist), a folder of "
+           "MNIST-layout IDX files, or a folder with one subfolder per class."));
     auto* browse = new QPushButton(tr("Folder…"));
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Labelled images"));
@@ -59,16 +62,18 @@ ProbePanel::ProbePanel(QWidget* parent) : QWidget(parent) {
         s->setToolTip(tip);
         return s;
     };
-    m_trainSize = spin(10, 60000, 5000, tr("Labelled training images drawn with the seed (Goyal et al. used the "
-                                           "full labelled sets; fewer keep the probe quick)."));
+    m_trainSize = spin(10, 60000, 5000,
+                       tr("Labelled training images drawn with the seed (Goyal et al. used the "
+                          "full labelled sets; fewer keep the probe quick)."));
     m_testSize = spin(10, 60000, 5000, tr("Test images drawn with the seed."));
     m_seed = spin(0, 1000000, 1, tr("Draws the splits and the random-weight baseline's weights."));
     m_trainSize->setObjectName(QStringLiteral("probeTrainSize"));
     m_testSize->setObjectName(QStringLiteral("probeTestSize"));
     m_probe = new QPushButton(tr("Probe"));
     m_probe->setObjectName(QStringLiteral("probeButton"));
-    m_probe->setToolTip(tr("Freeze the run's encoder, fit a linear classifier on each stage's pooled "
-                           "features, and compare with random weights and raw pixels."));
+    m_probe->setToolTip(
+        tr("Freeze the run's encoder, fit a linear classifier on each stage's pooled "
+           "features, and compare with random weights and raw pixels."));
     connect(m_probe, &QPushButton::clicked, this, &ProbePanel::startProbe);
     m_busy = new QProgressBar;
     m_busy->setRange(0, 0); // busy: the probe reports no fraction
@@ -99,8 +104,10 @@ ProbePanel::ProbePanel(QWidget* parent) : QWidget(parent) {
     m_table = new QTableWidget(0, 3);
     m_table->setObjectName(QStringLiteral("probeTable"));
     m_table->setHorizontalHeaderLabels({tr("features"), tr("trained"), tr("random")});
-    m_table->horizontalHeaderItem(1)->setToolTip(tr("Test accuracy of the linear probe on this run's encoder"));
-    m_table->horizontalHeaderItem(2)->setToolTip(tr("The same architecture with random weights, same splits"));
+    m_table->horizontalHeaderItem(1)->setToolTip(
+        tr("Test accuracy of the linear probe on this run's encoder"));
+    m_table->horizontalHeaderItem(2)->setToolTip(
+        tr("The same architecture with random weights, same splits"));
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
@@ -131,7 +138,9 @@ ProbePanel::ProbePanel(QWidget* parent) : QWidget(parent) {
 
 ProbePanel::~ProbePanel() {
     if (m_thread != nullptr) {
+        m_cancel.cancel(); // the probe stops at its next chunk or solver step
         m_thread->wait();
+        delete m_thread;
     }
 }
 
@@ -143,9 +152,10 @@ void ProbePanel::setRun(const QString& runDir) {
     if (!runDir.isEmpty() && saved.open(QIODevice::ReadOnly)) {
         showResult(QJsonDocument::fromJson(saved.readAll()).object());
     } else {
-        clearResult(runDir.isEmpty() ? tr("The linear probe asks whether the pretext task taught the encoder "
-                                          "anything: choose a run, then Probe.")
-                                     : tr("This run has not been probed yet: press Probe."));
+        clearResult(runDir.isEmpty()
+                        ? tr("The linear probe asks whether the pretext task taught the encoder "
+                             "anything: choose a run, then Probe.")
+                        : tr("This run has not been probed yet: press Probe."));
     }
     updateButtons();
 }
@@ -157,7 +167,8 @@ void ProbePanel::setIdle(bool idle) {
 
 void ProbePanel::updateButtons() {
     m_probe->setEnabled(!m_run.isEmpty() && m_idle && m_thread == nullptr);
-    m_probe->setToolTip(m_idle ? m_probe->toolTip() : tr("Stop training first: the probe needs the machine."));
+    m_probe->setToolTip(m_idle ? m_probe->toolTip()
+                               : tr("Stop training first: the probe needs the machine."));
 }
 
 void ProbePanel::clearResult(const QString& why) {
@@ -178,6 +189,8 @@ void ProbePanel::startProbe() {
     q.trainSize = m_trainSize->value();
     q.testSize = m_testSize->value();
     q.seed = static_cast<quint64>(m_seed->value());
+    m_cancel = pretext::CancelToken();
+    q.cancel = m_cancel;
     auto outcome = std::make_shared<std::pair<QJsonObject, QString>>();
     m_thread = QThread::create([q, outcome] {
         try {
@@ -204,16 +217,18 @@ void ProbePanel::startProbe() {
         if (runDir == m_run) {
             showResult(outcome->first);
         }
-        Q_EMIT probeFinished(true, tr("Probe of %1 done in %2 s")
-                                       .arg(QFileInfo(runDir).fileName())
-                                       .arg(outcome->first.value(QStringLiteral("seconds")).toDouble(), 0, 'f', 0));
+        Q_EMIT probeFinished(
+            true, tr("Probe of %1 done in %2 s")
+                      .arg(QFileInfo(runDir).fileName())
+                      .arg(outcome->first.value(QStringLiteral("seconds")).toDouble(), 0, 'f', 0));
     });
     m_busy->show();
-    m_summary->setText(tr("Probing %1 on %2: features of %3 + %4 images, three stages, twice (trained and "
-                          "random weights), and raw pixels…")
-                           .arg(QFileInfo(m_run).fileName(), q.labels)
-                           .arg(q.trainSize)
-                           .arg(q.testSize));
+    m_summary->setText(
+        tr("Probing %1 on %2: features of %3 + %4 images, three stages, twice (trained and "
+           "random weights), and raw pixels…")
+            .arg(QFileInfo(m_run).fileName(), q.labels)
+            .arg(q.trainSize)
+            .arg(q.testSize));
     m_thread->start(QThread::LowPriority);
     updateButtons();
 }
@@ -224,39 +239,44 @@ void ProbePanel::showResult(const QJsonObject& r) {
     const QJsonArray random = r.value(QStringLiteral("random_weights")).toArray();
     const QJsonObject raw = r.value(QStringLiteral("raw_pixels")).toObject();
     const double chance = r.value(QStringLiteral("chance")).toDouble();
-    m_summary->setText(tr("%1 at step %2, probed on %3: %4 training and %5 test images at %6 px, seed %7 "
-                          "(chance %8). Best: stage %9.")
-                           .arg(r.value(QStringLiteral("task")).toString())
-                           .arg(r.value(QStringLiteral("checkpoint_step")).toInteger())
-                           .arg(r.value(QStringLiteral("labels")).toString())
-                           .arg(r.value(QStringLiteral("train_size")).toInteger())
-                           .arg(r.value(QStringLiteral("test_size")).toInteger())
-                           .arg(r.value(QStringLiteral("image_size_px")).toInt())
-                           .arg(r.value(QStringLiteral("seed")).toInteger())
-                           .arg(percent(chance))
-                           .arg(r.value(QStringLiteral("best_stage")).toInt()));
+    m_summary->setText(
+        tr("%1 at step %2, probed on %3: %4 training and %5 test images at %6 px, seed %7 "
+           "(chance %8). Best: stage %9.")
+            .arg(r.value(QStringLiteral("task")).toString())
+            .arg(r.value(QStringLiteral("checkpoint_step")).toInteger())
+            .arg(r.value(QStringLiteral("labels")).toString())
+            .arg(r.value(QStringLiteral("train_size")).toInteger())
+            .arg(r.value(QStringLiteral("test_size")).toInteger())
+            .arg(r.value(QStringLiteral("image_size_px")).toInt())
+            .arg(r.value(QStringLiteral("seed")).toInteger())
+            .arg(percent(chance))
+            .arg(r.value(QStringLiteral("best_stage")).toInt()));
     m_table->setRowCount(static_cast<int>(stages.size()) + 1);
     QVector<double> ticks, trained, baseline;
     QVector<QString> names;
     for (int i = 0; i < stages.size(); ++i) {
         const QJsonObject s = stages[i].toObject(), b = random[i].toObject();
-        const QString dims = tr("stage %1 (%2)").arg(i + 1).arg(s.value(QStringLiteral("dims")).toInt());
+        const QString dims =
+            tr("stage %1 (%2)").arg(i + 1).arg(s.value(QStringLiteral("dims")).toInt());
         auto tip = [](const QJsonObject& o) {
             return QObject::tr("training accuracy %1, L2 weight %2")
                 .arg(percent(o.value(QStringLiteral("train_accuracy")).toDouble()))
                 .arg(o.value(QStringLiteral("l2")).toDouble());
         };
         m_table->setItem(i, 0, cell(dims));
-        m_table->setItem(i, 1, cell(percent(s.value(QStringLiteral("accuracy")).toDouble()), tip(s)));
-        m_table->setItem(i, 2, cell(percent(b.value(QStringLiteral("accuracy")).toDouble()), tip(b)));
+        m_table->setItem(i, 1,
+                         cell(percent(s.value(QStringLiteral("accuracy")).toDouble()), tip(s)));
+        m_table->setItem(i, 2,
+                         cell(percent(b.value(QStringLiteral("accuracy")).toDouble()), tip(b)));
         ticks << i + 1;
         names << tr("stage %1").arg(i + 1);
         trained << 100.0 * s.value(QStringLiteral("accuracy")).toDouble();
         baseline << 100.0 * b.value(QStringLiteral("accuracy")).toDouble();
     }
     const int rawRow = static_cast<int>(stages.size());
-    m_table->setItem(rawRow, 0, cell(tr("raw pixels (%1)").arg(raw.value(QStringLiteral("dims")).toInt()),
-                                     tr("Feature dimensions in brackets")));
+    m_table->setItem(rawRow, 0,
+                     cell(tr("raw pixels (%1)").arg(raw.value(QStringLiteral("dims")).toInt()),
+                          tr("Feature dimensions in brackets")));
     m_table->setItem(rawRow, 1, cell(percent(raw.value(QStringLiteral("accuracy")).toDouble())));
     m_table->setItem(rawRow, 2, cell(QString()));
 
@@ -280,7 +300,8 @@ void ProbePanel::showResult(const QJsonObject& r) {
         g->setData(QVector<double>{0.4, ticks.size() + 0.6}, QVector<double>{value, value});
         g->setPen(QPen(color, 2, style));
     };
-    level(tr("raw pixels"), 100.0 * raw.value(QStringLiteral("accuracy")).toDouble(), Qt::DashLine, QColor(200, 90, 30));
+    level(tr("raw pixels"), 100.0 * raw.value(QStringLiteral("accuracy")).toDouble(), Qt::DashLine,
+          QColor(200, 90, 30));
     level(tr("chance"), 100.0 * chance, Qt::DotLine, QColor(120, 120, 120));
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     ticker->addTicks(ticks, names);

@@ -4,6 +4,8 @@
 // and a bar chart per encoder stage beside the random-weight and raw-pixel baselines.
 // The probe runs in its own thread; its result is kept in the run folder (probe.json)
 // and shown again whenever that run is chosen.
+#include "Cancel.h"
+
 #include <QJsonObject>
 #include <QWidget>
 
@@ -35,7 +37,6 @@ public:
 Q_SIGNALS:
     void probeFinished(bool ok, const QString& message);
 
-
 protected:
     // Plots draw their own colours: they follow a change of palette (View ▸ Appearance).
     void changeEvent(QEvent* event) override;
@@ -58,6 +59,7 @@ private:
     QTableWidget* m_table = nullptr;
     QCustomPlot* m_chart = nullptr;
     QThread* m_thread = nullptr;
+    pretext::CancelToken m_cancel; // of the probe in m_thread
 };
 
 // The file in a run folder that keeps the last probe's result.

@@ -25,14 +25,16 @@ struct Classifier {
 
 // Full-batch L-BFGS on cross-entropy + l2·|W|²: a convex problem, so the result does not
 // depend on a learning-rate schedule or on the order of samples.
-Classifier fit(const torch::Tensor& x, const torch::Tensor& y, int64_t classes, double l2, int iterations) {
+Classifier fit(const torch::Tensor& x, const torch::Tensor& y, int64_t classes, double l2,
+               int iterations, const CancelToken& cancel) {
     Classifier c{torch::zeros({x.size(1), classes}).requires_grad_(),
                  torch::zeros({classes}).requires_grad_()};
     torch::optim::LBFGS solver({c.weight, c.bias}, torch::optim::LBFGSOptions(1.0)
-                                                        .max_iter(iterations)
-                                                        .history_size(20)
-                                                        .line_search_fn("strong_wolfe"));
+                                                       .max_iter(iterations)
+                                                       .history_size(20)
+                                                       .line_search_fn("strong_wolfe"));
     auto closure = [&] {
+        cancel.throwIfCancelled();
         torch::AutoGradMode enableGrad(true); // LBFGS::step calls it without gradients
         solver.zero_grad();
         auto loss = F::cross_entropy(c.logits(x), y) + l2 * c.weight.pow(2).sum();
@@ -46,8 +48,9 @@ Classifier fit(const torch::Tensor& x, const torch::Tensor& y, int64_t classes, 
 }
 } // namespace
 
-ProbeFit fitLinearProbe(const torch::Tensor& trainXIn, const torch::Tensor& trainY, const torch::Tensor& testXIn,
-                        const torch::Tensor& testY, int64_t classes, const ProbeOptions& o) {
+ProbeFit fitLinearProbe(const torch::Tensor& trainXIn, const torch::Tensor& trainY,
+                        const torch::Tensor& testXIn, const torch::Tensor& testY, int64_t classes,
+                        const ProbeOptions& o) {
     torch::NoGradGuard outer; // features and labels need no graph; fit() builds its own
     const auto trainX64 = trainXIn.to(torch::kFloat32).flatten(1);
     const auto mean = trainX64.mean(0, true);
@@ -66,9 +69,10 @@ ProbeFit fitLinearProbe(const torch::Tensor& trainXIn, const torch::Tensor& trai
         double bestAcc = -1;
         for (const double l2 : o.l2Grid) {
             torch::AutoGradMode grad(true);
-            const Classifier c = fit(trainX.index_select(0, fitIdx), trainY.index_select(0, fitIdx), classes, l2,
-                                     o.iterations);
-            const double acc = accuracy(c.logits(trainX.index_select(0, val)), trainY.index_select(0, val));
+            const Classifier c = fit(trainX.index_select(0, fitIdx), trainY.index_select(0, fitIdx),
+                                     classes, l2, o.iterations, o.cancel);
+            const double acc =
+                accuracy(c.logits(trainX.index_select(0, val)), trainY.index_select(0, val));
             if (acc >= bestAcc) { // ties: the stronger regularization
                 bestAcc = acc;
                 bestL2 = l2;
@@ -76,7 +80,7 @@ ProbeFit fitLinearProbe(const torch::Tensor& trainXIn, const torch::Tensor& trai
         }
     }
     torch::AutoGradMode grad(true);
-    const Classifier c = fit(trainX, trainY, classes, bestL2, o.iterations);
+    const Classifier c = fit(trainX, trainY, classes, bestL2, o.iterations, o.cancel);
     torch::NoGradGuard noGrad;
     result.l2 = bestL2;
     result.trainAccuracy = accuracy(c.logits(trainX), trainY);
@@ -84,16 +88,19 @@ ProbeFit fitLinearProbe(const torch::Tensor& trainXIn, const torch::Tensor& trai
     return result;
 }
 
-std::vector<torch::Tensor> encoderFeatures(TaskModelImpl& model, const Task& task, const ParamValues& params,
-                                           const torch::Tensor& images, int64_t sizePx,
-                                           const torch::Device& device, int64_t chunk) {
+std::vector<torch::Tensor> encoderFeatures(TaskModelImpl& model, const Task& task,
+                                           const ParamValues& params, const torch::Tensor& images,
+                                           int64_t sizePx, const torch::Device& device,
+                                           int64_t chunk, const CancelToken& cancel) {
     torch::NoGradGuard noGrad;
     const bool wasTraining = model.is_training();
     model.eval();
     auto encoder = model.encoder();
     std::vector<std::vector<torch::Tensor>> parts(EncoderImpl::kStages);
     for (int64_t start = 0; start < images.size(0); start += chunk) {
-        auto x = images.narrow(0, start, std::min(chunk, images.size(0) - start)).to(device, torch::kFloat32);
+        cancel.throwIfCancelled();
+        auto x = images.narrow(0, start, std::min(chunk, images.size(0) - start))
+                     .to(device, torch::kFloat32);
         if (x.size(2) != sizePx || x.size(3) != sizePx) {
             x = F::interpolate(x, F::InterpolateFuncOptions()
                                       .size(std::vector<int64_t>{sizePx, sizePx})
@@ -116,7 +123,8 @@ std::vector<torch::Tensor> encoderFeatures(TaskModelImpl& model, const Task& tas
 
 torch::Tensor rawPixelFeatures(const torch::Tensor& images, int64_t maxSide) {
     auto x = images.to(torch::kFloat32);
-    const bool gray = torch::allclose(x.select(1, 0), x.select(1, 1)) && torch::allclose(x.select(1, 0), x.select(1, 2));
+    const bool gray = torch::allclose(x.select(1, 0), x.select(1, 1)) &&
+                      torch::allclose(x.select(1, 0), x.select(1, 2));
     if (gray) {
         x = x.narrow(1, 0, 1);
     }
@@ -134,16 +142,19 @@ ProbeReport probeEncoder(TaskModelImpl& model, TaskModelImpl& randomModel, const
     ProbeReport report;
     report.classes = classes;
     auto probeStages = [&](TaskModelImpl& m, std::vector<ProbeFit>& into) {
-        const auto trainF = encoderFeatures(m, task, params, train.images, sizePx, device);
-        const auto testF = encoderFeatures(m, task, params, test.images, sizePx, device);
+        const auto trainF =
+            encoderFeatures(m, task, params, train.images, sizePx, device, 256, options.cancel);
+        const auto testF =
+            encoderFeatures(m, task, params, test.images, sizePx, device, 256, options.cancel);
         for (size_t s = 0; s < trainF.size(); ++s) {
-            into.push_back(fitLinearProbe(trainF[s], train.labels, testF[s], test.labels, classes, options));
+            into.push_back(
+                fitLinearProbe(trainF[s], train.labels, testF[s], test.labels, classes, options));
         }
     };
     probeStages(model, report.stages);
     probeStages(randomModel, report.randomStages);
-    report.rawPixels = fitLinearProbe(rawPixelFeatures(train.images), train.labels, rawPixelFeatures(test.images),
-                                      test.labels, classes, options);
+    report.rawPixels = fitLinearProbe(rawPixelFeatures(train.images), train.labels,
+                                      rawPixelFeatures(test.images), test.labels, classes, options);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
 }
@@ -152,7 +163,8 @@ std::string checkpointConfig(const std::string& bytes) {
     torch::serialize::InputArchive archive;
     openCheckpoint(archive, bytes, torch::kCPU);
     c10::IValue config;
-    return archive.try_read("config", config) && config.isString() ? config.toStringRef() : std::string();
+    return archive.try_read("config", config) && config.isString() ? config.toStringRef()
+                                                                   : std::string();
 }
 
 std::shared_ptr<TaskModelImpl> modelFromCheckpoint(const Task& task, const ParamValues& params,

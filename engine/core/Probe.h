@@ -4,6 +4,7 @@
 // with L2 regularization on labelled training images; report top-1 accuracy on test
 // images. Beside it, the papers' two baselines on the same splits: the same
 // architecture with random weights, and raw pixels.
+#include "Cancel.h"
 #include "Models.h"
 #include "tasks/Task.h"
 
@@ -22,6 +23,9 @@ struct ProbeOptions {
     double validationFraction = 0.2;
     int iterations = 100; // L-BFGS iterations per fit (full batch)
     uint64_t seed = 1;
+    // Checked between chunks of features and at every solver evaluation: a cancelled
+    // probe unwinds with Cancelled within a fraction of a second.
+    CancelToken cancel;
 };
 
 struct ProbeFit {
@@ -40,9 +44,10 @@ ProbeFit fitLinearProbe(const torch::Tensor& trainX, const torch::Tensor& trainY
 // Each encoder stage's output for `images` (N,3,h,w in [0,1], CPU), resized to
 // `sizePx` and turned into what the encoder saw in training (Task::probeInput),
 // global-average pooled: one (N, C_stage) CPU tensor per stage. In chunks, in eval mode.
-std::vector<torch::Tensor> encoderFeatures(TaskModelImpl& model, const Task& task, const ParamValues& params,
-                                           const torch::Tensor& images, int64_t sizePx,
-                                           const torch::Device& device, int64_t chunk = 256);
+std::vector<torch::Tensor> encoderFeatures(TaskModelImpl& model, const Task& task,
+                                           const ParamValues& params, const torch::Tensor& images,
+                                           int64_t sizePx, const torch::Device& device,
+                                           int64_t chunk = 256, const CancelToken& cancel = {});
 
 // Raw pixels, flattened: one channel when the images are gray, sides above `maxSide`
 // area-averaged down to it.
@@ -73,7 +78,8 @@ ProbeReport probeEncoder(TaskModelImpl& model, TaskModelImpl& randomModel, const
 // TrainingError (a std::runtime_error, for a person) for another task's checkpoint or a model that
 // does not fit the parameters.
 std::shared_ptr<TaskModelImpl> modelFromCheckpoint(const Task& task, const ParamValues& params,
-                                                   const std::string& bytes, int64_t* step = nullptr);
+                                                   const std::string& bytes,
+                                                   int64_t* step = nullptr);
 
 // The run's config (JSON text) a checkpoint carries; empty when it carries none.
 // Throws TrainingError for a file that is no checkpoint of this program.

@@ -33,9 +33,14 @@ DiagnosticWorker::DiagnosticWorker(QObject* parent) : QObject(parent), d(std::ma
 
 DiagnosticWorker::~DiagnosticWorker() = default;
 
-void DiagnosticWorker::requestStop() { m_stop = true; }
+void DiagnosticWorker::requestStop() {
+    m_stop = true;
+    m_cancel.cancel(); // a probe in progress unwinds too
+}
 
-void DiagnosticWorker::useLoadedData(std::unique_ptr<LoadedData> loaded) { d->given = std::move(loaded); }
+void DiagnosticWorker::useLoadedData(std::unique_ptr<LoadedData> loaded) {
+    d->given = std::move(loaded);
+}
 
 namespace {
 // The data a diagnostic trains on: its own, or the description given at its size.
@@ -47,10 +52,11 @@ QJsonObject diagnosticData(const RunConfig& variant, const QJsonObject& given, b
     d.insert(QStringLiteral("size_px"), variant.data.value(QStringLiteral("size_px")).toInt(32));
     const QString source = d.value(QStringLiteral("source")).toString();
     if (video && source != QLatin1String("videos") && source != QLatin1String("demo")) {
-        throw std::runtime_error(DiagnosticWorker::tr("%1 trains on frames of a video, and the data loaded are "
-                                                      "still images; load a video or train on the demo set")
-                                     .arg(variant.settings.task)
-                                     .toStdString());
+        throw std::runtime_error(
+            DiagnosticWorker::tr("%1 trains on frames of a video, and the data loaded are "
+                                 "still images; load a video or train on the demo set")
+                .arg(variant.settings.task)
+                .toStdString());
     }
     if (source != QLatin1String("demo")) {
         d.remove(QStringLiteral("count")); // at another size another number may fit the budget
@@ -71,6 +77,7 @@ void DiagnosticWorker::run(const QString& id, qint64 steps, const QString& works
         return;
     }
     m_stop = false;
+    m_cancel = CancelToken(); // a fresh token: the last run's may be cancelled
     d->probe = probe;
     d->probeTrain = probeTrain;
     d->probeTest = probeTest;
@@ -82,7 +89,8 @@ void DiagnosticWorker::run(const QString& id, qint64 steps, const QString& works
         const QJsonObject wanted = diagnosticData(first, data, video);
         std::unique_ptr<LoadedData> given = std::move(d->given);
         if (given && !data.isEmpty() && given->description == data &&
-            given->description.value(QStringLiteral("size_px")) == wanted.value(QStringLiteral("size_px"))) {
+            given->description.value(QStringLiteral("size_px")) ==
+                wanted.value(QStringLiteral("size_px"))) {
             d->data = std::move(given); // loaded already, at this size
         } else {
             d->data = std::make_unique<LoadedData>(loadDescribedData(wanted, video));
@@ -92,13 +100,15 @@ void DiagnosticWorker::run(const QString& id, qint64 steps, const QString& works
             options.settings = diagnostic->variants[i].settings;
             options.settings.maxSteps = steps;
             // <time>-<id>-<variant>, with -2, -3... when that is taken (two runs in a second).
-            options.settings.runDir = RunFolder::newRunPath(workspace, QStringLiteral("%1-%2").arg(id).arg(i + 1));
+            options.settings.runDir =
+                RunFolder::newRunPath(workspace, QStringLiteral("%1-%2").arg(id).arg(i + 1));
             d->sessions.push_back(std::make_unique<TrainingSession>(options, *d->data));
             d->runDirs << d->sessions.back()->runDir();
         }
     } catch (const std::exception& e) {
         d->sessions.clear();
-        Q_EMIT errorOccurred(tr("The diagnostic could not start: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(
+            tr("The diagnostic could not start: %1").arg(QString::fromStdString(describeError(e))));
         Q_EMIT finished(QStringLiteral("error"));
         return;
     }
@@ -126,7 +136,8 @@ void DiagnosticWorker::turn() {
             }
         }
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("The diagnostic stopped: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(
+            tr("The diagnostic stopped: %1").arg(QString::fromStdString(describeError(e))));
         end(QStringLiteral("error"));
         return;
     }
@@ -144,7 +155,8 @@ void DiagnosticWorker::end(const QString& reason) {
             s->finish();
         }
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("The runs' final files could not be written: %1").arg(QString::fromStdString(describeError(e))));
+        Q_EMIT errorOccurred(tr("The runs' final files could not be written: %1")
+                                 .arg(QString::fromStdString(describeError(e))));
         final = QStringLiteral("error");
     }
     d->sessions.clear();
@@ -163,13 +175,27 @@ void DiagnosticWorker::probeAll() {
             request.runDir = d->runDirs[i];
             request.trainSize = d->probeTrain;
             request.testSize = d->probeTest;
+            request.cancel = m_cancel;
             const QJsonObject r = probeRun(request);
             const int best = r.value(QStringLiteral("best_stage")).toInt(1) - 1;
-            const double accuracy = r.value(QStringLiteral("stages")).toArray().at(best).toObject().value(QStringLiteral("accuracy")).toDouble();
-            const double random = r.value(QStringLiteral("random_weights")).toArray().at(best).toObject().value(QStringLiteral("accuracy")).toDouble();
+            const double accuracy = r.value(QStringLiteral("stages"))
+                                        .toArray()
+                                        .at(best)
+                                        .toObject()
+                                        .value(QStringLiteral("accuracy"))
+                                        .toDouble();
+            const double random = r.value(QStringLiteral("random_weights"))
+                                      .toArray()
+                                      .at(best)
+                                      .toObject()
+                                      .value(QStringLiteral("accuracy"))
+                                      .toDouble();
             Q_EMIT probed(i, accuracy, random, r.value(QStringLiteral("chance")).toDouble());
+        } catch (const Cancelled&) {
+            return; // stopped: finished("stopped") follows
         } catch (const std::exception& e) {
-            Q_EMIT errorOccurred(tr("The probe of %1 failed: %2").arg(d->runDirs[i], QString::fromStdString(describeError(e))));
+            Q_EMIT errorOccurred(tr("The probe of %1 failed: %2")
+                                     .arg(d->runDirs[i], QString::fromStdString(describeError(e))));
             return;
         }
     }

@@ -4,6 +4,7 @@
 // folder; then, if asked, the linear probe of each. Move it to a QThread; call run()
 // through a queued connection; requestStop() may be called from any thread. No torch
 // types here: the UI includes this.
+#include "Cancel.h"
 #include "SessionTypes.h"
 
 #include <QJsonObject>
@@ -56,6 +57,7 @@ private:
     struct Impl;
     std::unique_ptr<Impl> d;
     std::atomic<bool> m_stop{false};
+    CancelToken m_cancel; // requestStop() cancels a probe in progress
 };
 
 } // namespace pretext

@@ -12,8 +12,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <torch/torch.h>
 
 #include <stdexcept>
@@ -47,7 +47,9 @@ QJsonArray stagesJson(const std::vector<ProbeFit>& fits) {
     return a;
 }
 
-[[noreturn]] void fail(const QString& message) { throw std::runtime_error(message.toStdString()); }
+[[noreturn]] void fail(const QString& message) {
+    throw std::runtime_error(message.toStdString());
+}
 } // namespace
 
 QJsonObject probeRun(const ProbeRequest& q) {
@@ -71,7 +73,9 @@ QJsonObject probeRun(const ProbeRequest& q) {
         const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
         if (json.isEmpty() || !parseRunConfig(json, &config, &error)) {
             fail(Text::tr("%1: the checkpoint carries no readable run config%2")
-                     .arg(where, error.isEmpty() ? QString() : QStringLiteral(" (") + error + QLatin1Char(')')));
+                     .arg(where, error.isEmpty()
+                                     ? QString()
+                                     : QStringLiteral(" (") + error + QLatin1Char(')')));
         }
     } else {
         if (!readRunSettings(q.runDir, &config, &error)) {
@@ -103,13 +107,16 @@ QJsonObject probeRun(const ProbeRequest& q) {
     lo.seed = q.seed;
     lo.sizePx = sizePx;
     const io::LabelledData data = io::loadLabelled(q.labels.toStdString(), lo);
+    q.cancel.throwIfCancelled();
     const torch::Device device = resolveDevice(q.device.toStdString());
     model->to(device);
     randomModel->to(device);
     ProbeOptions po;
     po.seed = q.seed;
+    po.cancel = q.cancel;
     const auto classes = static_cast<int64_t>(data.classes.size());
-    const ProbeReport r = probeEncoder(*model, *randomModel, *task, params, sizePx, {data.train.images, data.train.labels},
+    const ProbeReport r = probeEncoder(*model, *randomModel, *task, params, sizePx,
+                                       {data.train.images, data.train.labels},
                                        {data.test.images, data.test.labels}, classes, device, po);
 
     QJsonArray classNames, skipped;
@@ -117,7 +124,8 @@ QJsonObject probeRun(const ProbeRequest& q) {
         classNames.append(QString::fromStdString(c));
     }
     for (const auto& issue : data.skipped) {
-        skipped.append(QStringLiteral("%1: %2").arg(QString::fromStdString(issue.path), QString::fromStdString(issue.reason)));
+        skipped.append(QStringLiteral("%1: %2").arg(QString::fromStdString(issue.path),
+                                                    QString::fromStdString(issue.reason)));
     }
     int best = 0;
     for (size_t i = 1; i < r.stages.size(); ++i) {

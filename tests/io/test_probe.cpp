@@ -41,7 +41,8 @@ void writeFile(const QString& path, const std::string& bytes, bool gzip = false)
 }
 
 // n images of rows x cols, pixel value = image index + row; labels = index % classes.
-void writeMnistPair(const QString& dir, const QString& prefix, int n, int rows, int cols, int classes, bool gzip) {
+void writeMnistPair(const QString& dir, const QString& prefix, int n, int rows, int cols,
+                    int classes, bool gzip) {
     std::string pixels, labels;
     for (int i = 0; i < n; ++i) {
         for (int r = 0; r < rows; ++r) {
@@ -50,7 +51,8 @@ void writeMnistPair(const QString& dir, const QString& prefix, int n, int rows, 
         labels.push_back(static_cast<char>(i % classes));
     }
     const QString ext = gzip ? QStringLiteral(".gz") : QString();
-    writeFile(dir + "/" + prefix + "-images-idx3-ubyte" + ext, idxBytes(0x08, {n, rows, cols}, pixels), gzip);
+    writeFile(dir + "/" + prefix + "-images-idx3-ubyte" + ext,
+              idxBytes(0x08, {n, rows, cols}, pixels), gzip);
     writeFile(dir + "/" + prefix + "-labels-idx1-ubyte" + ext, idxBytes(0x08, {n}, labels), gzip);
 }
 
@@ -79,7 +81,10 @@ private Q_SLOTS:
         QFETCH(bool, gzip);
         QTemporaryDir dir;
         const QString path = dir.filePath(gzip ? "a.idx.gz" : "a.idx");
-        writeFile(path, idxBytes(0x08, {3, 2, 2}, std::string("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\xff", 12)), gzip);
+        writeFile(path,
+                  idxBytes(0x08, {3, 2, 2},
+                           std::string("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\xff", 12)),
+                  gzip);
         IdxHeader h;
         const auto t = readIdx(path.toStdString(), -1, 1 << 20, &h);
         QCOMPARE(h.dims, (std::vector<int64_t>{3, 2, 2}));
@@ -102,15 +107,22 @@ private Q_SLOTS:
     void brokenIdxFilesAreNamed_data() {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("problem");
-        const auto b = [](const std::string& s) { return QByteArray(s.data(), static_cast<int>(s.size())); };
+        const auto b = [](const std::string& s) {
+            return QByteArray(s.data(), static_cast<int>(s.size()));
+        };
         QTest::newRow("empty") << QByteArray() << "is empty";
         QTest::newRow("wrong magic") << b("\x89PNG\r\n\x1a\n and more") << "not an IDX file";
-        QTest::newRow("unknown type") << b(idxBytes(0x07, {1}, "x")) << "unknown IDX data type code 0x07";
-        QTest::newRow("five dimensions") << b(idxBytes(0x08, {1, 1, 1, 1, 1}, "x")) << "claims 5 dimensions";
+        QTest::newRow("unknown type")
+            << b(idxBytes(0x07, {1}, "x")) << "unknown IDX data type code 0x07";
+        QTest::newRow("five dimensions")
+            << b(idxBytes(0x08, {1, 1, 1, 1, 1}, "x")) << "claims 5 dimensions";
         QTest::newRow("zero size") << b(idxBytes(0x08, {0, 28, 28}, "")) << "dimension of size 0";
-        QTest::newRow("header cut") << b(std::string("\0\0\x08\x03\0\0", 6)) << "truncated inside its header";
-        QTest::newRow("data cut") << b(idxBytes(0x08, {10, 2, 2}, std::string(13, 'x'))) << "is truncated: its header promises 10 items";
-        QTest::newRow("bomb") << b(idxBytes(0x08, {60000, 30000, 30000}, "x")) << "would need more than";
+        QTest::newRow("header cut")
+            << b(std::string("\0\0\x08\x03\0\0", 6)) << "truncated inside its header";
+        QTest::newRow("data cut") << b(idxBytes(0x08, {10, 2, 2}, std::string(13, 'x')))
+                                  << "is truncated: its header promises 10 items";
+        QTest::newRow("bomb") << b(idxBytes(0x08, {60000, 30000, 30000}, "x"))
+                              << "would need more than";
     }
 
     void brokenIdxFilesAreNamed() {
@@ -138,21 +150,27 @@ private Q_SLOTS:
         QCOMPARE(data.test.images.size(0), 20);
         QCOMPARE(static_cast<int>(data.classes.size()), 4);
         // Pixels and labels stay paired: image i has pixel i/255 in row 0, label i % 4.
-        const auto index = (data.train.images.select(1, 0).select(1, 0).select(1, 0) * 255).round().to(torch::kLong);
+        const auto index = (data.train.images.select(1, 0).select(1, 0).select(1, 0) * 255)
+                               .round()
+                               .to(torch::kLong);
         QVERIFY(torch::equal(index.remainder(4), data.train.labels));
-        QVERIFY(torch::equal(loadLabelled(dir.path().toStdString(), o).train.labels, data.train.labels));
+        QVERIFY(torch::equal(loadLabelled(dir.path().toStdString(), o).train.labels,
+                             data.train.labels));
         o.seed = 2;
-        QVERIFY(!torch::equal(loadLabelled(dir.path().toStdString(), o).train.labels, data.train.labels));
+        QVERIFY(!torch::equal(loadLabelled(dir.path().toStdString(), o).train.labels,
+                              data.train.labels));
 
         // Labels that do not match the images in number.
-        writeFile(dir.filePath("t10k-labels-idx1-ubyte"), idxBytes(0x08, {19}, std::string(19, '\0')));
+        writeFile(dir.filePath("t10k-labels-idx1-ubyte"),
+                  idxBytes(0x08, {19}, std::string(19, '\0')));
         const QString error = errorOf([&] { loadLabelled(dir.path().toStdString(), o); });
         QVERIFY2(error.contains("holds 19 labels for the 20 images"), qPrintable(error));
     }
 
     void fashionMnistAsDebianInstallsIt() {
         if (!QFileInfo::exists(QString::fromLatin1(kFashionMnistDir))) {
-            QSKIP("dataset-fashion-mnist is not installed (the README's set-up command installs it)");
+            QSKIP(
+                "dataset-fashion-mnist is not installed (the README's set-up command installs it)");
         }
         LabelledOptions o;
         o.maxTrain = 500;
@@ -162,7 +180,8 @@ private Q_SLOTS:
         QCOMPARE(data.test.available, 10000);
         QCOMPARE(data.train.images.sizes().vec(), (std::vector<int64_t>{500, 3, 28, 28}));
         QCOMPARE(data.classes.at(9), std::string("Ankle boot"));
-        QVERIFY(data.train.labels.min().item<int64_t>() == 0 && data.train.labels.max().item<int64_t>() == 9);
+        QVERIFY(data.train.labels.min().item<int64_t>() == 0 &&
+                data.train.labels.max().item<int64_t>() == 9);
     }
 
     void classFoldersSplitBySeed() {
@@ -170,8 +189,10 @@ private Q_SLOTS:
         for (const char* cls : {"cats", "dogs"}) {
             QDir(dir.path()).mkdir(cls);
             for (int i = 0; i < 10; ++i) {
-                cv::Mat img(16, 16, CV_8UC3, cv::Scalar(i * 20, std::string(cls) == "cats" ? 0 : 200, 50));
-                cv::imwrite(dir.filePath(QStringLiteral("%1/%2.png").arg(cls).arg(i)).toStdString(), img);
+                cv::Mat img(16, 16, CV_8UC3,
+                            cv::Scalar(i * 20, std::string(cls) == "cats" ? 0 : 200, 50));
+                cv::imwrite(dir.filePath(QStringLiteral("%1/%2.png").arg(cls).arg(i)).toStdString(),
+                            img);
             }
         }
         writeFile(dir.filePath("dogs/broken.png"), "not a png");
@@ -202,6 +223,28 @@ private Q_SLOTS:
         QVERIFY2(fit.testAccuracy > 0.98, qPrintable(QString::number(fit.testAccuracy)));
     }
 
+    // A cancelled probe stops at its next solver step (and the feature pass at its next
+    // chunk) with Cancelled, not with a result.
+    void cancelledProbeStops() {
+        const auto x = torch::randn({200, 8});
+        const auto y = torch::randint(0, 3, {200}, torch::kLong);
+        ProbeOptions options;
+        options.cancel.cancel();
+        bool stopped = false;
+        try {
+            fitLinearProbe(x, y, x, y, 3, options);
+        } catch (const Cancelled&) {
+            stopped = true;
+        }
+        QVERIFY(stopped);
+        // A copy of the token shares its flag: the thread that asks and the one that works.
+        const CancelToken token;
+        const CancelToken copy = token;
+        QVERIFY(!copy.cancelled());
+        token.cancel();
+        QVERIFY(copy.cancelled());
+    }
+
     void probeIsAtChanceOnRandomLabels() {
         torch::manual_seed(4);
         const int64_t classes = 4;
@@ -209,7 +252,8 @@ private Q_SLOTS:
         const auto trainY = torch::randint(0, classes, {800}, torch::kLong);
         const auto testY = torch::randint(0, classes, {800}, torch::kLong);
         const ProbeFit fit = fitLinearProbe(trainX, trainY, testX, testY, classes);
-        QVERIFY2(std::abs(fit.testAccuracy - 0.25) < 0.06, qPrintable(QString::number(fit.testAccuracy)));
+        QVERIFY2(std::abs(fit.testAccuracy - 0.25) < 0.06,
+                 qPrintable(QString::number(fit.testAccuracy)));
         QVERIFY(fit.trainAccuracy > fit.testAccuracy); // it fits noise in training, not in test
     }
 
@@ -221,12 +265,14 @@ private Q_SLOTS:
         torch::manual_seed(7);
         auto same = task->makeModel(params);
         const auto images = makeDemoImages(120, 24, 5);
-        const auto labels = (images.mean({1, 2, 3}) > images.mean()).to(torch::kLong); // bright or dark
+        const auto labels =
+            (images.mean({1, 2, 3}) > images.mean()).to(torch::kLong); // bright or dark
         const LabelledImages train{images.narrow(0, 0, 80), labels.narrow(0, 0, 80)};
         const LabelledImages test{images.narrow(0, 80, 40), labels.narrow(0, 80, 40)};
         ProbeOptions o;
         o.iterations = 30;
-        const ProbeReport r = probeEncoder(*model, *same, *task, params, 24, train, test, 2, torch::kCPU, o);
+        const ProbeReport r =
+            probeEncoder(*model, *same, *task, params, 24, train, test, 2, torch::kCPU, o);
         QCOMPARE(static_cast<int>(r.stages.size()), EncoderImpl::kStages);
         QCOMPARE(r.randomStages.size(), r.stages.size());
         for (size_t s = 0; s < r.stages.size(); ++s) {
@@ -235,7 +281,8 @@ private Q_SLOTS:
             QCOMPARE(r.stages[s].dims, model->encoder()->stageChannels(static_cast<int>(s)));
         }
         QCOMPARE(r.rawPixels.dims, 3 * 24 * 24);
-        QVERIFY2(r.rawPixels.testAccuracy > 0.8, qPrintable(QString::number(r.rawPixels.testAccuracy)));
+        QVERIFY2(r.rawPixels.testAccuracy > 0.8,
+                 qPrintable(QString::number(r.rawPixels.testAccuracy)));
     }
 
     void modelComesBackFromACheckpoint() {
@@ -254,9 +301,12 @@ private Q_SLOTS:
         for (size_t i = 0; i < a.size(); ++i) {
             QVERIFY(torch::equal(a[i].cpu(), b[i]));
         }
-        const QString wrong = errorOf([&] { modelFromCheckpoint(*makeTask("inpainting"), {}, bytes); });
+        const QString wrong =
+            errorOf([&] { modelFromCheckpoint(*makeTask("inpainting"), {}, bytes); });
         QVERIFY2(wrong.contains("of task 'jigsaw', not 'inpainting'"), qPrintable(wrong));
-        QVERIFY(errorOf([&] { modelFromCheckpoint(*task, trainer.config().params, "garbage"); }).contains("not a checkpoint"));
+        QVERIFY(errorOf([&] {
+                    modelFromCheckpoint(*task, trainer.config().params, "garbage");
+                }).contains("not a checkpoint"));
     }
 };
 

@@ -7,14 +7,15 @@
 #include "DiagnosticWorker.h"
 #include "EngineWorker.h"
 #include "Handout.h"
-#include "Preview.h"
 #include "Presets.h"
+#include "Preview.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
 #include "TrainingSession.h"
 #include "tasks/Registry.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -40,7 +41,9 @@ private Q_SLOTS:
             const QString task = QString::fromStdString(name);
             const QList<Preset> mine = presetsFor(task);
             QVERIFY2(mine.size() >= 2, qPrintable(task));
-            QCOMPARE(std::count_if(mine.begin(), mine.end(), [](const Preset& p) { return p.classroom; }), 1);
+            QCOMPARE(std::count_if(mine.begin(), mine.end(),
+                                   [](const Preset& p) { return p.classroom; }),
+                     1);
         }
         QSet<QString> ids;
         for (const Preset& p : presets) {
@@ -95,7 +98,8 @@ private Q_SLOTS:
         QSignalSpy inspections(worker, &EngineWorker::inspectionReady);
         QSignalSpy states(worker, &EngineWorker::stateChanged);
         QMetaObject::invokeMethod(worker, [worker] { worker->loadDemo(32, 1); });
-        QVERIFY(loaded.wait(30000));
+        // Conditions, not QSignalSpy::wait(): a signal may have fired before the wait.
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 30000);
         TrainSettings s;
         s.task = QStringLiteral("inpainting");
         s.params = {{QStringLiteral("base_channels"), 8.0}};
@@ -105,12 +109,16 @@ private Q_SLOTS:
         QMetaObject::invokeMethod(worker, [worker] { worker->setInspecting(true, 1); });
         QMetaObject::invokeMethod(worker, [worker, s] { worker->startTraining(s); });
         QMetaObject::invokeMethod(worker, [worker] { worker->pause(); });
-        QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty() && states.last().at(0).value<EngineState>() == EngineState::Paused, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty() && states.last().at(0).value<EngineState>() ==
+                                                          EngineState::Paused,
+                                 30000);
         const int before = progress.size();
-        const qint64 stepBefore = before > 0 ? progress.last().at(0).value<TrainProgress>().step : 0;
+        const qint64 stepBefore =
+            before > 0 ? progress.last().at(0).value<TrainProgress>().step : 0;
 
+        const int reportsBefore = static_cast<int>(reports.size());
         QMetaObject::invokeMethod(worker, [worker] { worker->stepOnce(); });
-        QVERIFY(reports.wait(30000));
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(reports.size()), reportsBefore + 1, 30000);
         QCOMPARE(progress.size(), before + 1); // exactly one step
         const StepReport r = reports.last().at(0).value<StepReport>();
         QCOMPARE(r.step, stepBefore + 1);
@@ -135,8 +143,9 @@ private Q_SLOTS:
         double last = r.lossAfter;
         int fell = 0;
         for (int i = 0; i < 4; ++i) {
+            const int reported = static_cast<int>(reports.size());
             QMetaObject::invokeMethod(worker, [worker] { worker->replayBatch(); });
-            QVERIFY(reports.wait(30000));
+            QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(reports.size()), reported + 1, 30000);
             const StepReport again = reports.last().at(0).value<StepReport>();
             QVERIFY(again.replay);
             QCOMPARE(again.step, stepBefore + 2 + i);
@@ -147,7 +156,8 @@ private Q_SLOTS:
         }
         QVERIFY(fell >= 3);
         QCOMPARE(progress.size(), before + 5);
-        QMetaObject::invokeMethod(worker, [worker] { worker->stop(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->stop(); }, Qt::BlockingQueuedConnection);
         thread.quit();
         thread.wait();
         delete worker;
@@ -170,7 +180,9 @@ private Q_SLOTS:
         QFETCH(QString, id);
         const ShortcutDiagnostic* d = findDiagnostic(id);
         QVERIFY(d && d->variants.size() == 2 && d->labels.size() == 2);
-        QCOMPARE(d->variants[0].settings.params.value(d->switchName) == d->variants[1].settings.params.value(d->switchName), false);
+        QCOMPARE(d->variants[0].settings.params.value(d->switchName) ==
+                     d->variants[1].settings.params.value(d->switchName),
+                 false);
         QTemporaryDir workspace;
         DiagnosticWorker worker; // in this thread: its steps run while the spy waits
         QSignalSpy started(&worker, &DiagnosticWorker::started);
@@ -178,8 +190,9 @@ private Q_SLOTS:
         QSignalSpy finished(&worker, &DiagnosticWorker::finished);
         QSignalSpy errors(&worker, &DiagnosticWorker::errorOccurred);
         worker.run(id, 3, workspace.path(), false);
-        QVERIFY(finished.wait(60000));
-        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000);
+        QVERIFY2(errors.isEmpty(),
+                 errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
         QCOMPARE(finished.first().at(0).toString(), QStringLiteral("finished"));
         QCOMPARE(started.size(), 1);
         QCOMPARE(progress.size(), 6); // 3 steps of each, in turn
@@ -188,6 +201,52 @@ private Q_SLOTS:
         for (const QString& dir : started.first().at(1).toStringList()) {
             QVERIFY(QFile::exists(QDir(dir).filePath(QStringLiteral("checkpoint.pt"))));
         }
+    }
+
+    // With the probe on, each variant is probed after training (Fashion-MNIST), and a
+    // stop asked for during the probes ends the run as stopped, not as an error.
+    void diagnosticProbesEachVariant() {
+        if (!QFileInfo::exists(QStringLiteral("/usr/share/datasets/fashion-mnist"))) {
+            QSKIP(
+                "dataset-fashion-mnist is not installed (the README's set-up command installs it)");
+        }
+        QTemporaryDir workspace;
+        DiagnosticWorker worker;
+        QSignalSpy probed(&worker, &DiagnosticWorker::probed);
+        QSignalSpy probeStarted(&worker, &DiagnosticWorker::probeStarted);
+        QSignalSpy finished(&worker, &DiagnosticWorker::finished);
+        QSignalSpy errors(&worker, &DiagnosticWorker::errorOccurred);
+        worker.run(QStringLiteral("jigsaw-gaps"), 2, workspace.path(), true, 300, 200);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            !finished.isEmpty(),
+            errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()), 180000);
+        QVERIFY2(errors.isEmpty(),
+                 errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QCOMPARE(finished.first().at(0).toString(), QStringLiteral("finished"));
+        QCOMPARE(probeStarted.size(), 2);
+        QCOMPARE(probed.size(), 2);
+        for (int v = 0; v < 2; ++v) {
+            QCOMPARE(probed.at(v).at(0).toInt(), v);
+            const double accuracy = probed.at(v).at(1).toDouble(),
+                         random = probed.at(v).at(2).toDouble();
+            const double chance = probed.at(v).at(3).toDouble();
+            QVERIFY2(accuracy > chance && random > chance && accuracy <= 1.0,
+                     qPrintable(QStringLiteral("%1 %2 %3").arg(accuracy).arg(random).arg(chance)));
+        }
+
+        // Stopped while the first probe runs: "stopped", no error, no second probe.
+        probed.clear();
+        probeStarted.clear();
+        finished.clear();
+        connect(&worker, &DiagnosticWorker::probeStarted, &worker,
+                [&worker] { worker.requestStop(); });
+        worker.run(QStringLiteral("jigsaw-gaps"), 2, workspace.path(), true, 20000, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 180000);
+        QCOMPARE(finished.first().at(0).toString(), QStringLiteral("stopped"));
+        QVERIFY2(errors.isEmpty(),
+                 errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QCOMPARE(probeStarted.size(), 1);
+        QCOMPARE(probed.size(), 0);
     }
 
     // The variants train on the data given (the window's: here 40 image files) loaded
@@ -219,14 +278,16 @@ private Q_SLOTS:
         QSignalSpy finished(&worker, &DiagnosticWorker::finished);
         QSignalSpy errors(&worker, &DiagnosticWorker::errorOccurred);
         worker.run(jigsaw->id, 2, workspace.path(), false, 2000, 1000, description);
-        QVERIFY(finished.wait(60000));
-        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000);
+        QVERIFY2(errors.isEmpty(),
+                 errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
         QCOMPARE(started.size(), 1);
         for (const QString& run : started.first().at(1).toStringList()) {
             RunConfig config;
             QString error;
             QVERIFY2(readRunSettings(run, &config, &error), qPrintable(error));
-            QCOMPARE(config.data.value(QStringLiteral("source")).toString(), QStringLiteral("files"));
+            QCOMPARE(config.data.value(QStringLiteral("source")).toString(),
+                     QStringLiteral("files"));
             QCOMPARE(config.data.value(QStringLiteral("size_px")).toInt(), sizePx);
             QCOMPARE(config.data.value(QStringLiteral("count")).toInt(), 40);
         }
@@ -242,7 +303,8 @@ private Q_SLOTS:
         worker.run(temporal->id, 2, workspace.path(), false, 2000, 1000, description);
         QCOMPARE(finished.size(), 1);
         QCOMPARE(finished.first().at(0).toString(), QStringLiteral("error"));
-        QVERIFY2(errors.size() == 1 && errors.first().at(0).toString().contains(QStringLiteral("video")),
+        QVERIFY2(errors.size() == 1 &&
+                     errors.first().at(0).toString().contains(QStringLiteral("video")),
                  errors.isEmpty() ? "no error" : qPrintable(errors.first().at(0).toString()));
 
         // Data already loaded at the diagnostic's size are trained on as they are: with
@@ -255,15 +317,19 @@ private Q_SLOTS:
             QFAIL("files that are gone were loaded");
         } catch (const std::exception& e) {
             const QString message = QString::fromStdString(e.what());
-            QVERIFY2(message.contains(QStringLiteral("photo2.png and 37 more")) && !message.contains(QStringLiteral("photo39")),
+            QVERIFY2(message.contains(QStringLiteral("photo2.png and 37 more")) &&
+                         !message.contains(QStringLiteral("photo39")),
                      e.what());
         }
         worker.useLoadedData(std::move(loaded));
         errors.clear();
         finished.clear();
         worker.run(jigsaw->id, 2, workspace.path(), false, 2000, 1000, loadedDescription);
-        QVERIFY2(!finished.isEmpty() || finished.wait(60000), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
-        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            !finished.isEmpty(),
+            errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()), 60000);
+        QVERIFY2(errors.isEmpty(),
+                 errors.isEmpty() ? "" : qPrintable(errors.first().at(0).toString()));
         QCOMPARE(finished.first().at(0).toString(), QStringLiteral("finished"));
     }
 
@@ -272,7 +338,8 @@ private Q_SLOTS:
         const auto task = makeTask("jigsaw");
         const ImageGrid grid = makePreview(*task, data, {}, 1, 4);
         QVERIFY(!grid.isEmpty());
-        const HandoutText text = handoutText(task->info(), toVariantMap(withDefaults(task->info(), {})), 1, grid.note);
+        const HandoutText text =
+            handoutText(task->info(), toVariantMap(withDefaults(task->info(), {})), 1, grid.note);
         QVERIFY(text.lines.join(' ').contains(QStringLiteral("Grid (N×N) 3")));
         QTemporaryDir dir;
         QString error;
