@@ -14,7 +14,16 @@ struct ThreadSetup {
     int blasThreads = 0;      // its pool size afterwards (0: not known)
 };
 
-// torchThreads <= 0 means "all hardware threads"; blasThreads <= 0 leaves the BLAS
+// The CPUs this process may actually run on: its affinity mask, further limited by a
+// cgroup CPU quota when one is set (a container given 2 CPUs on a 64-core host gets 2,
+// where std::thread::hardware_concurrency() says 64). At least 1.
+int usableCpus();
+// A cgroup CPU quota in whole CPUs (rounded up) found under `cgroupRoot`: cgroup v2's
+// cpu.max of the process's own group or the root, else v1's cpu.cfs_quota_us over
+// cpu.cfs_period_us; 0 when none is set. `selfCgroup` is /proc/self/cgroup's text.
+int cgroupCpuLimit(const std::string& cgroupRoot, const std::string& selfCgroup);
+
+// torchThreads <= 0 means "every usable CPU" (usableCpus); blasThreads <= 0 leaves the BLAS
 // pool as the library and the environment set it.
 ThreadSetup configureThreads(int torchThreads = 0, int blasThreads = 1);
 

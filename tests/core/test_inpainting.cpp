@@ -8,6 +8,10 @@
 #include "tasks/inpainting/InpaintingTask.h"
 #include "tasks/inpainting/Masks.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <torch/torch.h>
 
@@ -116,7 +120,8 @@ private Q_SLOTS:
     void lossEqualsFormulaOnHandMadeTensors() {
         // 1 image, 2 channels of 2x2; m hides pixels (0,1) and (1,0).
         auto x = torch::tensor({1.0f, 2.0f, 3.0f, 4.0f, 0.0f, 0.5f, 1.0f, 1.5f}).view({1, 2, 2, 2});
-        auto xhat = torch::tensor({1.0f, 0.0f, 5.0f, 9.0f, 3.0f, 0.0f, 0.0f, 7.0f}).view({1, 2, 2, 2});
+        auto xhat =
+            torch::tensor({1.0f, 0.0f, 5.0f, 9.0f, 3.0f, 0.0f, 0.0f, 7.0f}).view({1, 2, 2, 2});
         auto m = torch::tensor({1.0f, 0.0f, 0.0f, 1.0f}).view({1, 1, 2, 2});
         // Hidden entries: channel 0 (2 vs 0)^2=4, (3 vs 5)^2=4; channel 1 (0.5 vs 0)^2=0.25,
         // (1 vs 0)^2=1. |M| = 4 entries. L = 9.25 / 4.
@@ -233,6 +238,46 @@ private Q_SLOTS:
         }
     }
 
+    // The held-out split of an image set: an eighth of the set, at most 128 images, taken
+    // from its end and never in a training batch; a set under 64 images is too small to
+    // split and is judged on itself.
+    void heldOutImagesAreNeverTrainedOn_data() {
+        QTest::addColumn<int>("images");
+        QTest::addColumn<int>("heldOut");
+        QTest::addColumn<bool>("split");
+        QTest::newRow("40 images: judged on itself") << 40 << 40 << false;
+        QTest::newRow("64 images: 8 held out") << 64 << 8 << true;
+        QTest::newRow("200 images: 25 held out") << 200 << 25 << true;
+        QTest::newRow("1200 images: 128 held out") << 1200 << 128 << true;
+    }
+    void heldOutImagesAreNeverTrainedOn() {
+        QFETCH(int, images);
+        QFETCH(int, heldOut);
+        QFETCH(bool, split);
+        const auto set = makeDemoImages(images, 16, 4);
+        TrainConfig cfg;
+        cfg.batchSize = 16;
+        cfg.device = "cpu";
+        cfg.convRoute = "libtorch";
+        cfg.params = {{"base_channels", 8.0}};
+        Trainer trainer(cfg, set);
+        QCOMPARE(trainer.heldOutSamples(), int64_t{heldOut});
+        const auto held = set.narrow(0, split ? images - heldOut : 0, heldOut).flatten(1);
+        // The samples shown are the first held-out ones.
+        const auto shown = trainer.heldOutBatch().original;
+        QVERIFY(torch::equal(shown, set.narrow(0, split ? images - heldOut : 0, shown.size(0))));
+        if (!split) {
+            return;
+        }
+        // Two epochs of training batches: no image of the held-out part among them.
+        const int64_t steps = 2 * (images - heldOut) / cfg.batchSize + 1;
+        for (int64_t s = 0; s < steps; ++s) {
+            const auto batch = trainer.nextBatch().original.flatten(1);
+            const auto distance = torch::cdist(batch, held).min();
+            QVERIFY2(distance.item<double>() > 0.0, qPrintable(QStringLiteral("step %1").arg(s)));
+        }
+    }
+
     void checkpointRoundTrips() {
         auto images = makeDemoImages(32, 16, 1);
         TrainConfig cfg;
@@ -301,7 +346,9 @@ private Q_SLOTS:
         for (int i = 0; i < 2 * half; ++i) {
             if (straight[i] != resumed[i]) {
                 QFAIL(qPrintable(QString("step %1: straight %2, resumed %3")
-                                     .arg(i + 1).arg(straight[i], 0, 'g', 17).arg(resumed[i], 0, 'g', 17)));
+                                     .arg(i + 1)
+                                     .arg(straight[i], 0, 'g', 17)
+                                     .arg(resumed[i], 0, 'g', 17)));
             }
         }
     }
@@ -345,13 +392,54 @@ private Q_SLOTS:
     void threadPoolsAreControlled() {
         qputenv("OMP_NUM_THREADS", "1"); // the user's environment must not decide
         const ThreadSetup setup = configureThreads();
-        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        const int cores = usableCpus();
+        QVERIFY(cores >= 1 &&
+                cores <= static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
         QCOMPARE(setup.torchThreads, cores);
         QCOMPARE(torch::get_num_threads(), cores);
         // Debian's LibTorch loads libblas.so.3; with OpenBLAS installed it is found and held.
         QVERIFY2(setup.blasLimited, "no BLAS thread setter found (is OpenBLAS installed?)");
         QCOMPARE(configureThreads(1).torchThreads, 1);
         configureThreads();
+    }
+
+    // Thread pools follow the CPUs the process may use: a cgroup quota (v2 or v1), read
+    // from files laid out as the kernel does, limits them; no quota, no limit.
+    void cgroupQuotaLimitsThreads() {
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        const std::string dir = root.path().toStdString();
+        auto write = [&](const QString& name, const QByteArray& text) {
+            QDir(root.path()).mkpath(QFileInfo(root.filePath(name)).path());
+            QFile f(root.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        };
+        QCOMPARE(cgroupCpuLimit(dir, "0::/\n"), 0); // nothing there
+        write("cpu.max", "max 100000\n");
+        QCOMPARE(cgroupCpuLimit(dir, "0::/\n"), 0); // "max": no quota
+        write("cpu.max", "200000 100000\n");
+        QCOMPARE(cgroupCpuLimit(dir, "0::/\n"), 2);
+        write("job/cpu.max", "150000 100000\n"); // the process's own group first, rounded up
+        QCOMPARE(cgroupCpuLimit(dir, "0::/job\n"), 2);
+        write("job/cpu.max", "50000 100000\n");
+        QCOMPARE(cgroupCpuLimit(dir, "0::/job\n"), 1);
+        QTemporaryDir v1;
+        QDir(v1.path()).mkpath(QStringLiteral("cpu"));
+        QFile quota(v1.filePath(QStringLiteral("cpu/cpu.cfs_quota_us")));
+        QVERIFY(quota.open(QIODevice::WriteOnly));
+        quota.write("300000\n");
+        quota.close();
+        QFile period(v1.filePath(QStringLiteral("cpu/cpu.cfs_period_us")));
+        QVERIFY(period.open(QIODevice::WriteOnly));
+        period.write("100000\n");
+        period.close();
+        QCOMPARE(cgroupCpuLimit(v1.path().toStdString(), "4:cpu,cpuacct:/\n"), 3);
+        QFile unlimited(v1.filePath(QStringLiteral("cpu/cpu.cfs_quota_us")));
+        QVERIFY(unlimited.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        unlimited.write("-1\n");
+        unlimited.close();
+        QCOMPARE(cgroupCpuLimit(v1.path().toStdString(), "4:cpu,cpuacct:/\n"), 0);
     }
 
     void registryListsInpainting() {
