@@ -26,6 +26,7 @@ SessionOptions smallRun(const QString& dir, qint64 steps, bool resume) {
     o.settings.device = "cpu";
     o.settings.maxSteps = steps;
     o.settings.runDir = dir;
+    o.settings.convRoute = "fast"; // fixed, not measured: runs compared loss for loss
     o.resume = resume;
     return o;
 }
@@ -66,14 +67,89 @@ private Q_SLOTS:
         QCOMPARE(json.value("resumed").toArray().size(), 1);
     }
 
+    // A learning rate changed during a run is the one a resume goes on with (not the
+    // run's first setting in config.json), unless the resume asks for another: the
+    // resumed run writes the losses of a straight run with the same change.
+    void resumeAfterALearningRateChangeKeepsTheNewRate() {
+        QTemporaryDir dir;
+        const LoadedData data = loadDemoData(32, 1, 64, false);
+        auto train = [&](const QString& name, qint64 steps, bool resume, qint64 changeAt) {
+            SessionOptions o = smallRun(dir.filePath(name), steps, resume);
+            TrainingSession session(o, data);
+            while (!session.reachedMaxSteps()) {
+                if (session.trainer().stepCount() == changeAt) {
+                    session.trainer().setLearningRate(2e-4);
+                }
+                session.step();
+            }
+            session.finish();
+            return session.trainer().config().learningRate;
+        };
+        QCOMPARE(train("straight", 12, false, 4), 2e-4);
+        QCOMPARE(train("halves", 8, false, 4), 2e-4);
+        QCOMPARE(train("halves", 12, true, -1), 2e-4); // goes on at the changed rate
+        QCOMPARE(lossesOf(dir.filePath("halves/metrics.csv")),
+                 lossesOf(dir.filePath("straight/metrics.csv")));
+        QFile cfg(dir.filePath("halves/config.json"));
+        QVERIFY(cfg.open(QIODevice::ReadOnly));
+        const QJsonArray resumed =
+            QJsonDocument::fromJson(cfg.readAll()).object().value("resumed").toArray();
+        QCOMPARE(resumed.size(), 1);
+        QCOMPARE(resumed.at(0).toObject().value("learning_rate").toDouble(), 2e-4);
+        // Asked for, another rate wins.
+        SessionOptions again = smallRun(dir.filePath("halves"), 14, true);
+        again.settings.learningRate = 5e-4;
+        again.learningRateGiven = true;
+        TrainingSession session(again, data);
+        QCOMPARE(session.trainer().config().learningRate, 5e-4);
+    }
+
+    // The routes a run chose are recorded in config.json, and a resume takes them as
+    // recorded (here rewritten by hand to LibTorch's everywhere) instead of measuring.
+    void resumeTakesTheRecordedConvolutionRoutes() {
+        QTemporaryDir dir;
+        const LoadedData data = loadDemoData(32, 1, 64, false);
+        SessionOptions o = smallRun(dir.filePath("run"), 2, false);
+        o.settings.convRoute = "auto";
+        QCOMPARE(runToTheEnd(o, data), 0);
+        QFile cfg(dir.filePath("run/config.json"));
+        QVERIFY(cfg.open(QIODevice::ReadOnly));
+        QJsonObject json = QJsonDocument::fromJson(cfg.readAll()).object();
+        cfg.close();
+        QCOMPARE(json.value("conv_route").toString(), QString("auto"));
+        QJsonObject routes = json.value("conv_routes").toObject();
+        QVERIFY(routes.size() >= 6); // the encoder's six convolutions and the decoder's
+        QVERIFY(json.value("conv_route_summary").toString().startsWith("auto: "));
+        for (const QString& layer : routes.keys()) {
+            routes.insert(layer, "libtorch");
+        }
+        json.insert("conv_routes", routes);
+        QVERIFY(cfg.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        cfg.write(QJsonDocument(json).toJson());
+        cfg.close();
+        SessionOptions again = smallRun(dir.filePath("run"), 4, true);
+        again.settings.convRoute = "auto";
+        QCOMPARE(runToTheEnd(again, data), 2);
+        QVERIFY(cfg.open(QIODevice::ReadOnly));
+        const QJsonObject after = QJsonDocument::fromJson(cfg.readAll()).object();
+        QCOMPARE(after.value("conv_routes").toObject(), routes);
+        QVERIFY2(after.value("conv_route_summary").toString().contains("0 of"),
+                 qPrintable(after.value("conv_route_summary").toString()));
+    }
+
     void damagedCheckpointIsRefusedAndTheFolderKept_data() {
         QTest::addColumn<QString>("damage");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("truncated") << "truncate" << "cut short";
-        QTest::newRow("wrong manifest hash") << "hash" << "SHA-256";
-        QTest::newRow("bytes changed") << "flip" << "SHA-256";
-        QTest::newRow("missing manifest") << "manifest" << "manifest of checkpoint.pt, is missing";
-        QTest::newRow("no checkpoint") << "remove" << "holds no checkpoint.pt";
+        QTest::newRow("truncated") << "truncate"
+                                   << "cut short";
+        QTest::newRow("wrong manifest hash") << "hash"
+                                             << "SHA-256";
+        QTest::newRow("bytes changed") << "flip"
+                                       << "SHA-256";
+        QTest::newRow("missing manifest") << "manifest"
+                                          << "manifest of checkpoint.pt, is missing";
+        QTest::newRow("no checkpoint") << "remove"
+                                       << "holds no checkpoint.pt";
     }
     void damagedCheckpointIsRefusedAndTheFolderKept() {
         QFETCH(QString, damage);
@@ -108,7 +184,8 @@ private Q_SLOTS:
         } else {
             QVERIFY(QFile::remove(run.filePath("checkpoint.pt")));
         }
-        const QByteArray metricsBefore = bytesOf("metrics.csv"), configBefore = bytesOf("config.json");
+        const QByteArray metricsBefore = bytesOf("metrics.csv"),
+                         configBefore = bytesOf("config.json");
         const QByteArray ptBefore = bytesOf("checkpoint.pt");
         o.resume = true;
         o.settings.maxSteps = 8;
@@ -140,12 +217,14 @@ private Q_SLOTS:
         QVERIFY(folder->readCheckpoint("inpainting", &bytes, &manifest, &error));
         QCOMPARE(bytes, QByteArray("first checkpoint"));
         // The state a crash between the two writes leaves.
-        QVERIFY(QFile::rename(dir.filePath("run/checkpoint.pt"), dir.filePath("run/checkpoint.prev.pt")));
+        QVERIFY(QFile::rename(dir.filePath("run/checkpoint.pt"),
+                              dir.filePath("run/checkpoint.prev.pt")));
         QFile half(dir.filePath("run/checkpoint.pt"));
         QVERIFY(half.open(QIODevice::WriteOnly));
         half.write("second, cut sh");
         half.close();
-        QVERIFY2(folder->readCheckpoint("inpainting", &bytes, &manifest, &error), qPrintable(error));
+        QVERIFY2(folder->readCheckpoint("inpainting", &bytes, &manifest, &error),
+                 qPrintable(error));
         QCOMPARE(bytes, QByteArray("first checkpoint"));
         QCOMPARE(manifest.value("step").toInt(), 10);
         QVERIFY(!folder->readCheckpoint("jigsaw", &bytes, &manifest, &error));
@@ -171,15 +250,18 @@ private Q_SLOTS:
         QCOMPARE(wall, 1.0);
         QVERIFY(folder->appendMetrics(3, 9.0, 0.75, {{"acc", 0.5}}, &error));
         QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readAll(), QByteArray("step,wall_time_s,loss,acc\n1,0.5,2.0,0.1\n2,1.0,1.5,\n3,9.000,0.75,0.5\n"));
+        QCOMPARE(
+            f.readAll(),
+            QByteArray("step,wall_time_s,loss,acc\n1,0.5,2.0,0.1\n2,1.0,1.5,\n3,9.000,0.75,0.5\n"));
     }
 
     void configReadingNamesEveryProblem() {
-        const QJsonObject json{{"task", "inpainting"},
-                               {"bach_size", 8},
-                               {"learning_rate", -1},
-                               {"params", QJsonObject{{"mask", "wavy"}, {"hole", 0.3}, {"base_channels", 8}}},
-                               {"data", QJsonObject{{"source", "demo"}, {"size_px", 30}}}};
+        const QJsonObject json{
+            {"task", "inpainting"},
+            {"bach_size", 8},
+            {"learning_rate", -1},
+            {"params", QJsonObject{{"mask", "wavy"}, {"hole", 0.3}, {"base_channels", 8}}},
+            {"data", QJsonObject{{"source", "demo"}, {"size_px", 30}}}};
         RunConfig c;
         QString error;
         QVERIFY(!parseRunConfig(json, &c, &error));
@@ -196,7 +278,8 @@ private Q_SLOTS:
         s.learningRate = 1e-3;
         s.seed = 1234567890123ULL;
         s.maxSteps = 77;
-        const QJsonObject saved = runConfigJson(s, QJsonObject{{"source", "demo"}, {"size_px", 48}});
+        const QJsonObject saved =
+            runConfigJson(s, QJsonObject{{"source", "demo"}, {"size_px", 48}});
         QCOMPARE(saved.value("params").toObject().value("head").toString(), QString("position"));
         QVERIFY2(parseRunConfig(saved, &c, &error), qPrintable(error));
         QCOMPARE(c.settings.task, s.task);

@@ -3,18 +3,18 @@
 #include "DemoVideo.h"
 #include "EngineWorker.h"
 #include "HeadlessCommon.h"
-#include "VideoLoader.h"
 #include "RunFolder.h"
 #include "TrainingSession.h"
+#include "VideoLoader.h"
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QImage>
-#include <QPainter>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QTemporaryDir>
-#include <QElapsedTimer>
 #include <QThread>
 #include <QtTest>
 
@@ -38,15 +38,23 @@ public:
     }
     // Runs fn(worker) in the engine thread.
     template <typename Fn> void call(Fn fn) {
-        QMetaObject::invokeMethod(worker, [w = worker, fn] { fn(w); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            worker, [w = worker, fn] { fn(w); }, Qt::QueuedConnection);
+    }
+    // Returns once the engine thread has handled everything queued to it before: one
+    // turn of its event loop (a running engine makes a step in each turn).
+    void sync() {
+        QMetaObject::invokeMethod(
+            worker, [] {}, Qt::BlockingQueuedConnection);
     }
     QThread thread;
     EngineWorker* worker;
 };
 // True once the spy has seen a signal, whether it came before this call or within
 // timeout_ms (QSignalSpy::wait alone misses one that fired already).
-bool received(QSignalSpy& spy, int timeoutMs) { return !spy.isEmpty() || spy.wait(timeoutMs); }
-
+bool received(QSignalSpy& spy, int timeoutMs) {
+    return !spy.isEmpty() || spy.wait(timeoutMs);
+}
 
 } // namespace
 
@@ -122,7 +130,8 @@ private Q_SLOTS:
         const QDir run(s.runDir);
         QFile metrics(run.filePath("metrics.csv"));
         QVERIFY(metrics.open(QIODevice::ReadOnly));
-        const QStringList lines = QString::fromUtf8(metrics.readAll()).split('\n', Qt::SkipEmptyParts);
+        const QStringList lines =
+            QString::fromUtf8(metrics.readAll()).split('\n', Qt::SkipEmptyParts);
         QVERIFY(lines.first().startsWith("step,wall_time_s,loss"));
         QCOMPARE(lines.size(), 7);
         QVERIFY(lines.last().startsWith("6,"));
@@ -149,7 +158,6 @@ private Q_SLOTS:
         call([s](EngineWorker* w) { w->startTraining(s); });
         QVERIFY(received(errors, 10000));
         QVERIFY(errors.first().at(0).toString().contains("already holds a run"));
-
     }
 
     // Stop asked for while a long step runs: the step in flight finishes, no other
@@ -175,11 +183,12 @@ private Q_SLOTS:
         worker->requestStop();               // direct, as the window's Stop does
         QVERIFY(received(finished, 60000));
         const qint64 stopMs = sinceStep.elapsed();
-        QVERIFY2(progress.count() <= atStop + 1, qPrintable(QString::number(progress.count() - atStop)));
+        QVERIFY2(progress.count() <= atStop + 1,
+                 qPrintable(QString::number(progress.count() - atStop)));
         QCOMPARE(finished.first().at(0).toString(), QString("stopped"));
         QVERIFY(QFile::exists(dir.filePath("run/checkpoint.pt")));
-        qInfo("stop took %lld ms, %lld steps after it was asked for (a step is about %.0f ms)", stopMs,
-              static_cast<long long>(progress.count() - atStop),
+        qInfo("stop took %lld ms, %lld steps after it was asked for (a step is about %.0f ms)",
+              stopMs, static_cast<long long>(progress.count() - atStop),
               1000.0 * s.batchSize / progress.last().at(0).value<TrainProgress>().imagesPerSec);
     }
 
@@ -190,7 +199,11 @@ private Q_SLOTS:
             f.open(QIODevice::ReadOnly);
             for (const QByteArray& line : f.readAll().split('\n')) {
                 if (line.startsWith(key)) {
-                    return line.mid(static_cast<int>(qstrlen(key))).trimmed().split(' ').front().toLongLong();
+                    return line.mid(static_cast<int>(qstrlen(key)))
+                        .trimmed()
+                        .split(' ')
+                        .front()
+                        .toLongLong();
                 }
             }
             return -1LL;
@@ -222,9 +235,11 @@ private Q_SLOTS:
                     rssAt10 = statusValue("VmRSS:");
                 }
             }
-            QVERIFY2(errors.isEmpty(), qPrintable(errors.isEmpty() ? QString() : errors.first().at(0).toString()));
+            QVERIFY2(errors.isEmpty(),
+                     qPrintable(errors.isEmpty() ? QString() : errors.first().at(0).toString()));
             const qint64 threads = statusValue("Threads:"), rss = statusValue("VmRSS:");
-            qInfo("threads %lld at cycle 10, %lld at cycle 100; resident memory %lld kB and %lld kB (%+.1f%%)",
+            qInfo("threads %lld at cycle 10, %lld at cycle 100; resident memory %lld kB and %lld "
+                  "kB (%+.1f%%)",
                   threadsAt10, threads, rssAt10, rss, 100.0 * (rss - rssAt10) / rssAt10);
             QCOMPARE(threads, threadsAt10);
             QVERIFY2(rss < rssAt10 * 105 / 100, qPrintable(QString::number(rss - rssAt10)));
@@ -255,9 +270,11 @@ private Q_SLOTS:
         call([](EngineWorker* w) { w->pause(); });
         QTRY_VERIFY(!state.isEmpty() &&
                     state.last().at(0).value<EngineState>() == EngineState::Paused);
-        QTest::qWait(200);
+        engine.sync(); // a step in flight when the pause arrived is done
         const int atPause = progress.count();
-        QTest::qWait(300);
+        for (int turn = 0; turn < 5; ++turn) { // five turns of the engine's loop, no step
+            engine.sync();
+        }
         QCOMPARE(progress.count(), atPause); // paused: no steps
         call([](EngineWorker* w) { w->stepOnce(); });
         QTRY_COMPARE(progress.count(), atPause + 1);
@@ -298,7 +315,8 @@ private Q_SLOTS:
         call([](EngineWorker* w) { w->requestPreview("colorization", {}, 1, 12); });
         QVERIFY(received(preview, 10000));
         const auto grid = preview.takeFirst().at(0).value<ImageGrid>();
-        QVERIFY2(grid.dataNote.contains("uses 10 of 13 images; 3 grayscale"), qPrintable(grid.dataNote));
+        QVERIFY2(grid.dataNote.contains("uses 10 of 13 images; 3 grayscale"),
+                 qPrintable(grid.dataNote));
         QCOMPARE(grid.rows.size(), 10); // only colour images make samples
         QCOMPARE(grid.figures.size(), 3);
         QVERIFY(!grid.figures[1].image.isNull());
@@ -417,8 +435,10 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString clip = dir.filePath("clip.avi");
         const QString longClip = dir.filePath("long.avi");
-        QVERIFY(io::writeMjpegVideo(clip.toStdString(), makeDemoVideo(1, 24, 32, 3).frames, 96, 64));
-        QVERIFY(io::writeMjpegVideo(longClip.toStdString(), makeDemoVideo(1, 600, 32, 3).frames, 320, 240));
+        QVERIFY(
+            io::writeMjpegVideo(clip.toStdString(), makeDemoVideo(1, 24, 32, 3).frames, 96, 64));
+        QVERIFY(io::writeMjpegVideo(longClip.toStdString(), makeDemoVideo(1, 600, 32, 3).frames,
+                                    320, 240));
         WorkerThread engine;
         EngineWorker* worker = engine.worker;
         QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
@@ -433,8 +453,9 @@ private Q_SLOTS:
         QVERIFY(std::abs(summary.cacheMb - 12 * 3 * 32 * 32 * 4 / 1048576.0) < 1e-9);
 
         // Cancelled at the first progress report: the short clip stays loaded.
-        connect(worker, &EngineWorker::videoLoadProgress, worker,
-                [worker] { worker->requestCancelLoad(); }, Qt::DirectConnection);
+        connect(
+            worker, &EngineWorker::videoLoadProgress, worker,
+            [worker] { worker->requestCancelLoad(); }, Qt::DirectConnection);
         QSignalSpy errors(worker, &EngineWorker::errorOccurred);
         QSignalSpy cancelled(worker, &EngineWorker::loadCancelled);
         engine.call([longClip](EngineWorker* w) { w->loadVideos({longClip}, 32, 1, 512); });
@@ -449,13 +470,16 @@ private Q_SLOTS:
     // idle window does not hold its run's peak. Resident memory at the last step and when
     // the run has finished, read in the engine thread as each signal is sent.
     void finishedRunGivesItsMemoryBack() {
-        std::atomic<double> atLastStep{0.0}, atFinish{0.0}; // outlive the worker and its connections
+        std::atomic<double> atLastStep{0.0},
+            atFinish{0.0}; // outlive the worker and its connections
         WorkerThread engine;
         EngineWorker* worker = engine.worker;
-        QObject::connect(worker, &EngineWorker::progress, worker,
-                         [&] { atLastStep = headless::currentRssMb(); }, Qt::DirectConnection);
-        QObject::connect(worker, &EngineWorker::trainingFinished, worker,
-                         [&] { atFinish = headless::currentRssMb(); }, Qt::DirectConnection);
+        QObject::connect(
+            worker, &EngineWorker::progress, worker, [&] { atLastStep = headless::currentRssMb(); },
+            Qt::DirectConnection);
+        QObject::connect(
+            worker, &EngineWorker::trainingFinished, worker,
+            [&] { atFinish = headless::currentRssMb(); }, Qt::DirectConnection);
         QSignalSpy loaded(worker, &EngineWorker::dataLoaded);
         engine.call([](EngineWorker* w) { w->loadDemo(64, 1, false); });
         QVERIFY(received(loaded, 20000));

@@ -6,6 +6,7 @@
 // display goes through). Texts that are data (numbers, file and folder names) are told
 // apart and left out, and so is the preview's note, which the engine core composes with
 // its numbers in English.
+#include "ImageGridView.h"
 #include "MainWindow.h"
 
 #include <QAbstractButton>
@@ -50,7 +51,8 @@ bool isData(const QString& text) {
         return true;
     }
     // Paths, and the name of a labelled set typed as a source ('fashion-mnist').
-    return text.startsWith(QLatin1Char('/')) || text.contains(QStringLiteral("pretext-workbench-")) ||
+    return text.startsWith(QLatin1Char('/')) ||
+           text.contains(QStringLiteral("pretext-workbench-")) ||
            text == QLatin1String("fashion-mnist");
 }
 
@@ -101,14 +103,21 @@ private Q_SLOTS:
         MainWindow window;
         window.resize(1500, 950);
         window.show();
-        QTest::qWait(3000); // the demo set loads, the preview is drawn
+        // The demo set loads and the preview is drawn.
+        QTRY_VERIFY_WITH_TIMEOUT(!window.previewView()->grid().isEmpty(), 60000);
         Finder f;
-        // Each task builds its own options: every one is looked at.
+        // Each task builds its own options: every one is looked at, once its preview (and
+        // so its column titles) has been drawn.
         auto* tasks = window.findChild<QComboBox*>(QStringLiteral("taskCombo"));
         QVERIFY(tasks && tasks->count() >= 5);
         for (int t = 0; t < tasks->count(); ++t) {
+            const QStringList before = window.previewView()->grid().columnTitles;
+            const bool changes = tasks->currentIndex() != t;
             tasks->setCurrentIndex(t);
-            QTest::qWait(500);
+            if (changes) {
+                QTRY_VERIFY_WITH_TIMEOUT(window.previewView()->grid().columnTitles != before,
+                                         60000);
+            }
             check(window, f);
         }
         QCoreApplication::removeTranslator(&translator);
@@ -117,13 +126,16 @@ private Q_SLOTS:
             qWarning().noquote() << "not translated:" << m;
         }
         QVERIFY2(f.misses.isEmpty(),
-                 qPrintable(QStringLiteral("%1 shown texts never went through the translator (listed above)").arg(f.misses.size())));
+                 qPrintable(QStringLiteral(
+                                "%1 shown texts never went through the translator (listed above)")
+                                .arg(f.misses.size())));
     }
 
 private:
     static void check(MainWindow& window, Finder& f) {
         for (QWidget* w : window.findChildren<QWidget*>()) {
-            const QString where = QString::fromLatin1(w->metaObject()->className()) + QLatin1Char('/') + nameOf(w);
+            const QString where =
+                QString::fromLatin1(w->metaObject()->className()) + QLatin1Char('/') + nameOf(w);
             f.check(where + QStringLiteral(" tooltip"), w->toolTip());
             if (auto* label = qobject_cast<QLabel*>(w)) {
                 // Left out: the note under the preview, composed with its numbers by the
@@ -145,7 +157,8 @@ private:
             } else if (auto* combo = qobject_cast<QComboBox*>(w)) {
                 for (int i = 0; i < combo->count(); ++i) {
                     f.check(where + QStringLiteral(" item"), combo->itemText(i));
-                    f.check(where + QStringLiteral(" item tooltip"), combo->itemData(i, Qt::ToolTipRole).toString());
+                    f.check(where + QStringLiteral(" item tooltip"),
+                            combo->itemData(i, Qt::ToolTipRole).toString());
                 }
             } else if (auto* table = qobject_cast<QTableWidget*>(w)) {
                 for (int c = 0; c < table->columnCount(); ++c) {
