@@ -4,7 +4,8 @@
 // a task's texts run `PRETEXT_UPDATE_STRINGS=1 build/tests/test_strings` to remake it.
 #include <QtGlobal>
 
-// clang-format off: one string a line, as written here
+// One string a line, as written here:
+// clang-format off
 namespace pretext {
 
 extern const char* const kEngineStrings[];

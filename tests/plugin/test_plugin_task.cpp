@@ -117,7 +117,8 @@ private Q_SLOTS:
         QCOMPARE(metricRows(run), 5);
 
         const QString png = dir.filePath(QStringLiteral("preview.png"));
-        QCOMPARE(headless({"preview", "--task", echotask::kName, "--data", "demo", "--size", "32", "--out", png}),
+        QCOMPARE(headless({"preview", "--task", echotask::kName, "--data", "demo", "--size", "32",
+                           "--out", png}),
                  0);
         QVERIFY(!QImage(png).isNull());
 

@@ -152,7 +152,8 @@ private Q_SLOTS:
                                       "// a task's texts run `PRETEXT_UPDATE_STRINGS=1 "
                                       "build/tests/test_strings` to remake it.\n"
                                       "#include <QtGlobal>\n\n"
-                                      "// clang-format off: one string a line, as written here\n"
+                                      "// One string a line, as written here:\n"
+                                      "// clang-format off\n"
                                       "namespace pretext {\n\n"
                                       "extern const char* const kEngineStrings[];\n"
                                       "const char* const kEngineStrings[] = {\n");
