@@ -87,6 +87,12 @@ std::map<std::string, Measured>& measured() {
     return m;
 }
 
+// Whole-step checks already made: median ms with the winners and with LibTorch's route.
+std::map<std::string, std::pair<double, double>>& measuredSteps() {
+    static std::map<std::string, std::pair<double, double>> m;
+    return m;
+}
+
 std::string measurementKey(const RoutedLayer& layer, const std::vector<ConvRoute>& offered) {
     std::string key = layer.geometryKey() + " w";
     for (const auto size : layer.layerWeight().sizes()) {
@@ -101,7 +107,7 @@ std::string measurementKey(const RoutedLayer& layer, const std::vector<ConvRoute
 }
 
 void recordShapes(torch::nn::Module& model,
-                  const std::function<void(const torch::Tensor&)>& forward,
+                  const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                   const torch::Tensor& sample) {
     const bool training = model.is_training();
     model.eval();
@@ -150,7 +156,13 @@ std::string RoutePlan::summary() const {
     out << routeModeName(mode) << ": " << fastLayers() << " of " << layers.size()
         << " layers by the program's routes";
     if (tuningMs > 0) {
-        out << std::fixed << std::setprecision(1) << " (measured in " << tuningMs / 1000.0 << " s)";
+        out << std::fixed << std::setprecision(1) << " (measured in " << tuningMs / 1000.0 << " s";
+        if (stepMsLibTorch > 0) {
+            out << std::setprecision(2) << "; whole step " << stepMsLibTorch / stepMsChosen
+                << "x LibTorch's with the layers' winners"
+                << (fellBack ? ", so LibTorch's everywhere" : "");
+        }
+        out << ")";
     }
     if (!note.empty()) {
         out << "; " << note;
@@ -172,8 +184,100 @@ std::string RoutePlan::table() const {
     return out.str();
 }
 
+namespace {
+// The layers' winners against LibTorch's route everywhere, in the whole model's forward
+// and backward on the sample (training mode; the batch-norm statistics and the
+// gradients it leaves are put back as they were), alternating, a warm-up round first. The winners are
+// kept only if the step is at least 2% faster with them; remembered per plan.
+void checkTheWholeStep(torch::nn::Module& model,
+                       const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                       const torch::Tensor& sample,
+                       const std::vector<std::pair<std::string, RoutedLayer*>>& layers,
+                       RoutePlan& plan, int timedRuns) {
+    std::string key = "step";
+    for (const auto& [name, layer] : layers) {
+        if (!layer->lastInputShape().empty()) {
+            key += " | " +
+                   measurementKey(*layer, layer->fastRoutes(standIn(*layer, sample.options()))) +
+                   " -> " + routeName(layer->route());
+        }
+    }
+    std::lock_guard<std::mutex> guard(g_measuredLock);
+    auto known = measuredSteps().find(key);
+    if (known == measuredSteps().end()) {
+        const auto chosen = plan.routes();
+        auto setRoutes = [&](bool ours) {
+            for (auto& [name, layer] : layers) {
+                const auto it = chosen.find(name);
+                layer->setRoute(ours && it != chosen.end() ? *parseRoute(it->second)
+                                                           : ConvRoute::LibTorch);
+            }
+        };
+        // In training mode, as the step runs (batch statistics), the running statistics
+        // put back afterwards.
+        const bool training = model.is_training();
+        std::vector<torch::Tensor> buffers;
+        {
+            torch::NoGradGuard noGrad;
+            for (const auto& b : model.buffers()) {
+                buffers.push_back(b.detach().clone());
+            }
+        }
+        model.train();
+        torch::AutoGradMode gradOn(true);
+        auto once = [&] {
+            const auto t0 = std::chrono::steady_clock::now();
+            const auto y = forward(sample);
+            y.backward(torch::ones_like(y));
+            const std::chrono::duration<double, std::milli> took =
+                std::chrono::steady_clock::now() - t0;
+            return took.count();
+        };
+        std::vector<double> ours, theirs;
+        for (int round = 0; round <= timedRuns; ++round) { // round 0 warms both up
+            setRoutes(true);
+            const double a = once();
+            setRoutes(false);
+            const double b = once();
+            if (round > 0) {
+                ours.push_back(a);
+                theirs.push_back(b);
+            }
+        }
+        for (auto& p : model.parameters()) {
+            p.mutable_grad().reset();
+        }
+        {
+            torch::NoGradGuard noGrad;
+            size_t i = 0;
+            for (auto& b : model.buffers()) {
+                b.copy_(buffers[i++]);
+            }
+        }
+        model.train(training);
+        setRoutes(true);
+        std::sort(ours.begin(), ours.end());
+        std::sort(theirs.begin(), theirs.end());
+        known = measuredSteps()
+                    .emplace(key, std::make_pair(ours[ours.size() / 2], theirs[theirs.size() / 2]))
+                    .first;
+    }
+    plan.stepMsChosen = known->second.first;
+    plan.stepMsLibTorch = known->second.second;
+    if (plan.stepMsChosen > 0.98 * plan.stepMsLibTorch) {
+        plan.fellBack = true;
+        for (auto& [name, layer] : layers) {
+            layer->setRoute(ConvRoute::LibTorch);
+        }
+        for (auto& l : plan.layers) {
+            l.route = ConvRoute::LibTorch;
+        }
+    }
+}
+} // namespace
+
 RoutePlan chooseRoutes(torch::nn::Module& model,
-                       const std::function<void(const torch::Tensor&)>& forward,
+                       const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                        const torch::Tensor& sample, RouteMode mode, int timedRuns) {
     const auto start = std::chrono::steady_clock::now();
     RoutePlan plan;
@@ -225,6 +329,9 @@ RoutePlan chooseRoutes(torch::nn::Module& model,
         }
         layer->setRoute(choice.route);
         plan.layers.push_back(choice);
+    }
+    if (mode == RouteMode::Auto && plan.fastLayers() > 0) {
+        checkTheWholeStep(model, forward, sample, layers, plan, timedRuns);
     }
     if (mode == RouteMode::Auto) {
         const std::chrono::duration<double, std::milli> took =

@@ -2,8 +2,11 @@
 // Which route each convolution of a model takes (Layers.h), chosen the way cuDNN's
 // benchmark mode chooses algorithms: at the start of a run every layer that the
 // program's CPU routes can compute is timed, on its real input shape, by LibTorch's
-// route and by each of the program's, and keeps the fastest. The choice belongs to the
-// model: it is stored in its layers, reported as a RoutePlan (logged, written to the
+// route and by each of the program's, and keeps the fastest. A layer's time alone does
+// not always add up in the whole step (caches, memory traffic between layers), so the
+// winners are then timed together against LibTorch's route for every layer, the whole
+// model's forward and backward in alternating rounds, and kept only if they win there. The choice
+// belongs to the model: it is stored in its layers, reported as a RoutePlan (logged, written to the
 // run's config.json, shown in the status bar) and can be given back (resume) or forced.
 #include "Layers.h"
 
@@ -35,7 +38,12 @@ struct RoutePlan {
     RouteMode mode = RouteMode::LibTorch;
     std::vector<LayerRoute> layers; // every routed layer the sample reached
     double tuningMs = 0.0;          // time spent measuring
-    std::string note;               // why no route was offered, when none was
+    // Auto: the whole model's forward and backward with the layers' winners and with
+    // LibTorch's route everywhere (medians), when any layer had a winner of ours.
+    double stepMsChosen = 0.0;
+    double stepMsLibTorch = 0.0;
+    bool fellBack = false; // the winners lost in the whole step: LibTorch's everywhere
+    std::string note;      // why no route was offered, when none was
     // layer -> route name, for config.json and for applyRoutes.
     std::map<std::string, std::string> routes() const;
     int fastLayers() const;
@@ -51,7 +59,7 @@ struct RoutePlan {
 // are remembered for the process, per layer geometry, input shape and thread count (as
 // cuDNN's benchmark mode keeps its choices): the same shapes get the same routes.
 RoutePlan chooseRoutes(torch::nn::Module& model,
-                       const std::function<void(const torch::Tensor&)>& forward,
+                       const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                        const torch::Tensor& sample, RouteMode mode, int timedRuns = 3);
 
 // Sets routes by layer name, as a RoutePlan's routes() gave them. Layers not named take

@@ -55,8 +55,8 @@ torch::Tensor Trainer::batchShapedInput() const {
 
 const RoutePlan& Trainer::chooseRoutes(RouteMode mode) {
     m_routePlan = pretext::chooseRoutes(
-        *m_model, [this](const torch::Tensor& x) { m_model->forward(x); }, batchShapedInput(),
-        mode);
+        *m_model, [this](const torch::Tensor& x) { return m_model->forward(x); },
+        batchShapedInput(), mode);
     return m_routePlan;
 }
 

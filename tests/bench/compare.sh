@@ -60,8 +60,12 @@ for r in $(seq "$rounds"); do
         # The two routes in turn, the first alternating by round.
         if [ $((r % 2)) = 1 ]; then routes="libtorch auto"; else routes="auto libtorch"; fi
         for route in $routes; do
-            "${bench[@]}" --task "$t" "${common[@]}" "${cpp_opts[@]}" --conv-route "$route" --no-loaders --no-ceiling \
-                --json "$work/cpp-$route-$t-$r.json" > "$work/cpp-$route-$t-$r.txt"
+            # The auto run also times its chosen routes against LibTorch's in its own
+            # process, alternating (--conv-rounds): no drift between processes in that one.
+            rounds_opt=()
+            [ "$route" = auto ] && rounds_opt=(--conv-rounds 5)
+            "${bench[@]}" --task "$t" "${common[@]}" "${cpp_opts[@]}" --conv-route "$route" "${rounds_opt[@]}" \
+                --no-loaders --no-ceiling --json "$work/cpp-$route-$t-$r.json" > "$work/cpp-$route-$t-$r.txt"
         done
         py_env=(X=1)
         if [ "$py_kept" = 1 ]; then # the program's setting, as its JSON states it

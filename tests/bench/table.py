@@ -58,13 +58,19 @@ def main():
             per_round = [x["model_images_per_s"] / y["model_images_per_s"] for x, y in zip(runs, lib[task])]
             line += (f"LibTorch route {l['model_images_per_s']:8.1f}  auto {c['model_images_per_s']:8.1f} images/s, "
                      f"auto/LibTorch {c['model_images_per_s'] / l['model_images_per_s']:.2f} "
-                     f"(median of rounds {statistics.median(per_round):.2f})  | ")
+                     f"(median of rounds {statistics.median(per_round):.2f}")
+            in_process = [e["conv_ratio"] for e in runs if e.get("conv_rounds", 0) > 0]
+            if in_process:
+                line += f"; in one process {statistics.median(in_process):.2f}"
+            line += ")  | "
         line += (f"C++ {c['model_images_per_s']:8.1f} images/s  "
                 f"Python {p['model_images_per_s']:8.1f} images/s  "
                 f"ratio {c['model_images_per_s'] / p['model_images_per_s']:.2f} "
                 f"(median of rounds {statistics.median(rounds):.2f})  | "
                 f"app step (new batch, loss read) {app:8.1f} images/s, "
-                f"ratio {app / p['model_images_per_s']:.2f}  | C++ {c['model_gflops']:.1f} GFLOP/s")
+                f"ratio {app / p['model_images_per_s']:.2f} (median of rounds "
+                f"{statistics.median(a['train_images_per_s'] / b['model_images_per_s'] for a, b in zip(runs, py[task])):.2f})"
+                f"  | C++ {c['model_gflops']:.1f} GFLOP/s")
         if conv:
             line += f" = {100 * c['model_gflops'] / conv:.0f}% of the conv ceiling"
         line += f"  | {c['parameters']} parameters, {c['forward_flops'] / 1e6:.1f} MFLOP"

@@ -170,7 +170,7 @@ private Q_SLOTS:
             torch::optim::Adam adam(encoder->parameters(), torch::optim::AdamOptions(1e-3));
             const auto x = torch::randn({8, 3, side, side});
             const auto plan = chooseRoutes(
-                *encoder, [&](const torch::Tensor& input) { encoder->forward(input); }, x,
+                *encoder, [&](const torch::Tensor& input) { return encoder->forward(input); }, x,
                 winograd ? RouteMode::Fast : RouteMode::LibTorch);
             if (winograd && plan.fastLayers() == 0) {
                 throw std::runtime_error("no layer took the program's routes");
@@ -231,19 +231,20 @@ private Q_SLOTS:
                  qPrintable(QString::fromStdString(direct.routeSummary)));
     }
 
-    // Auto measures every layer the program's routes can take, keeps the faster per
-    // layer, and the choice can be given back (a resume) without measuring.
+    // Auto measures every layer the program's routes can take and keeps the faster per
+    // layer, unless those winners together lose the whole step to LibTorch's route
+    // everywhere; the choice can be given back (a resume) without measuring.
     void autoMeasuresEachLayer() {
         torch::manual_seed(5);
         EncoderOptions options;
         options.baseChannels = 8;
         Encoder encoder(options);
         const auto x = torch::randn({4, 3, 32, 32});
-        auto forward = [&](const torch::Tensor& input) { encoder->forward(input); };
+        auto forward = [&](const torch::Tensor& input) { return encoder->forward(input); };
         const auto plan = chooseRoutes(*encoder, forward, x, RouteMode::Auto, 1);
         QCOMPARE(static_cast<int>(plan.layers.size()), 6); // the encoder's six convolutions
         QVERIFY(plan.tuningMs > 0);
-        int measured = 0;
+        int measured = 0, winners = 0;
         for (const auto& layer : plan.layers) {
             if (layer.timesMs.empty()) {
                 QCOMPARE(layer.route, ConvRoute::LibTorch); // nothing else offered
@@ -253,9 +254,22 @@ private Q_SLOTS:
             const auto best =
                 std::min_element(layer.timesMs.begin(), layer.timesMs.end(),
                                  [](const auto& a, const auto& b) { return a.second < b.second; });
-            QCOMPARE(layer.route, best->first);
+            winners += best->first != ConvRoute::LibTorch ? 1 : 0;
+            QCOMPARE(layer.route, plan.fellBack ? ConvRoute::LibTorch : best->first);
         }
         QCOMPARE(measured, 3); // the 3x3 layers at 16, 8 and 4 px
+        // With a winner of ours, the whole step was timed both ways and decided it.
+        QCOMPARE(plan.stepMsChosen > 0 && plan.stepMsLibTorch > 0, winners > 0);
+        if (winners > 0) {
+            QCOMPARE(plan.fellBack, plan.stepMsChosen > 0.98 * plan.stepMsLibTorch);
+            QCOMPARE(plan.fastLayers(), plan.fellBack ? 0 : winners);
+        }
+        // The same shapes again in this process: the same choice, from memory.
+        Encoder twin(options);
+        const auto second = chooseRoutes(
+            *twin, [&](const torch::Tensor& input) { return twin->forward(input); }, x,
+            RouteMode::Auto, 1);
+        QCOMPARE(second.routes(), plan.routes());
         const auto routes = plan.routes();
         useLibTorchRoutes(*encoder);
         const auto again = applyRoutes(*encoder, routes, RouteMode::Auto);
