@@ -281,7 +281,13 @@ void MainWindow::connectEngine() {
     connect(m_worker, &EngineWorker::trainingStarted, this,
             [this](const QString& runDir, const QString& device, qint64 startStep,
                    const QString& convRoutes) {
-                m_device = device;
+                // The engine's line keeps the plan's head ("auto: 6 of 11 layers"); the
+                // whole plan is in the status bar's message and in the run's config.json.
+                const QString head = convRoutes.section(QStringLiteral(" by the program"), 0, 0);
+                m_device =
+                    convRoutes.isEmpty()
+                        ? device
+                        : tr("%1 · convolutions %2 by the program's routes").arg(device, head);
                 if (startStep > 0) {
                     prefillCurves(runDir);
                 }
