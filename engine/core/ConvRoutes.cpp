@@ -187,8 +187,8 @@ std::string RoutePlan::table() const {
 namespace {
 // The layers' winners against LibTorch's route everywhere, in the whole model's forward
 // and backward on the sample (training mode; the batch-norm statistics and the
-// gradients it leaves are put back as they were), alternating, a warm-up round first. The winners are
-// kept only if the step is at least 2% faster with them; remembered per plan.
+// gradients it leaves are put back as they were), alternating, a warm-up round first. The winners
+// are kept only if the step is at least 2% faster with them; remembered per plan.
 void checkTheWholeStep(torch::nn::Module& model,
                        const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                        const torch::Tensor& sample,
