@@ -81,14 +81,12 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     cfg.convRoute = s.convRoute.toStdString();
     QVariantMap routes = s.convRoutes;
     if (m_options.resume && routes.isEmpty()) {
-        // A resume computes what the run's first part did: the routes it recorded.
-        QFile config(QDir(s.runDir).filePath(runfiles::config));
-        if (config.open(QIODevice::ReadOnly)) {
-            routes = QJsonDocument::fromJson(config.readAll())
-                         .object()
-                         .value(QStringLiteral("conv_routes"))
-                         .toObject()
-                         .toVariantMap();
+        // A resume computes what the run's first part did: the routes it recorded (the
+        // settings of a caller that built them by hand carry none).
+        RunConfig recorded;
+        QString ignored; // a config that does not parse is reported when the folder opens
+        if (readRunConfig(QDir(s.runDir).filePath(runfiles::config), &recorded, &ignored)) {
+            routes = recorded.settings.convRoutes;
         }
     }
     for (auto it = routes.cbegin(); it != routes.cend(); ++it) {
