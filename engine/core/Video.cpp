@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <sstream>
 
 namespace pretext {
@@ -65,16 +66,46 @@ std::string WindowPlan::note() const {
     std::ostringstream out;
     const int64_t total = starts.defined() ? starts.size(0) : 0;
     const int64_t movingCount = moving.defined() ? moving.sum().item<int64_t>() : 0;
-    out << total << " windows of " << length << " frames; " << movingCount
-        << " reach the motion threshold " << minMotion << " (" << motion << "): " << trainCount()
-        << " for training, " << heldOutCount() << " held out";
+    out << total << " windows of " << length << " frames; " << movingCount;
+    if (relative) {
+        out << " are each video's top " << std::lround(100.0 * keep) << "% by motion (" << motion;
+        if (!thresholds.empty()) {
+            const auto [lo, hi] = std::minmax_element(thresholds.begin(), thresholds.end());
+            out << " \u2265 " << std::setprecision(2) << *lo;
+            if (*hi > *lo + 1e-9) {
+                out << "\u2013" << *hi;
+            }
+        }
+        out << ")";
+    } else {
+        out << " reach the motion threshold " << minMotion << " (" << motion << ")";
+    }
+    out << ": " << trainCount() << " for training, " << heldOutCount() << " held out";
     return out.str();
 }
+
+namespace {
+// The threshold that keeps the fraction `keep` of these scores (the (1 - keep) quantile),
+// never below a floor that tells still frames from moving ones.
+double relativeThreshold(std::vector<float> scores, double keep) {
+    constexpr double kStill = 1e-3; // motion a decoder's noise alone does not reach
+    if (scores.empty()) {
+        return kStill;
+    }
+    keep = std::clamp(keep, 0.0, 1.0);
+    const auto n = static_cast<int64_t>(scores.size());
+    const int64_t rank = std::clamp<int64_t>(
+        static_cast<int64_t>(std::floor((1.0 - keep) * static_cast<double>(n))), 0, n - 1);
+    std::nth_element(scores.begin(), scores.begin() + rank, scores.end());
+    return std::max<double>(scores[static_cast<size_t>(rank)], kStill);
+}
+} // namespace
 
 WindowPlan planWindows(const VideoFrames& video, const WindowSpec& spec) {
     WindowPlan plan;
     plan.length = std::max<int64_t>(1, spec.length);
-    plan.minMotion = spec.minMotion;
+    plan.relative = spec.relative;
+    plan.keep = spec.relative ? spec.keep : 1.0;
     auto it = video.motion.find(spec.motion);
     if (it == video.motion.end() || !it->second.defined()) {
         it = video.motion.find(kMotionDifference);
@@ -89,36 +120,47 @@ WindowPlan planWindows(const VideoFrames& video, const WindowSpec& spec) {
     const double* c = cumulative.data_ptr<double>();
     std::vector<int64_t> starts, videos;
     std::vector<float> scores;
-    std::vector<uint8_t> trainFlags, heldFlags;
+    std::vector<uint8_t> trainFlags, heldFlags, movingFlags;
     const int64_t L = plan.length;
     for (int64_t v = 0; v < video.videoCount(); ++v) {
         const int64_t begin = video.starts[static_cast<size_t>(v)], end = video.videoEnd(v);
         const int64_t n = end - begin;
         // Long enough videos keep their tail for judging the model.
         const int64_t cut = n >= 4 * L ? end - std::max<int64_t>(L, n / 8) : end;
+        std::vector<float> own;
         for (int64_t s = begin; s + L <= end; ++s) {
-            const double score = L > 1 ? (c[s + L] - c[s + 1]) / static_cast<double>(L - 1) : 0.0;
-            const bool moving = score >= spec.minMotion;
+            own.push_back(static_cast<float>(
+                L > 1 ? (c[s + L] - c[s + 1]) / static_cast<double>(L - 1) : 0.0));
+        }
+        const double threshold =
+            spec.relative ? (L > 1 ? relativeThreshold(own, spec.keep) : 0.0) : spec.minMotion;
+        plan.thresholds.push_back(threshold);
+        for (int64_t s = begin; s + L <= end; ++s) {
+            const float score = own[static_cast<size_t>(s - begin)];
+            const bool moving = score >= threshold;
             starts.push_back(s);
             videos.push_back(v);
-            scores.push_back(static_cast<float>(score));
+            scores.push_back(score);
+            movingFlags.push_back(moving);
             trainFlags.push_back(moving && s + L <= cut);
             heldFlags.push_back(moving && s >= cut);
         }
     }
+    plan.minMotion = spec.relative && !plan.thresholds.empty()
+                         ? *std::min_element(plan.thresholds.begin(), plan.thresholds.end())
+                         : spec.minMotion;
     const auto count = static_cast<int64_t>(starts.size());
+    const auto flags = [count](const std::vector<uint8_t>& f) {
+        return torch::tensor(std::vector<int64_t>(f.begin(), f.end()), torch::kLong)
+            .view({count})
+            .to(torch::kBool);
+    };
     plan.starts = torch::tensor(starts, torch::kLong).view({count});
     plan.video = torch::tensor(videos, torch::kLong).view({count});
     plan.score = torch::tensor(scores, torch::kFloat).view({count});
-    plan.moving = plan.score >= spec.minMotion;
-    plan.train =
-        torch::tensor(std::vector<int64_t>(trainFlags.begin(), trainFlags.end()), torch::kLong)
-            .view({count})
-            .to(torch::kBool);
-    plan.heldOut =
-        torch::tensor(std::vector<int64_t>(heldFlags.begin(), heldFlags.end()), torch::kLong)
-            .view({count})
-            .to(torch::kBool);
+    plan.moving = flags(movingFlags);
+    plan.train = flags(trainFlags);
+    plan.heldOut = flags(heldFlags);
     return plan;
 }
 
@@ -159,8 +201,10 @@ torch::Tensor drawMotionTimeline(const VideoFrames& video, const WindowPlan& pla
         }
     };
     // Bars scale to the larger of the highest score and twice the threshold.
-    const double top =
-        std::max(plan.score.max().item<double>(), 2.0 * plan.minMotion) * 1.05 + 1e-9;
+    const double highest = plan.thresholds.empty()
+                               ? plan.minMotion
+                               : *std::max_element(plan.thresholds.begin(), plan.thresholds.end());
+    const double top = std::max(plan.score.max().item<double>(), 2.0 * highest) * 1.05 + 1e-9;
     const auto starts = plan.starts.accessor<int64_t, 1>();
     const auto vid = plan.video.accessor<int64_t, 1>();
     const auto score = plan.score.accessor<float, 1>();
@@ -205,8 +249,11 @@ torch::Tensor drawMotionTimeline(const VideoFrames& video, const WindowPlan& pla
                 put(x, y, r, g, b);
             }
         }
-        const int lineY =
-            y0 + panelH - 1 - static_cast<int>(std::lround(plan.minMotion / top * (panelH - 2)));
+        const double threshold = static_cast<size_t>(v) < plan.thresholds.size()
+                                     ? plan.thresholds[static_cast<size_t>(v)]
+                                     : plan.minMotion;
+        const int lineY = std::max(
+            y0, y0 + panelH - 1 - static_cast<int>(std::lround(threshold / top * (panelH - 2))));
         for (int x = 0; x < widthPx; ++x) {
             put(x, lineY, 0.85f, 0.15f, 0.15f);
         }

@@ -38,12 +38,18 @@ torch::Tensor frameDifferenceMotion(const torch::Tensor& frames,
 // One video's frames appended to a set (its motion by frame difference filled in).
 void appendVideo(VideoFrames& set, const torch::Tensor& frames, const std::string& name);
 
-// What a temporal task asks of the video: windows of `length` consecutive frames
-// whose mean motion reaches `minMotion`, measured by `motion`.
+// What a temporal task asks of the video: windows of `length` consecutive frames with
+// motion, measured by `motion`. Relative (the default): each video keeps the fraction
+// `keep` of its own windows that move most (the windows at or above the (1 - keep)
+// quantile of its motion distribution), so a static-camera street scene and a
+// hand-held clip both give windows; windows with no motion at all are never kept.
+// Absolute: the windows whose mean motion reaches `minMotion`.
 struct WindowSpec {
-    int64_t length = 0; // 0: the task trains on single images, not windows
-    double minMotion = 0.0;
+    int64_t length = 0;     // 0: the task trains on single images, not windows
+    double minMotion = 0.0; // absolute: threshold in the measure's unit
     std::string motion = kMotionDifference;
+    bool relative = false;
+    double keep = 0.5; // relative: fraction of each video's windows kept
 };
 
 // Every window that fits inside one video, its motion, and how it is used. The last
@@ -51,13 +57,16 @@ struct WindowSpec {
 // that would straddle the cut are used by neither side, so no frame is shared.
 struct WindowPlan {
     int64_t length = 0;
-    torch::Tensor starts;  // (W) int64 first frame of each window
-    torch::Tensor video;   // (W) int64 video of each window
-    torch::Tensor score;   // (W) float mean motion of the frames after the first
-    torch::Tensor moving;  // (W) bool score >= minMotion
-    torch::Tensor train;   // (W) bool used for training
-    torch::Tensor heldOut; // (W) bool used to judge the model
-    double minMotion = 0.0;
+    torch::Tensor starts;           // (W) int64 first frame of each window
+    torch::Tensor video;            // (W) int64 video of each window
+    torch::Tensor score;            // (W) float mean motion of the frames after the first
+    torch::Tensor moving;           // (W) bool score >= the window's video's threshold
+    torch::Tensor train;            // (W) bool used for training
+    torch::Tensor heldOut;          // (W) bool used to judge the model
+    double minMotion = 0.0;         // absolute threshold, or the lowest of the videos'
+    std::vector<double> thresholds; // per video: the threshold its windows met
+    bool relative = false;
+    double keep = 1.0;
     std::string motion; // the measure used ("flow" falls back to "difference")
     int64_t trainCount() const;
     int64_t heldOutCount() const;

@@ -32,10 +32,14 @@ torch::Tensor centred(const torch::Tensor& frames) {
     return frames - frames.mean(1, true);
 }
 
-ParamSpec onlyForSort(ParamSpec spec) {
-    spec.onlyWhen = "variant";
-    spec.onlyWhenValue = static_cast<double>(TemporalVariant::Sort);
+ParamSpec onlyWhen(ParamSpec spec, const char* other, double value) {
+    spec.onlyWhen = other;
+    spec.onlyWhenValue = value;
     return spec;
+}
+
+ParamSpec onlyForSort(ParamSpec spec) {
+    return onlyWhen(std::move(spec), "variant", static_cast<double>(TemporalVariant::Sort));
 }
 
 std::string percent(double v) {
@@ -72,10 +76,19 @@ TemporalOrderTask::TemporalOrderTask() {
                                "formula; forward and backward then differ)")),
         spec("spacing", "Frame spacing", Kind::Int, 1, 8, 2, 1,
              "Cached frames between consecutive frames of a tuple"),
-        spec("min_motion", "Min. motion", Kind::Real, 0.0, 20.0, 1.0, 0.1,
-             "Windows whose mean motion is below this are not used (Shuffle and Learn keeps "
-             "high-motion windows). Difference: mean |Δ| in % of full scale; flow: pixels per "
-             "frame"),
+        choiceSpec("motion_filter", "Motion filter", {"relative", "absolute"}, 0,
+                   "Shuffle and Learn samples tuples where there is motion. relative: each "
+                   "video keeps its own most-moving windows (works on any video); absolute: "
+                   "the windows above a fixed threshold"),
+        onlyWhen(spec("motion_keep", "Windows kept", Kind::Real, 0.05, 1.0, 0.5, 0.05,
+                      "Fraction of each video's windows kept, those that move most (0.5: "
+                      "the top half of its own motion distribution; 1: every window that "
+                      "moves at all)"),
+                 "motion_filter", 0),
+        onlyWhen(spec("min_motion", "Min. motion", Kind::Real, 0.0, 20.0, 1.0, 0.1,
+                      "Windows whose mean motion is below this are not used. Difference: "
+                      "mean |Δ| in % of full scale; flow: pixels per frame"),
+                 "motion_filter", 1),
         choiceSpec("motion", "Motion measure", {"difference", "flow"}, 0,
                    "difference: mean absolute frame difference; flow: mean optical flow "
                    "magnitude (OpenCV Farnebäck, computed when the video loads)"),
@@ -92,6 +105,8 @@ TemporalOrderTask::TemporalOrderTask() {
 WindowSpec TemporalOrderTask::windows(const ParamValues& p) const {
     WindowSpec w;
     w.length = static_cast<int64_t>(framesPerTuple(p) - 1) * intValue(p, "spacing", 2) + 1;
+    w.relative = intValue(p, "motion_filter", 0) == 0;
+    w.keep = value(p, "motion_keep", 0.5);
     w.minMotion = value(p, "min_motion", 1.0);
     w.motion = intValue(p, "motion", 0) == 1 ? kMotionFlow : kMotionDifference;
     return w;
