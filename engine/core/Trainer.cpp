@@ -74,6 +74,9 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images, const VideoFra
         throw TrainingError("batch size must be at least 1");
     }
     m_config.params = withDefaults(m_task->info(), m_config.params);
+    if (!m_task->info().colourJitter) {
+        m_config.augment.jitter = 0.0;
+    }
     torch::manual_seed(m_config.seed); // weight initialization
 
     torch::Tensor evalSamples;
@@ -87,6 +90,63 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images, const VideoFra
     } else {
         evalSamples = setUpImages(images);
     }
+    finishSetUp(evalSamples);
+}
+
+Trainer::Trainer(TrainConfig config, std::shared_ptr<SampleSource> source)
+    : m_config(withDefaultTask(std::move(config))), m_task(makeTask(m_config.task)),
+      m_device(resolveDevice(m_config.device)), m_source(std::move(source)) {
+    if (!m_task) {
+        throw TrainingError("unknown task '" + m_config.task + "'");
+    }
+    if (m_task->info().video) {
+        throw TrainingError(m_task->info().title +
+                            " trains on video frames, and still images are loaded: open a "
+                            "video file, or load the demo set (it has a video)");
+    }
+    if (!m_source || m_source->trainCount() == 0) {
+        throw TrainingError("no images to train on");
+    }
+    if (m_config.batchSize < 1) {
+        throw TrainingError("batch size must be at least 1");
+    }
+    m_config.params = withDefaults(m_task->info(), m_config.params);
+    if (!m_task->info().colourJitter) {
+        m_config.augment.jitter = 0.0;
+    }
+    m_source->setAugment(m_config.augment, m_config.seed);
+    torch::manual_seed(m_config.seed); // weight initialization
+    // The task looks at a spread of the set (a streamed set is never whole in memory):
+    // every training image when there are up to 512 of them, and then what it cannot use
+    // (colorization: grayscale images) never reaches a batch; in a larger set it is
+    // judged from the spread, and every image is used.
+    const int64_t count = m_source->trainCount();
+    const torch::Tensor spread = m_source->spread(512);
+    m_stats = m_task->analyze(spread);
+    m_mean = spread.mean({0, 2, 3});
+    if (m_stats && m_stats->usable.defined() && spread.size(0) == count) {
+        m_sourceIndex = m_stats->usable.to(torch::kCPU).nonzero().flatten().contiguous();
+    }
+    m_usableImages = m_sourceIndex.defined() ? m_sourceIndex.size(0) : count;
+    if (m_usableImages == 0) {
+        throw TrainingError("no image is usable for " + m_config.task + ": " + m_stats->note);
+    }
+    torch::Tensor evalSamples = m_source->heldOut();
+    if (evalSamples.size(0) == 0) {
+        evalSamples = spread.narrow(0, 0, std::min<int64_t>(spread.size(0), 128));
+    }
+    if (m_stats && m_stats->usable.defined()) {
+        // The held-out images' own usability (the spread's mask is over other images).
+        evalSamples = selectUsable(evalSamples, m_task->analyze(evalSamples).get());
+    }
+    if (evalSamples.size(0) == 0) {
+        throw TrainingError("no image is usable for " + m_config.task + ": " +
+                            (m_stats ? m_stats->note : std::string("none given")));
+    }
+    finishSetUp(evalSamples);
+}
+
+void Trainer::finishSetUp(const torch::Tensor& evalSamples) {
     m_context.params = m_config.params;
     m_context.channelMean = m_mean;
     m_context.seed = m_config.seed;
@@ -155,11 +215,13 @@ torch::Tensor Trainer::setUpWindows(const VideoFrames& video) {
     const WindowSpec spec = m_task->windows(m_config.params);
     const WindowPlan plan = planWindows(video, spec);
     if (plan.trainCount() == 0) {
-        throw TrainingError("no window of " + std::to_string(plan.length) +
-                            " frames reaches the motion threshold " +
-                            std::to_string(plan.minMotion) + " (" + plan.motion +
-                            "): " + plan.note() +
-                            "; lower the threshold, or load a longer or livelier video");
+        throw TrainingError(
+            "no window of " + std::to_string(plan.length) +
+            " frames passes the motion filter: " + plan.note() +
+            (plan.relative ? "; the video does not move at all, or is shorter than one window: "
+                             "load a longer or livelier video, or lower the frame spacing"
+                           : "; lower Min. motion, set Motion filter to relative (each video "
+                             "keeps its own most-moving windows), or load a livelier video"));
     }
     auto stats = std::make_shared<DataStats>();
     stats->note = plan.note();
@@ -184,20 +246,83 @@ torch::Tensor Trainer::setUpWindows(const VideoFrames& video) {
     return gatherWindows(video.frames, evalStarts, m_windowLength);
 }
 
-torch::Tensor Trainer::samples(const torch::Tensor& indices) const {
-    if (m_windowLength > 0) {
-        return gatherWindows(m_train, m_trainStarts.index_select(0, indices), m_windowLength);
+int64_t Trainer::epochSize() const {
+    if (m_source) {
+        return m_sourceIndex.defined() ? m_sourceIndex.size(0) : m_source->trainCount();
     }
-    return m_train.index_select(0, indices);
+    return m_windowLength > 0 ? m_trainStarts.size(0) : m_train.size(0);
+}
+
+std::vector<AugmentDraw> Trainer::draws(int64_t count, int64_t width, int64_t height) const {
+    std::vector<AugmentDraw> out;
+    out.reserve(static_cast<size_t>(count));
+    for (int64_t i = 0; i < count; ++i) {
+        out.push_back(drawAugment(m_config.augment, m_config.seed,
+                                  m_keyBase + static_cast<uint64_t>(i), width, height));
+    }
+    return out;
+}
+
+torch::Tensor Trainer::samples(const torch::Tensor& indices) {
+    const AugmentSpec& augment = m_config.augment;
+    torch::Tensor x;
+    if (m_source) {
+        auto cpu = indices.to(torch::kCPU);
+        if (m_sourceIndex.defined()) {
+            cpu = m_sourceIndex.index_select(0, cpu);
+        }
+        cpu = cpu.contiguous();
+        const int64_t* idx = cpu.data_ptr<int64_t>();
+        std::vector<SampleRequest> requests;
+        for (int64_t i = 0; i < cpu.size(0); ++i) {
+            requests.push_back({idx[i], m_keyBase + static_cast<uint64_t>(i)});
+        }
+        x = m_source->fetch(requests).to(m_device);
+        prefetchNext();
+    } else {
+        x = m_windowLength > 0
+                ? gatherWindows(m_train, m_trainStarts.index_select(0, indices), m_windowLength)
+                : m_train.index_select(0, indices);
+        if (augment.crop || augment.flip) {
+            x = cropAndFlip(x, draws(x.size(0), x.size(-1), x.size(-2)), x.size(-1));
+        }
+    }
+    if (augment.jitter > 0.0) {
+        x = colourJitter(x, draws(x.size(0), x.size(-1), x.size(-2)));
+    }
+    return x;
+}
+
+void Trainer::prefetchNext() {
+    const int64_t n = epochSize();
+    const int64_t b = std::min(m_config.batchSize, n);
+    if (!m_source || !m_order.defined() || m_cursor + b > n) {
+        return; // the next epoch's order is drawn when it begins
+    }
+    auto next = m_order.narrow(0, m_cursor, b);
+    if (m_sourceIndex.defined()) {
+        next = m_sourceIndex.index_select(0, next);
+    }
+    next = next.contiguous();
+    const int64_t* idx = next.data_ptr<int64_t>();
+    const uint64_t base = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(m_cursor);
+    std::vector<SampleRequest> requests;
+    for (int64_t i = 0; i < b; ++i) {
+        requests.push_back({idx[i], base + static_cast<uint64_t>(i)});
+    }
+    m_source->prefetch(requests);
 }
 
 torch::Tensor Trainer::nextIndices() {
-    const int64_t n = m_windowLength > 0 ? m_trainStarts.size(0) : m_train.size(0);
+    const int64_t n = epochSize();
     const int64_t b = std::min(m_config.batchSize, n);
     if (!m_order.defined() || m_cursor + b > n) {
         m_order = torch::randperm(n, m_context.generator, torch::kLong);
         m_cursor = 0;
+        ++m_epoch;
     }
+    // Each sample's augmentation key: its epoch and its place in the epoch's order.
+    m_keyBase = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(m_cursor);
     auto idx = m_order.narrow(0, m_cursor, b);
     m_cursor += b;
     return idx.to(m_device);
@@ -475,6 +600,7 @@ std::string Trainer::checkpointBytes(const std::string& configJson) {
     archive.write("rng_state", m_context.generator.get_state());
     archive.write("epoch_order", m_order.defined() ? m_order : torch::empty({0}, torch::kLong));
     archive.write("epoch_cursor", torch::tensor(m_cursor, torch::kLong));
+    archive.write("epoch", torch::tensor(m_epoch, torch::kLong));
     std::ostringstream out;
     archive.save_to(out);
     return out.str();
@@ -535,6 +661,9 @@ std::string Trainer::loadCheckpoint(const std::string& bytes) {
     m_order = order.numel() > 0 ? order.to(torch::kCPU) : torch::Tensor();
     archive.read("epoch_cursor", cursor);
     m_cursor = cursor.item<int64_t>();
+    torch::Tensor epoch;
+    m_epoch =
+        archive.try_read("epoch", epoch) ? epoch.item<int64_t>() : (m_order.defined() ? 1 : 0);
     archive.try_read("config", config);
     return config.isString() ? config.toStringRef() : std::string();
 }

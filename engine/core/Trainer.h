@@ -4,9 +4,11 @@
 // nothing of threads or files; the session layer drives it and writes run folders.
 #include "tasks/Task.h"
 
+#include "Augment.h"
 #include "ConvRoutes.h"
 #include "Inspect.h"
 #include "Optim.h"
+#include "SampleSource.h"
 
 #include <torch/serialize/input-archive.h>
 
@@ -49,6 +51,9 @@ struct TrainConfig {
     // not empty, gives each layer's route as a run recorded it (a resume), unmeasured.
     std::string convRoute = "auto";
     std::map<std::string, std::string> convRoutes;
+    // Augmentation of the training samples (Augment.h); held-out samples never are.
+    // Colour jitter is dropped for a task whose TaskInfo::colourJitter is false.
+    AugmentSpec augment;
     FaultInjection faults;
 };
 
@@ -119,6 +124,10 @@ public:
     // Whichever the task trains on: windows of `video` for a video task (refused when
     // null), `images` otherwise.
     Trainer(TrainConfig config, const torch::Tensor& images, const VideoFrames* video);
+    // An image task trains on samples a source decodes as they are needed (files
+    // streamed or cached by engine/io); the trainer draws the order and the
+    // augmentation, and tells the source what comes next.
+    Trainer(TrainConfig config, std::shared_ptr<SampleSource> source);
 
     StepResult step();
     // The parts of a step, for benchmarks and for stepping on one batch again: the
@@ -175,6 +184,13 @@ public:
     // video task the windows that reach its motion threshold.
     int64_t usableImages() const { return m_usableImages; }
     const DataStats* dataStats() const { return m_stats.get(); }
+    // The source the samples come from, when not a cached tensor (null otherwise).
+    SampleSource* source() const { return m_source.get(); }
+    // Epochs begun (1 during the first) and samples drawn in the current one.
+    int64_t epoch() const { return m_epoch; }
+    int64_t epochPosition() const { return m_cursor; }
+    // Training samples per epoch.
+    int64_t epochSize() const;
 
     // Everything a run needs to go on exactly where it stopped, as bytes (LibTorch
     // archive): model, optimizer, step, the sampling generator's state, the epoch's
@@ -205,8 +221,14 @@ private:
     torch::Tensor nextIndices();
     // Model inputs shaped like a training batch's, from the held-out set.
     torch::Tensor batchShapedInput() const;
-    // Training samples at these indices: images, or clips of the training windows.
-    torch::Tensor samples(const torch::Tensor& indices) const;
+    // Training samples at these indices (drawn at m_keyBase onward): images, or clips
+    // of the training windows, augmented as the config says.
+    torch::Tensor samples(const torch::Tensor& indices);
+    // The common part of the constructors once the held-out samples are known.
+    void finishSetUp(const torch::Tensor& evalSamples);
+    std::vector<AugmentDraw> draws(int64_t count, int64_t width, int64_t height) const;
+    // Tells the source which samples the next batch will take (within this epoch).
+    void prefetchNext();
 
     TrainConfig m_config;
     std::unique_ptr<Task> m_task;
@@ -227,8 +249,12 @@ private:
     RoutePlan m_routePlan;
     std::optional<double> m_savedLearningRate; // of the last loadCheckpoint
     BatchContext m_context;
-    torch::Tensor m_order; // current epoch's permutation (CPU)
+    std::shared_ptr<SampleSource> m_source; // when samples are decoded on demand
+    torch::Tensor m_sourceIndex; // the source's training indices the task can use, or undefined
+    torch::Tensor m_order;       // current epoch's permutation (CPU)
     int64_t m_cursor = 0;
+    int64_t m_epoch = 0;    // epochs begun
+    uint64_t m_keyBase = 0; // augmentation key of the batch being drawn's first sample
     int64_t m_step = 0;
     Batch m_lastBatch;            // of the last step, for a replay
     int64_t m_inspectSample = -1; // >= 0: inspect the next step

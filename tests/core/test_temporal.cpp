@@ -38,7 +38,11 @@ int64_t frameId(const torch::Tensor& frame) {
 }
 
 ParamValues sortParams(int frames, int spacing) {
-    return {{"variant", 1}, {"frames", frames}, {"spacing", spacing}, {"min_motion", 0.0}};
+    return {{"variant", 1},
+            {"frames", frames},
+            {"spacing", spacing},
+            {"motion_filter", 1},
+            {"min_motion", 0.0}};
 }
 } // namespace
 
@@ -251,8 +255,9 @@ private Q_SLOTS:
         }();
         QVERIFY(std::abs(task.loss(logits, b, p).loss.item<double>() - expected) < 1e-5);
         // Verification: binary cross-entropy on "in order".
-        ParamValues v =
-            withDefaults(task.info(), {{"variant", 0}, {"spacing", 1}, {"min_motion", 0.0}});
+        ParamValues v = withDefaults(
+            task.info(),
+            {{"variant", 0}, {"spacing", 1}, {"motion_filter", 1}, {"min_motion", 0.0}});
         BatchContext vctx{v, makeGenerator(2), torch::full({3}, 0.5), 2, nullptr};
         const Batch vb =
             task.makeBatch(gatherWindows(video.frames, torch::arange(0, 8, torch::kLong), 5), vctx);
@@ -291,7 +296,7 @@ private Q_SLOTS:
             Trainer t(cfg, still);
             QFAIL("a video without motion was accepted");
         } catch (const TrainingError& e) {
-            QVERIFY2(QString::fromUtf8(e.what()).contains("motion threshold"), e.what());
+            QVERIFY2(QString::fromUtf8(e.what()).contains("motion filter"), e.what());
         }
     }
 

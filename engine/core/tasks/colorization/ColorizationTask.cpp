@@ -100,6 +100,7 @@ std::string pixelCount(double n) {
 
 ColorizationTask::ColorizationTask() {
     m_info.name = "colorization";
+    m_info.colourJitter = false; // colour is what the network predicts
     m_info.title = "Colorization";
     m_info.mathIntro = "The network sees the lightness <i>L</i> of the image in Lab and predicts "
                        "its colour, the <i>a</i>, <i>b</i> channels.";
