@@ -44,12 +44,9 @@ bool hasJpegEnd(const std::vector<uchar>& bytes) {
     return false;
 }
 
-struct Decoded {
-    cv::Mat image;     // resized, 8-bit BGR
-    std::string error; // empty on success
-};
+} // namespace
 
-Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits) {
+DecodedImage decodeImageFile(const std::string& path, const LoadLimits& limits, int reduce) {
     std::error_code ec;
     const auto bytes = fs::file_size(path, ec);
     if (ec) {
@@ -91,23 +88,42 @@ Decoded decodeOne(const std::string& path, int sizePx, const LoadLimits& limits)
         return {{}, "is cut short: the JPEG data end without an end-of-image marker"};
     }
     cv::Mat image;
+    const int flag = reduce >= 8   ? cv::IMREAD_REDUCED_COLOR_8
+                     : reduce >= 4 ? cv::IMREAD_REDUCED_COLOR_4
+                     : reduce >= 2 ? cv::IMREAD_REDUCED_COLOR_2
+                                   : cv::IMREAD_COLOR;
+    const int64_t factor = reduce >= 8 ? 8 : reduce >= 4 ? 4 : reduce >= 2 ? 2 : 1;
     try {
-        image = cv::imdecode(buffer, cv::IMREAD_COLOR);
+        image = cv::imdecode(buffer, flag);
     } catch (const cv::Exception& e) {
         return {{}, "cannot be decoded: " + std::string(e.what())};
     }
     if (image.empty()) {
         return {{}, "is a damaged " + header.format + " file (its pixel data cannot be decoded)"};
     }
-    // (A JPEG's EXIF orientation may swap the two.)
-    const bool sameSize = (image.cols == header.width && image.rows == header.height) ||
-                          (image.cols == header.height && image.rows == header.width);
+    // (A JPEG's EXIF orientation may swap the two; a reduced decode rounds up or down.)
+    const auto near = [factor](int64_t decoded, int64_t claimed) {
+        return factor == 1 ? decoded == claimed
+                           : std::abs(decoded - (claimed + factor - 1) / factor) <= 1;
+    };
+    const bool sameSize = (near(image.cols, header.width) && near(image.rows, header.height)) ||
+                          (near(image.cols, header.height) && near(image.rows, header.width));
     if (!sameSize) {
         return {{},
                 "decodes to " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
                     " pixels, not the " + size + " its header says; it is not loaded"};
     }
-    return {squareResize(image, sizePx), {}};
+    return {image, {}};
+}
+
+namespace {
+
+DecodedImage decodeOne(const std::string& path, int sizePx, const LoadLimits& limits) {
+    DecodedImage d = decodeImageFile(path, limits);
+    if (d.error.empty()) {
+        d.image = squareResize(d.image, sizePx);
+    }
+    return d;
 }
 
 } // namespace
@@ -170,7 +186,7 @@ ImageSet loadImages(const std::vector<std::string>& paths, int sizePx, const Loa
                     const std::function<void(size_t, size_t)>& progress) {
     ImageSet set;
     const auto files = collectImageFiles(paths, set.skipped);
-    std::vector<Decoded> decoded(files.size());
+    std::vector<DecodedImage> decoded(files.size());
     // Decode in chunks so that progress can be reported between them.
     const size_t chunk = 64;
     for (size_t begin = 0; begin < files.size(); begin += chunk) {

@@ -1,6 +1,7 @@
 #pragma once
 // Decodes image files and folders once into a cached tensor. A file that cannot
 // be read is skipped and reported with its path and reason; the rest loads.
+#include <opencv2/core.hpp>
 #include <torch/types.h>
 
 #include <cstdint>
@@ -41,6 +42,17 @@ bool hasImageExtension(const std::string& path);
 // explicitly are kept whatever their extension. Missing paths become issues.
 std::vector<std::string> collectImageFiles(const std::vector<std::string>& paths,
                                            std::vector<LoadIssue>& issues);
+
+struct DecodedImage {
+    cv::Mat image;     // 8-bit BGR, whole (or reduced), empty on failure
+    std::string error; // why not, for a person (after the path); empty on success
+};
+
+// Reads and checks one file (size, header, a JPEG cut short, a header that lies) and
+// decodes it; `reduce` 2, 4 or 8 decodes at that fraction of the size (a JPEG's DCT
+// scaling: much faster when the image is to be shrunk anyway).
+DecodedImage decodeImageFile(const std::string& path, const LoadLimits& limits = {},
+                             int reduce = 1);
 
 // progress(done, total) is called from the calling thread.
 ImageSet loadImages(const std::vector<std::string>& paths, int sizePx,
