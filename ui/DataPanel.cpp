@@ -183,8 +183,11 @@ void DataPanel::showSummary(const pretext::DataSummary& summary) {
                    .arg(summary.sizePx)
                    .arg(summary.label.toHtmlEscaped());
     }
+    if (!summary.pipeline.isEmpty()) {
+        text += tr("<br><i>%1</i>").arg(summary.pipeline.toHtmlEscaped());
+    }
     if (summary.count > summary.thumbnails.size()) {
-        text += tr("<br>(first %1 shown)").arg(summary.thumbnails.size());
+        text += tr("<br>(%1 shown, spread over the set)").arg(summary.thumbnails.size());
     }
     m_count->setText(text);
     m_notes->setText(summary.notes.join(QLatin1Char('\n')));
@@ -196,6 +199,19 @@ void DataPanel::showSummary(const pretext::DataSummary& summary) {
         m_skippedTitle->setText(tr("<b>%n file(s) skipped:</b>", nullptr, summary.skipped.size()));
         m_skipped->setPlainText(pretext::formatSkipped(summary.skipped, 500));
     }
+}
+
+void DataPanel::noteSkippedDuringTraining(const QStringList& files) {
+    if (files.isEmpty()) {
+        return;
+    }
+    for (const QString& line : files) {
+        m_skipped->appendPlainText(tr("%1 (during training)").arg(line));
+    }
+    m_skippedTitle->setText(
+        tr("<b>%n file(s) skipped:</b>", nullptr, m_skipped->document()->blockCount()));
+    m_skippedTitle->show();
+    m_skipped->show();
 }
 
 void DataPanel::showTaskNote(const QString& note) {

@@ -29,6 +29,8 @@ public:
     int maxMegapixels() const;
     // What the chosen task makes of the loaded set (e.g. grayscale images it skips).
     void showTaskNote(const QString& note);
+    // Files met during training that could not be used ("path reason" each).
+    void noteSkippedDuringTraining(const QStringList& files);
     void setBusy(bool busy);
 
 Q_SIGNALS:

@@ -44,6 +44,8 @@ void EngineStatus::showTraining(const pretext::TrainProgress& p, qint64 maxSteps
     m_step->setText(maxSteps > 0 ? tr("step %1 / %2").arg(p.step).arg(maxSteps)
                                  : tr("step %1").arg(p.step));
     m_rate->setText(tr("%1 %2/s").arg(p.imagesPerSec, 0, 'f', 0).arg(samples));
+    // Image files: how they are read, and whether training waits for them.
+    m_rate->setToolTip(p.pipeline);
     m_bar->setVisible(maxSteps > 0);
     if (maxSteps > 0) {
         m_bar->setRange(0, static_cast<int>(maxSteps));

@@ -18,6 +18,7 @@
 #include "TaskText.h"
 #include "TrainingPanel.h"
 
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -76,9 +77,11 @@ MainWindow::MainWindow(const QStringList& paths, QWidget* parent) : QMainWindow(
     m_previewTimer.setSingleShot(true);
     m_previewTimer.setInterval(30);
     connect(&m_previewTimer, &QTimer::timeout, this, [this] {
-        callWorker([task = m_task->taskName(), params = taskParams(),
-                    seed = m_task->seed()](EngineWorker* w) {
-            w->requestPreview(task, params, seed, kPreviewSamples);
+        pretext::TrainSettings s;
+        m_training->fillSettings(s);
+        callWorker([task = m_task->taskName(), params = taskParams(), seed = m_task->seed(),
+                    augment = s.augment, original = m_showOriginal->isChecked()](EngineWorker* w) {
+            w->requestPreview(task, params, seed, kPreviewSamples, augment, original);
         });
     });
     // Labels follow the run at a human pace, not once per step.
@@ -122,6 +125,13 @@ void MainWindow::buildCentralArea() {
     m_accuracyPlot->plot()->setObjectName(QStringLiteral("accuracyPlot"));
     m_histogram = new HistogramPlot;
     auto* curves = new QSplitter(Qt::Vertical);
+    m_runWarning = new QLabel;
+    m_runWarning->setObjectName(QStringLiteral("runWarning"));
+    m_runWarning->setWordWrap(true);
+    m_runWarning->setStyleSheet(
+        QStringLiteral("QLabel { background: #fff4d6; border: 1px solid #e0b44c; padding: 4px; }"));
+    m_runWarning->hide();
+    curves->addWidget(m_runWarning);
     curves->addWidget(framed(tr("Loss"), m_lossPlot));
     m_accuracyBox = framed(tr("Accuracy"), m_accuracyPlot);
     m_accuracyBox->setObjectName(QStringLiteral("metricBox"));
@@ -163,6 +173,17 @@ void MainWindow::buildCentralArea() {
     previewRow->addWidget(m_figures);
     previewRow->setSizes({640, 420});
     auto* previewBox = framed(tr("Preview: what the model sees"), previewRow);
+    m_showOriginal = new QCheckBox(tr("Show each image before augmentation"));
+    m_showOriginal->setObjectName(QStringLiteral("showOriginalCheck"));
+    m_showOriginal->setToolTip(tr("The preview shows samples augmented as training augments "
+                                  "them (Training ▸ Augmentation); this adds the image they "
+                                  "came from as the first column"));
+    m_showOriginal->setChecked(QSettings().value(QStringLiteral("ui/showOriginal")).toBool());
+    connect(m_showOriginal, &QCheckBox::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("ui/showOriginal"), on);
+        m_previewTimer.start();
+    });
+    previewBox->layout()->addWidget(m_showOriginal);
     previewBox->layout()->addWidget(m_previewNote);
     auto* central = new QSplitter(Qt::Vertical);
     central->addWidget(previewBox);
@@ -252,6 +273,7 @@ void MainWindow::connectEngine() {
     connect(m_training, &TrainingPanel::pauseRequested, m_worker, &EngineWorker::pause);
     connect(m_training, &TrainingPanel::resumeRequested, m_worker, &EngineWorker::resume);
     connect(m_training, &TrainingPanel::stepRequested, m_worker, &EngineWorker::stepOnce);
+    connect(m_training, &TrainingPanel::augmentChanged, this, [this] { m_previewTimer.start(); });
     connect(m_training, &TrainingPanel::learningRateChanged, m_worker,
             &EngineWorker::setLearningRate);
 
@@ -422,6 +444,7 @@ void MainWindow::preparePlots() {
                                       ? pretext::metricText(m_plottedMetrics.front())
                                       : metricTitle.toLower());
     m_lossPlot->clear();
+    m_runWarning->hide();
     m_accuracyPlot->clear();
     m_histogram->clear();
     m_accuracyBox->setVisible(false);
@@ -436,6 +459,14 @@ void MainWindow::preparePlots() {
 void MainWindow::showProgress(const pretext::TrainProgress& p) {
     if (!p.note.isEmpty()) {
         showError(p.note); // the batch was halved after running out of memory
+    }
+    if (!p.skippedNote.isEmpty()) {
+        statusBar()->showMessage(p.skippedNote, 15000); // the run folder lists them all
+        m_data->noteSkippedDuringTraining(p.skippedFiles);
+    }
+    if (p.evaluated) {
+        m_runWarning->setText(p.warning);
+        m_runWarning->setVisible(!p.warning.isEmpty());
     }
     m_status->showTraining(p, m_training->maxSteps(), m_training->sampleName());
     const auto step = static_cast<double>(p.step);

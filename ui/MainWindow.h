@@ -27,6 +27,7 @@ class ShortcutPanel;
 class QTabWidget;
 class QAction;
 class QGroupBox;
+class QCheckBox;
 class QLabel;
 class QDockWidget;
 class QMenu;
@@ -176,6 +177,8 @@ private:
     EngineStatus* m_status = nullptr;
     RecentFiles* m_recent = nullptr;
     QLabel* m_previewNote = nullptr;
+    QLabel* m_runWarning = nullptr;      // above the curves: overfitting, while it holds
+    QCheckBox* m_showOriginal = nullptr; // the preview shows images before augmentation
     QTimer m_previewTimer;
     QTimer m_statusTimer;
     pretext::TrainProgress m_lastProgress;

@@ -68,6 +68,22 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
            "keeping the faster; or one side for every layer. The status bar and the run's "
            "config.json say which layer took which"));
     form->addRow(tr("Convolutions"), m_convRoute);
+    m_augment = new QComboBox(this);
+    m_augment->setObjectName(QStringLiteral("augmentCombo"));
+    m_augment->addItem(tr("Auto (crop and flip for files)"), QStringLiteral("auto"));
+    m_augment->addItem(tr("Off"), QStringLiteral("off"));
+    m_augment->addItem(tr("Random crop and flip"), QStringLiteral("crop-flip"));
+    m_augment->addItem(tr("Crop, flip and colour jitter"), QStringLiteral("crop-flip-jitter"));
+    m_augment->setToolTip(
+        tr("What each training sample goes through before the task sees it: a random resized "
+           "crop (35–100% of the image's area, aspect 3:4 to 4:3), a horizontal flip, and "
+           "optionally colour jitter (never for colorization, whose target is the colour). A "
+           "small set of real photos is memorised without it. Auto: crop and flip for images "
+           "and videos loaded from files, none for the built-in and IDX sets. Held-out "
+           "samples are never augmented"));
+    form->addRow(tr("Augmentation"), m_augment);
+    connect(m_augment, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &TrainingPanel::augmentChanged);
     form->addRow(tr("Stop after"), m_maxSteps);
 
     auto makeButton = [this](const QString& text, QStyle::StandardPixmap icon, const char* name) {
@@ -122,6 +138,7 @@ void TrainingPanel::fillSettings(pretext::TrainSettings& s) const {
     s.batchSize = m_batch->value();
     s.device = m_device->currentData().toString();
     s.convRoute = m_convRoute->currentData().toString();
+    s.augment = m_augment->currentData().toString();
     s.maxSteps = m_maxSteps->value();
 }
 
@@ -130,6 +147,7 @@ void TrainingPanel::applySettings(const pretext::TrainSettings& s) {
     m_batch->setValue(s.batchSize);
     m_device->setCurrentIndex(std::max(0, m_device->findData(s.device)));
     m_convRoute->setCurrentIndex(std::max(0, m_convRoute->findData(s.convRoute)));
+    m_augment->setCurrentIndex(std::max(0, m_augment->findData(s.augment)));
     m_maxSteps->setValue(static_cast<int>(s.maxSteps));
 }
 
@@ -150,6 +168,7 @@ void TrainingPanel::setState(EngineState state, bool hasData) {
     m_batch->setEnabled(!active);
     m_device->setEnabled(!active);
     m_convRoute->setEnabled(!active);
+    m_augment->setEnabled(!active);
     m_maxSteps->setEnabled(!active);
 }
 

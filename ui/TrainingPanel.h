@@ -43,6 +43,7 @@ Q_SIGNALS:
     void stepRequested();
     void stopRequested();
     void learningRateChanged(double lr);
+    void augmentChanged();
 
 private:
     QString m_sampleName = QStringLiteral("images");
@@ -50,6 +51,7 @@ private:
     QSpinBox* m_batch = nullptr;
     QComboBox* m_device = nullptr;
     QComboBox* m_convRoute = nullptr;
+    QComboBox* m_augment = nullptr;
     QSpinBox* m_maxSteps = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;

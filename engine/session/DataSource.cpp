@@ -2,6 +2,7 @@
 
 #include "DemoData.h"
 #include "DemoVideo.h"
+#include "ImageFileSource.h"
 #include "ImageLoader.h"
 #include "Labelled.h"
 #include "TensorImage.h"
@@ -26,6 +27,7 @@ LoadedData loadDemoData(int sizePx, quint64 seed, int count, bool withVideo) {
     LoadedData data;
     const int n = count > 0 ? count : kDemoImageCount;
     data.images = makeDemoImages(n, sizePx, seed);
+    data.count = n;
     data.channelMean = data.images.mean({0, 2, 3});
     data.sizePx = sizePx;
     data.label = Text::tr("built-in demo set (seed %1)").arg(seed);
@@ -100,6 +102,7 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
     data.images = load.video.frames;
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 frames = load.video.frameCount();
+    data.count = frames;
     data.label = Text::tr("%1: %2 frames")
                      .arg(names.size() <= 3
                               ? names.join(QStringLiteral(", "))
@@ -126,29 +129,54 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
 }
 
 LoadedData loadImageFiles(const QStringList& paths, int sizePx,
-                          const std::function<void(int, int)>& progress, int maxMegapixels) {
+                          const std::function<void(int, int)>& progress, int maxMegapixels,
+                          const ImagePipelineSettings& pipeline) {
     std::vector<std::string> files;
     for (const QString& p : paths) {
         files.push_back(QDir::cleanPath(p).toStdString());
     }
     io::LoadLimits limits;
     limits.maxPixels = int64_t{maxMegapixels} * 1'000'000;
-    auto set = io::loadImages(files, sizePx, limits, [&](size_t done, size_t total) {
+    io::ImageIndex index = io::indexImages(files, limits, 0, [&](size_t done, size_t total) {
         if (progress) {
             progress(static_cast<int>(done), static_cast<int>(total));
         }
     });
     LoadedData data;
-    data.images = set.images;
-    data.channelMean = set.images.size(0) > 0 ? set.images.mean({0, 2, 3}) : torch::full({3}, 0.5);
     data.sizePx = sizePx;
-    for (const auto& p : set.paths) {
-        data.paths << QString::fromStdString(p);
-    }
-    for (const auto& issue : set.skipped) {
+    for (const auto& issue : index.skipped) {
         data.skipped.push_back(
             {QString::fromStdString(issue.path), QString::fromStdString(issue.reason)});
     }
+    const double indexSeconds = index.seconds;
+    if (!index.images.empty()) {
+        for (const auto& image : index.images) {
+            data.paths << QString::fromStdString(image.path);
+        }
+        io::FileSourceOptions options;
+        options.sizePx = sizePx;
+        options.threads = pipeline.decodeThreads;
+        options.mode = pipeline.mode.toStdString();
+        options.cacheBudgetBytes = static_cast<int64_t>(pipeline.cacheBudgetMb) << 20;
+        options.limits = limits;
+        auto source = std::make_shared<io::ImageFileSource>(std::move(index), options);
+        // What the window shows of the set: up to 256 images spread over it, decoded now
+        // (a file that fails here is named like one the index refused).
+        data.images = source->spread(256);
+        for (const auto& s : source->skipped()) {
+            data.skipped.push_back(
+                {QString::fromStdString(s.path), QString::fromStdString(s.reason)});
+        }
+        data.count = data.paths.size();
+        data.notes << Text::tr("%1 files indexed from their headers in %2 s")
+                          .arg(data.count)
+                          .arg(indexSeconds, 0, 'f', 2);
+        data.source = source;
+    } else {
+        data.images = torch::empty({0, 3, sizePx, sizePx});
+    }
+    data.channelMean =
+        data.images.size(0) > 0 ? data.images.mean({0, 2, 3}) : torch::full({3}, 0.5);
     QStringList names;
     for (const QString& p : paths) {
         names << QFileInfo(p).fileName();
@@ -163,6 +191,15 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
                         {"size_px", sizePx}};
     if (maxMegapixels != kDefaultMaxMegapixels) {
         data.description.insert(QStringLiteral("max_megapixels"), maxMegapixels);
+    }
+    if (pipeline.mode != QLatin1String("auto")) {
+        data.description.insert(QStringLiteral("pipeline"), pipeline.mode);
+    }
+    if (pipeline.decodeThreads > 0) {
+        data.description.insert(QStringLiteral("decode_threads"), pipeline.decodeThreads);
+    }
+    if (pipeline.cacheBudgetMb != 512) {
+        data.description.insert(QStringLiteral("cache_mb"), pipeline.cacheBudgetMb);
     }
     return data;
 }
@@ -194,6 +231,7 @@ LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budg
     data.images = torch::cat(parts);
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 n = data.images.size(0);
+    data.count = n;
     data.label = Text::tr("%1: %2 training images (labels not used)")
                      .arg(QString::fromStdString(labelled.source))
                      .arg(n);
@@ -264,19 +302,23 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
                                          maxMegapixels};
         data = loadVideoFiles(paths, settings, videoProgress);
     } else {
-        data = loadImageFiles(paths, sizePx, {}, maxMegapixels);
+        ImagePipelineSettings pipeline;
+        pipeline.mode = d.value(QStringLiteral("pipeline")).toString(QStringLiteral("auto"));
+        pipeline.decodeThreads = d.value(QStringLiteral("decode_threads")).toInt(0);
+        pipeline.cacheBudgetMb = d.value(QStringLiteral("cache_mb")).toInt(512);
+        data = loadImageFiles(paths, sizePx, {}, maxMegapixels, pipeline);
     }
     // A run goes on only with the data it started on: files gone or added since would
     // change every batch after the resume.
     const qint64 recorded = d.value(QStringLiteral("count")).toInteger(-1);
-    if (recorded >= 0 && data.images.size(0) > 0 && data.images.size(0) != recorded) {
+    if (recorded >= 0 && data.count > 0 && data.count != recorded) {
         throw std::runtime_error(
             Text::tr("the data changed since the run was recorded: %1 %2 then, %3 now "
                      "in %4%5")
                 .arg(recorded)
                 .arg(source == QLatin1String("videos") ? QStringLiteral("frames")
                                                        : QStringLiteral("images"))
-                .arg(data.images.size(0))
+                .arg(data.count)
                 .arg(namePaths(paths), data.skipped.isEmpty()
                                            ? QString()
                                            : QStringLiteral(":\n") + formatSkipped(data.skipped))
@@ -297,7 +339,7 @@ DataSummary summarize(const LoadedData& data, int maxThumbnails) {
     DataSummary s;
     s.description = data.description;
     s.label = data.label;
-    s.count = data.images.defined() ? static_cast<int>(data.images.size(0)) : 0;
+    s.count = static_cast<int>(data.count);
     s.sizePx = data.sizePx;
     s.skipped = data.skipped;
     s.notes = data.notes;
@@ -307,7 +349,12 @@ DataSummary summarize(const LoadedData& data, int maxThumbnails) {
     s.cacheMb =
         data.images.defined() ? data.images.numel() * data.images.element_size() / 1048576.0 : 0.0;
     s.budgetMb = data.description.value("budget_mb").toInt();
-    for (int i = 0; i < std::min(s.count, maxThumbnails); ++i) {
+    if (data.source) {
+        s.pipeline = QString::fromStdString(data.source->describe());
+        s.streamed = s.pipeline.startsWith(QLatin1String("streamed"));
+    }
+    const int shown = data.images.defined() ? static_cast<int>(data.images.size(0)) : 0;
+    for (int i = 0; i < std::min(shown, maxThumbnails); ++i) {
         s.thumbnails << toQImage(data.images[i]);
     }
     return s;

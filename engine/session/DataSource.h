@@ -1,6 +1,8 @@
 #pragma once
-// Where training images come from: the built-in demo set or files and folders.
-// Decoding happens here, once; the result is cached as one tensor.
+// Where training images come from: the built-in demo set, IDX sets, videos (decoded
+// here once, cached as one tensor), or image files and folders of any size (indexed
+// here; a SampleSource decodes them as training asks, cached or streamed).
+#include "SampleSource.h"
 #include "SessionTypes.h"
 #include "Video.h"
 
@@ -12,7 +14,12 @@
 namespace pretext {
 
 struct LoadedData {
-    torch::Tensor images;                     // (N,3,S,S) float in [0,1], CPU; a video's frames
+    // (N,3,S,S) float in [0,1], CPU; a video's frames. For image files: up to 256 of
+    // them spread over the set (centre squares), for previews and thumbnails.
+    torch::Tensor images;
+    // Image files: where training reads them (ImageFileSource); null otherwise.
+    std::shared_ptr<SampleSource> source;
+    qint64 count = 0;                         // images (or video frames) in the set
     std::shared_ptr<const VideoFrames> video; // videos loaded (or the demo video), may be null
     torch::Tensor channelMean;                // (3), computed once at load (fills, previews)
     QStringList paths;                        // empty for the demo set
@@ -46,9 +53,18 @@ struct VideoLoadSettings {
 LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& settings,
                           const std::function<bool(qint64, qint64)>& progress = {},
                           bool* cancelled = nullptr);
+// How image files are read during training.
+struct ImagePipelineSettings {
+    int decodeThreads = 0;                 // 0: half the usable CPUs, at least 1
+    QString mode = QStringLiteral("auto"); // auto | cache | stream
+    int cacheBudgetMb = 512;               // auto caches the decoded set when it fits this
+};
+// Files, folders (recursive) and lists of paths (.txt, .lst): indexed from their headers
+// (in parallel), then read by an ImageFileSource. progress(done, total) counts files.
 LoadedData loadImageFiles(const QStringList& paths, int sizePx,
                           const std::function<void(int, int)>& progress = {},
-                          int maxMegapixels = kDefaultMaxMegapixels);
+                          int maxMegapixels = kDefaultMaxMegapixels,
+                          const ImagePipelineSettings& pipeline = {});
 // Whether `spec` names IDX images ("fashion-mnist", or a folder of MNIST-layout files).
 bool isIdxData(const QString& spec);
 // The training images of IDX data as unlabelled images (labels ignored), resized to

@@ -149,7 +149,7 @@ void EngineWorker::adoptLoaded(std::unique_ptr<LoadedData> loaded, const QString
 }
 
 void EngineWorker::requestPreview(const QString& task, const QVariantMap& params, quint64 seed,
-                                  int count) {
+                                  int count, const QString& augment, bool showOriginal) {
     if (!d->data || d->data->images.size(0) == 0) {
         return;
     }
@@ -167,7 +167,9 @@ void EngineWorker::requestPreview(const QString& task, const QVariantMap& params
         if (!stats) {
             stats = t->analyze(d->data->images);
         }
-        const ImageGrid grid = makePreview(*t, *d->data, toParamValues(params), seed, count, stats);
+        const PreviewAugment a{resolveAugment(augment, *d->data), showOriginal};
+        const ImageGrid grid =
+            makePreview(*t, *d->data, toParamValues(params), seed, count, stats, a);
         Q_EMIT previewReady(grid);
     } catch (const std::exception& e) {
         // Parameters being edited are often briefly inconsistent: say why in the

@@ -36,7 +36,10 @@ public Q_SLOTS:
     // Video files: every `stride`-th frame, the cache held under `budgetMb`.
     void loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb,
                     int maxMegapixels = 64);
-    void requestPreview(const QString& task, const QVariantMap& params, quint64 seed, int count);
+    // `augment` as TrainSettings::augment; with `showOriginal` the images are shown
+    // before augmentation too.
+    void requestPreview(const QString& task, const QVariantMap& params, quint64 seed, int count,
+                        const QString& augment = QStringLiteral("off"), bool showOriginal = false);
     void startTraining(const pretext::TrainSettings& settings);
     // Loads what a config's "data" describes (demo set, image files or videos).
     void loadDescribed(const QJsonObject& description);

@@ -92,6 +92,16 @@ void addCommonOptions(QCommandLineParser& p) {
         {"max-megapixels",
          "Largest image or video frame loaded (from the file's header, before decoding).", "MP",
          QString::number(kDefaultMaxMegapixels)},
+        {"decode-threads",
+         "Image files: threads that decode and augment while training runs (0: half the "
+         "CPUs).",
+         "N", "0"},
+        {"pipeline",
+         "Image files: auto (decoded once and kept when the set fits --cache-mb), cache or "
+         "stream (decoded from the files as needed; memory does not grow with the set).",
+         "mode", "auto"},
+        {"cache-mb", "Image files: memory for decoded images that auto may use, in MB.", "MB",
+         "512"},
         {"param", "Task parameter override name=value (repeatable).", "name=value"},
     });
     // A shorthand for every whole-number and choice parameter of the registered tasks
@@ -104,11 +114,12 @@ void addCommonOptions(QCommandLineParser& p) {
 std::vector<ParamShorthand> paramShorthands() {
     std::vector<ParamShorthand> out;
     // Names the commands use for options of their own.
-    const QStringList taken = {"task",      "data",           "seed",   "size",   "stride",
-                               "budget-mb", "max-megapixels", "param",  "steps",  "batch",
-                               "lr",        "device",         "out",    "help",   "json",
-                               "threads",   "config",         "preset", "resume", "count",
-                               "handout",   "labels",         "run",    "probe",  "workspace"};
+    const QStringList taken = {
+        "task",    "data",    "seed",   "size",      "stride",  "budget-mb", "max-megapixels",
+        "param",   "steps",   "batch",  "lr",        "device",  "out",       "help",
+        "json",    "threads", "config", "preset",    "resume",  "count",     "handout",
+        "labels",  "run",     "probe",  "workspace", "augment", "pipeline",  "decode-threads",
+        "cache-mb"};
     for (const TaskInfo& info : taskInfos()) {
         for (const ParamSpec& spec : info.params) {
             if (spec.kind == ParamSpec::Kind::Real || spec.display) {
@@ -242,12 +253,21 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
               << " video(s) at " << c.sizePx << " px" << Qt::endl;
         return data;
     }
-    LoadedData data = loadImageFiles(sources, c.sizePx, {},
-                                     static_cast<int>(intValue(p, "max-megapixels", 1, 4000)));
+    ImagePipelineSettings pipeline;
+    pipeline.decodeThreads = static_cast<int>(intValue(p, "decode-threads", 0, 256));
+    pipeline.cacheBudgetMb = static_cast<int>(intValue(p, "cache-mb", 0, 1 << 20));
+    pipeline.mode = p.value("pipeline");
+    if (pipeline.mode != "auto" && pipeline.mode != "cache" && pipeline.mode != "stream") {
+        throw CommandError{
+            QStringLiteral("--pipeline must be auto, cache or stream, not '%1'").arg(pipeline.mode),
+            2};
+    }
+    LoadedData data = loadImageFiles(
+        sources, c.sizePx, {}, static_cast<int>(intValue(p, "max-megapixels", 1, 4000)), pipeline);
     for (const auto& s : data.skipped) {
         err() << "skipped " << s.path << ": " << s.reason << Qt::endl;
     }
-    if (data.images.size(0) == 0) {
+    if (data.count == 0) {
         const QString why =
             data.skipped.isEmpty()
                 ? QStringLiteral(
@@ -257,11 +277,14 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
                       .arg(sources.join(QStringLiteral(", ")));
         throw CommandError{why, 1};
     }
-    out() << "loaded " << data.images.size(0) << " images at " << c.sizePx << " px";
+    out() << "loaded " << data.count << " images at " << c.sizePx << " px";
     if (!data.skipped.isEmpty()) {
         out() << " (" << data.skipped.size() << " skipped)";
     }
     out() << Qt::endl;
+    for (const auto& note : data.notes) {
+        out() << note << Qt::endl;
+    }
     return data;
 }
 
@@ -450,6 +473,12 @@ int benchCommand(const QStringList& args) {
     std::vector<BenchResult> results;
     MachineCeiling ceiling;
     bool haveCeiling = false;
+    PipelineFigures pipeline;
+    const QStringList dataArg = p.values("data");
+    const bool imageFiles =
+        !(dataArg.isEmpty() || dataArg == QStringList{QStringLiteral("demo")}) &&
+        !(dataArg.size() == 1 && isIdxData(dataArg.front())) &&
+        std::none_of(dataArg.begin(), dataArg.end(), isVideoPath);
     for (const auto& name : names) {
         const Common c = parseCommon(p, withTask(args, QString::fromStdString(name)));
         o.task = name;
@@ -482,10 +511,16 @@ int benchCommand(const QStringList& args) {
         if (c.info.video && loaders) {
             benchVideoDecoding(p, c); // first, so the peak memory it reports is the loader's
         }
+        if (imageFiles && !c.info.video && pipeline.files == 0) {
+            pipeline = benchPipeline(p, c, static_cast<int>(o.batchSize));
+        }
         results.push_back(runBench(o));
         out() << QString::fromStdString(
                      formatBench(o, results.back(), haveCeiling ? &ceiling : nullptr))
               << Qt::flush;
+        if (!c.info.video) {
+            printPipelineRatio(pipeline, name, results.back().trainImagesPerSec);
+        }
         // Peers a task asks to be measured against (TaskInfo::benchPeers).
         const auto& peers = c.info.benchPeers;
         if (loaders && std::find(peers.begin(), peers.end(), "lab-color") != peers.end()) {

@@ -44,6 +44,18 @@ qint64 intValue(const QCommandLineParser& p, const QString& name, qint64 lo, qin
 Common parseCommon(QCommandLineParser& p, const QStringList& args);
 LoadedData loadData(const QCommandLineParser& p, const Common& c);
 
+// `bench --data PATH` on image files: the input pipeline's figures (HeadlessPipeline.cpp).
+struct PipelineFigures {
+    int64_t files = 0;
+    double indexSeconds = 0;
+    int threads = 1;       // decode threads of the second measurement
+    double oneThread = 0;  // images/s decoded and augmented by one decode thread
+    double allThreads = 0; // and by `threads`
+};
+PipelineFigures benchPipeline(const QCommandLineParser& p, const Common& c, int batch);
+void printPipelineRatio(const PipelineFigures& f, const std::string& task,
+                        double trainImagesPerSec);
+
 int trainCommand(const QStringList& args);
 int presetsCommand(const QStringList& args);
 int probeCommand(const QStringList& args);

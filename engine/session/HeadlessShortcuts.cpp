@@ -54,7 +54,10 @@ int shortcutsCommand(const QStringList& args) {
          {"stride", "Videos: keep every Nth frame.", "N", "1"},
          {"budget-mb", "Videos and IDX data: memory budget, in MB.", "MB", "512"},
          {"max-megapixels", "Largest image or video frame loaded.", "MP",
-          QString::number(kDefaultMaxMegapixels)}});
+          QString::number(kDefaultMaxMegapixels)},
+         {"decode-threads", "Image files: decode threads (0: half the CPUs).", "N", "0"},
+         {"pipeline", "Image files: auto, cache or stream.", "mode", "auto"},
+         {"cache-mb", "Image files: memory for decoded images, in MB.", "MB", "512"}});
     if (!p.parse(args)) {
         throw CommandError{p.errorText(), 2};
     }

@@ -1,4 +1,5 @@
 // The `train` command: a new run, a run from a JSON config, or a resumed run.
+#include "Augment.h"
 #include "ConvRoutes.h"
 #include "HeadlessCommon.h"
 #include "Presets.h"
@@ -138,6 +139,17 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
                                2};
         }
     }
+    if (p.isSet("augment")) {
+        r.settings.augment = p.value("augment");
+        bool known = false;
+        augmentPreset(r.settings.augment.toStdString(), &known);
+        if (!known && r.settings.augment != QLatin1String("auto")) {
+            throw CommandError{QStringLiteral("--augment must be auto, off, crop-flip or "
+                                              "crop-flip-jitter, not '%1'")
+                                   .arg(r.settings.augment),
+                               2};
+        }
+    }
     if (p.isSet("conv-route")) {
         r.settings.convRoute = p.value("conv-route");
         if (!parseRouteMode(r.settings.convRoute.toStdString())) {
@@ -213,6 +225,11 @@ int trainCommand(const QStringList& args) {
           "How convolutions choose their route: auto (each layer timed at "
           "the start, the fastest kept), libtorch or fast.",
           "route", "auto"},
+         {"augment",
+          "Training samples' augmentation: auto (crop and flip for files, none for the "
+          "built-in and IDX sets), off, crop-flip (random resized crop 35-100% of the area, "
+          "horizontal flip) or crop-flip-jitter (and colour jitter, not for colorization).",
+          "mode", "auto"},
          {"inject-fault",
           "For testing: faults to make on purpose, comma-separated: "
           "nan-loss@STEP, nan-grad@STEP, oom@STEP (the retry with half the "
@@ -248,6 +265,7 @@ int trainCommand(const QStringList& args) {
     if (const DataStats* stats = session.trainer().dataStats(); stats && !stats->note.empty()) {
         out() << QString::fromStdString(stats->note) << Qt::endl;
     }
+    out() << "augmentation: " << session.augmentDescription() << Qt::endl;
     const qint64 every = std::max<qint64>(1, (s.maxSteps - session.startStep()) / 20);
     // "held-out loss 0.031, accuracy 0.410" from the heldout_* metrics of a step.
     auto heldOut = [](const TrainProgress& p) {
@@ -274,6 +292,7 @@ int trainCommand(const QStringList& args) {
         }
     }
     TrainProgress last;
+    QString lastWarning;
     while (!session.reachedMaxSteps()) {
         try {
             last = session.step();
@@ -291,6 +310,15 @@ int trainCommand(const QStringList& args) {
         }
         if (!last.note.isEmpty()) {
             err() << last.note << Qt::endl;
+        }
+        if (!last.skippedNote.isEmpty()) {
+            err() << last.skippedNote << Qt::endl;
+        }
+        if (last.evaluated && last.warning != lastWarning) {
+            if (!last.warning.isEmpty()) {
+                err() << "step " << last.step << ": " << last.warning << Qt::endl;
+            }
+            lastWarning = last.warning;
         }
         if (memoryAt.contains(last.step)) {
             out() << QStringLiteral("resident memory at step %1: %2 MB (peak %3 MB)")

@@ -8,6 +8,25 @@
 namespace pretext {
 
 namespace {
+// The frames of these windows side by side, one strip per window (a video loaded
+// before any window passes the motion filter).
+VisualColumn framesColumn(const VideoFrames& video, const torch::Tensor& starts, int64_t length) {
+    const int64_t cells = std::min<int64_t>(length, 5);
+    const auto offsets =
+        torch::linspace(0, static_cast<double>(length - 1), cells).round().to(torch::kLong);
+    auto frames = video.frames.index_select(
+        0, (starts.unsqueeze(1) + offsets.unsqueeze(0)).flatten()); // (B*cells,3,S,S)
+    const int64_t b = starts.size(0), side = video.frames.size(2);
+    VisualColumn column;
+    column.title = "the video's frames (no window passes the motion filter)";
+    column.images = frames.view({b, cells, 3, side, side})
+                        .permute({0, 2, 3, 1, 4})
+                        .reshape({b, 3, side, cells * side})
+                        .contiguous();
+    column.stripCells = static_cast<int>(cells);
+    return column;
+}
+
 // Tuples from windows spread over the video, and the motion timeline of each video.
 ImageGrid makeVideoPreview(const Task& task, const LoadedData& data, const ParamValues& params,
                            quint64 seed, int count) {
@@ -26,9 +45,25 @@ ImageGrid makeVideoPreview(const Task& task, const LoadedData& data, const Param
         BatchContext ctx{full, makeGenerator(seed), data.channelMean, seed, nullptr};
         const Batch batch = task.makeBatch(gatherWindows(video.frames, starts, plan.length), ctx);
         grid = toImageGrid(task.previewColumns(batch));
+    } else if (plan.starts.size(0) > 0) {
+        // No window passes the filter: the video's frames still show, window by window,
+        // so what was loaded is visible while the setting is changed.
+        const int64_t shown = std::min<int64_t>(count, plan.starts.size(0));
+        const auto pick = torch::linspace(0, static_cast<double>(plan.starts.size(0) - 1), shown)
+                              .round()
+                              .to(torch::kLong);
+        grid = toImageGrid({framesColumn(video, plan.starts.index_select(0, pick), plan.length)});
     }
     grid.note = QString::fromStdString(task.describe(full, seed));
     grid.dataNote = QString::fromStdString(plan.note());
+    if (plan.trainCount() == 0) {
+        grid.dataNote +=
+            plan.relative
+                ? QStringLiteral(" — no window moves: raise Windows kept, lower Frame spacing, "
+                                 "or load a livelier video")
+                : QStringLiteral(" — no window reaches Min. motion: lower it, or set Motion "
+                                 "filter to relative (each video keeps its most-moving windows)");
+    }
     Figure timeline;
     timeline.title = "Motion per window (" + plan.motion + ")";
     timeline.image = drawMotionTimeline(video, plan);
@@ -44,8 +79,46 @@ ImageGrid makeVideoPreview(const Task& task, const LoadedData& data, const Param
 }
 } // namespace
 
+namespace {
+// The images the preview turns into samples: the first usable ones, or (augmenting) as
+// training would draw them, with their un-augmented originals.
+std::pair<torch::Tensor, torch::Tensor> previewImages(const Task& task, const LoadedData& data,
+                                                      const torch::Tensor& usable, int64_t n,
+                                                      quint64 seed, const PreviewAugment& a) {
+    AugmentSpec spec = a.spec;
+    if (!task.info().colourJitter) {
+        spec.jitter = 0.0;
+    }
+    if (!spec.any()) {
+        return {usable.narrow(0, 0, n), torch::Tensor()};
+    }
+    std::vector<AugmentDraw> draws;
+    if (data.source && data.source->trainCount() > 0) {
+        // From the files, exactly as the decode threads make training samples.
+        const int64_t total = data.source->trainCount();
+        std::vector<SampleRequest> requests;
+        for (int64_t i = 0; i < n; ++i) {
+            requests.push_back({i * total / std::max<int64_t>(1, n), static_cast<uint64_t>(i)});
+        }
+        auto images = data.source->sampleWith(requests, spec, seed);
+        for (int64_t i = 0; i < images.size(0); ++i) {
+            draws.push_back(drawAugment(spec, seed, static_cast<uint64_t>(i), 1, 1));
+        }
+        images = colourJitter(images, draws);
+        return {images, data.source->sampleWith(requests, AugmentSpec{}, seed)};
+    }
+    const torch::Tensor originals = usable.narrow(0, 0, n);
+    const int64_t side = originals.size(-1);
+    for (int64_t i = 0; i < n; ++i) {
+        draws.push_back(drawAugment(spec, seed, static_cast<uint64_t>(i), side, side));
+    }
+    return {colourJitter(cropAndFlip(originals, draws, side), draws), originals};
+}
+} // namespace
+
 ImageGrid makePreview(const Task& task, const LoadedData& data, const ParamValues& params,
-                      quint64 seed, int count, std::shared_ptr<const DataStats> stats) {
+                      quint64 seed, int count, std::shared_ptr<const DataStats> stats,
+                      const PreviewAugment& augment) {
     torch::NoGradGuard noGrad;
     if (task.info().video) {
         return makeVideoPreview(task, data, params, seed, count);
@@ -58,9 +131,18 @@ ImageGrid makePreview(const Task& task, const LoadedData& data, const ParamValue
     const torch::Tensor usable = selectUsable(data.images, stats.get());
     const int64_t n = std::min<int64_t>(count, usable.size(0));
     if (n > 0) {
+        const auto [images, originals] = previewImages(task, data, usable, n, seed, augment);
         BatchContext ctx{full, makeGenerator(seed), data.channelMean, seed, stats};
-        const Batch batch = task.makeBatch(usable.narrow(0, 0, n), ctx);
-        grid = toImageGrid(task.previewColumns(batch));
+        const Batch batch = task.makeBatch(images, ctx);
+        std::vector<VisualColumn> columns = task.previewColumns(batch);
+        if (augment.showOriginal && originals.defined() &&
+            originals.size(0) == batch.original.size(0)) {
+            VisualColumn before;
+            before.title = "image before augmentation";
+            before.images = originals;
+            columns.insert(columns.begin(), before);
+        }
+        grid = toImageGrid(columns);
     }
     grid.note = QString::fromStdString(task.describe(full, seed));
     if (stats) {

@@ -1,5 +1,6 @@
 #include "RunConfig.h"
 
+#include "Augment.h"
 #include "ConvRoutes.h"
 #include "RunFolder.h"
 #include "tasks/Registry.h"
@@ -26,14 +27,16 @@ namespace {
 
 // Keys config.json writes for a reader's information; accepted and not used.
 const QSet<QString> kInformational = {
-    "format",      "app_version",  "torch_version", "device",  "optimizer",
-    "images_used", "windows_used", "data_note",     "resumed", "conv_route_summary"};
+    "format",    "app_version",        "torch_version", "device",
+    "optimizer", "images_used",        "windows_used",  "data_note",
+    "resumed",   "conv_route_summary", "augment_used",  "pipeline_note"};
 const QSet<QString> kSettings = {"task",       "params",           "batch_size", "learning_rate",
                                  "seed",       "device_requested", "max_steps",  "data",
-                                 "conv_route", "conv_routes"};
-const QSet<QString> kDataKeys = {"source",  "paths",     "size_px",   "demo_seed",     "count",
-                                 "stride",  "budget_mb", "videos",    "video_frames",  "strides",
-                                 "skipped", "labels",    "draw_seed", "max_megapixels"};
+                                 "conv_route", "conv_routes",      "augment"};
+const QSet<QString> kDataKeys = {
+    "source",    "paths",          "size_px",      "demo_seed",      "count",   "stride",
+    "budget_mb", "videos",         "video_frames", "strides",        "skipped", "labels",
+    "draw_seed", "max_megapixels", "pipeline",     "decode_threads", "cache_mb"};
 
 QString typeName(const QJsonValue& v) {
     switch (v.type()) {
@@ -275,6 +278,20 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
                             .arg(v.isString() ? v.toString() : typeName(v));
         }
     }
+    if (json.contains(QStringLiteral("augment"))) {
+        const QJsonValue v = json.value(QStringLiteral("augment"));
+        bool known = false;
+        if (v.isString()) {
+            augmentPreset(v.toString().toStdString(), &known);
+        }
+        if (v.isString() && (known || v.toString() == QLatin1String("auto"))) {
+            s.augment = v.toString();
+        } else {
+            problems << Text::tr("augment: must be auto, off, crop-flip or crop-flip-jitter, not "
+                                 "'%1'")
+                            .arg(v.isString() ? v.toString() : typeName(v));
+        }
+    }
     if (json.contains(QStringLiteral("conv_routes"))) {
         const QJsonValue v = json.value(QStringLiteral("conv_routes"));
         if (!v.isObject()) {
@@ -387,7 +404,8 @@ QJsonObject runConfigJson(const TrainSettings& s, const QJsonObject& data) {
                      {"seed", QString::number(s.seed)},
                      {"device_requested", s.device},
                      {"max_steps", s.maxSteps},
-                     {"conv_route", s.convRoute}};
+                     {"conv_route", s.convRoute},
+                     {"augment", s.augment}};
     if (!s.convRoutes.isEmpty()) {
         json.insert(QStringLiteral("conv_routes"), QJsonObject::fromVariantMap(s.convRoutes));
     }

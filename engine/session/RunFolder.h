@@ -64,6 +64,8 @@ inline const QString checkpoint = QStringLiteral("checkpoint.pt");
 inline const QString previousCheckpoint = QStringLiteral("checkpoint.prev.pt");
 inline const QString manifest = QStringLiteral("checkpoint.json");
 inline const QString previews = QStringLiteral("previews");
+// Files met during training that could not be used: "path<TAB>reason<TAB>step" lines.
+inline const QString skipped = QStringLiteral("skipped_files.tsv");
 } // namespace runfiles
 
 } // namespace pretext

@@ -49,6 +49,10 @@ struct DataSummary {
     double cacheMb = 0.0;         // memory the cached images or frames take
     int budgetMb = 0;             // the video memory budget they were loaded under, 0: none
     QJsonObject description;      // where the data came from, as config.json records it
+    // How training reads the images: "streamed: ..." or "cached: ..." for image files
+    // (ImageFileSource::describe), empty when they are one decoded tensor.
+    QString pipeline;
+    bool streamed = false; // decoded from the files as needed, never all in memory
 };
 
 struct TrainSettings {
@@ -63,6 +67,9 @@ struct TrainSettings {
     // layer -> route, as a run recorded them (config.json's conv_routes); when given, the
     // run takes them as they are instead of measuring (a resume stays on its routes).
     QVariantMap convRoutes;
+    // auto | off | crop-flip | crop-flip-jitter (Augment.h). auto: crop and flip for
+    // images and videos loaded from files, none for the built-in and IDX sets.
+    QString augment = QStringLiteral("auto");
     qint64 maxSteps = 0; // 0: until stopped
     QString runDir;      // empty: a new folder under the runs directory
     // Test switch: faults to inject (parseFaultInjection's "nan-loss@5,oom@9"); empty:
@@ -81,6 +88,16 @@ struct TrainProgress {
     QString histogramAxis;       // what the bins are
     QStringList histogramLabels; // one per bin, or empty (numbered)
     QString note;                // something a person should know (the batch was halved)
+    // Files skipped during this step (vanished, changed, unreadable), for the status bar,
+    // and each as "path reason" for the Data panel's list.
+    QString skippedNote;
+    QStringList skippedFiles;
+    // How the images are read, with live figures (image files only; else empty).
+    QString pipeline;
+    // A standing warning about the run (overfitting), shown until it no longer holds;
+    // set at every evaluation while it holds, empty otherwise.
+    QString warning;
+    bool evaluated = false; // this step ran the held-out evaluation
     // While the gradient view is on: ‖∂L/∂θ‖₂ per layer, layers named in layerNames.
     QList<double> layerNorms;
     QStringList layerNames;

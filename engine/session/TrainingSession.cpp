@@ -5,6 +5,7 @@
 #include "TaskCatalog.h"
 #include "TaskText.h"
 #include "TensorImage.h"
+#include "tasks/Registry.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -13,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
+#include <cmath>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -62,6 +64,12 @@ QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const Lo
     json.insert(trainer.task().info().video ? QStringLiteral("windows_used")
                                             : QStringLiteral("images_used"),
                 static_cast<qint64>(trainer.usableImages()));
+    json.insert(QStringLiteral("augment_used"),
+                QString::fromStdString(describeAugment(trainer.config().augment)));
+    if (trainer.source()) {
+        json.insert(QStringLiteral("pipeline_note"),
+                    QString::fromStdString(trainer.source()->describe()));
+    }
     json.insert(QStringLiteral("data_note"), trainer.dataStats()
                                                  ? QString::fromStdString(trainer.dataStats()->note)
                                                  : QString());
@@ -97,9 +105,15 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     std::string faultError;
     const bool faultsOk = parseFaultInjection(faults.toStdString(), &cfg.faults, &faultError);
     check(faultsOk, QString::fromStdString(faultError));
-    // A video task trains on the videos' windows; an image task on the images (for a
-    // loaded video, its frames).
-    m_trainer = std::make_unique<Trainer>(cfg, data.images, data.video.get());
+    cfg.augment = resolveAugment(s.augment, data);
+    // A video task trains on the videos' windows; an image task on image files through
+    // their source, else on the images (for a loaded video, its frames).
+    const auto task = makeTask(cfg.task.empty() ? defaultTaskName() : cfg.task);
+    if (data.source && task && !task->info().video) {
+        m_trainer = std::make_unique<Trainer>(cfg, data.source);
+    } else {
+        m_trainer = std::make_unique<Trainer>(cfg, data.images, data.video.get());
+    }
 
     QString error;
     if (m_options.resume) {
@@ -158,6 +172,100 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     m_clock.start();
 }
 
+AugmentSpec resolveAugment(const QString& setting, const LoadedData& data) {
+    if (setting == QLatin1String("auto") || setting.isEmpty()) {
+        const QString source = data.description.value(QStringLiteral("source")).toString();
+        const bool files = source == QLatin1String("files") || source == QLatin1String("videos");
+        return augmentPreset(files ? "crop-flip" : "off");
+    }
+    bool known = false;
+    const AugmentSpec spec = augmentPreset(setting.toStdString(), &known);
+    if (!known) {
+        throw TrainingError(Text::tr("unknown augmentation '%1' (auto, off, crop-flip or "
+                                     "crop-flip-jitter)")
+                                .arg(setting)
+                                .toStdString());
+    }
+    return spec;
+}
+
+QString TrainingSession::augmentDescription() const {
+    return QString::fromStdString(describeAugment(m_trainer->config().augment));
+}
+
+QString TrainingSession::pipelineDescription() const {
+    return m_trainer->source() ? QString::fromStdString(m_trainer->source()->describe())
+                               : QString();
+}
+
+void TrainingSession::reportSkipped(TrainProgress& p) {
+    SampleSource* source = m_trainer->source();
+    if (!source) {
+        return;
+    }
+    const std::vector<SkippedSample> skipped = source->skipped();
+    if (static_cast<int>(skipped.size()) <= m_skippedSeen) {
+        return;
+    }
+    QByteArray lines;
+    QStringList named;
+    for (size_t i = static_cast<size_t>(m_skippedSeen); i < skipped.size(); ++i) {
+        const QString path = QString::fromStdString(skipped[i].path);
+        const QString reason = QString::fromStdString(skipped[i].reason);
+        named << QStringLiteral("%1 %2").arg(QDir::toNativeSeparators(path), reason);
+        lines += QStringLiteral("%1\t%2\t%3\n").arg(path, reason).arg(p.step).toUtf8();
+    }
+    m_skippedSeen = static_cast<int>(skipped.size());
+    QFile file(QDir(m_folder->path()).filePath(runfiles::skipped));
+    if (file.open(QIODevice::Append)) {
+        file.write(lines);
+    }
+    const QString note =
+        Text::tr("skipped during training (%n file(s) so far; training goes on with the rest): "
+                 "%1",
+                 "", m_skippedSeen)
+            .arg(named.join(QStringLiteral("; ")));
+    p.skippedNote = note;
+    p.skippedFiles = named;
+}
+
+QString overfittingWarning(const QList<QPair<qint64, QPair<double, double>>>& evals,
+                           qint64 trainingSamples) {
+    const int n = static_cast<int>(evals.size());
+    if (n < 4) {
+        return {};
+    }
+    int best = 0;
+    for (int i = 1; i < n; ++i) {
+        if (evals[i].second.first < evals[best].second.first) {
+            best = i;
+        }
+    }
+    if (best > n - 4) {
+        return {}; // the lowest held-out loss is recent
+    }
+    const double low = evals[best].second.first;
+    for (int i = n - 3; i < n; ++i) {
+        if (!(evals[i].second.first >= 1.05 * low)) {
+            return {};
+        }
+    }
+    const double trainThen = evals[best].second.second, trainNow = evals[n - 1].second.second;
+    if (!(evals[n - 1].second.first > evals[n - 3].second.first) || !(trainNow < trainThen)) {
+        return {};
+    }
+    return Text::tr("Overfitting: the held-out loss has risen since step %1 (%2 → %3) while the "
+                    "training loss kept falling (%4 → %5). The model is memorising its %6 "
+                    "training samples instead of learning what carries over: load more data, "
+                    "or use stronger augmentation (Training ▸ Augmentation).")
+        .arg(evals[best].first)
+        .arg(low, 0, 'g', 3)
+        .arg(evals[n - 1].second.first, 0, 'g', 3)
+        .arg(trainThen, 0, 'g', 3)
+        .arg(trainNow, 0, 'g', 3)
+        .arg(trainingSamples);
+}
+
 QString TrainingSession::routeSummary() const {
     return QString::fromStdString(m_trainer->routePlan().summary());
 }
@@ -198,9 +306,22 @@ TrainProgress TrainingSession::step(bool replay) {
         p.layerNorms = QList<double>(r.layerGradientNorms.begin(), r.layerGradientNorms.end());
     }
     m_lastUpdate = {r.updateNorm, r.parameterNorm};
+    reportSkipped(p);
+    p.pipeline = pipelineDescription();
+    if (std::isfinite(p.loss)) {
+        m_trainLossEma = m_trainLossEma < 0 ? p.loss : 0.9 * m_trainLossEma + 0.1 * p.loss;
+    }
     const int every = m_options.evaluateEverySteps;
     if (p.step == 1 || (every > 0 && p.step % every == 0) || reachedMaxSteps()) {
         addEvaluation(p);
+        p.evaluated = true;
+        m_evals.append(
+            {p.step, p.metrics.value(QStringLiteral("heldout_loss")).toDouble(), m_trainLossEma});
+        QList<QPair<qint64, QPair<double, double>>> evals;
+        for (const EvalPoint& e : m_evals) {
+            evals.append({e.step, {e.heldOut, e.train}});
+        }
+        p.warning = overfittingWarning(evals, m_trainer->epochSize());
     }
     QString error;
     check(m_folder->appendMetrics(p.step, p.wallTimeS, p.loss, p.metrics, &error), error);

@@ -52,11 +52,19 @@ public:
     QString deviceName() const;
     // How the convolutions run, for the status bar ("auto: 7 of 12 layers ...").
     QString routeSummary() const;
+    // The augmentation in force, for a person ("random resized crop 35–100% ...").
+    QString augmentDescription() const;
+    // How the training images are read ("streamed: ..."), empty for a cached tensor.
+    QString pipelineDescription() const;
+    // Files met during training that could not be used, so far.
+    int skippedDuringTraining() const { return m_skippedSeen; }
     Trainer& trainer() { return *m_trainer; }
 
 private:
     void saveCheckpoint();
     void savePreview();
+    // Names the files the source skipped since the last step (progress note, run folder).
+    void reportSkipped(TrainProgress& p);
 
     SessionOptions m_options;
     std::unique_ptr<Trainer> m_trainer;
@@ -70,7 +78,27 @@ private:
     qint64 m_lastPreviewStep = -1;
     QStringList m_layerNames;                           // Trainer::layerNames, once asked for
     std::pair<double, double> m_lastUpdate{-1.0, -1.0}; // the last step's ‖Δθ‖, ‖θ‖
+    int m_skippedSeen = 0;
+    // Held-out loss and the training loss's moving average at each evaluation, to name
+    // overfitting when one rises while the other falls.
+    struct EvalPoint {
+        qint64 step;
+        double heldOut;
+        double train;
+    };
+    QList<EvalPoint> m_evals;
+    double m_trainLossEma = -1.0;
 };
+
+// The overfitting warning for these evaluations (step, held-out loss, training loss
+// average), or empty: the held-out loss has risen at the last three evaluations to at
+// least 5% over its lowest, while the training loss went on falling.
+QString overfittingWarning(const QList<QPair<qint64, QPair<double, double>>>& evals,
+                           qint64 trainingSamples);
+
+// The augmentation a setting means for this data: "auto" is crop and flip for images
+// and videos from files, none for the built-in and IDX sets.
+AugmentSpec resolveAugment(const QString& setting, const LoadedData& data);
 
 QJsonObject describeRun(const TrainSettings& settings, const Trainer& trainer,
                         const LoadedData& data);

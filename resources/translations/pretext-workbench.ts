@@ -172,10 +172,6 @@
         <source>&lt;b&gt;%1&lt;/b&gt; images at %2×%2 px&lt;br&gt;%3</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>&lt;br&gt;(first %1 shown)</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>&lt;b&gt;%n file(s) skipped:&lt;/b&gt;</source>
         <translation type="unfinished">
@@ -200,6 +196,14 @@
     </message>
     <message>
         <source>Images are cropped to a square and resized to this size once, when loaded; changing it reloads the current images (Context Encoders: 128 px; Noroozi &amp; Favaro: 225-pixel crops; Gidaris et al.: 32 px on CIFAR-10)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;&lt;i&gt;%1&lt;/i&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;(%1 shown, spread over the set)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -251,6 +255,10 @@
         <translation type="unfinished">
             <numerusform></numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 files indexed from their headers in %2 s</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -841,6 +849,18 @@
     </message>
     <message>
         <source>Run folder: %1 | convolutions %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show each image before augmentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The preview shows samples augmented as training augments them (Training ▸ Augmentation); this adds the image they came from as the first column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · convolutions %2 by the program&apos;s routes</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1523,6 +1543,10 @@
     </message>
     <message>
         <source>conv_routes.%1: not a convolution route</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>augment: must be auto, off, crop-flip or crop-flip-jitter, not &apos;%1&apos;</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2209,10 +2233,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Windows whose mean motion is below this are not used (Shuffle and Learn keeps high-motion windows). Difference: mean |Δ| in % of full scale; flow: pixels per frame</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>a alone (green ↔ red)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2576,6 +2596,34 @@
         <source>The network sees the lightness &lt;i&gt;L&lt;/i&gt; of the image in Lab and predicts its colour, the &lt;i&gt;a&lt;/i&gt;, &lt;i&gt;b&lt;/i&gt; channels.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Fraction of each video&apos;s windows kept, those that move most (0.5: the top half of its own motion distribution; 1: every window that moves at all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motion filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shuffle and Learn samples tuples where there is motion. relative: each video keeps its own most-moving windows (works on any video); absolute: the windows above a fixed threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Windows kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Windows whose mean motion is below this are not used. Difference: mean |Δ| in % of full scale; flow: pixels per frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>absolute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>relative</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainingPanel</name>
@@ -2695,6 +2743,30 @@
         <source>Convolutions</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Auto (crop and flip for files)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Random crop and flip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Crop, flip and colour jitter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What each training sample goes through before the task sees it: a random resized crop (35–100% of the image&apos;s area, aspect 3:4 to 4:3), a horizontal flip, and optionally colour jitter (never for colorization, whose target is the colour). A small set of real photos is memorised without it. Auto: crop and flip for images and videos loaded from files, none for the built-in and IDX sets. Held-out samples are never augmented</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Augmentation</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainingSession</name>
@@ -2712,6 +2784,20 @@
     </message>
     <message>
         <source>%1, step %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown augmentation &apos;%1&apos; (auto, off, crop-flip or crop-flip-jitter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>skipped during training (%n file(s) so far; training goes on with the rest): %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Overfitting: the held-out loss has risen since step %1 (%2 → %3) while the training loss kept falling (%4 → %5). The model is memorising its %6 training samples instead of learning what carries over: load more data, or use stronger augmentation (Training ▸ Augmentation).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -100,17 +100,16 @@ private Q_SLOTS:
                 options.settings.maxSteps = 1;
                 options.settings.device = QStringLiteral("cpu");
                 options.settings.runDir = runs.filePath(QString::number(runIndex++));
-                // A choice the small demo data cannot train under (a motion threshold no
+                // A choice the small demo data cannot train under (a motion filter no
                 // window reaches) shows its columns in the preview alone; any other failure
                 // to start is a failure of this test.
                 std::unique_ptr<TrainingSession> made;
                 try {
                     made = std::make_unique<TrainingSession>(options, data);
                 } catch (const std::exception& e) {
-                    QVERIFY2(
-                        QString::fromUtf8(e.what()).contains(QStringLiteral("motion threshold")),
-                        qPrintable(QStringLiteral("%1 would not train: %2")
-                                       .arg(options.settings.task, e.what())));
+                    QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("motion filter")),
+                             qPrintable(QStringLiteral("%1 would not train: %2")
+                                            .arg(options.settings.task, e.what())));
                     ++untrainable;
                     continue;
                 }

@@ -19,6 +19,7 @@
 #include "TrainingPanel.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
@@ -198,6 +199,43 @@ private slots:
             window.findChild<QLabel*>("dataCount")->text().startsWith("<b>3</b> images"), 20000);
     }
 
+    // A folder of photos: the Data panel says how training reads it (cached or streamed,
+    // decode threads), the preview shows samples augmented as training will augment them,
+    // and the switch puts each image before augmentation beside them.
+    void filesAreAugmentedInThePreview() {
+        QSettings().setValue("ui/showOriginal", false);
+        QTemporaryDir dir;
+        QImage image(120, 80, QImage::Format_RGB32);
+        for (int i = 0; i < 12; ++i) {
+            image.fill(QColor::fromHsv(i * 30, 200, 200));
+            for (int x = 0; x < 40; ++x) {
+                image.setPixelColor(x, x, Qt::black);
+            }
+            QVERIFY(image.save(dir.filePath(QStringLiteral("photo%1.png").arg(i))));
+        }
+        MainWindow window({dir.path()});
+        window.show();
+        auto* count = window.findChild<QLabel*>("dataCount");
+        QTRY_VERIFY_WITH_TIMEOUT(count->text().startsWith("<b>12</b> images"), 20000);
+        QVERIFY2(count->text().contains("cached: 12 images") &&
+                     count->text().contains("decode thread"),
+                 qPrintable(count->text()));
+        auto* task = window.findChild<QComboBox*>("taskCombo");
+        task->setCurrentIndex(task->findData("inpainting"));
+        QTRY_VERIFY(!window.previewView()->grid().isEmpty());
+        const QString firstTitle = window.previewView()->grid().columnTitles.value(0);
+        window.findChild<QCheckBox*>("showOriginalCheck")->setChecked(true);
+        QTRY_COMPARE(window.previewView()->grid().columnTitles.value(0),
+                     QStringLiteral("image before augmentation"));
+        QCOMPARE(window.previewView()->grid().columnTitles.value(1), firstTitle);
+        // Augmentation off: nothing to put beside.
+        auto* augment = window.findChild<QComboBox*>("augmentCombo");
+        augment->setCurrentIndex(augment->findData("off"));
+        QTRY_COMPARE(window.previewView()->grid().columnTitles.value(0), firstTitle);
+        augment->setCurrentIndex(augment->findData("auto"));
+        QSettings().remove("ui/showOriginal");
+    }
+
     // A NaN mid-run: the window says so and offers to go on from the checkpoint with a
     // tenth of the learning rate; one click does it. Without a checkpoint, it offers a
     // new run at the lower rate.
@@ -368,7 +406,7 @@ private slots:
         QTRY_COMPARE(window.previewFigures()->figures().size(), 1);
         QVERIFY(window.previewFigures()->figures()[0].title.startsWith("Motion per window"));
         auto* dataNote = window.findChild<QLabel*>("taskDataNote");
-        QTRY_VERIFY(dataNote->text().contains("reach the motion threshold"));
+        QTRY_VERIFY(dataNote->text().contains("top 50% by motion"));
         grabWindow(window, "temporal-preview");
         // Verification: five frames a–e, no T to choose.
         auto* variant = window.findChild<QComboBox*>("param_variant");
@@ -379,11 +417,17 @@ private slots:
                      QStringLiteral("frames a–e in time order"));
         QVERIFY(!window.findChild<QSpinBox*>("param_frames")->isVisible());
         variant->setCurrentIndex(1);
-        // A threshold above all motion leaves no window, and the note says so.
+        // An absolute threshold above all motion leaves no window, and the note says so.
+        auto* filter = window.findChild<QComboBox*>("param_motion_filter");
+        QVERIFY(filter);
+        QVERIFY(!window.findChild<QDoubleSpinBox*>("param_min_motion")->isVisible());
+        filter->setCurrentIndex(1);
         auto* threshold = window.findChild<QDoubleSpinBox*>("param_min_motion");
+        QTRY_VERIFY(threshold->isVisible());
         threshold->setValue(20.0);
         QTRY_VERIFY(dataNote->text().contains("0 for training"));
-        threshold->setValue(1.0);
+        filter->setCurrentIndex(0);
+        QTRY_VERIFY(dataNote->text().contains("top 50% by motion"));
 
         window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
         window.findChild<QSpinBox*>("batchSpin")->setValue(8);
