@@ -18,6 +18,7 @@ packages=(
     fonts-dejavu-core
     zlib1g-dev # IDX files (MNIST, Fashion-MNIST), gzip or plain
     dataset-fashion-mnist # labelled images for the linear probe
+    opencv-doc # real photos and videos (examples/data): tests train every task on them
     python3-torch # the benchmark's Python reference (tests/bench/reference.py), tested
     libjpeg62-turbo-dev # tests: a CMYK JPEG among the hostile files
     clang libclang-rt-14-dev # tests: libFuzzer harnesses of the file parsers
