@@ -474,13 +474,14 @@ int benchCommand(const QStringList& args) {
     MachineCeiling ceiling;
     bool haveCeiling = false;
     PipelineFigures pipeline;
-    const QStringList dataArg = p.values("data");
-    const bool imageFiles =
-        !(dataArg.isEmpty() || dataArg == QStringList{QStringLiteral("demo")}) &&
-        !(dataArg.size() == 1 && isIdxData(dataArg.front())) &&
-        std::none_of(dataArg.begin(), dataArg.end(), isVideoPath);
     for (const auto& name : names) {
         const Common c = parseCommon(p, withTask(args, QString::fromStdString(name)));
+        // Image files given with --data: the input pipeline is measured too.
+        const QStringList dataArg = p.values("data");
+        const bool imageFiles =
+            !(dataArg.isEmpty() || dataArg == QStringList{QStringLiteral("demo")}) &&
+            !(dataArg.size() == 1 && isIdxData(dataArg.front())) &&
+            std::none_of(dataArg.begin(), dataArg.end(), isVideoPath);
         o.task = name;
         o.params = c.params;
         o.sizePx = c.sizePx;

@@ -337,6 +337,9 @@ int trainCommand(const QStringList& args) {
                   << heldOut(last) << Qt::endl;
         }
     }
+    if (const QString input = session.pipelineDescription(); !input.isEmpty()) {
+        out() << "input: " << input << Qt::endl; // with how long training waited for it
+    }
     session.finish();
     out() << QStringLiteral("wrote %1").arg(QDir::toNativeSeparators(session.runDir())) << Qt::endl;
     return 0;

@@ -246,7 +246,7 @@ QString overfittingWarning(const QList<QPair<qint64, QPair<double, double>>>& ev
     }
     const double low = evals[best].second.first;
     for (int i = n - 3; i < n; ++i) {
-        if (!(evals[i].second.first >= 1.05 * low)) {
+        if (!(evals[i].second.first >= 1.10 * low)) {
             return {};
         }
     }
