@@ -229,38 +229,37 @@ void TrainingSession::reportSkipped(TrainProgress& p) {
     p.skippedFiles = named;
 }
 
-QString overfittingWarning(const QList<QPair<qint64, QPair<double, double>>>& evals,
-                           qint64 trainingSamples) {
+QString overfittingWarning(const QList<EvaluationPoint>& evals, qint64 trainingSamples) {
     const int n = static_cast<int>(evals.size());
     if (n < 4) {
         return {};
     }
     int best = 0;
     for (int i = 1; i < n; ++i) {
-        if (evals[i].second.first < evals[best].second.first) {
+        if (evals[i].heldOut < evals[best].heldOut) {
             best = i;
         }
     }
     if (best > n - 4) {
         return {}; // the lowest held-out loss is recent
     }
-    const double low = evals[best].second.first;
+    const double low = evals[best].heldOut;
     for (int i = n - 3; i < n; ++i) {
-        if (!(evals[i].second.first >= 1.10 * low)) {
+        if (!(evals[i].heldOut >= 1.10 * low)) {
             return {};
         }
     }
-    const double trainThen = evals[best].second.second, trainNow = evals[n - 1].second.second;
-    if (!(evals[n - 1].second.first > evals[n - 3].second.first) || !(trainNow < trainThen)) {
+    const double trainThen = evals[best].train, trainNow = evals[n - 1].train;
+    if (!(evals[n - 1].heldOut > evals[n - 3].heldOut) || !(trainNow < trainThen)) {
         return {};
     }
     return Text::tr("Overfitting: the held-out loss has risen since step %1 (%2 → %3) while the "
                     "training loss kept falling (%4 → %5). The model is memorising its %6 "
                     "training samples instead of learning what carries over: load more data, "
                     "or use stronger augmentation (Training ▸ Augmentation).")
-        .arg(evals[best].first)
+        .arg(evals[best].step)
         .arg(low, 0, 'g', 3)
-        .arg(evals[n - 1].second.first, 0, 'g', 3)
+        .arg(evals[n - 1].heldOut, 0, 'g', 3)
         .arg(trainThen, 0, 'g', 3)
         .arg(trainNow, 0, 'g', 3)
         .arg(trainingSamples);
@@ -317,11 +316,7 @@ TrainProgress TrainingSession::step(bool replay) {
         p.evaluated = true;
         m_evals.append(
             {p.step, p.metrics.value(QStringLiteral("heldout_loss")).toDouble(), m_trainLossEma});
-        QList<QPair<qint64, QPair<double, double>>> evals;
-        for (const EvalPoint& e : m_evals) {
-            evals.append({e.step, {e.heldOut, e.train}});
-        }
-        p.warning = overfittingWarning(evals, m_trainer->epochSize());
+        p.warning = overfittingWarning(m_evals, m_trainer->epochSize());
     }
     QString error;
     check(m_folder->appendMetrics(p.step, p.wallTimeS, p.loss, p.metrics, &error), error);

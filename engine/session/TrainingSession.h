@@ -12,6 +12,13 @@
 
 namespace pretext {
 
+// The held-out loss at an evaluation, and the training loss's moving average then.
+struct EvaluationPoint {
+    qint64 step = 0;
+    double heldOut = 0.0;
+    double train = 0.0;
+};
+
 struct SessionOptions {
     TrainSettings settings;
     int checkpointEverySteps = 250;
@@ -79,23 +86,14 @@ private:
     QStringList m_layerNames;                           // Trainer::layerNames, once asked for
     std::pair<double, double> m_lastUpdate{-1.0, -1.0}; // the last step's ‖Δθ‖, ‖θ‖
     int m_skippedSeen = 0;
-    // Held-out loss and the training loss's moving average at each evaluation, to name
-    // overfitting when one rises while the other falls.
-    struct EvalPoint {
-        qint64 step;
-        double heldOut;
-        double train;
-    };
-    QList<EvalPoint> m_evals;
+    QList<EvaluationPoint> m_evals; // to name overfitting
     double m_trainLossEma = -1.0;
 };
 
-// The overfitting warning for these evaluations (step, held-out loss, training loss
-// average), or empty: the held-out loss has risen at the last three evaluations to at
-// least 10% over its lowest (a held-out set of a dozen images is noisy), while the training loss
-// went on falling.
-QString overfittingWarning(const QList<QPair<qint64, QPair<double, double>>>& evals,
-                           qint64 trainingSamples);
+// The overfitting warning for these evaluations, or empty: the held-out loss has risen at
+// the last three evaluations to at least 10% over its lowest (a held-out set of a dozen
+// images is noisy), while the training loss went on falling.
+QString overfittingWarning(const QList<EvaluationPoint>& evals, qint64 trainingSamples);
 
 // The augmentation a setting means for this data: "auto" is crop and flip for images
 // and videos from files, none for the built-in and IDX sets.

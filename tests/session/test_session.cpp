@@ -61,39 +61,33 @@ bool received(QSignalSpy& spy, int timeoutMs) {
 class TestSession : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        registerEngineTypes();
+    }
+
     // Overfitting is named when the held-out loss has risen at the last three
     // evaluations to 10% over its lowest while the training loss kept falling, and only then.
     void overfittingIsNamed() {
-        using Evals = QList<QPair<qint64, QPair<double, double>>>;
-        const Evals learning = {{25, {2.0, 2.1}},
-                                {50, {1.8, 1.9}},
-                                {75, {1.7, 1.7}},
-                                {100, {1.65, 1.6}},
-                                {125, {1.62, 1.5}}};
+        using Evals = QList<EvaluationPoint>;
+        const Evals learning = {
+            {25, 2.0, 2.1}, {50, 1.8, 1.9}, {75, 1.7, 1.7}, {100, 1.65, 1.6}, {125, 1.62, 1.5}};
         QVERIFY(overfittingWarning(learning, 80).isEmpty());
-        const Evals memorising = {{25, {2.0, 2.1}},
-                                  {50, {1.8, 1.8}},
-                                  {75, {2.0, 1.5}},
-                                  {100, {2.1, 1.2}},
-                                  {125, {2.3, 0.9}}};
+        const Evals memorising = {
+            {25, 2.0, 2.1}, {50, 1.8, 1.8}, {75, 2.0, 1.5}, {100, 2.1, 1.2}, {125, 2.3, 0.9}};
         const QString w = overfittingWarning(memorising, 80);
         QVERIFY2(w.startsWith("Overfitting") && w.contains("since step 50") &&
                      w.contains("its 80 training samples") && w.contains("augmentation"),
                  qPrintable(w));
         // Both rising (a learning rate too high): not overfitting.
         Evals diverging = memorising;
-        diverging[4].second.second = 2.5;
+        diverging[4].train = 2.5;
         QVERIFY(overfittingWarning(diverging, 80).isEmpty());
         // A blip that came back down: not overfitting.
         Evals blip = memorising;
-        blip[4].second.first = 1.7;
+        blip[4].heldOut = 1.7;
         QVERIFY(overfittingWarning(blip, 80).isEmpty());
         QVERIFY(overfittingWarning(memorising.mid(0, 3), 80).isEmpty());
-    }
-
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        registerEngineTypes();
     }
 
     // The demo set loaded without its video shows an image task at once; the first

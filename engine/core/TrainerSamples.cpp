@@ -1,0 +1,147 @@
+// Where a run's samples come from: the split into training and held-out samples (images,
+// or a video's windows), the epoch order and each sample's augmentation key, and the
+// batches themselves, from the cached tensor or from a SampleSource (told what comes next).
+#include "Trainer.h"
+
+#include <torch/torch.h>
+
+namespace pretext {
+
+torch::Tensor Trainer::setUpImages(const torch::Tensor& images) {
+    // The task looks at the whole set once (colorization drops grayscale images and
+    // counts the data's colours); what it cannot use never reaches a batch.
+    m_stats = m_task->analyze(images);
+    const torch::Tensor usable = selectUsable(images, m_stats.get());
+    m_usableImages = usable.size(0);
+    if (m_usableImages == 0) {
+        throw TrainingError("no image is usable for " + m_config.task + ": " +
+                            (m_stats ? m_stats->note : std::string("none given")));
+    }
+    // Keep up to 128 images (an eighth of the set) out of training to judge the model
+    // on; a set under 64 images is too small to split and is judged on itself.
+    const int64_t n = usable.size(0);
+    const int64_t evalCount = n >= 64 ? std::min<int64_t>(128, n / 8) : 0;
+    auto train = evalCount > 0 ? usable.narrow(0, 0, n - evalCount) : usable;
+    m_train = train.to(m_device).contiguous();
+    m_mean = train.mean({0, 2, 3});
+    return evalCount > 0 ? usable.narrow(0, n - evalCount, evalCount) : usable;
+}
+
+torch::Tensor Trainer::setUpWindows(const VideoFrames& video) {
+    const WindowSpec spec = m_task->windows(m_config.params);
+    const WindowPlan plan = planWindows(video, spec);
+    if (plan.trainCount() == 0) {
+        throw TrainingError(
+            "no window of " + std::to_string(plan.length) +
+            " frames passes the motion filter: " + plan.note() +
+            (plan.relative ? "; the video does not move at all, or is shorter than one window: "
+                             "load a longer or livelier video, or lower the frame spacing"
+                           : "; lower Min. motion, set Motion filter to relative (each video "
+                             "keeps its own most-moving windows), or load a livelier video"));
+    }
+    auto stats = std::make_shared<DataStats>();
+    stats->note = plan.note();
+    m_windowLength = plan.length;
+    m_train = video.frames.to(m_device).contiguous();
+    m_trainStarts = plan.trainStarts().to(m_device);
+    m_mean = video.frames.mean({0, 2, 3});
+    m_usableImages = m_trainStarts.size(0);
+    torch::Tensor evalStarts = plan.heldOutStarts(128);
+    if (evalStarts.size(0) == 0) {
+        // Too short to keep a tail apart: judged on (some of) its training windows.
+        stats->note += "; the video is too short to hold a part out, so the model is judged "
+                       "on training windows";
+        auto all = plan.trainStarts();
+        auto pick = torch::linspace(0, static_cast<double>(all.size(0) - 1),
+                                    std::min<int64_t>(128, all.size(0)))
+                        .round()
+                        .to(torch::kLong);
+        evalStarts = all.index_select(0, pick);
+    }
+    m_stats = stats;
+    return gatherWindows(video.frames, evalStarts, m_windowLength);
+}
+
+int64_t Trainer::epochSize() const {
+    if (m_source) {
+        return m_sourceIndex.defined() ? m_sourceIndex.size(0) : m_source->trainCount();
+    }
+    return m_windowLength > 0 ? m_trainStarts.size(0) : m_train.size(0);
+}
+
+std::vector<AugmentDraw> Trainer::draws(int64_t count, int64_t width, int64_t height) const {
+    std::vector<AugmentDraw> out;
+    out.reserve(static_cast<size_t>(count));
+    for (int64_t i = 0; i < count; ++i) {
+        out.push_back(drawAugment(m_config.augment, m_config.seed,
+                                  m_keyBase + static_cast<uint64_t>(i), width, height));
+    }
+    return out;
+}
+
+torch::Tensor Trainer::samples(const torch::Tensor& indices) {
+    const AugmentSpec& augment = m_config.augment;
+    torch::Tensor x;
+    if (m_source) {
+        auto cpu = indices.to(torch::kCPU);
+        if (m_sourceIndex.defined()) {
+            cpu = m_sourceIndex.index_select(0, cpu);
+        }
+        cpu = cpu.contiguous();
+        const int64_t* idx = cpu.data_ptr<int64_t>();
+        std::vector<SampleRequest> requests;
+        for (int64_t i = 0; i < cpu.size(0); ++i) {
+            requests.push_back({idx[i], m_keyBase + static_cast<uint64_t>(i)});
+        }
+        x = m_source->fetch(requests).to(m_device);
+        prefetchNext();
+    } else {
+        x = m_windowLength > 0
+                ? gatherWindows(m_train, m_trainStarts.index_select(0, indices), m_windowLength)
+                : m_train.index_select(0, indices);
+        if (augment.crop || augment.flip) {
+            x = cropAndFlip(x, draws(x.size(0), x.size(-1), x.size(-2)), x.size(-1));
+        }
+    }
+    if (augment.jitter > 0.0) {
+        x = colourJitter(x, draws(x.size(0), x.size(-1), x.size(-2)));
+    }
+    return x;
+}
+
+void Trainer::prefetchNext() {
+    const int64_t n = epochSize();
+    const int64_t b = std::min(m_config.batchSize, n);
+    if (!m_source || !m_order.defined() || m_cursor + b > n) {
+        return; // the next epoch's order is drawn when it begins
+    }
+    auto next = m_order.narrow(0, m_cursor, b);
+    if (m_sourceIndex.defined()) {
+        next = m_sourceIndex.index_select(0, next);
+    }
+    next = next.contiguous();
+    const int64_t* idx = next.data_ptr<int64_t>();
+    const uint64_t base = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(m_cursor);
+    std::vector<SampleRequest> requests;
+    for (int64_t i = 0; i < b; ++i) {
+        requests.push_back({idx[i], base + static_cast<uint64_t>(i)});
+    }
+    m_source->prefetch(requests);
+}
+
+torch::Tensor Trainer::nextIndices() {
+    const int64_t n = epochSize();
+    const int64_t b = std::min(m_config.batchSize, n);
+    if (!m_order.defined() || m_cursor + b > n) {
+        m_order = torch::randperm(n, m_context.generator, torch::kLong);
+        m_cursor = 0;
+        ++m_epoch;
+    }
+    // Each sample's augmentation key: its epoch and its place in the epoch's order.
+    m_keyBase = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(m_cursor);
+    auto idx = m_order.narrow(0, m_cursor, b);
+    m_cursor += b;
+    return idx.to(m_device);
+}
+
+} // namespace pretext
