@@ -230,28 +230,36 @@ void TrainingSession::reportSkipped(TrainProgress& p) {
 }
 
 QString overfittingWarning(const QList<EvaluationPoint>& evals, qint64 trainingSamples) {
+    // The held-out loss averaged over three evaluations, so that one lucky or unlucky
+    // evaluation of a small held-out set neither sets the low nor makes the rise.
     const int n = static_cast<int>(evals.size());
-    if (n < 4) {
+    if (n < 6) {
         return {};
     }
-    int best = 0;
-    for (int i = 1; i < n; ++i) {
-        if (evals[i].heldOut < evals[best].heldOut) {
+    const auto smooth = [&](int i) {
+        return (evals[i].heldOut + evals[i - 1].heldOut + evals[i - 2].heldOut) / 3.0;
+    };
+    int best = 2;
+    for (int i = 3; i < n; ++i) {
+        if (smooth(i) < smooth(best)) {
             best = i;
         }
     }
     if (best > n - 4) {
-        return {}; // the lowest held-out loss is recent
+        return {}; // the low is recent: three evaluations since it, at least
     }
-    const double low = evals[best].heldOut;
+    const double low = smooth(best), now = smooth(n - 1);
+    if (!(now >= 1.25 * low)) {
+        return {};
+    }
     for (int i = n - 3; i < n; ++i) {
-        if (!(evals[i].heldOut >= 1.10 * low)) {
-            return {};
+        if (!(evals[i].heldOut > low)) {
+            return {}; // not rising: one of the last three is back at the low
         }
     }
     const double trainThen = evals[best].train, trainNow = evals[n - 1].train;
-    if (!(evals[n - 1].heldOut > evals[n - 3].heldOut) || !(trainNow < trainThen)) {
-        return {};
+    if (!(trainNow <= 0.8 * trainThen)) {
+        return {}; // the training loss did not fall by a fifth: not memorising
     }
     return Text::tr("Overfitting: the held-out loss has risen since step %1 (%2 → %3) while the "
                     "training loss kept falling (%4 → %5). The model is memorising its %6 "
@@ -259,7 +267,7 @@ QString overfittingWarning(const QList<EvaluationPoint>& evals, qint64 trainingS
                     "or use stronger augmentation (Training ▸ Augmentation).")
         .arg(evals[best].step)
         .arg(low, 0, 'g', 3)
-        .arg(evals[n - 1].heldOut, 0, 'g', 3)
+        .arg(now, 0, 'g', 3)
         .arg(trainThen, 0, 'g', 3)
         .arg(trainNow, 0, 'g', 3)
         .arg(trainingSamples);

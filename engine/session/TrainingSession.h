@@ -90,9 +90,10 @@ private:
     double m_trainLossEma = -1.0;
 };
 
-// The overfitting warning for these evaluations, or empty: the held-out loss has risen at
-// the last three evaluations to at least 10% over its lowest (a held-out set of a dozen
-// images is noisy), while the training loss went on falling.
+// The overfitting warning for these evaluations, or empty: the held-out loss (averaged
+// over three evaluations: a held-out set of a dozen images is noisy) has risen to 25%
+// over its lowest and stayed above it at the last three evaluations, while the training
+// loss fell by a fifth or more since that low.
 QString overfittingWarning(const QList<EvaluationPoint>& evals, qint64 trainingSamples);
 
 // The augmentation a setting means for this data: "auto" is crop and flip for images

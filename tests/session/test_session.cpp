@@ -66,28 +66,37 @@ private Q_SLOTS:
         registerEngineTypes();
     }
 
-    // Overfitting is named when the held-out loss has risen at the last three
-    // evaluations to 10% over its lowest while the training loss kept falling, and only then.
+    // Overfitting is named when the held-out loss (averaged over three evaluations) has
+    // risen to 25% over its lowest and stays above it while the training loss fell by a
+    // fifth, and only then: not while both fall, not when both rise, not on a blip.
     void overfittingIsNamed() {
         using Evals = QList<EvaluationPoint>;
-        const Evals learning = {
-            {25, 2.0, 2.1}, {50, 1.8, 1.9}, {75, 1.7, 1.7}, {100, 1.65, 1.6}, {125, 1.62, 1.5}};
+        const Evals learning = {{25, 2.0, 2.1},   {50, 1.8, 1.9},   {75, 1.7, 1.7},
+                                {100, 1.65, 1.6}, {125, 1.62, 1.5}, {150, 1.6, 1.4},
+                                {175, 1.61, 1.3}, {200, 1.59, 1.2}};
         QVERIFY(overfittingWarning(learning, 80).isEmpty());
-        const Evals memorising = {
-            {25, 2.0, 2.1}, {50, 1.8, 1.8}, {75, 2.0, 1.5}, {100, 2.1, 1.2}, {125, 2.3, 0.9}};
+        const Evals memorising = {{25, 2.0, 2.1},  {50, 1.8, 1.8},  {75, 1.7, 1.5},
+                                  {100, 1.7, 1.3}, {125, 1.9, 1.1}, {150, 2.2, 0.9},
+                                  {175, 2.5, 0.7}, {200, 2.8, 0.5}};
         const QString w = overfittingWarning(memorising, 80);
-        QVERIFY2(w.startsWith("Overfitting") && w.contains("since step 50") &&
+        QVERIFY2(w.startsWith("Overfitting") && w.contains("since step 100") &&
                      w.contains("its 80 training samples") && w.contains("augmentation"),
                  qPrintable(w));
         // Both rising (a learning rate too high): not overfitting.
         Evals diverging = memorising;
-        diverging[4].train = 2.5;
+        diverging[7].train = 2.5;
         QVERIFY(overfittingWarning(diverging, 80).isEmpty());
+        // The training loss barely moving (late in a long run), the held-out one noisy.
+        Evals noisy = memorising;
+        for (auto& e : noisy) {
+            e.train = 0.35 - 0.001 * static_cast<double>(e.step) / 25;
+        }
+        QVERIFY(overfittingWarning(noisy, 50000).isEmpty());
         // A blip that came back down: not overfitting.
         Evals blip = memorising;
-        blip[4].heldOut = 1.7;
+        blip[7].heldOut = 1.7;
         QVERIFY(overfittingWarning(blip, 80).isEmpty());
-        QVERIFY(overfittingWarning(memorising.mid(0, 3), 80).isEmpty());
+        QVERIFY(overfittingWarning(memorising.mid(0, 5), 80).isEmpty());
     }
 
     // The demo set loaded without its video shows an image task at once; the first
