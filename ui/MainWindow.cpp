@@ -131,7 +131,6 @@ void MainWindow::buildCentralArea() {
     m_runWarning->setStyleSheet(
         QStringLiteral("QLabel { background: #fff4d6; border: 1px solid #e0b44c; padding: 4px; }"));
     m_runWarning->hide();
-    curves->addWidget(m_runWarning);
     curves->addWidget(framed(tr("Loss"), m_lossPlot));
     m_accuracyBox = framed(tr("Accuracy"), m_accuracyPlot);
     m_accuracyBox->setObjectName(QStringLiteral("metricBox"));
@@ -151,7 +150,13 @@ void MainWindow::buildCentralArea() {
     m_comparison = new RunComparison;
     m_curveTabs = new QTabWidget;
     m_curveTabs->setObjectName(QStringLiteral("curveTabs"));
-    m_curveTabs->addTab(curves, tr("This run"));
+    // The run's standing warning (overfitting) sits above the curves, its full height.
+    auto* thisRun = new QWidget;
+    auto* runLayout = new QVBoxLayout(thisRun);
+    runLayout->setContentsMargins(0, 0, 0, 0);
+    runLayout->addWidget(m_runWarning);
+    runLayout->addWidget(curves, 1);
+    m_curveTabs->addTab(thisRun, tr("This run"));
     m_curveTabs->addTab(m_comparison, tr("Compare runs"));
     m_probe = new ProbePanel;
     m_probe->setObjectName(QStringLiteral("probePanel"));
