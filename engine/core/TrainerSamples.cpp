@@ -99,12 +99,18 @@ torch::Tensor Trainer::samples(const torch::Tensor& indices) {
         x = m_windowLength > 0
                 ? gatherWindows(m_train, m_trainStarts.index_select(0, indices), m_windowLength)
                 : m_train.index_select(0, indices);
-        if (augment.crop || augment.flip) {
-            x = cropAndFlip(x, draws(x.size(0), x.size(-1), x.size(-2)), x.size(-1));
-        }
+    }
+    if (!augment.any()) {
+        return x;
+    }
+    // One draw per sample: the crop and flip of the cached tensor (a source has applied
+    // its own to the decoded files), then the colour jitter (size-independent).
+    const auto drawn = draws(x.size(0), x.size(-1), x.size(-2));
+    if (!m_source && (augment.crop || augment.flip)) {
+        x = cropAndFlip(x, drawn, x.size(-1));
     }
     if (augment.jitter > 0.0) {
-        x = colourJitter(x, draws(x.size(0), x.size(-1), x.size(-2)));
+        x = colourJitter(x, drawn);
     }
     return x;
 }

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -25,12 +24,9 @@ std::string checkedHeader(const std::string& path, const LoadLimits& limits, Ind
     if (!fileStamp(path, &bytes, &modified)) {
         return "cannot be read";
     }
-    if (bytes == 0) {
-        return "is empty (0 bytes)";
-    }
-    if (static_cast<uint64_t>(bytes) > limits.maxFileBytes) {
-        return "is too large (" + std::to_string(bytes >> 20) + " MB; the limit is " +
-               std::to_string(limits.maxFileBytes >> 20) + " MB)";
+    if (std::string problem = fileSizeProblem(static_cast<uint64_t>(bytes), limits);
+        !problem.empty()) {
+        return problem;
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -46,23 +42,8 @@ std::string checkedHeader(const std::string& path, const LoadLimits& limits, Ind
         in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
         header = readImageHeader(head.data(), static_cast<size_t>(in.gcount()));
     }
-    if (!header.ok()) {
-        return header.error;
-    }
-    const std::string size = std::to_string(header.width) + "x" + std::to_string(header.height);
-    if (header.width > limits.maxPixels / header.height) {
-        const auto mp = [](int64_t pixels) {
-            char text[32];
-            std::snprintf(text, sizeof text, "%.1f MP", static_cast<double>(pixels) / 1e6);
-            return std::string(text);
-        };
-        return "is too large: its " + header.format + " header says " + size + " pixels (" +
-               mp(header.width * header.height) + "), over the limit of " + mp(limits.maxPixels) +
-               " (it can be raised)";
-    }
-    if (std::min(header.width, header.height) < limits.minSide) {
-        return "is too small (" + size + " pixels; at least " + std::to_string(limits.minSide) +
-               " per side)";
+    if (std::string problem = headerProblem(header, limits); !problem.empty()) {
+        return problem;
     }
     out.width = static_cast<int32_t>(header.width);
     out.height = static_cast<int32_t>(header.height);

@@ -46,19 +46,42 @@ bool hasJpegEnd(const std::vector<uchar>& bytes) {
 
 } // namespace
 
+std::string fileSizeProblem(uint64_t bytes, const LoadLimits& limits) {
+    if (bytes == 0) {
+        return "is empty (0 bytes)";
+    }
+    if (bytes > limits.maxFileBytes) {
+        return "is too large (" + std::to_string(bytes >> 20) + " MB; the limit is " +
+               std::to_string(limits.maxFileBytes >> 20) + " MB)";
+    }
+    return {};
+}
+
+std::string headerProblem(const ImageHeader& header, const LoadLimits& limits) {
+    if (!header.ok()) {
+        return header.error;
+    }
+    const std::string size = std::to_string(header.width) + "x" + std::to_string(header.height);
+    if (header.width > limits.maxPixels / header.height) {
+        return "is too large: its " + header.format + " header says " + size + " pixels (" +
+               megapixels(header.width * header.height) + "), over the limit of " +
+               megapixels(limits.maxPixels) + " (it can be raised)";
+    }
+    if (std::min(header.width, header.height) < limits.minSide) {
+        return "is too small (" + size + " pixels; at least " + std::to_string(limits.minSide) +
+               " per side)";
+    }
+    return {};
+}
+
 DecodedImage decodeImageFile(const std::string& path, const LoadLimits& limits, int reduce) {
     std::error_code ec;
     const auto bytes = fs::file_size(path, ec);
     if (ec) {
         return {{}, "cannot be read: " + ec.message()};
     }
-    if (bytes == 0) {
-        return {{}, "is empty (0 bytes)"};
-    }
-    if (bytes > limits.maxFileBytes) {
-        return {{},
-                "is too large (" + std::to_string(bytes >> 20) + " MB; the limit is " +
-                    std::to_string(limits.maxFileBytes >> 20) + " MB)"};
+    if (const std::string problem = fileSizeProblem(bytes, limits); !problem.empty()) {
+        return {{}, problem};
     }
     std::ifstream in(path, std::ios::binary);
     std::vector<uchar> buffer(bytes);
@@ -68,20 +91,8 @@ DecodedImage decodeImageFile(const std::string& path, const LoadLimits& limits, 
     // The size comes from the header, before any pixel is decoded: a file claiming
     // 30000x30000 pixels is refused without allocating them.
     const ImageHeader header = readImageHeader(buffer.data(), buffer.size());
-    if (!header.ok()) {
-        return {{}, header.error};
-    }
-    const std::string size = std::to_string(header.width) + "x" + std::to_string(header.height);
-    if (header.width > limits.maxPixels / header.height) {
-        return {{},
-                "is too large: its " + header.format + " header says " + size + " pixels (" +
-                    megapixels(header.width * header.height) + "), over the limit of " +
-                    megapixels(limits.maxPixels) + " (it can be raised)"};
-    }
-    if (std::min(header.width, header.height) < limits.minSide) {
-        return {{},
-                "is too small (" + size + " pixels; at least " + std::to_string(limits.minSide) +
-                    " per side)"};
+    if (const std::string problem = headerProblem(header, limits); !problem.empty()) {
+        return {{}, problem};
     }
     if (header.format == "JPEG" && !hasJpegEnd(buffer)) {
         // libjpeg would fill the missing rows with grey and call it a success.
@@ -111,7 +122,8 @@ DecodedImage decodeImageFile(const std::string& path, const LoadLimits& limits, 
     if (!sameSize) {
         return {{},
                 "decodes to " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
-                    " pixels, not the " + size + " its header says; it is not loaded"};
+                    " pixels, not the " + std::to_string(header.width) + "x" +
+                    std::to_string(header.height) + " its header says; it is not loaded"};
     }
     return {image, {}};
 }

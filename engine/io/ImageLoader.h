@@ -12,6 +12,8 @@
 
 namespace pretext::io {
 
+struct ImageHeader; // ImageHeader.h
+
 struct LoadIssue {
     std::string path;
     std::string reason;
@@ -42,6 +44,12 @@ bool hasImageExtension(const std::string& path);
 // explicitly are kept whatever their extension. Missing paths become issues.
 std::vector<std::string> collectImageFiles(const std::vector<std::string>& paths,
                                            std::vector<LoadIssue>& issues);
+
+// Why a file of `bytes` bytes whose header says `header` is refused under `limits`
+// (empty, too large, too many pixels, too small), for a person; empty when it is not.
+// Shared by decoding and by the index, so both name a file the same way.
+std::string fileSizeProblem(uint64_t bytes, const LoadLimits& limits);
+std::string headerProblem(const ImageHeader& header, const LoadLimits& limits);
 
 struct DecodedImage {
     cv::Mat image;     // 8-bit BGR, whole (or reduced), empty on failure
