@@ -1,9 +1,10 @@
 #pragma once
-// Where a run's training images come from when they are not one tensor in memory: a
-// set of files decoded on the fly (engine/io's ImageFileSource streams them, or
-// caches them decoded when they fit). The trainer draws the epoch order and asks for
-// samples by index; the source decodes, crops and flips them as each sample's draw
-// says (Augment.h), so a batch is the same whichever thread made it.
+// Where a run's training samples come from when they are not one tensor in memory: a
+// set of image files decoded on the fly (engine/io's ImageFileSource streams them, or
+// caches them decoded when they fit), or videos read clip by clip (engine/io's
+// VideoClipReader). The trainer draws the epoch order and asks for samples by index
+// (clips by first frame); the source decodes, crops and flips them as each sample's
+// draw says (Augment.h), so a batch is the same whichever thread made it.
 #include "Augment.h"
 
 #include <torch/types.h>
@@ -26,9 +27,19 @@ struct SkippedSample {
     std::string reason;
 };
 
-class SampleSource {
+// What every input pipeline tells a person: how it reads, and what it had to skip.
+class InputReport {
 public:
-    virtual ~SampleSource() = default;
+    virtual ~InputReport() = default;
+    // Files skipped since the source was made.
+    virtual std::vector<SkippedSample> skipped() const = 0;
+    // One line for a person: how the set is read ("streamed from 50000 files by 2
+    // decode threads", "cached: 91 images decoded, 12 MB").
+    virtual std::string describe() const = 0;
+};
+
+class SampleSource : public InputReport {
+public:
     // Training samples per epoch (the held-out ones are apart).
     virtual int64_t trainCount() const = 0;
     // Side of the square samples, in pixels.
@@ -50,11 +61,32 @@ public:
     // Up to `count` training images spread over the set, centre squares: what the task
     // analyses and the data mean is taken from.
     virtual torch::Tensor spread(int64_t count) = 0;
-    // Files skipped since the source was made.
-    virtual std::vector<SkippedSample> skipped() const = 0;
-    // One line for a person: how the set is read ("streamed from 50000 files by 2
-    // decode threads", "cached: 91 images decoded, 12 MB").
-    virtual std::string describe() const = 0;
+};
+
+struct ClipRequest {
+    int64_t start = 0; // first frame, numbered as in VideoFrames (videos one after another)
+    uint64_t key = 0;  // the clip's place in the stream: its augmentation draw
+};
+
+// Windows of consecutive frames read from the video files as they are asked for, for a
+// set too large to keep decoded (VideoFrames::reader). The window plan (which windows
+// move, which are held out) is the trainer's, from the motion the index pass measured.
+class ClipReader : public InputReport {
+public:
+    // Side of the square frames, in pixels.
+    virtual int64_t sizePx() const = 0;
+    // The clips of `length` frames asked for, (B,length,3,S,S) float in [0,1] on the CPU,
+    // each clip's frames cropped and flipped by one draw of `spec` (seed, key). A clip
+    // that cannot be read (its file vanished, changed, breaks off, or its decoder
+    // stalled) is all zeros, `ok` (when given) says which, and skipped() names the file.
+    virtual torch::Tensor read(const std::vector<ClipRequest>& requests, int64_t length,
+                               const AugmentSpec& spec, uint64_t seed,
+                               std::vector<bool>* ok = nullptr) = 0;
+    // What read() will be asked for next, with the same arguments: decoding may start.
+    virtual void prefetch(const std::vector<ClipRequest>& /*requests*/, int64_t /*length*/,
+                          const AugmentSpec& /*spec*/, uint64_t /*seed*/) {}
+    // Whether the video holding frame `start` has been found unreadable.
+    virtual bool unusable(int64_t start) const = 0;
 };
 
 } // namespace pretext

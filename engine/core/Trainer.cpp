@@ -86,7 +86,7 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images, const VideoFra
                                 " trains on video frames, and still images are loaded: open a "
                                 "video file, or load the demo set (it has a video)");
         }
-        evalSamples = setUpWindows(*video);
+        evalSamples = setUpWindows(*video, images);
     } else {
         evalSamples = setUpImages(images);
     }

@@ -186,6 +186,12 @@ public:
     const DataStats* dataStats() const { return m_stats.get(); }
     // The source the samples come from, when not a cached tensor (null otherwise).
     SampleSource* source() const { return m_source.get(); }
+    // The input pipeline that decodes samples during training (image files, or video
+    // clips read from the files), for its description and the files it skipped; null
+    // when the samples are a cached tensor.
+    const InputReport* input() const {
+        return m_source ? static_cast<const InputReport*>(m_source.get()) : m_clipReader.get();
+    }
     // Epochs begun (1 during the first) and samples drawn in the current one.
     int64_t epoch() const { return m_epoch; }
     int64_t epochPosition() const { return m_cursor; }
@@ -217,7 +223,12 @@ private:
     StepResult trainOnIndices(const torch::Tensor& indices);
     // Splits the data into training and held-out samples; returns the held-out ones.
     torch::Tensor setUpImages(const torch::Tensor& images);
-    torch::Tensor setUpWindows(const VideoFrames& video);
+    // `sample`: frames at training size the data mean is taken from when the video is
+    // read clip by clip.
+    torch::Tensor setUpWindows(const VideoFrames& video, const torch::Tensor& sample);
+    // Clips of the training windows at these indices, read by m_clipReader; a clip that
+    // cannot be read is replaced by the next training window of a readable video.
+    torch::Tensor readTrainingClips(const torch::Tensor& indices);
     torch::Tensor nextIndices();
     // Model inputs shaped like a training batch's, from the held-out set.
     torch::Tensor batchShapedInput() const;
@@ -234,12 +245,14 @@ private:
     std::unique_ptr<Task> m_task;
     torch::Device m_device;
     torch::Tensor m_train;       // images or video frames, on m_device
-    torch::Tensor m_trainStarts; // video tasks: first frame of each training window (m_device)
-    int64_t m_windowLength = 0;  // video tasks: frames per window
-    torch::Tensor m_mean;        // (3) per-channel data-set mean
-    Batch m_heldOut;             // a few samples to show, on m_device, masks fixed
-    Batch m_evalBatch;           // the held-out set, fixed for the run
-    torch::Tensor m_lastLoss;    // of the last quiet step, on the device
+    torch::Tensor m_trainStarts; // video tasks: first frame of each training window (m_device;
+                                 // the CPU when m_clipReader reads them)
+    std::shared_ptr<ClipReader> m_clipReader; // video tasks on a set read clip by clip
+    int64_t m_windowLength = 0;               // video tasks: frames per window
+    torch::Tensor m_mean;                     // (3) per-channel data-set mean
+    Batch m_heldOut;                          // a few samples to show, on m_device, masks fixed
+    Batch m_evalBatch;                        // the held-out set, fixed for the run
+    torch::Tensor m_lastLoss;                 // of the last quiet step, on the device
     torch::Tensor m_lastHeldOutOutput;
     std::shared_ptr<const DataStats> m_stats;
     int64_t m_usableImages = 0;

@@ -27,7 +27,7 @@ torch::Tensor Trainer::setUpImages(const torch::Tensor& images) {
     return evalCount > 0 ? usable.narrow(0, n - evalCount, evalCount) : usable;
 }
 
-torch::Tensor Trainer::setUpWindows(const VideoFrames& video) {
+torch::Tensor Trainer::setUpWindows(const VideoFrames& video, const torch::Tensor& sample) {
     const WindowSpec spec = m_task->windows(m_config.params);
     const WindowPlan plan = planWindows(video, spec);
     if (plan.trainCount() == 0) {
@@ -42,9 +42,15 @@ torch::Tensor Trainer::setUpWindows(const VideoFrames& video) {
     auto stats = std::make_shared<DataStats>();
     stats->note = plan.note();
     m_windowLength = plan.length;
-    m_train = video.frames.to(m_device).contiguous();
-    m_trainStarts = plan.trainStarts().to(m_device);
-    m_mean = video.frames.mean({0, 2, 3});
+    if (video.streamed()) {
+        m_clipReader = video.reader;
+        m_trainStarts = plan.trainStarts();
+        m_mean = sample.mean({0, 2, 3});
+    } else {
+        m_train = video.frames.to(m_device).contiguous();
+        m_trainStarts = plan.trainStarts().to(m_device);
+        m_mean = video.frames.mean({0, 2, 3});
+    }
     m_usableImages = m_trainStarts.size(0);
     torch::Tensor evalStarts = plan.heldOutStarts(128);
     if (evalStarts.size(0) == 0) {
@@ -59,7 +65,49 @@ torch::Tensor Trainer::setUpWindows(const VideoFrames& video) {
         evalStarts = all.index_select(0, pick);
     }
     m_stats = stats;
-    return gatherWindows(video.frames, evalStarts, m_windowLength);
+    auto clips = readWindows(video, evalStarts, m_windowLength);
+    if (clips.size(0) == 0) {
+        throw TrainingError("none of the held-out windows can be read from the video files");
+    }
+    return clips;
+}
+
+torch::Tensor Trainer::readTrainingClips(const torch::Tensor& indices) {
+    auto idx = indices.to(torch::kCPU).contiguous();
+    const int64_t* ix = idx.data_ptr<int64_t>();
+    const int64_t* starts = m_trainStarts.data_ptr<int64_t>();
+    const int64_t n = m_trainStarts.size(0);
+    std::vector<ClipRequest> requests;
+    for (int64_t i = 0; i < idx.size(0); ++i) {
+        requests.push_back({starts[ix[i]], m_keyBase + static_cast<uint64_t>(i)});
+    }
+    std::vector<bool> ok;
+    auto clips = m_clipReader->read(requests, m_windowLength, m_config.augment, m_config.seed, &ok);
+    for (int64_t i = 0; i < idx.size(0); ++i) {
+        // The next training window of a video still readable, with the same key: the
+        // batch keeps its size and stays reproducible.
+        for (int64_t step = 1; !ok[static_cast<size_t>(i)]; ++step) {
+            if (step >= n) {
+                const auto skipped = m_clipReader->skipped();
+                throw TrainingError("no video of the set can be read any more" +
+                                    (skipped.empty() ? std::string()
+                                                     : " (last: " + skipped.back().path + " " +
+                                                           skipped.back().reason + ")"));
+            }
+            const int64_t start = starts[(ix[i] + step) % n];
+            if (m_clipReader->unusable(start)) {
+                continue;
+            }
+            std::vector<bool> again;
+            auto clip = m_clipReader->read({{start, requests[static_cast<size_t>(i)].key}},
+                                           m_windowLength, m_config.augment, m_config.seed, &again);
+            if (again.front()) {
+                clips[i].copy_(clip[0]);
+                ok[static_cast<size_t>(i)] = true;
+            }
+        }
+    }
+    return clips;
 }
 
 int64_t Trainer::epochSize() const {
@@ -95,6 +143,9 @@ torch::Tensor Trainer::samples(const torch::Tensor& indices) {
         }
         x = m_source->fetch(requests).to(m_device);
         prefetchNext();
+    } else if (m_clipReader) {
+        x = readTrainingClips(indices).to(m_device);
+        prefetchNext();
     } else {
         x = m_windowLength > 0
                 ? gatherWindows(m_train, m_trainStarts.index_select(0, indices), m_windowLength)
@@ -103,10 +154,11 @@ torch::Tensor Trainer::samples(const torch::Tensor& indices) {
     if (!augment.any()) {
         return x;
     }
-    // One draw per sample: the crop and flip of the cached tensor (a source has applied
-    // its own to the decoded files), then the colour jitter (size-independent).
+    // One draw per sample: the crop and flip of the cached tensor (a source or a clip
+    // reader has applied its own to the decoded files), then the colour jitter
+    // (size-independent).
     const auto drawn = draws(x.size(0), x.size(-1), x.size(-2));
-    if (!m_source && (augment.crop || augment.flip)) {
+    if (!m_source && !m_clipReader && (augment.crop || augment.flip)) {
         x = cropAndFlip(x, drawn, x.size(-1));
     }
     if (augment.jitter > 0.0) {
@@ -118,16 +170,26 @@ torch::Tensor Trainer::samples(const torch::Tensor& indices) {
 void Trainer::prefetchNext() {
     const int64_t n = epochSize();
     const int64_t b = std::min(m_config.batchSize, n);
-    if (!m_source || !m_order.defined() || m_cursor + b > n) {
+    if ((!m_source && !m_clipReader) || !m_order.defined() || m_cursor + b > n) {
         return; // the next epoch's order is drawn when it begins
     }
     auto next = m_order.narrow(0, m_cursor, b);
+    const uint64_t base = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(m_cursor);
+    if (m_clipReader) {
+        next = m_trainStarts.index_select(0, next).contiguous();
+        const int64_t* starts = next.data_ptr<int64_t>();
+        std::vector<ClipRequest> requests;
+        for (int64_t i = 0; i < b; ++i) {
+            requests.push_back({starts[i], base + static_cast<uint64_t>(i)});
+        }
+        m_clipReader->prefetch(requests, m_windowLength, m_config.augment, m_config.seed);
+        return;
+    }
     if (m_sourceIndex.defined()) {
         next = m_sourceIndex.index_select(0, next);
     }
     next = next.contiguous();
     const int64_t* idx = next.data_ptr<int64_t>();
-    const uint64_t base = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(m_cursor);
     std::vector<SampleRequest> requests;
     for (int64_t i = 0; i < b; ++i) {
         requests.push_back({idx[i], base + static_cast<uint64_t>(i)});

@@ -110,9 +110,10 @@ WindowPlan planWindows(const VideoFrames& video, const WindowSpec& spec) {
     if (it == video.motion.end() || !it->second.defined()) {
         it = video.motion.find(kMotionDifference);
     }
-    torch::Tensor motion = it != video.motion.end() && it->second.defined()
-                               ? it->second
-                               : frameDifferenceMotion(video.frames, video.starts);
+    torch::Tensor motion = it != video.motion.end() && it->second.defined() ? it->second
+                           : video.frames.defined()
+                               ? frameDifferenceMotion(video.frames, video.starts)
+                               : torch::zeros({video.frameCount()});
     plan.motion = it != video.motion.end() ? it->first : kMotionDifference;
     // Prefix sums: a window's score is the mean motion of its frames after the first.
     auto cumulative =
@@ -171,6 +172,39 @@ torch::Tensor gatherWindows(const torch::Tensor& frames, const torch::Tensor& st
     auto index = (starts.to(frames.device()).unsqueeze(1) + offsets.unsqueeze(0)).flatten();
     auto clips = frames.index_select(0, index);
     return clips.view({starts.size(0), length, frames.size(1), frames.size(2), frames.size(3)});
+}
+
+torch::Tensor readWindows(const VideoFrames& video, const torch::Tensor& starts, int64_t length,
+                          torch::Tensor* kept) {
+    if (!video.streamed()) {
+        if (kept) {
+            *kept = starts;
+        }
+        return gatherWindows(video.frames, starts, length);
+    }
+    auto cpu = starts.to(torch::kCPU, torch::kLong).contiguous();
+    const int64_t* s = cpu.data_ptr<int64_t>();
+    std::vector<ClipRequest> requests;
+    for (int64_t i = 0; i < cpu.size(0); ++i) {
+        requests.push_back({s[i], 0});
+    }
+    std::vector<bool> ok;
+    auto clips = video.reader->read(requests, length, AugmentSpec{}, 0, &ok);
+    std::vector<int64_t> good;
+    for (int64_t i = 0; i < cpu.size(0); ++i) {
+        if (ok[static_cast<size_t>(i)]) {
+            good.push_back(i);
+        }
+    }
+    if (static_cast<int64_t>(good.size()) < cpu.size(0)) {
+        auto pick = torch::tensor(good, torch::kLong);
+        clips = clips.index_select(0, pick);
+        cpu = cpu.index_select(0, pick);
+    }
+    if (kept) {
+        *kept = cpu;
+    }
+    return clips;
 }
 
 torch::Tensor spreadStarts(const WindowPlan& plan, int64_t count) {

@@ -1,10 +1,13 @@
 #pragma once
-// Frames of one or more videos, cached at training size, and the windows of
-// consecutive frames that temporal tasks sample their tuples from. Plain LibTorch:
-// decoding lives in engine/io, which fills a VideoFrames.
+// Frames of one or more videos, cached at training size or read clip by clip from the
+// files, and the windows of consecutive frames that temporal tasks sample their tuples
+// from. Plain LibTorch: decoding lives in engine/io, which fills a VideoFrames.
+#include "SampleSource.h"
+
 #include <torch/types.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,15 +18,21 @@ inline const char* const kMotionDifference = "difference";
 inline const char* const kMotionFlow = "flow";
 
 struct VideoFrames {
-    torch::Tensor frames;           // (N,3,S,S) float in [0,1], CPU, videos one after another
-    std::vector<int64_t> starts;    // first frame of each video, ascending, starts[0] == 0
-    std::vector<std::string> names; // one per video
+    // (N,3,S,S) float in [0,1], CPU, videos one after another: every frame, when the set
+    // is cached; undefined when it is read clip by clip (then `reader` reads them).
+    torch::Tensor frames;
+    std::shared_ptr<ClipReader> reader; // set when `frames` is not
+    int64_t streamedFrames = 0;         // frames of the set when `frames` is not set
+    std::vector<int64_t> starts;        // first frame of each video, ascending, starts[0] == 0
+    std::vector<std::string> names;     // one per video
     // Per frame, how much it moved since the previous frame of its video (0 for a
     // video's first frame). "difference": mean |Δ| in percent of full scale;
-    // "flow": mean optical-flow magnitude in pixels at the cached size.
+    // "flow": mean optical-flow magnitude in pixels at the size it was measured
+    // (64 px for video files, the training size for the demo video).
     std::map<std::string, torch::Tensor> motion;
 
-    int64_t frameCount() const { return frames.defined() ? frames.size(0) : 0; }
+    int64_t frameCount() const { return frames.defined() ? frames.size(0) : streamedFrames; }
+    bool streamed() const { return !frames.defined() && reader != nullptr; }
     int64_t videoCount() const { return static_cast<int64_t>(starts.size()); }
     int64_t videoEnd(int64_t v) const {
         return v + 1 < videoCount() ? starts[static_cast<size_t>(v + 1)] : frameCount();
@@ -81,6 +90,12 @@ WindowPlan planWindows(const VideoFrames& video, const WindowSpec& spec);
 // The windows starting at `starts` as clips (B, length, 3, S, S), on frames' device.
 torch::Tensor gatherWindows(const torch::Tensor& frames, const torch::Tensor& starts,
                             int64_t length);
+
+// The same from a set cached or streamed, not augmented (centre squares), on the CPU.
+// A streamed window that cannot be read is left out; `kept` (when given) receives the
+// starts of the clips returned.
+torch::Tensor readWindows(const VideoFrames& video, const torch::Tensor& starts, int64_t length,
+                          torch::Tensor* kept = nullptr);
 
 // Up to `count` usable window starts evenly spread over the plan's training and
 // held-out windows, for previews.

@@ -1,6 +1,7 @@
 #include "ImageFileSource.h"
 
-#include "Threads.h"
+#include "DecodePool.h"
+#include "MatTensor.h"
 
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
@@ -10,17 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <cstring>
-#include <deque>
-#include <functional>
-#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
-#include <thread>
 
 namespace pretext::io {
 
@@ -32,21 +27,6 @@ struct Sample {
     std::string error;
     bool fromCache = false;
 };
-
-// The crop of `draw` from `src`, resized to size x size and flipped as drawn.
-cv::Mat cropResize(const cv::Mat& src, const AugmentDraw& draw, int size) {
-    const int x0 = std::clamp(static_cast<int>(std::lround(draw.x * src.cols)), 0, src.cols - 1);
-    const int y0 = std::clamp(static_cast<int>(std::lround(draw.y * src.rows)), 0, src.rows - 1);
-    const int w = std::clamp(static_cast<int>(std::lround(draw.w * src.cols)), 1, src.cols - x0);
-    const int h = std::clamp(static_cast<int>(std::lround(draw.h * src.rows)), 1, src.rows - y0);
-    cv::Mat out;
-    const int interp = (w > size || h > size) ? cv::INTER_AREA : cv::INTER_LINEAR;
-    cv::resize(src(cv::Rect(x0, y0, w, h)), out, cv::Size(size, size), 0, 0, interp);
-    if (draw.flip) {
-        cv::flip(out, out, 1);
-    }
-    return out;
-}
 
 std::string megabytes(int64_t bytes) {
     std::ostringstream out;
@@ -66,29 +46,8 @@ struct Shared {
     std::mutex cacheMutex;
     std::vector<cv::Mat> cache;
 
-    std::mutex queueMutex;
-    std::condition_variable queueReady;
-    std::deque<std::function<void()>> queue;
-    bool stopping = false;
-
     std::atomic<int64_t> decoded{0}, fromCache{0}, cachedBytes{0};
     std::atomic<int64_t> decodeNanos{0};
-
-    void worker() {
-        for (;;) {
-            std::function<void()> job;
-            {
-                std::unique_lock<std::mutex> lock(queueMutex);
-                queueReady.wait(lock, [&] { return stopping || !queue.empty(); });
-                if (stopping && queue.empty()) {
-                    return;
-                }
-                job = std::move(queue.front());
-                queue.pop_front();
-            }
-            job();
-        }
-    }
 
     // One sample of file `file` as `draw` says.
     Sample produce(size_t file, const AugmentDraw& draw) {
@@ -162,7 +121,7 @@ struct Shared {
 
 struct ImageFileSource::Impl {
     std::shared_ptr<Shared> shared;
-    std::vector<std::thread> workers;
+    std::unique_ptr<DecodePool> pool;
     std::vector<size_t> trainFiles, heldFiles;
     AugmentSpec spec;
     uint64_t seed = 0;
@@ -181,37 +140,20 @@ struct ImageFileSource::Impl {
     }
 
     std::shared_future<Sample> submit(size_t file, const AugmentDraw& draw) {
-        auto task = std::make_shared<std::packaged_task<Sample()>>(
-            [s = shared, file, draw] { return s->produce(file, draw); });
-        std::shared_future<Sample> result = task->get_future().share();
-        {
-            std::lock_guard<std::mutex> lock(shared->queueMutex);
-            shared->queue.emplace_back([task] { (*task)(); });
-        }
-        shared->queueReady.notify_one();
-        return result;
-    }
-
-    void startWorker() {
-        workers.emplace_back([s = shared] { s->worker(); });
+        return pool->submit<Sample>([s = shared, file, draw] { return s->produce(file, draw); });
     }
 
     // Waits for a sample; a decoder that stalls is reported, and its thread replaced.
     Sample await(std::shared_future<Sample>& f) {
-        const auto start = Clock::now();
-        const auto limit = std::chrono::duration<double>(shared->options.stallSeconds);
-        if (f.wait_for(limit) == std::future_status::timeout) {
-            startWorker();
-            Sample s;
-            std::ostringstream out;
-            out << "its decoder stalled (no result after " << shared->options.stallSeconds
-                << " s); it is skipped";
-            s.error = out.str();
-            waitSeconds += std::chrono::duration<double>(Clock::now() - start).count();
-            return s;
+        const double limit = shared->options.stallSeconds;
+        if (auto s = pool->await(f, limit, nullptr, &waitSeconds)) {
+            return *s;
         }
-        waitSeconds += std::chrono::duration<double>(Clock::now() - start).count();
-        return f.get();
+        Sample s;
+        std::ostringstream out;
+        out << "its decoder stalled (no result after " << limit << " s); it is skipped";
+        s.error = out.str();
+        return s;
     }
 
     void report(size_t file, const std::string& reason) {
@@ -243,17 +185,7 @@ struct ImageFileSource::Impl {
     }
 
     torch::Tensor toTensor(const std::vector<cv::Mat>& mats) const {
-        const int64_t size = shared->options.sizePx;
-        auto batch =
-            torch::empty({static_cast<int64_t>(mats.size()), size, size, 3}, torch::kUInt8);
-        uint8_t* dst = batch.data_ptr<uint8_t>();
-        const size_t bytes = static_cast<size_t>(size * size * 3);
-        for (size_t i = 0; i < mats.size(); ++i) {
-            const cv::Mat m = mats[i].isContinuous() ? mats[i] : mats[i].clone();
-            std::memcpy(dst + i * bytes, m.data, bytes);
-        }
-        // BGR (H,W,C) bytes -> RGB (C,H,W) floats, once per batch.
-        return batch.permute({0, 3, 1, 2}).flip({1}).to(torch::kFloat).div_(255.0).contiguous();
+        return matsToBatch(mats, shared->options.sizePx);
     }
 };
 
@@ -291,25 +223,11 @@ ImageFileSource::ImageFileSource(ImageIndex index, const FileSourceOptions& opti
     if (s.caching) {
         s.cache.resize(s.images.size());
     }
-    const int threads = options.threads > 0 ? options.threads : std::max(1, usableCpus() / 2);
-    for (int t = 0; t < threads; ++t) {
-        d->startWorker();
-    }
+    d->pool = std::make_unique<DecodePool>(options.threads);
 }
 
-ImageFileSource::~ImageFileSource() {
-    {
-        std::lock_guard<std::mutex> lock(d->shared->queueMutex);
-        d->shared->stopping = true;
-        d->shared->queue.clear();
-    }
-    d->shared->queueReady.notify_all();
-    for (auto& t : d->workers) {
-        // A thread still inside a stalled decoder is left to finish on its own: it holds
-        // the shared state, not this object.
-        t.detach();
-    }
-}
+// The pool goes first (its threads hold the shared state, not this object).
+ImageFileSource::~ImageFileSource() = default;
 
 int64_t ImageFileSource::trainCount() const {
     return static_cast<int64_t>(d->trainFiles.size());
@@ -424,7 +342,7 @@ bool ImageFileSource::cached() const {
 }
 
 int ImageFileSource::threads() const {
-    return static_cast<int>(d->workers.size());
+    return d->pool->threads();
 }
 
 PipelineStats ImageFileSource::stats() const {
@@ -459,7 +377,8 @@ std::string ImageFileSource::describe() const {
     } else {
         out << "streamed: " << n << " files decoded as needed";
     }
-    out << ", by " << d->workers.size() << " decode thread" << (d->workers.size() == 1 ? "" : "s");
+    const int threads = d->pool->threads();
+    out << ", by " << threads << " decode thread" << (threads == 1 ? "" : "s");
     if (d->augmentSet) {
         out << "; " << describeAugment(d->spec);
     }

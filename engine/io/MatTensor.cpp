@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 
 namespace pretext::io {
 
@@ -48,6 +50,38 @@ cv::Mat squareResize(const cv::Mat& image, int sizePx) {
     const int interp = side > sizePx ? cv::INTER_AREA : cv::INTER_LINEAR;
     cv::resize(image(crop), out, cv::Size(sizePx, sizePx), 0, 0, interp);
     return out;
+}
+
+cv::Mat cropResize(const cv::Mat& src, const AugmentDraw& draw, int size) {
+    const int x0 = std::clamp(static_cast<int>(std::lround(draw.x * src.cols)), 0, src.cols - 1);
+    const int y0 = std::clamp(static_cast<int>(std::lround(draw.y * src.rows)), 0, src.rows - 1);
+    const int w = std::clamp(static_cast<int>(std::lround(draw.w * src.cols)), 1, src.cols - x0);
+    const int h = std::clamp(static_cast<int>(std::lround(draw.h * src.rows)), 1, src.rows - y0);
+    cv::Mat out;
+    const int interp = (w > size || h > size) ? cv::INTER_AREA : cv::INTER_LINEAR;
+    cv::resize(src(cv::Rect(x0, y0, w, h)), out, cv::Size(size, size), 0, 0, interp);
+    if (draw.flip) {
+        cv::flip(out, out, 1);
+    }
+    return out;
+}
+
+torch::Tensor matsToBatch(const std::vector<cv::Mat>& mats, int size) {
+    auto batch = torch::empty({static_cast<int64_t>(mats.size()), size, size, 3}, torch::kUInt8);
+    uint8_t* dst = batch.data_ptr<uint8_t>();
+    const size_t bytes = static_cast<size_t>(size) * size * 3;
+    for (size_t i = 0; i < mats.size(); ++i) {
+        cv::Mat m = mats[i];
+        if (m.channels() == 1) {
+            cv::cvtColor(m, m, cv::COLOR_GRAY2BGR);
+        }
+        if (!m.isContinuous()) {
+            m = m.clone();
+        }
+        std::memcpy(dst + i * bytes, m.data, bytes);
+    }
+    // BGR (H,W,C) bytes -> RGB (C,H,W) floats, once per batch.
+    return batch.permute({0, 3, 1, 2}).flip({1}).to(torch::kFloat).div_(255.0).contiguous();
 }
 
 } // namespace pretext::io

@@ -74,6 +74,8 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
     options.stride = settings.stride;
     options.budgetBytes = static_cast<int64_t>(settings.budgetMb) * 1024 * 1024;
     options.maxPixels = int64_t{settings.maxMegapixels} * 1'000'000;
+    options.mode = settings.mode.toStdString();
+    options.threads = settings.decodeThreads;
     io::VideoLoad load = io::loadVideos(files, options, [&](int64_t done, int64_t total) {
         return !progress || progress(done, total);
     });
@@ -99,7 +101,7 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
         data.channelMean = torch::full({3}, 0.5);
         return data;
     }
-    data.images = load.video.frames;
+    data.images = load.sample;
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 frames = load.video.frameCount();
     data.count = frames;
@@ -123,6 +125,12 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
                         {"size_px", settings.sizePx}};
     if (settings.maxMegapixels != kDefaultMaxMegapixels) {
         data.description.insert(QStringLiteral("max_megapixels"), settings.maxMegapixels);
+    }
+    if (settings.mode != QLatin1String("auto")) {
+        data.description.insert(QStringLiteral("pipeline"), settings.mode);
+    }
+    if (settings.decodeThreads > 0) {
+        data.description.insert(QStringLiteral("decode_threads"), settings.decodeThreads);
     }
     data.video = std::make_shared<VideoFrames>(std::move(load.video));
     return data;
@@ -297,9 +305,10 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
     const int maxMegapixels =
         d.value(QStringLiteral("max_megapixels")).toInt(kDefaultMaxMegapixels);
     if (source == QLatin1String("videos")) {
-        const VideoLoadSettings settings{sizePx, d.value(QStringLiteral("stride")).toInt(1),
-                                         d.value(QStringLiteral("budget_mb")).toInt(512),
-                                         maxMegapixels};
+        VideoLoadSettings settings{sizePx, d.value(QStringLiteral("stride")).toInt(1),
+                                   d.value(QStringLiteral("budget_mb")).toInt(512), maxMegapixels};
+        settings.mode = d.value(QStringLiteral("pipeline")).toString(QStringLiteral("auto"));
+        settings.decodeThreads = d.value(QStringLiteral("decode_threads")).toInt(0);
         data = loadVideoFiles(paths, settings, videoProgress);
     } else {
         ImagePipelineSettings pipeline;
@@ -349,8 +358,11 @@ DataSummary summarize(const LoadedData& data, int maxThumbnails) {
     s.cacheMb =
         data.images.defined() ? data.images.numel() * data.images.element_size() / 1048576.0 : 0.0;
     s.budgetMb = data.description.value("budget_mb").toInt();
-    if (data.source) {
-        s.pipeline = QString::fromStdString(data.source->describe());
+    const InputReport* input = data.source ? static_cast<const InputReport*>(data.source.get())
+                               : data.video && data.video->reader ? data.video->reader.get()
+                                                                  : nullptr;
+    if (input) {
+        s.pipeline = QString::fromStdString(input->describe());
         s.streamed = s.pipeline.startsWith(QLatin1String("streamed"));
     }
     const int shown = data.images.defined() ? static_cast<int>(data.images.size(0)) : 0;

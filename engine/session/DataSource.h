@@ -1,7 +1,8 @@
 #pragma once
-// Where training images come from: the built-in demo set, IDX sets, videos (decoded
-// here once, cached as one tensor), or image files and folders of any size (indexed
-// here; a SampleSource decodes them as training asks, cached or streamed).
+// Where training images come from: the built-in demo set, IDX sets, videos (indexed
+// here, their frames cached as one tensor when they fit the budget, else read clip by
+// clip as training asks), or image files and folders of any size (indexed here; a
+// SampleSource decodes them as training asks, cached or streamed).
 #include "SampleSource.h"
 #include "SessionTypes.h"
 #include "Video.h"
@@ -14,8 +15,9 @@
 namespace pretext {
 
 struct LoadedData {
-    // (N,3,S,S) float in [0,1], CPU; a video's frames. For image files: up to 256 of
-    // them spread over the set (centre squares), for previews and thumbnails.
+    // (N,3,S,S) float in [0,1], CPU; a video's frames (when the videos are read clip by
+    // clip: an evenly spaced sample of them, within the budget). For image files: up to
+    // 256 of them spread over the set (centre squares), for previews and thumbnails.
     torch::Tensor images;
     // Image files: where training reads them (ImageFileSource); null otherwise.
     std::shared_ptr<SampleSource> source;
@@ -47,6 +49,8 @@ struct VideoLoadSettings {
     int stride = 1;                            // keep every stride-th frame
     int budgetMb = 512;                        // for the cached frames of all files together
     int maxMegapixels = kDefaultMaxMegapixels; // per frame, from the container's header
+    QString mode = QStringLiteral("auto");     // auto | cache | stream (clip by clip)
+    int decodeThreads = 0;                     // 0: half the usable CPUs, at least 1
 };
 // progress(framesDone, framesExpected) returns false to cancel; then `cancelled` is set
 // and nothing is returned.

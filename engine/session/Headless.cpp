@@ -87,18 +87,21 @@ void addCommonOptions(QCommandLineParser& p) {
         {"seed", "Random seed.", "S", "1"},
         {"size", "Training image size in pixels.", "px", "64"},
         {"stride", "Videos: keep every Nth frame.", "N", "1"},
-        {"budget-mb", "Videos and IDX data: memory budget for the cached frames or images, in MB.",
+        {"budget-mb",
+         "Videos and IDX data: memory for the frames or images kept decoded, in MB (videos "
+         "over it are read clip by clip).",
          "MB", "512"},
         {"max-megapixels",
          "Largest image or video frame loaded (from the file's header, before decoding).", "MP",
          QString::number(kDefaultMaxMegapixels)},
         {"decode-threads",
-         "Image files: threads that decode and augment while training runs (0: half the "
-         "CPUs).",
+         "Image files and videos: threads that decode and augment while training runs (0: "
+         "half the CPUs).",
          "N", "0"},
         {"pipeline",
-         "Image files: auto (decoded once and kept when the set fits --cache-mb), cache or "
-         "stream (decoded from the files as needed; memory does not grow with the set).",
+         "Image files and videos: auto (decoded once and kept when the set fits --cache-mb, "
+         "videos --budget-mb), cache or stream (decoded from the files as needed, videos clip "
+         "by clip; memory does not grow with the set).",
          "mode", "auto"},
         {"cache-mb", "Image files: memory for decoded images that auto may use, in MB.", "MB",
          "512"},
@@ -232,11 +235,21 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
     if (videos > 0 && videos < sources.size()) {
         throw CommandError{QStringLiteral("--data takes video files or images, not both"), 2};
     }
+    ImagePipelineSettings pipeline;
+    pipeline.decodeThreads = static_cast<int>(intValue(p, "decode-threads", 0, 256));
+    pipeline.cacheBudgetMb = static_cast<int>(intValue(p, "cache-mb", 0, 1 << 20));
+    pipeline.mode = p.value("pipeline");
+    if (pipeline.mode != "auto" && pipeline.mode != "cache" && pipeline.mode != "stream") {
+        throw CommandError{
+            QStringLiteral("--pipeline must be auto, cache or stream, not '%1'").arg(pipeline.mode),
+            2};
+    }
     if (videos > 0) {
-        const VideoLoadSettings settings{c.sizePx,
-                                         static_cast<int>(intValue(p, "stride", 1, 10000)),
-                                         static_cast<int>(intValue(p, "budget-mb", 1, 1 << 20)),
-                                         static_cast<int>(intValue(p, "max-megapixels", 1, 4000))};
+        VideoLoadSettings settings{c.sizePx, static_cast<int>(intValue(p, "stride", 1, 10000)),
+                                   static_cast<int>(intValue(p, "budget-mb", 1, 1 << 20)),
+                                   static_cast<int>(intValue(p, "max-megapixels", 1, 4000))};
+        settings.mode = pipeline.mode;
+        settings.decodeThreads = pipeline.decodeThreads;
         LoadedData data = loadVideoFiles(sources, settings);
         for (const auto& s : data.skipped) {
             err() << "skipped " << s.path << ": " << s.reason << Qt::endl;
@@ -252,15 +265,6 @@ LoadedData loadData(const QCommandLineParser& p, const Common& c) {
         out() << "loaded " << data.video->frameCount() << " frames of " << data.video->videoCount()
               << " video(s) at " << c.sizePx << " px" << Qt::endl;
         return data;
-    }
-    ImagePipelineSettings pipeline;
-    pipeline.decodeThreads = static_cast<int>(intValue(p, "decode-threads", 0, 256));
-    pipeline.cacheBudgetMb = static_cast<int>(intValue(p, "cache-mb", 0, 1 << 20));
-    pipeline.mode = p.value("pipeline");
-    if (pipeline.mode != "auto" && pipeline.mode != "cache" && pipeline.mode != "stream") {
-        throw CommandError{
-            QStringLiteral("--pipeline must be auto, cache or stream, not '%1'").arg(pipeline.mode),
-            2};
     }
     LoadedData data = loadImageFiles(
         sources, c.sizePx, {}, static_cast<int>(intValue(p, "max-megapixels", 1, 4000)), pipeline);
@@ -334,8 +338,9 @@ int previewCommand(const QStringList& args) {
     return 0;
 }
 
-// Writes a long Motion-JPEG video from the demo video and loads it back at the
-// training size under the budget: frames decoded per second, and the peak memory.
+// Writes a long Motion-JPEG video from the demo video and indexes it at the training
+// size under the budget (motion measured, frames kept when they fit): frames per
+// second and the peak memory; then, read clip by clip, windows of 7 frames per second.
 void benchVideoDecoding(const QCommandLineParser& p, const Common& c) {
     const int frames = static_cast<int>(intValue(p, "video-frames", 10, 1'000'000));
     const int budgetMb = static_cast<int>(intValue(p, "budget-mb", 1, 1 << 20));
@@ -360,36 +365,61 @@ void benchVideoDecoding(const QCommandLineParser& p, const Common& c) {
     options.sizePx = c.sizePx;
     options.stride = static_cast<int>(intValue(p, "stride", 1, 10000));
     options.budgetBytes = static_cast<int64_t>(budgetMb) * 1024 * 1024;
-    options.opticalFlow = false;
+    options.mode = p.isSet("pipeline") ? p.value("pipeline").toStdString() : "auto";
+    options.threads = static_cast<int>(intValue(p, "decode-threads", 0, 256));
     const io::VideoLoad load = io::loadVideos({path.toStdString()}, options);
     const double seconds = timer.nsecsElapsed() / 1e9;
-    QElapsedTimer flowTimer;
-    flowTimer.start();
-    io::flowMotion(load.video.frames, load.video.starts);
-    const double flowSeconds = flowTimer.nsecsElapsed() / 1e9;
-    const int64_t kept = load.video.frameCount();
-    out()
-        << QStringLiteral(
-               "video: %1 frames at 320x240 (Motion-JPEG), loaded at %2 px under a %3 MB budget\n")
-               .arg(frames)
-               .arg(c.sizePx)
-               .arg(budgetMb)
-        << QStringLiteral("  frames decoded          %1 frames/s (%2 s for all %3; %4 kept, stride "
-                          "%5, %6 MB cached)\n")
-               .arg(frames / seconds, 0, 'f', 1)
-               .arg(seconds, 0, 'f', 2)
-               .arg(frames)
-               .arg(kept)
-               .arg(load.strides.empty() ? 0 : load.strides.front())
-               .arg(kept * io::frameBytes(c.sizePx) / 1048576.0, 0, 'f', 1)
-        << QStringLiteral("  optical flow            %1 frames/s (Farnebäck at %2 px)\n")
-               .arg(kept / std::max(1e-9, flowSeconds), 0, 'f', 1)
-               .arg(c.sizePx)
-        << QStringLiteral("  peak memory loading     %1 MB above the %2 MB before%3\n")
-               .arg(peakRssMb() - before, 0, 'f', 1)
-               .arg(before, 0, 'f', 1)
-               .arg(peakReset ? QString()
-                              : QStringLiteral(" (peak not resettable here: process peak)"));
+    const double peak = peakRssMb() - before;
+    const int64_t indexed = load.video.frameCount();
+    out() << QStringLiteral("video: %1 frames at 320x240 (Motion-JPEG), %2 px, %3 MB budget: %4\n")
+                 .arg(frames)
+                 .arg(c.sizePx)
+                 .arg(budgetMb)
+                 .arg(load.streamed ? QStringLiteral("read clip by clip")
+                                    : QStringLiteral("cached"))
+          << QStringLiteral("  index pass              %1 frames/s (%2 s for %3; motion by "
+                            "difference and optical flow at %4 px)\n")
+                 .arg(indexed / std::max(1e-9, seconds), 0, 'f', 1)
+                 .arg(seconds, 0, 'f', 2)
+                 .arg(indexed)
+                 .arg(options.motionPx)
+          << QStringLiteral("  frames kept             %1 (%2 MB)\n")
+                 .arg(load.sample.defined() ? load.sample.size(0) : 0)
+                 .arg(load.sample.defined() ? load.sample.numel() * 4 / 1048576.0 : 0.0, 0, 'f', 1)
+          << QStringLiteral("  peak memory indexing    %1 MB above the %2 MB before%3\n")
+                 .arg(peak, 0, 'f', 1)
+                 .arg(before, 0, 'f', 1)
+                 .arg(peakReset ? QString()
+                                : QStringLiteral(" (peak not resettable here: process peak)"));
+    if (load.streamed && indexed > 7) {
+        // Random windows, as training draws them, in batches of 32 with the next batch
+        // prefetched, cropped and flipped.
+        constexpr int64_t kLength = 7, kBatch = 32, kBatches = 8;
+        const auto starts = torch::randint(indexed - kLength, {kBatches * kBatch}, torch::kLong);
+        const auto* s = starts.data_ptr<int64_t>();
+        const auto batch = [&](int64_t b) {
+            std::vector<ClipRequest> r;
+            for (int64_t i = 0; i < kBatch; ++i) {
+                r.push_back({s[b * kBatch + i], static_cast<uint64_t>(b * kBatch + i)});
+            }
+            return r;
+        };
+        ClipReader& reader = *load.video.reader;
+        AugmentSpec augment = augmentPreset("crop-flip");
+        QElapsedTimer clipTimer;
+        clipTimer.start();
+        for (int64_t b = 0; b < kBatches; ++b) {
+            if (b + 1 < kBatches) {
+                reader.prefetch(batch(b + 1), kLength, augment, c.seed);
+            }
+            reader.read(batch(b), kLength, augment, c.seed);
+        }
+        const double clipSeconds = clipTimer.nsecsElapsed() / 1e9;
+        out() << QStringLiteral("  clips read              %1 clips/s of %2 frames (%3)\n")
+                     .arg(kBatches * kBatch / clipSeconds, 0, 'f', 1)
+                     .arg(kLength)
+                     .arg(QString::fromStdString(reader.describe()));
+    }
     for (const auto& note : load.notes) {
         out() << "  " << QString::fromStdString(note) << "\n";
     }

@@ -56,7 +56,7 @@ int shortcutsCommand(const QStringList& args) {
          {"max-megapixels", "Largest image or video frame loaded.", "MP",
           QString::number(kDefaultMaxMegapixels)},
          {"decode-threads", "Image files: decode threads (0: half the CPUs).", "N", "0"},
-         {"pipeline", "Image files: auto, cache or stream.", "mode", "auto"},
+         {"pipeline", "Image files and videos: auto, cache or stream.", "mode", "auto"},
          {"cache-mb", "Image files: memory for decoded images, in MB.", "MB", "512"}});
     if (!p.parse(args)) {
         throw CommandError{p.errorText(), 2};

@@ -66,9 +66,9 @@ QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const Lo
                 static_cast<qint64>(trainer.usableImages()));
     json.insert(QStringLiteral("augment_used"),
                 QString::fromStdString(describeAugment(trainer.config().augment)));
-    if (trainer.source()) {
+    if (trainer.input()) {
         json.insert(QStringLiteral("pipeline_note"),
-                    QString::fromStdString(trainer.source()->describe()));
+                    QString::fromStdString(trainer.input()->describe()));
     }
     json.insert(QStringLiteral("data_note"), trainer.dataStats()
                                                  ? QString::fromStdString(trainer.dataStats()->note)
@@ -194,12 +194,11 @@ QString TrainingSession::augmentDescription() const {
 }
 
 QString TrainingSession::pipelineDescription() const {
-    return m_trainer->source() ? QString::fromStdString(m_trainer->source()->describe())
-                               : QString();
+    return m_trainer->input() ? QString::fromStdString(m_trainer->input()->describe()) : QString();
 }
 
 void TrainingSession::reportSkipped(TrainProgress& p) {
-    SampleSource* source = m_trainer->source();
+    const InputReport* source = m_trainer->input();
     if (!source) {
         return;
     }

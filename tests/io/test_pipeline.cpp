@@ -3,6 +3,7 @@
 // augmentation's ranges, a streamed set that keeps nothing, files that vanish or change
 // during training, and the relative motion filter on a real video.
 #include "Augment.h"
+#include "DecodePool.h"
 #include "ImageFileSource.h"
 #include "ImageIndex.h"
 #include "Trainer.h"
@@ -349,6 +350,37 @@ private Q_SLOTS:
         } catch (const std::exception& e) {
             QVERIFY2(QString::fromUtf8(e.what()).contains("no file of the set"), e.what());
         }
+    }
+
+    void aStalledJobIsGivenUpOnAndItsThreadReplaced() {
+        io::DecodePool pool(1);
+        auto release = std::make_shared<std::atomic<bool>>(false); // outlives this test
+        std::atomic<int64_t> beat{0};
+        // No progress: given up after the limit, and the pool still has a thread at work.
+        auto stuck = pool.submit<int>([release] {
+            while (!*release) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+            return 1;
+        });
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(!pool.await(stuck, 0.3, &beat).has_value());
+        QVERIFY(timer.elapsed() >= 280);
+        QCOMPARE(pool.stalled(), 1);
+        QCOMPARE(pool.threads(), 1);
+        auto next = pool.submit<int>([] { return 7; });
+        QCOMPARE(pool.await(next, 5.0).value_or(0), 7);
+        // A job that takes longer than the limit but keeps beating is waited for.
+        auto slow = pool.submit<int>([&] {
+            for (int i = 0; i < 12; ++i) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                ++beat;
+            }
+            return 9;
+        });
+        QCOMPARE(pool.await(slow, 0.3, &beat).value_or(0), 9);
+        *release = true;
     }
 
     void relativeMotionFilterOnARealVideo() {

@@ -75,7 +75,7 @@ TemporalOrderTask::TemporalOrderTask() {
                                "position: one softmax per position over the frames (the seed's "
                                "formula; forward and backward then differ)")),
         spec("spacing", "Frame spacing", Kind::Int, 1, 8, 2, 1,
-             "Cached frames between consecutive frames of a tuple"),
+             "Video frames (after the stride) between consecutive frames of a tuple"),
         choiceSpec("motion_filter", "Motion filter", {"relative", "absolute"}, 0,
                    "Shuffle and Learn samples tuples where there is motion. relative: each "
                    "video keeps its own most-moving windows (works on any video); absolute: "
