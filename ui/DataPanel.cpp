@@ -1,5 +1,6 @@
 #include "DataPanel.h"
 
+#include <QComboBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -44,15 +45,39 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     m_stride->setKeyboardTracking(false);
     m_stride->setToolTip(tr("Videos: keep every Nth frame (a larger stride means more motion "
                             "between the frames of a tuple)"));
+    QSettings settings;
     m_budget = new QSpinBox(this);
-    m_budget->setObjectName(QStringLiteral("videoBudgetSpin"));
+    m_budget->setObjectName(QStringLiteral("memorySpin"));
     m_budget->setRange(16, 65536);
     m_budget->setSingleStep(64);
-    m_budget->setValue(512);
+    m_budget->setValue(settings.value(QStringLiteral("data/memoryMb"), 512).toInt());
     m_budget->setSuffix(tr(" MB"));
     m_budget->setKeyboardTracking(false);
-    m_budget->setToolTip(tr("Memory the cached video frames may take, all files together; a longer "
-                            "video is sampled more sparsely to fit, and the panel says so"));
+    m_budget->setToolTip(
+        tr("Memory the decoded images or video frames may take, all files together. A set that "
+           "fits is decoded once and kept; a larger one is read from the files as training asks "
+           "(videos clip by clip), and its memory no longer grows with it"));
+    m_pipeline = new QComboBox(this);
+    m_pipeline->setObjectName(QStringLiteral("pipelineCombo"));
+    m_pipeline->addItem(tr("Automatic"), QStringLiteral("auto"));
+    m_pipeline->addItem(tr("Keep decoded"), QStringLiteral("cache"));
+    m_pipeline->addItem(tr("From the files"), QStringLiteral("stream"));
+    m_pipeline->setCurrentIndex(
+        std::max(0, m_pipeline->findData(settings.value(QStringLiteral("data/pipeline"), "auto"))));
+    m_pipeline->setToolTip(
+        tr("How training reads image files and videos. Automatic: decoded once and kept when "
+           "they fit the memory above, else read from the files. Keep decoded: always kept "
+           "(fastest; memory grows with the set). From the files: decoded as training asks, "
+           "in decode threads, while the previous batch trains"));
+    m_threads = new QSpinBox(this);
+    m_threads->setObjectName(QStringLiteral("decodeThreadsSpin"));
+    m_threads->setRange(0, 64);
+    m_threads->setValue(settings.value(QStringLiteral("data/decodeThreads"), 0).toInt());
+    m_threads->setSpecialValueText(tr("Automatic (half the CPUs)"));
+    m_threads->setKeyboardTracking(false);
+    m_threads->setToolTip(tr("Threads that decode, crop and resize image files and video clips "
+                             "while training runs; the Data panel and the status bar say how "
+                             "long training waited for them"));
     m_maxMegapixels = new QSpinBox(this);
     m_maxMegapixels->setObjectName(QStringLiteral("maxMegapixelsSpin"));
     m_maxMegapixels->setRange(1, 4000);
@@ -68,10 +93,20 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
         QSettings().setValue(QStringLiteral("data/maxMegapixels"), mp);
         Q_EMIT limitChanged();
     });
-    for (QSpinBox* spin : {m_stride, m_budget}) {
-        connect(spin, qOverload<int>(&QSpinBox::valueChanged), this,
-                &DataPanel::videoOptionsChanged);
-    }
+    connect(m_stride, qOverload<int>(&QSpinBox::valueChanged), this,
+            &DataPanel::videoOptionsChanged);
+    connect(m_budget, qOverload<int>(&QSpinBox::valueChanged), this, [this](int mb) {
+        QSettings().setValue(QStringLiteral("data/memoryMb"), mb);
+        Q_EMIT pipelineChanged();
+    });
+    connect(m_threads, qOverload<int>(&QSpinBox::valueChanged), this, [this](int threads) {
+        QSettings().setValue(QStringLiteral("data/decodeThreads"), threads);
+        Q_EMIT pipelineChanged();
+    });
+    connect(m_pipeline, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        QSettings().setValue(QStringLiteral("data/pipeline"), pipelineMode());
+        Q_EMIT pipelineChanged();
+    });
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("loadProgress"));
     m_cancel = new QPushButton(tr("Cancel"), this);
@@ -114,7 +149,9 @@ DataPanel::DataPanel(QWidget* parent) : QWidget(parent) {
     auto* form = new QFormLayout;
     form->addRow(tr("Training size"), m_size);
     form->addRow(tr("Video stride"), m_stride);
-    form->addRow(tr("Video memory"), m_budget);
+    form->addRow(tr("Memory"), m_budget);
+    form->addRow(tr("Reading"), m_pipeline);
+    form->addRow(tr("Decode threads"), m_threads);
     form->addRow(tr("Largest image"), m_maxMegapixels);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(openFiles);
@@ -148,8 +185,14 @@ void DataPanel::setSizePx(int sizePx, bool reload) {
 int DataPanel::videoStride() const {
     return m_stride->value();
 }
-int DataPanel::videoBudgetMb() const {
+int DataPanel::memoryMb() const {
     return m_budget->value();
+}
+QString DataPanel::pipelineMode() const {
+    return m_pipeline->currentData().toString();
+}
+int DataPanel::decodeThreads() const {
+    return m_threads->value();
 }
 int DataPanel::maxMegapixels() const {
     return m_maxMegapixels->value();
@@ -168,8 +211,17 @@ void DataPanel::showSummary(const pretext::DataSummary& summary) {
     QString text;
     if (summary.count == 0) {
         text = tr("Nothing loaded");
+    } else if (summary.framesAreImages && summary.streamed) {
+        text = tr("<b>%1</b> frames of %n video(s) at %2×%2 px, read clip by clip; %3 of them "
+                  "(%4 MB) kept for the image tasks<br>%5",
+                  nullptr, summary.videos)
+                   .arg(summary.count)
+                   .arg(summary.sizePx)
+                   .arg(summary.keptImages)
+                   .arg(summary.cacheMb, 0, 'f', 1)
+                   .arg(summary.label.toHtmlEscaped());
     } else if (summary.framesAreImages) {
-        text = tr("<b>%1</b> frames of %n video(s) at %2×%2 px, %3 MB of the %4 MB video "
+        text = tr("<b>%1</b> frames of %n video(s) at %2×%2 px, %3 MB of the %4 MB "
                   "memory<br>%5",
                   nullptr, summary.videos)
                    .arg(summary.count)
@@ -244,4 +296,6 @@ void DataPanel::setBusy(bool busy) {
     m_size->setEnabled(!busy);
     m_stride->setEnabled(!busy);
     m_budget->setEnabled(!busy);
+    m_pipeline->setEnabled(!busy);
+    m_threads->setEnabled(!busy);
 }

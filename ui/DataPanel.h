@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
@@ -24,7 +25,12 @@ public:
     // Decoding videos: a progress bar over the frames, with a Cancel button.
     void showVideoLoading(qint64 frames, qint64 expected);
     int videoStride() const;
-    int videoBudgetMb() const;
+    // Memory for decoded images or frames (remembered): a set over it is read from the files.
+    int memoryMb() const;
+    // How training reads files: "auto", "cache" or "stream" (remembered).
+    QString pipelineMode() const;
+    // Decode threads; 0: half the CPUs (remembered).
+    int decodeThreads() const;
     // The largest image or video frame loaded, in megapixels (remembered).
     int maxMegapixels() const;
     // What the chosen task makes of the loaded set (e.g. grayscale images it skips).
@@ -39,6 +45,8 @@ Q_SIGNALS:
     void openVideosRequested();
     void cancelLoadRequested();
     void videoOptionsChanged();
+    // How files are read (memory, reading, decode threads) changed: reload the files.
+    void pipelineChanged();
     // The largest-image limit changed: loaded files are read again under it.
     void limitChanged();
     void demoRequested();
@@ -48,6 +56,8 @@ private:
     QSpinBox* m_size = nullptr;
     QSpinBox* m_stride = nullptr;
     QSpinBox* m_budget = nullptr;
+    QComboBox* m_pipeline = nullptr;
+    QSpinBox* m_threads = nullptr;
     QSpinBox* m_maxMegapixels = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;

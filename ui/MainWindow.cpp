@@ -243,6 +243,12 @@ void MainWindow::connectEngine() {
             loadPaths(m_sourcePaths);
         }
     });
+    // How files are read during training: the loaded files are indexed again.
+    connect(m_data, &DataPanel::pipelineChanged, this, [this] {
+        if (!m_sourcePaths.isEmpty()) {
+            loadPaths(m_sourcePaths);
+        }
+    });
     connect(m_data, &DataPanel::limitChanged, this, [this] {
         if (!m_sourcePaths.isEmpty()) {
             loadPaths(m_sourcePaths);
@@ -403,12 +409,17 @@ void MainWindow::loadPaths(const QStringList& paths) {
     m_recent->add(paths);
     if (videos > 0) {
         callWorker([paths, size = m_data->sizePx(), stride = m_data->videoStride(),
-                    budget = m_data->videoBudgetMb(), limit = m_data->maxMegapixels()](
-                       EngineWorker* w) { w->loadVideos(paths, size, stride, budget, limit); });
+                    budget = m_data->memoryMb(), limit = m_data->maxMegapixels(),
+                    mode = m_data->pipelineMode(),
+                    threads = m_data->decodeThreads()](EngineWorker* w) {
+            w->loadVideos(paths, size, stride, budget, limit, mode, threads);
+        });
         return;
     }
-    callWorker([paths, size = m_data->sizePx(), limit = m_data->maxMegapixels()](EngineWorker* w) {
-        w->loadPaths(paths, size, limit);
+    callWorker([paths, size = m_data->sizePx(), limit = m_data->maxMegapixels(),
+                mode = m_data->pipelineMode(), threads = m_data->decodeThreads(),
+                budget = m_data->memoryMb()](EngineWorker* w) {
+        w->loadPaths(paths, size, limit, mode, threads, budget);
     });
 }
 

@@ -22,10 +22,18 @@ namespace pretext::io {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-// A clip's frames read on from where an open file stands when it is at most this many
-// frames before the clip (decoding them is cheaper than a seek, which restarts at the
-// key frame before the target); farther, or behind, the file seeks.
+// Until a video's seek and frame costs are measured, a clip's frames are read on from
+// where an open file stands when it is at most this many frames before the clip;
+// farther, or behind, the file seeks. Measured, the file reads on while decoding the
+// frames in between costs less than a seek (which decodes from the key frame before
+// the target: one frame for Motion-JPEG, up to a whole group of pictures for MPEG-4).
 constexpr int64_t kReadOnFrames = 48;
+
+// What a video's seeks and frames cost, measured as they are made.
+struct Costs {
+    double seekSeconds = 0.0, frameSeconds = 0.0;
+    int seeks = 0, frames = 0;
+};
 
 struct Clip {
     std::vector<cv::Mat> frames; // length x (size x size BGR); empty on failure
@@ -49,18 +57,43 @@ struct ClipShared {
     std::multimap<size_t, std::unique_ptr<OpenFile>> idle; // open files not in use, by video
     uint64_t useClock = 0;
     size_t maxOpen = 8;
+    std::vector<Costs> costs; // per video, under filesMutex
     std::atomic<int64_t> clips{0}, seeks{0}, readOn{0}, decodeNanos{0};
 
-    // An idle open file of video v, the one that reaches `target` by reading on if
-    // there is one; null when none is open.
+    // Whether reading on `gap` frames is cheaper than a seek, in video v.
+    bool readOnCheaper(size_t v, int64_t gap) {
+        std::lock_guard<std::mutex> lock(filesMutex);
+        const Costs& c = costs[v];
+        if (c.seeks < 2 || c.frames < 16) {
+            return gap <= kReadOnFrames;
+        }
+        return static_cast<double>(gap) * c.frameSeconds < c.seekSeconds;
+    }
+
+    void noteCosts(size_t v, double seekSeconds, double frameSeconds, int frames) {
+        std::lock_guard<std::mutex> lock(filesMutex);
+        Costs& c = costs[v];
+        const auto blend = [](double& average, double value, int count) {
+            average = count == 0 ? value : 0.8 * average + 0.2 * value;
+        };
+        if (seekSeconds > 0.0) {
+            blend(c.seekSeconds, seekSeconds, c.seeks++);
+        }
+        if (frames > 0) {
+            blend(c.frameSeconds, frameSeconds / frames, c.frames);
+            c.frames += frames;
+        }
+    }
+
+    // An idle open file of video v, the one closest before `target` if there is one
+    // (it may read on to it); null when none is open.
     std::unique_ptr<OpenFile> take(size_t v, int64_t target) {
         std::lock_guard<std::mutex> lock(filesMutex);
         auto [begin, end] = idle.equal_range(v);
         auto best = end;
         for (auto it = begin; it != end; ++it) {
             const int64_t gap = target - it->second->next;
-            if (gap >= 0 && gap <= kReadOnFrames &&
-                (best == end || gap < target - best->second->next)) {
+            if (gap >= 0 && (best == end || gap < target - best->second->next)) {
                 best = it;
             }
         }
@@ -117,11 +150,22 @@ struct ClipShared {
                 return out;
             }
         }
+        double grabSeconds = 0.0, seekSeconds = 0.0;
+        int grabs = 0;
+        // grab() decodes the next frame; timed, it is what reading on costs per frame.
+        const auto grab = [&] {
+            const auto t = Clock::now();
+            const bool ok = file->capture.grab();
+            grabSeconds += std::chrono::duration<double>(Clock::now() - t).count();
+            ++grabs;
+            return ok;
+        };
         try {
             const int64_t gap = target - file->next;
-            if (gap >= 0 && gap <= kReadOnFrames) {
+            const bool seek = gap < 0 || (gap > 0 && !readOnCheaper(v, gap));
+            if (!seek) {
                 for (int64_t i = 0; i < gap; ++i) {
-                    if (!file->capture.grab()) {
+                    if (!grab()) {
                         out.error = "breaks off before frame " + std::to_string(target);
                         return out;
                     }
@@ -129,20 +173,29 @@ struct ClipShared {
                 }
                 readOn += 1;
             } else {
+                // The seek's cost: setting the position and decoding the first frame.
+                const auto t = Clock::now();
                 file->capture.set(cv::CAP_PROP_POS_FRAMES, static_cast<double>(target));
+                const bool ok = file->capture.grab();
+                seekSeconds = std::chrono::duration<double>(Clock::now() - t).count();
                 seeks += 1;
+                if (!ok) {
+                    out.error = "breaks off before frame " + std::to_string(target);
+                    return out;
+                }
             }
             file->next = target;
             cv::Mat frame;
             for (int64_t j = 0; j < length; ++j) {
                 const int skip = j == 0 ? 0 : e.stride - 1;
                 for (int i = 0; i < skip; ++i) {
-                    if (!file->capture.grab()) {
+                    if (!grab()) {
                         break;
                     }
                     ++file->next;
                 }
-                if (!file->capture.grab() || !file->capture.retrieve(frame) || frame.empty()) {
+                const bool grabbed = (j == 0 && seek) || grab();
+                if (!grabbed || !file->capture.retrieve(frame) || frame.empty()) {
                     out.error = "breaks off at frame " + std::to_string(file->next) +
                                 " (it was read to frame " + std::to_string(e.frames * e.stride) +
                                 " when indexed)";
@@ -158,6 +211,7 @@ struct ClipShared {
             out.frames.clear();
             return out;
         }
+        noteCosts(v, seekSeconds, grabSeconds, grabs);
         give(v, std::move(file));
         clips += 1;
         decodeNanos +=
@@ -167,6 +221,18 @@ struct ClipShared {
 };
 
 namespace {
+// The requests in the order of their first frames: queued so, the decode threads move
+// through each file mostly forwards and can read on from one clip to the next.
+std::vector<size_t> byStart(const std::vector<ClipRequest>& requests) {
+    std::vector<size_t> order(requests.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return requests[a].start < requests[b].start; });
+    return order;
+}
+
 struct Pending {
     int64_t start = 0, length = 0;
     std::shared_future<Clip> future;
@@ -229,6 +295,7 @@ VideoClipReader::VideoClipReader(std::vector<IndexedVideo> videos, const ClipRea
     d->shared = std::make_shared<ClipShared>();
     d->shared->options = options;
     d->shared->videos = std::move(videos);
+    d->shared->costs.resize(d->shared->videos.size());
     d->pool = std::make_unique<DecodePool>(options.threads);
     d->shared->maxOpen = static_cast<size_t>(4 * d->pool->threads() + 4);
 }
@@ -241,7 +308,8 @@ int64_t VideoClipReader::sizePx() const {
 
 void VideoClipReader::prefetch(const std::vector<ClipRequest>& requests, int64_t length,
                                const AugmentSpec& spec, uint64_t seed) {
-    for (const auto& r : requests) {
+    for (size_t i : byStart(requests)) {
+        const ClipRequest& r = requests[i];
         auto it = d->pending.find(r.key);
         if (it != d->pending.end() && it->second.start == r.start && it->second.length == length) {
             continue;
@@ -255,14 +323,15 @@ torch::Tensor VideoClipReader::read(const std::vector<ClipRequest>& requests, in
     if (!d->firstRead) {
         d->firstRead = Clock::now();
     }
-    std::vector<Pending> jobs;
-    for (const auto& r : requests) {
+    std::vector<Pending> jobs(requests.size());
+    for (size_t i : byStart(requests)) {
+        const ClipRequest& r = requests[i];
         auto it = d->pending.find(r.key);
         if (it != d->pending.end() && it->second.start == r.start && it->second.length == length) {
-            jobs.push_back(std::move(it->second));
+            jobs[i] = std::move(it->second);
             d->pending.erase(it);
         } else {
-            jobs.push_back(d->submit(r.start, length, spec, seed, r.key));
+            jobs[i] = d->submit(r.start, length, spec, seed, r.key);
         }
     }
     const int size = static_cast<int>(d->shared->options.sizePx);

@@ -183,7 +183,10 @@ std::string fileName(const std::string& path) {
 }
 
 std::string megabytes(int64_t bytes) {
-    return std::to_string((bytes + (1 << 19)) >> 20) + " MB";
+    std::ostringstream out;
+    out.precision(bytes < (10ll << 20) ? 1 : 0);
+    out << std::fixed << static_cast<double>(bytes) / (1 << 20) << " MB";
+    return out.str();
 }
 
 std::string stalledReason(double seconds) {

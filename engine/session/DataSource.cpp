@@ -354,7 +354,9 @@ DataSummary summarize(const LoadedData& data, int maxThumbnails) {
     s.notes = data.notes;
     s.videoFrames = data.video ? static_cast<int>(data.video->frameCount()) : 0;
     s.videos = data.video ? static_cast<int>(data.video->videoCount()) : 0;
-    s.framesAreImages = data.video && data.video->frames.is_same(data.images);
+    s.framesAreImages =
+        data.video && (data.video->frames.is_same(data.images) || data.video->streamed());
+    s.keptImages = data.images.defined() ? static_cast<int>(data.images.size(0)) : 0;
     s.cacheMb =
         data.images.defined() ? data.images.numel() * data.images.element_size() / 1048576.0 : 0.0;
     s.budgetMb = data.description.value("budget_mb").toInt();

@@ -74,7 +74,8 @@ void EngineWorker::loadDemo(int sizePx, quint64 seed, bool withVideo) {
     setState(EngineState::Idle);
 }
 
-void EngineWorker::loadPaths(const QStringList& paths, int sizePx, int maxMegapixels) {
+void EngineWorker::loadPaths(const QStringList& paths, int sizePx, int maxMegapixels,
+                             const QString& pipeline, int decodeThreads, int cacheMb) {
     if (d->session) {
         Q_EMIT errorOccurred(tr("Stop training before loading other data."));
         return;
@@ -84,7 +85,7 @@ void EngineWorker::loadPaths(const QStringList& paths, int sizePx, int maxMegapi
         adoptLoaded(
             std::make_unique<LoadedData>(loadImageFiles(
                 paths, sizePx, [this](int done, int total) { Q_EMIT loadProgress(done, total); },
-                maxMegapixels)),
+                maxMegapixels, ImagePipelineSettings{decodeThreads, pipeline, cacheMb})),
             tr("Nothing could be loaded from %1").arg(paths.join(QStringLiteral(", "))));
     } catch (const std::exception& e) {
         Q_EMIT errorOccurred(
@@ -94,7 +95,7 @@ void EngineWorker::loadPaths(const QStringList& paths, int sizePx, int maxMegapi
 }
 
 void EngineWorker::loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb,
-                              int maxMegapixels) {
+                              int maxMegapixels, const QString& pipeline, int decodeThreads) {
     if (d->session) {
         Q_EMIT errorOccurred(tr("Stop training before loading other data."));
         return;
@@ -105,7 +106,7 @@ void EngineWorker::loadVideos(const QStringList& paths, int sizePx, int stride, 
         QElapsedTimer sinceProgress; // invalid until the first report, which goes out at once
         bool cancelled = false;
         auto loaded = std::make_unique<LoadedData>(loadVideoFiles(
-            paths, {sizePx, stride, budgetMb, maxMegapixels},
+            paths, {sizePx, stride, budgetMb, maxMegapixels, pipeline, decodeThreads},
             [&](qint64 done, qint64 total) {
                 if (!sinceProgress.isValid() || sinceProgress.elapsed() >= 50) { // ~20 updates/s
                     Q_EMIT videoLoadProgress(done, total);

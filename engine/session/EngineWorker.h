@@ -32,10 +32,16 @@ public Q_SLOTS:
     // that the window shows an image task's preview sooner.
     void loadDemo(int sizePx, quint64 seed, bool withVideo = true);
     // Images over `maxMegapixels` (read from their headers) are skipped and named.
-    void loadPaths(const QStringList& paths, int sizePx, int maxMegapixels = 64);
-    // Video files: every `stride`-th frame, the cache held under `budgetMb`.
+    // `pipeline` (auto | cache | stream), `decodeThreads` (0: half the CPUs) and
+    // `cacheMb` say how training reads them (ImagePipelineSettings).
+    void loadPaths(const QStringList& paths, int sizePx, int maxMegapixels = 64,
+                   const QString& pipeline = QStringLiteral("auto"), int decodeThreads = 0,
+                   int cacheMb = 512);
+    // Video files: every `stride`-th frame, cached under `budgetMb` when they fit (or as
+    // `pipeline` says), else read clip by clip by `decodeThreads` threads.
     void loadVideos(const QStringList& paths, int sizePx, int stride, int budgetMb,
-                    int maxMegapixels = 64);
+                    int maxMegapixels = 64, const QString& pipeline = QStringLiteral("auto"),
+                    int decodeThreads = 0);
     // `augment` as TrainSettings::augment; with `showOriginal` the images are shown
     // before augmentation too.
     void requestPreview(const QString& task, const QVariantMap& params, quint64 seed, int count,

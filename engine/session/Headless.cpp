@@ -16,6 +16,7 @@
 #include "TaskCatalog.h"
 #include "Threads.h"
 #include "TrainingSession.h"
+#include "VideoClipReader.h"
 #include "VideoLoader.h"
 #include "tasks/Registry.h"
 
@@ -415,10 +416,16 @@ void benchVideoDecoding(const QCommandLineParser& p, const Common& c) {
             reader.read(batch(b), kLength, augment, c.seed);
         }
         const double clipSeconds = clipTimer.nsecsElapsed() / 1e9;
-        out() << QStringLiteral("  clips read              %1 clips/s of %2 frames (%3)\n")
+        const auto* files = dynamic_cast<const io::VideoClipReader*>(&reader);
+        const io::ClipReaderStats stats = files ? files->stats() : io::ClipReaderStats{};
+        out() << QStringLiteral("  clips read              %1 clips/s of %2 frames, random windows "
+                                "in batches of %3 (%4% with a seek, the rest read on; %5 decode "
+                                "thread(s))\n")
                      .arg(kBatches * kBatch / clipSeconds, 0, 'f', 1)
                      .arg(kLength)
-                     .arg(QString::fromStdString(reader.describe()));
+                     .arg(kBatch)
+                     .arg(100.0 * stats.seeks / std::max<int64_t>(1, stats.clips), 0, 'f', 0)
+                     .arg(files ? files->threads() : 0);
     }
     for (const auto& note : load.notes) {
         out() << "  " << QString::fromStdString(note) << "\n";

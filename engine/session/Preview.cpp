@@ -14,9 +14,9 @@ VisualColumn framesColumn(const VideoFrames& video, const torch::Tensor& starts,
     const int64_t cells = std::min<int64_t>(length, 5);
     const auto offsets =
         torch::linspace(0, static_cast<double>(length - 1), cells).round().to(torch::kLong);
-    auto frames = video.frames.index_select(
-        0, (starts.unsqueeze(1) + offsets.unsqueeze(0)).flatten()); // (B*cells,3,S,S)
-    const int64_t b = starts.size(0), side = video.frames.size(2);
+    const auto clips = readWindows(video, starts, length);      // (B,length,3,S,S)
+    auto frames = clips.index_select(1, offsets).flatten(0, 1); // (B*cells,3,S,S)
+    const int64_t b = clips.size(0), side = clips.size(-1);
     VisualColumn column;
     column.title = "the video's frames (no window passes the motion filter)";
     column.images = frames.view({b, cells, 3, side, side})
@@ -27,9 +27,45 @@ VisualColumn framesColumn(const VideoFrames& video, const torch::Tensor& starts,
     return column;
 }
 
+// The windows at `starts` as clips, augmented as training would draw them (one crop
+// and flip per clip, from the files when the video is read clip by clip).
+torch::Tensor previewClips(const VideoFrames& video, const torch::Tensor& starts, int64_t length,
+                           const AugmentSpec& spec, quint64 seed) {
+    if (!spec.any()) {
+        return readWindows(video, starts, length);
+    }
+    std::vector<AugmentDraw> draws;
+    torch::Tensor clips;
+    if (video.streamed()) {
+        const auto cpu = starts.to(torch::kCPU).contiguous();
+        std::vector<ClipRequest> requests;
+        for (int64_t i = 0; i < cpu.size(0); ++i) {
+            requests.push_back({cpu[i].item<int64_t>(), static_cast<uint64_t>(i)});
+        }
+        std::vector<bool> ok;
+        clips = video.reader->read(requests, length, spec, seed, &ok);
+        std::vector<int64_t> good;
+        for (size_t i = 0; i < ok.size(); ++i) {
+            if (ok[i]) {
+                good.push_back(static_cast<int64_t>(i));
+                draws.push_back(drawAugment(spec, seed, i, 1, 1));
+            }
+        }
+        clips = clips.index_select(0, torch::tensor(good, torch::kLong));
+    } else {
+        clips = gatherWindows(video.frames, starts, length);
+        const int64_t side = clips.size(-1);
+        for (int64_t i = 0; i < clips.size(0); ++i) {
+            draws.push_back(drawAugment(spec, seed, static_cast<uint64_t>(i), side, side));
+        }
+        clips = cropAndFlip(clips, draws, side);
+    }
+    return colourJitter(clips, draws);
+}
+
 // Tuples from windows spread over the video, and the motion timeline of each video.
 ImageGrid makeVideoPreview(const Task& task, const LoadedData& data, const ParamValues& params,
-                           quint64 seed, int count) {
+                           quint64 seed, int count, const PreviewAugment& augment) {
     ImageGrid grid;
     const ParamValues full = withDefaults(task.info(), params);
     if (!data.video || data.video->empty()) {
@@ -43,7 +79,12 @@ ImageGrid makeVideoPreview(const Task& task, const LoadedData& data, const Param
     const torch::Tensor starts = spreadStarts(plan, count);
     if (starts.size(0) > 0) {
         BatchContext ctx{full, makeGenerator(seed), data.channelMean, seed, nullptr};
-        const Batch batch = task.makeBatch(gatherWindows(video.frames, starts, plan.length), ctx);
+        AugmentSpec spec = augment.spec;
+        if (!task.info().colourJitter) {
+            spec.jitter = 0.0;
+        }
+        const Batch batch =
+            task.makeBatch(previewClips(video, starts, plan.length, spec, seed), ctx);
         grid = toImageGrid(task.previewColumns(batch));
     } else if (plan.starts.size(0) > 0) {
         // No window passes the filter: the video's frames still show, window by window,
@@ -121,7 +162,7 @@ ImageGrid makePreview(const Task& task, const LoadedData& data, const ParamValue
                       const PreviewAugment& augment) {
     torch::NoGradGuard noGrad;
     if (task.info().video) {
-        return makeVideoPreview(task, data, params, seed, count);
+        return makeVideoPreview(task, data, params, seed, count, augment);
     }
     if (!stats) {
         stats = task.analyze(data.images);

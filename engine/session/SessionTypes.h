@@ -45,12 +45,14 @@ struct DataSummary {
     QStringList notes; // how videos were sampled or cut short
     int videos = 0;    // videos loaded (the demo set has one procedural video)
     int videoFrames = 0;
-    bool framesAreImages = false; // the images are the videos' frames
+    bool framesAreImages = false; // the images are the videos' frames (all, or a sample)
+    int keptImages = 0;           // images (or frames) held decoded
     double cacheMb = 0.0;         // memory the cached images or frames take
     int budgetMb = 0;             // the video memory budget they were loaded under, 0: none
     QJsonObject description;      // where the data came from, as config.json records it
     // How training reads the images: "streamed: ..." or "cached: ..." for image files
-    // (ImageFileSource::describe), empty when they are one decoded tensor.
+    // (ImageFileSource::describe), "streamed: ..." for videos read clip by clip; empty
+    // when they are one decoded tensor.
     QString pipeline;
     bool streamed = false; // decoded from the files as needed, never all in memory
 };

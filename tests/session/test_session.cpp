@@ -498,6 +498,40 @@ private Q_SLOTS:
         QCOMPARE(loaded.first().at(0).value<DataSummary>().count, 12);
     }
 
+    // Videos over the memory budget: indexed, a sample of frames kept, and a temporal run
+    // trains on clips read from the file; the Data panel's summary and the run's config
+    // say so.
+    void videosOverTheBudgetTrainClipByClip() {
+        QTemporaryDir dir;
+        const QString clip = dir.filePath("street.avi");
+        QVERIFY(
+            io::writeMjpegVideo(clip.toStdString(), makeDemoVideo(1, 200, 32, 5).frames, 160, 120));
+        WorkerThread engine;
+        QSignalSpy loaded(engine.worker, &EngineWorker::dataLoaded);
+        engine.call([clip](EngineWorker* w) { w->loadVideos({clip}, 32, 1, 1); });
+        QVERIFY(received(loaded, 20000));
+        const auto summary = loaded.takeFirst().at(0).value<DataSummary>();
+        QVERIFY(summary.framesAreImages && summary.streamed);
+        QCOMPARE(summary.count, 200);
+        QVERIFY(summary.keptImages > 0 && summary.keptImages < 200);
+        QVERIFY2(summary.pipeline.contains("clip by clip"), qPrintable(summary.pipeline));
+        TrainSettings s;
+        s.task = "temporal-order";
+        s.maxSteps = 3;
+        s.batchSize = 8;
+        s.device = "cpu";
+        s.runDir = dir.filePath("run");
+        QSignalSpy finished(engine.worker, &EngineWorker::trainingFinished);
+        engine.call([s](EngineWorker* w) { w->startTraining(s); });
+        QVERIFY(received(finished, 120000));
+        QCOMPARE(finished.first().at(0).toString(), QString("finished"));
+        QFile config(QDir(s.runDir).filePath("config.json"));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(config.readAll()).object();
+        const QString note = json.value("pipeline_note").toString();
+        QVERIFY2(note.contains("clip by clip") && note.contains("clips read"), qPrintable(note));
+    }
+
     // While it trains, the allocator keeps the blocks a step frees for the next step
     // (engine/core/Memory.h); a window whose run has finished gives them back, so that an
     // idle window does not hold its run's peak. Resident memory at the last step and when

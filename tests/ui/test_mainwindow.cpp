@@ -395,7 +395,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!window.previewView()->grid().isEmpty(), 20000);
         QVERIFY(window.findChild<QPushButton*>("openVideoButton"));
         QVERIFY(window.findChild<QSpinBox*>("videoStrideSpin"));
-        QVERIFY(window.findChild<QSpinBox*>("videoBudgetSpin"));
+        QVERIFY(window.findChild<QSpinBox*>("memorySpin"));
+        QVERIFY(window.findChild<QComboBox*>("pipelineCombo"));
+        QVERIFY(window.findChild<QSpinBox*>("decodeThreadsSpin"));
         auto* task = window.findChild<QComboBox*>("taskCombo");
         task->setCurrentIndex(task->findData("temporal-order"));
         // Shuffled strip, what the model sees, the true order; and the motion timeline.
