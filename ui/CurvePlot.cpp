@@ -71,7 +71,7 @@ CurvePlot::CurvePlot(const QString& valueLabel, Qt::Alignment legendCorner, QWid
     m_plot = new QCustomPlot(this);
     m_plot->xAxis->setLabel(tr("step"));
     m_plot->yAxis->setLabel(valueLabel);
-    m_plot->legend->setVisible(true);
+    m_plot->legend->setVisible(false); // shown once a curve is there (redraw)
     m_plot->legend->setFont(QFont(font().family(), 8));
     m_plot->legend->setBrush(QColor(255, 255, 255, 200));
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, legendCorner);
@@ -456,6 +456,8 @@ void CurvePlot::redraw() {
     }
     m_bestLabel->setText(bestText());
     m_settingRange = false;
+    // An empty plot shows no empty legend box.
+    m_plot->legend->setVisible(m_plot->legend->itemCount() > 0);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -17,6 +17,7 @@
 #include "TaskPanel.h"
 #include "TaskText.h"
 #include "TrainingPanel.h"
+#include "ViewSwitcher.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -30,7 +31,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -148,7 +148,7 @@ void MainWindow::buildCentralArea() {
     auto* bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(heldOutBox);
     m_comparison = new RunComparison;
-    m_curveTabs = new QTabWidget;
+    m_curveTabs = new ViewSwitcher;
     m_curveTabs->setObjectName(QStringLiteral("curveTabs"));
     // The run's standing warning (overfitting) sits above the curves, its full height.
     auto* thisRun = new QWidget;
@@ -156,15 +156,20 @@ void MainWindow::buildCentralArea() {
     runLayout->setContentsMargins(0, 0, 0, 0);
     runLayout->addWidget(m_runWarning);
     runLayout->addWidget(curves, 1);
-    m_curveTabs->addTab(thisRun, tr("This run"));
-    m_curveTabs->addTab(m_comparison, tr("Compare runs"));
+    const QString training = tr("Training");
+    m_curveTabs->addView(thisRun, tr("This run"), training,
+                         tr("The run's loss and metric curves, live"));
+    m_curveTabs->addView(m_comparison, tr("Compare runs"), training,
+                         tr("The curves of the runs chosen in the Runs panel, overlaid"));
+    buildTeachTabs();
     m_probe = new ProbePanel;
     m_probe->setObjectName(QStringLiteral("probePanel"));
-    m_curveTabs->addTab(m_probe, tr("Linear probe"));
-    buildTeachTabs();
-    // The tab last looked at comes back with the window.
+    m_curveTabs->addView(m_probe, tr("Linear probe"), tr("Evaluate"),
+                         tr("How well a linear classifier on the frozen encoder's features "
+                            "recognises labelled images"));
+    // The view last looked at comes back with the window.
     m_curveTabs->setCurrentIndex(QSettings().value(QStringLiteral("ui/curveTab"), 0).toInt());
-    connect(m_curveTabs, &QTabWidget::currentChanged, this,
+    connect(m_curveTabs, &ViewSwitcher::currentChanged, this,
             [](int index) { QSettings().setValue(QStringLiteral("ui/curveTab"), index); });
     bottom->addWidget(m_curveTabs);
     bottom->setSizes({560, 520});

@@ -24,7 +24,7 @@ class MathPanel;
 class GradientPanel;
 class StepPanel;
 class ShortcutPanel;
-class QTabWidget;
+class ViewSwitcher;
 class QAction;
 class QGroupBox;
 class QCheckBox;
@@ -66,7 +66,7 @@ public:
     DataPanel* dataPanel() const { return m_data; }
     RunsPanel* runsPanel() const { return m_runs; }
     RunComparison* comparison() const { return m_comparison; }
-    QTabWidget* curveTabs() const { return m_curveTabs; }
+    ViewSwitcher* curveTabs() const { return m_curveTabs; }
     ProbePanel* probePanel() const { return m_probe; }
     MathPanel* mathPanel() const { return m_math; }
     GradientPanel* gradientPanel() const { return m_gradients; }
@@ -161,7 +161,7 @@ private:
     GradientPanel* m_gradients = nullptr;
     StepPanel* m_stepPanel = nullptr;
     ShortcutPanel* m_shortcuts = nullptr;
-    QTabWidget* m_curveTabs = nullptr;
+    ViewSwitcher* m_curveTabs = nullptr;
     TaskPanel* m_task = nullptr;
     TrainingPanel* m_training = nullptr;
     CurvePlot* m_lossPlot = nullptr;

@@ -2,6 +2,8 @@
 // View and Help. What the entries do lives with the window's other parts.
 #include "MainWindow.h"
 
+#include "ViewSwitcher.h"
+
 #include "Appearance.h"
 #include "CurvePlot.h"
 #include "ImageGridView.h"
@@ -51,6 +53,16 @@ void MainWindow::buildMenus() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>()) {
         view->addAction(dock->toggleViewAction());
+    }
+    view->addSeparator();
+    // Each view beside the held-out samples, Ctrl+1 to Ctrl+9 in the order shown.
+    for (int i = 0; i < m_curveTabs->count(); ++i) {
+        QAction* show =
+            view->addAction(tr("%1 ▸ %2").arg(m_curveTabs->groupOf(i), m_curveTabs->viewLabel(i)),
+                            this, [this, i] { m_curveTabs->setCurrentIndex(i); });
+        if (i < 9) {
+            show->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        }
     }
     view->addSeparator();
     QAction* fullScreen =

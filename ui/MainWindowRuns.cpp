@@ -18,6 +18,7 @@
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 
+#include "ViewSwitcher.h"
 #include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
@@ -27,7 +28,6 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QUrl>
 
 #include <cmath>

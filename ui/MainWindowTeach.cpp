@@ -17,12 +17,12 @@
 #include "TaskText.h"
 #include "TrainingPanel.h"
 
+#include "ViewSwitcher.h"
 #include <QAction>
 #include <QJsonObject>
 #include <QMenu>
 #include <QPushButton>
 #include <QStatusBar>
-#include <QTabWidget>
 
 using pretext::EngineState;
 using pretext::EngineWorker;
@@ -34,12 +34,18 @@ void MainWindow::buildTeachTabs() {
     m_gradients->setObjectName(QStringLiteral("gradientPanel"));
     m_stepPanel = new StepPanel;
     m_stepPanel->setObjectName(QStringLiteral("stepPanel"));
-    m_curveTabs->addTab(m_math, tr("Math"));
-    m_curveTabs->addTab(m_gradients, tr("Gradients"));
-    m_curveTabs->addTab(m_stepPanel, tr("Step mode"));
+    const QString inspect = tr("Inspect");
+    m_curveTabs->addView(m_math, tr("Math"), inspect,
+                         tr("The task's loss and gradient, with this step's numbers"));
+    m_curveTabs->addView(m_gradients, tr("Gradients"), inspect,
+                         tr("∂L/∂output on a sample, and the gradient norm of every layer"));
+    m_curveTabs->addView(m_stepPanel, tr("Step mode"), inspect,
+                         tr("One step at a time: the batch, the loss, what changed"));
     m_shortcuts = new ShortcutPanel;
     m_shortcuts->setObjectName(QStringLiteral("shortcutPanel"));
-    m_curveTabs->addTab(m_shortcuts, tr("Shortcuts"));
+    m_curveTabs->addView(m_shortcuts, tr("Shortcuts"), inspect,
+                         tr("Shortcut diagnostics: the same task with and without a cue, side "
+                            "by side"));
 }
 
 void MainWindow::buildTeachActions(QMenu* train) {
@@ -79,7 +85,7 @@ void MainWindow::connectTeach() {
     connect(m_shortcuts, &ShortcutPanel::diagnosticFinished, m_runs, [this] { m_runs->refresh(); });
     connect(m_worker, &EngineWorker::dataLoaded, m_shortcuts, &ShortcutPanel::setLoadedData);
     connect(m_gradients, &GradientPanel::sampleChanged, this, &MainWindow::updateInspecting);
-    connect(m_curveTabs, &QTabWidget::currentChanged, this, &MainWindow::updateInspecting);
+    connect(m_curveTabs, &ViewSwitcher::currentChanged, this, &MainWindow::updateInspecting);
     updateInspecting();
 }
 

@@ -10,7 +10,8 @@ namespace pretext {
 namespace {
 // The frames of these windows side by side, one strip per window (a video loaded
 // before any window passes the motion filter).
-VisualColumn framesColumn(const VideoFrames& video, const torch::Tensor& starts, int64_t length) {
+VisualColumn framesColumn(const VideoFrames& video, const torch::Tensor& starts, int64_t length,
+                          const std::string& title) {
     const int64_t cells = std::min<int64_t>(length, 5);
     const auto offsets =
         torch::linspace(0, static_cast<double>(length - 1), cells).round().to(torch::kLong);
@@ -18,7 +19,7 @@ VisualColumn framesColumn(const VideoFrames& video, const torch::Tensor& starts,
     auto frames = clips.index_select(1, offsets).flatten(0, 1); // (B*cells,3,S,S)
     const int64_t b = clips.size(0), side = clips.size(-1);
     VisualColumn column;
-    column.title = "the video's frames (no window passes the motion filter)";
+    column.title = title;
     column.images = frames.view({b, cells, 3, side, side})
                         .permute({0, 2, 3, 1, 4})
                         .reshape({b, 3, side, cells * side})
@@ -85,7 +86,12 @@ ImageGrid makeVideoPreview(const Task& task, const LoadedData& data, const Param
         }
         const Batch batch =
             task.makeBatch(previewClips(video, starts, plan.length, spec, seed), ctx);
-        grid = toImageGrid(task.previewColumns(batch));
+        std::vector<VisualColumn> columns = task.previewColumns(batch);
+        if (augment.showOriginal && spec.any()) {
+            columns.insert(columns.begin(),
+                           framesColumn(video, starts, plan.length, "clip before augmentation"));
+        }
+        grid = toImageGrid(columns);
     } else if (plan.starts.size(0) > 0) {
         // No window passes the filter: the video's frames still show, window by window,
         // so what was loaded is visible while the setting is changed.
@@ -93,7 +99,9 @@ ImageGrid makeVideoPreview(const Task& task, const LoadedData& data, const Param
         const auto pick = torch::linspace(0, static_cast<double>(plan.starts.size(0) - 1), shown)
                               .round()
                               .to(torch::kLong);
-        grid = toImageGrid({framesColumn(video, plan.starts.index_select(0, pick), plan.length)});
+        grid = toImageGrid({framesColumn(video, plan.starts.index_select(0, pick), plan.length,
+                                         "the video's frames (no window passes the motion "
+                                         "filter)")});
     }
     grid.note = QString::fromStdString(task.describe(full, seed));
     grid.dataNote = QString::fromStdString(plan.note());

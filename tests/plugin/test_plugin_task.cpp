@@ -12,6 +12,7 @@
 #include "RunFolder.h"
 #include "TaskCatalog.h"
 #include "TrainingPanel.h"
+#include "ViewSwitcher.h"
 
 #include <QDirIterator>
 #include <QFile>

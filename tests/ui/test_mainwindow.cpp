@@ -17,6 +17,7 @@
 #include "RunsPanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
+#include "ViewSwitcher.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -148,6 +149,47 @@ private slots:
         QCOMPARE(QApplication::palette().color(QPalette::Base), lightBase);
         QTRY_COMPARE(window.lossPlot()->plot()->grab().toImage().pixelColor(3, 3), lightBase);
         QCOMPARE(QSettings().value("ui/theme").toString(), QString("system"));
+    }
+
+    // The views beside the held-out samples: three named groups, every view's button
+    // whole inside the window at a classroom projector's 1366x768 and at 1920x1080,
+    // Ctrl+N reaches view N, and an empty loss plot shows no empty legend box.
+    void viewsAreGroupedAndFitTheWindow() {
+        for (const QSize size : {QSize(1366, 768), QSize(1920, 1080)}) {
+            MainWindow window;
+            window.resize(size);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QApplication::processEvents();
+            ViewSwitcher* views = window.curveTabs();
+            QCOMPARE(views->count(), 7);
+            QStringList groups;
+            for (int i = 0; i < views->count(); ++i) {
+                if (!groups.contains(views->groupOf(i))) {
+                    groups << views->groupOf(i);
+                }
+                QAbstractButton* b = views->button(i);
+                QVERIFY(b->isVisible());
+                const QRect r(b->mapTo(&window, QPoint(0, 0)), b->size());
+                QVERIFY2(window.rect().contains(r) && r.width() >= b->sizeHint().width(),
+                         qPrintable(QStringLiteral("%1 at %2x%3: %4,%5 %6x%7")
+                                        .arg(views->viewLabel(i))
+                                        .arg(size.width())
+                                        .arg(size.height())
+                                        .arg(r.x())
+                                        .arg(r.y())
+                                        .arg(r.width())
+                                        .arg(r.height())));
+            }
+            QCOMPARE(groups, (QStringList{"Training", "Inspect", "Evaluate"}));
+            grabWindow(window, qPrintable(QStringLiteral("views-%1").arg(size.width())));
+            QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+            QCOMPARE(views->currentWidget(), window.comparison());
+            QVERIFY(views->button(1)->isChecked());
+            QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+            QCOMPARE(views->currentIndex(), 0);
+            QVERIFY(!window.lossPlot()->plot()->legend->visible());
+        }
     }
 
     // The options last used come back at the next start.

@@ -14,6 +14,7 @@
 #include "StepPanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
+#include "ViewSwitcher.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -24,7 +25,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
