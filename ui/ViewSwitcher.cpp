@@ -12,7 +12,7 @@
 ViewSwitcher::ViewSwitcher(QWidget* parent) : QWidget(parent) {
     m_bar = new QWidget(this);
     m_bar->setObjectName(QStringLiteral("viewBar"));
-    new FlowLayout(m_bar, 10);
+    new FlowLayout(m_bar, 4);
     // The view shown stands out as a tab would; the palette keeps it right in dark mode.
     m_bar->setStyleSheet(QStringLiteral(
         "QToolButton { padding: 2px 8px; border: 1px solid palette(mid); border-radius: 3px; "
@@ -42,29 +42,29 @@ ViewSwitcher::ViewSwitcher(QWidget* parent) : QWidget(parent) {
 
 int ViewSwitcher::addView(QWidget* view, const QString& label, const QString& group,
                           const QString& toolTip) {
-    auto it = std::find_if(m_groups.begin(), m_groups.end(),
-                           [&](const Group& g) { return g.name == group; });
-    if (it == m_groups.end()) {
-        Group g{group, new QWidget(m_bar)};
-        g.box->setObjectName(QStringLiteral("viewGroup"));
-        auto* row = new QHBoxLayout(g.box);
-        row->setContentsMargins(0, 0, 0, 0);
-        row->setSpacing(2);
-        auto* caption = new QLabel(group, g.box);
-        caption->setObjectName(QStringLiteral("viewGroupCaption"));
-        caption->setStyleSheet(QStringLiteral("color: palette(mid); font-weight: bold;"));
-        row->addWidget(caption);
-        row->addSpacing(4);
-        m_bar->layout()->addWidget(g.box);
-        m_groups.append(g);
-        it = std::prev(m_groups.end());
-    }
-    auto* button = new QToolButton(it->box);
+    auto* button = new QToolButton(m_bar);
     button->setText(label);
     button->setToolTip(toolTip);
     button->setCheckable(true);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    it->box->layout()->addWidget(button);
+    if (!m_viewGroups.contains(group)) {
+        // A group's caption travels with its first button, so that a row never ends on a
+        // caption; the group's other buttons wrap one by one.
+        auto* head = new QWidget(m_bar);
+        head->setObjectName(QStringLiteral("viewGroup"));
+        auto* row = new QHBoxLayout(head);
+        row->setContentsMargins(m_viewGroups.isEmpty() ? 0 : 10, 0, 0, 0);
+        row->setSpacing(6);
+        auto* caption = new QLabel(group, head);
+        caption->setObjectName(QStringLiteral("viewGroupCaption"));
+        caption->setStyleSheet(QStringLiteral("color: palette(mid); font-weight: bold;"));
+        row->addWidget(caption);
+        button->setParent(head);
+        row->addWidget(button);
+        m_bar->layout()->addWidget(head);
+    } else {
+        m_bar->layout()->addWidget(button);
+    }
     const int index = m_stack->addWidget(view);
     m_buttons->addButton(button, index);
     m_viewGroups << group;

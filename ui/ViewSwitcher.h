@@ -36,13 +36,8 @@ Q_SIGNALS:
     void currentChanged(int index);
 
 private:
-    struct Group {
-        QString name;
-        QWidget* box = nullptr;
-    };
     QWidget* m_bar = nullptr;
     QStackedWidget* m_stack = nullptr;
     QButtonGroup* m_buttons = nullptr;
-    QList<Group> m_groups;
-    QStringList m_viewGroups;
+    QStringList m_viewGroups; // the group of each view, in order
 };
