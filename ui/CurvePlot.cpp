@@ -23,11 +23,19 @@
 
 namespace {
 
+// Measured now and then on fixed images (held-out ones, the k-NN monitor's), not on
+// the training batches: drawn with markers, never smoothed.
 bool isHeldOut(const QString& name) {
-    return name.startsWith(QLatin1String("heldout_"));
+    return name.startsWith(QLatin1String("heldout_")) || name.startsWith(QLatin1String("knn_"));
 }
 
 QString displayName(const QString& name) {
+    if (name == QLatin1String("knn_accuracy")) {
+        return QObject::tr("k-NN accuracy");
+    }
+    if (name == QLatin1String("knn_random_init")) {
+        return QObject::tr("random-init encoder");
+    }
     return isHeldOut(name) ? pretext::metricText(name)
                            : QObject::tr("%1 (batches)").arg(pretext::metricText(name));
 }

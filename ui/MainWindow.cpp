@@ -123,6 +123,8 @@ void MainWindow::buildCentralArea() {
     m_lossPlot->plot()->setObjectName(QStringLiteral("lossPlot"));
     m_accuracyPlot = new CurvePlot(tr("accuracy"), Qt::AlignBottom | Qt::AlignRight);
     m_accuracyPlot->plot()->setObjectName(QStringLiteral("accuracyPlot"));
+    m_knnPlot = new CurvePlot(tr("k-NN accuracy"), Qt::AlignBottom | Qt::AlignRight);
+    m_knnPlot->plot()->setObjectName(QStringLiteral("knnPlot"));
     m_histogram = new HistogramPlot;
     auto* curves = new QSplitter(Qt::Vertical);
     m_runWarning = new QLabel;
@@ -135,10 +137,15 @@ void MainWindow::buildCentralArea() {
     m_accuracyBox = framed(tr("Accuracy"), m_accuracyPlot);
     m_accuracyBox->setObjectName(QStringLiteral("metricBox"));
     m_histogramBox = framed(tr("Errors"), m_histogram);
+    m_knnBox = framed(tr("k-NN monitor"), m_knnPlot);
+    m_knnBox->setObjectName(QStringLiteral("knnBox"));
     curves->addWidget(m_accuracyBox);
+    curves->addWidget(m_knnBox);
     curves->addWidget(m_histogramBox);
-    // Shown when the task reports them (classification tasks).
+    // Shown when the task reports them (classification tasks), and when the run has a
+    // k-NN monitor.
     m_accuracyBox->hide();
+    m_knnBox->hide();
     m_histogramBox->hide();
 
     m_display = new DisplayControls;
@@ -467,8 +474,10 @@ void MainWindow::preparePlots() {
     m_lossPlot->clear();
     m_runWarning->hide();
     m_accuracyPlot->clear();
+    m_knnPlot->clear();
     m_histogram->clear();
     m_accuracyBox->setVisible(false);
+    m_knnBox->setVisible(false);
     m_histogramBox->setVisible(false);
     m_lastProgress = {};
     // A new run's curves replace a view of other runs; the teaching tabs stay open.
@@ -496,11 +505,17 @@ void MainWindow::showProgress(const pretext::TrainProgress& p) {
         const QString& name = it.key();
         if (name == QLatin1String("heldout_loss")) {
             m_lossPlot->addPoint(name, step, p.wallTimeS, it.value().toDouble());
+        } else if (name.startsWith(QLatin1String("knn_"))) {
+            m_knnPlot->addPoint(name, step, p.wallTimeS, it.value().toDouble());
+            m_knnBox->show();
         } else if (m_plottedMetrics.contains(
                        name.startsWith(QLatin1String("heldout_")) ? name.mid(8) : name)) {
             m_accuracyPlot->addPoint(name, step, p.wallTimeS, it.value().toDouble());
             m_accuracyBox->show();
         }
+    }
+    if (p.knnSeconds >= 0.0) {
+        m_knnBox->setTitle(tr("k-NN monitor (%1 s per evaluation)").arg(p.knnSeconds, 0, 'f', 1));
     }
     if (!p.histogram.isEmpty()) {
         m_histogram->setHistogram(p.histogram, p.histogramTitle, p.histogramAxis, p.step,

@@ -56,6 +56,7 @@ public:
     pretext::EngineState engineState() const { return m_state; }
     CurvePlot* lossPlot() const { return m_lossPlot; }
     CurvePlot* accuracyPlot() const { return m_accuracyPlot; }
+    CurvePlot* knnPlot() const { return m_knnPlot; }
     HistogramPlot* errorHistogram() const { return m_histogram; }
     ImageGridView* previewView() const { return m_preview; }
     ImageGridView* reconstructionView() const { return m_reconstruction; }
@@ -166,8 +167,10 @@ private:
     TrainingPanel* m_training = nullptr;
     CurvePlot* m_lossPlot = nullptr;
     CurvePlot* m_accuracyPlot = nullptr;
+    CurvePlot* m_knnPlot = nullptr;
     HistogramPlot* m_histogram = nullptr;
     QGroupBox* m_accuracyBox = nullptr;
+    QGroupBox* m_knnBox = nullptr;
     QStringList m_plottedMetrics; // the running task's metrics for the second plot
     QWidget* m_histogramBox = nullptr;
     ImageGridView* m_preview = nullptr;

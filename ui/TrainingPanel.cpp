@@ -3,6 +3,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QLabel>
@@ -84,6 +86,32 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Augmentation"), m_augment);
     connect(m_augment, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &TrainingPanel::augmentChanged);
+    m_monitor = new QComboBox(this);
+    m_monitor->setObjectName(QStringLiteral("monitorCombo"));
+    m_monitor->addItem(tr("Off"), QString());
+    m_monitor->addItem(tr("Fashion-MNIST"), QStringLiteral("fashion-mnist"));
+    m_monitor->addItem(tr("A labelled folder…"), QStringLiteral("?"));
+    m_monitor->setToolTip(
+        tr("Judge the encoder while it learns: every few steps (a tenth of the training time) "
+           "2000 labelled images are embedded by the current encoder and 500 others classified "
+           "by their 20 nearest neighbours (cosine similarity, weighted votes). The curve "
+           "appears beside the loss, with the random-init encoder's accuracy as a reference. "
+           "A labelled folder has one subfolder per class, or MNIST-layout IDX files"));
+    connect(m_monitor, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        if (m_monitor->itemData(index).toString() != QLatin1String("?")) {
+            return;
+        }
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Labelled images: one subfolder per class, or IDX files"));
+        if (dir.isEmpty()) {
+            m_monitor->setCurrentIndex(0);
+            return;
+        }
+        m_monitor->insertItem(index, QFileInfo(dir).fileName(), dir);
+        m_monitor->setItemData(index, dir, Qt::ToolTipRole);
+        m_monitor->setCurrentIndex(index);
+    });
+    form->addRow(tr("k-NN monitor"), m_monitor);
     form->addRow(tr("Stop after"), m_maxSteps);
 
     auto makeButton = [this](const QString& text, QStyle::StandardPixmap icon, const char* name) {
@@ -139,6 +167,7 @@ void TrainingPanel::fillSettings(pretext::TrainSettings& s) const {
     s.device = m_device->currentData().toString();
     s.convRoute = m_convRoute->currentData().toString();
     s.augment = m_augment->currentData().toString();
+    s.monitor = m_monitor->currentData().toString();
     s.maxSteps = m_maxSteps->value();
 }
 
@@ -148,6 +177,12 @@ void TrainingPanel::applySettings(const pretext::TrainSettings& s) {
     m_device->setCurrentIndex(std::max(0, m_device->findData(s.device)));
     m_convRoute->setCurrentIndex(std::max(0, m_convRoute->findData(s.convRoute)));
     m_augment->setCurrentIndex(std::max(0, m_augment->findData(s.augment)));
+    int monitor = m_monitor->findData(s.monitor);
+    if (monitor < 0) {
+        monitor = m_monitor->count() - 1; // before "A labelled folder…"
+        m_monitor->insertItem(monitor, QFileInfo(s.monitor).fileName(), s.monitor);
+    }
+    m_monitor->setCurrentIndex(monitor);
     m_maxSteps->setValue(static_cast<int>(s.maxSteps));
 }
 
@@ -169,6 +204,7 @@ void TrainingPanel::setState(EngineState state, bool hasData) {
     m_device->setEnabled(!active);
     m_convRoute->setEnabled(!active);
     m_augment->setEnabled(!active);
+    m_monitor->setEnabled(!active);
     m_maxSteps->setEnabled(!active);
 }
 

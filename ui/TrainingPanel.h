@@ -52,6 +52,7 @@ private:
     QComboBox* m_device = nullptr;
     QComboBox* m_convRoute = nullptr;
     QComboBox* m_augment = nullptr;
+    QComboBox* m_monitor = nullptr;
     QSpinBox* m_maxSteps = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;

@@ -118,12 +118,37 @@ void addCommonOptions(QCommandLineParser& p) {
 std::vector<ParamShorthand> paramShorthands() {
     std::vector<ParamShorthand> out;
     // Names the commands use for options of their own.
-    const QStringList taken = {
-        "task",    "data",    "seed",   "size",      "stride",  "budget-mb", "max-megapixels",
-        "param",   "steps",   "batch",  "lr",        "device",  "out",       "help",
-        "json",    "threads", "config", "preset",    "resume",  "count",     "handout",
-        "labels",  "run",     "probe",  "workspace", "augment", "pipeline",  "decode-threads",
-        "cache-mb"};
+    const QStringList taken = {"task",
+                               "data",
+                               "seed",
+                               "size",
+                               "stride",
+                               "budget-mb",
+                               "max-megapixels",
+                               "param",
+                               "steps",
+                               "batch",
+                               "lr",
+                               "device",
+                               "out",
+                               "help",
+                               "json",
+                               "threads",
+                               "config",
+                               "preset",
+                               "resume",
+                               "count",
+                               "handout",
+                               "labels",
+                               "run",
+                               "probe",
+                               "workspace",
+                               "augment",
+                               "pipeline",
+                               "decode-threads",
+                               "cache-mb",
+                               "monitor",
+                               "monitor-every"};
     for (const TaskInfo& info : taskInfos()) {
         for (const ParamSpec& spec : info.params) {
             if (spec.kind == ParamSpec::Kind::Real || spec.display) {

@@ -139,6 +139,12 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
                                2};
         }
     }
+    if (p.isSet("monitor")) {
+        r.settings.monitor = p.value("monitor");
+    }
+    if (p.isSet("monitor-every")) {
+        r.settings.monitorEvery = static_cast<int>(intValue(p, "monitor-every", 1, 1 << 30));
+    }
     if (p.isSet("augment")) {
         r.settings.augment = p.value("augment");
         bool known = false;
@@ -230,6 +236,15 @@ int trainCommand(const QStringList& args) {
           "built-in and IDX sets), off, crop-flip (random resized crop 35-100% of the area, "
           "horizontal flip) or crop-flip-jitter (and colour jitter, not for colorization).",
           "mode", "auto"},
+         {"monitor",
+          "Live k-NN monitor: judge the encoder while it learns on labelled images "
+          "('fashion-mnist', an IDX folder or a folder per class); writes knn_accuracy and "
+          "knn_random_init to metrics.csv.",
+          "labels"},
+         {"monitor-every",
+          "Steps between k-NN evaluations (default: as often as costs a tenth of the training "
+          "time).",
+          "N"},
          {"inject-fault",
           "For testing: faults to make on purpose, comma-separated: "
           "nan-loss@STEP, nan-grad@STEP, oom@STEP (the retry with half the "
@@ -319,6 +334,16 @@ int trainCommand(const QStringList& args) {
                 err() << "step " << last.step << ": " << last.warning << Qt::endl;
             }
             lastWarning = last.warning;
+        }
+        if (last.knnSeconds >= 0.0) {
+            out() << QStringLiteral("step %1: k-NN accuracy %2 (random-init encoder %3; %4 s)")
+                         .arg(last.step)
+                         .arg(last.metrics.value(QStringLiteral("knn_accuracy")).toDouble(), 0, 'f',
+                              4)
+                         .arg(last.metrics.value(QStringLiteral("knn_random_init")).toDouble(), 0,
+                              'f', 4)
+                         .arg(last.knnSeconds, 0, 'f', 2)
+                  << Qt::endl;
         }
         if (memoryAt.contains(last.step)) {
             out() << QStringLiteral("resident memory at step %1: %2 MB (peak %3 MB)")

@@ -1,5 +1,7 @@
 #include "RunConfig.h"
 
+#include <cmath>
+
 #include "Augment.h"
 #include "ConvRoutes.h"
 #include "RunFolder.h"
@@ -27,12 +29,13 @@ namespace {
 
 // Keys config.json writes for a reader's information; accepted and not used.
 const QSet<QString> kInformational = {
-    "format",    "app_version",        "torch_version", "device",
-    "optimizer", "images_used",        "windows_used",  "data_note",
-    "resumed",   "conv_route_summary", "augment_used",  "pipeline_note"};
-const QSet<QString> kSettings = {"task",       "params",           "batch_size", "learning_rate",
-                                 "seed",       "device_requested", "max_steps",  "data",
-                                 "conv_route", "conv_routes",      "augment"};
+    "format",       "app_version",   "torch_version",   "device",      "optimizer",
+    "images_used",  "windows_used",  "data_note",       "resumed",     "conv_route_summary",
+    "augment_used", "pipeline_note", "knn_random_init", "monitor_note"};
+const QSet<QString> kSettings = {"task",         "params",           "batch_size", "learning_rate",
+                                 "seed",         "device_requested", "max_steps",  "data",
+                                 "conv_route",   "conv_routes",      "augment",    "monitor",
+                                 "monitor_every"};
 const QSet<QString> kDataKeys = {
     "source",    "paths",          "size_px",      "demo_seed",      "count",   "stride",
     "budget_mb", "videos",         "video_frames", "strides",        "skipped", "labels",
@@ -292,6 +295,25 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
                             .arg(v.isString() ? v.toString() : typeName(v));
         }
     }
+    if (json.contains(QStringLiteral("monitor"))) {
+        const QJsonValue v = json.value(QStringLiteral("monitor"));
+        if (v.isString()) {
+            s.monitor = v.toString();
+        } else {
+            problems << Text::tr("monitor: must be a string (fashion-mnist or a path), not %1")
+                            .arg(typeName(v));
+        }
+    }
+    if (json.contains(QStringLiteral("monitor_every"))) {
+        const QJsonValue v = json.value(QStringLiteral("monitor_every"));
+        if (v.isDouble() && v.toDouble() >= 0 && v.toDouble() <= 1e9 &&
+            v.toDouble() == std::floor(v.toDouble())) {
+            s.monitorEvery = v.toInt();
+        } else {
+            problems << Text::tr("monitor_every: must be a whole number of steps, not %1")
+                            .arg(v.isDouble() ? QString::number(v.toDouble()) : typeName(v));
+        }
+    }
     if (json.contains(QStringLiteral("conv_routes"))) {
         const QJsonValue v = json.value(QStringLiteral("conv_routes"));
         if (!v.isObject()) {
@@ -408,6 +430,10 @@ QJsonObject runConfigJson(const TrainSettings& s, const QJsonObject& data) {
                      {"augment", s.augment}};
     if (!s.convRoutes.isEmpty()) {
         json.insert(QStringLiteral("conv_routes"), QJsonObject::fromVariantMap(s.convRoutes));
+    }
+    if (!s.monitor.isEmpty()) {
+        json.insert(QStringLiteral("monitor"), s.monitor);
+        json.insert(QStringLiteral("monitor_every"), s.monitorEvery);
     }
     if (!data.isEmpty()) {
         json.insert(QStringLiteral("data"), data);

@@ -72,6 +72,11 @@ struct TrainSettings {
     // auto | off | crop-flip | crop-flip-jitter (Augment.h). auto: crop and flip for
     // images and videos loaded from files, none for the built-in and IDX sets.
     QString augment = QStringLiteral("auto");
+    // The live k-NN monitor: labelled images ("fashion-mnist", an IDX folder or a folder
+    // per class) the encoder is judged on while it learns; empty: off. Every
+    // `monitorEvery` steps; 0: as often as costs a tenth of the training time.
+    QString monitor;
+    int monitorEvery = 0;
     qint64 maxSteps = 0; // 0: until stopped
     QString runDir;      // empty: a new folder under the runs directory
     // Test switch: faults to inject (parseFaultInjection's "nan-loss@5,oom@9"); empty:
@@ -100,6 +105,9 @@ struct TrainProgress {
     // set at every evaluation while it holds, empty otherwise.
     QString warning;
     bool evaluated = false; // this step ran the held-out evaluation
+    // The k-NN monitor ran at this step (knn_accuracy, knn_random_init in metrics):
+    // what one evaluation cost, in seconds; negative when it did not run.
+    double knnSeconds = -1.0;
     // While the gradient view is on: ‖∂L/∂θ‖₂ per layer, layers named in layerNames.
     QList<double> layerNorms;
     QStringList layerNames;

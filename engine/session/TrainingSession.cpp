@@ -114,6 +114,27 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     } else {
         m_trainer = std::make_unique<Trainer>(cfg, data.images, data.video.get());
     }
+    if (!s.monitor.isEmpty()) {
+        KnnMonitorOptions monitor;
+        monitor.labels = s.monitor;
+        monitor.seed = s.seed;
+        monitor.sizePx = data.sizePx > 0 ? data.sizePx : 64;
+        try {
+            m_monitor = std::make_unique<KnnMonitor>(monitor);
+        } catch (const std::exception& e) {
+            throw TrainingError(Text::tr("the k-NN monitor cannot use %1: %2")
+                                    .arg(s.monitor, QString::fromUtf8(e.what()))
+                                    .toStdString());
+        }
+        // The reference line: the same encoder at its random initialisation (the seed's),
+        // before a checkpoint is loaded into it.
+        const Trainer& t = *m_trainer;
+        const KnnMonitor::Result r =
+            m_monitor->evaluate(m_trainer->model(), t.task(), t.config().params, t.device());
+        m_knnReference = r.accuracy;
+        m_knnSeconds = r.seconds;
+        m_monitorEvery = s.monitorEvery;
+    }
 
     QString error;
     if (m_options.resume) {
@@ -157,6 +178,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
                                    {"learning_rate", s.learningRate},
                                    {"at", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}});
         json.insert(QStringLiteral("resumed"), resumed);
+        addMonitor(json);
         m_configJson = QJsonDocument(json).toJson(QJsonDocument::Indented);
         check(m_folder->writeConfig(json, &error), error);
         m_lastSavedStep = m_startStep;
@@ -165,7 +187,8 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
             s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsWorkspace(), s.task) : s.runDir;
         m_folder = RunFolder::create(dir, &error);
         check(m_folder != nullptr, error);
-        const QJsonObject json = describeRun(s, *m_trainer, data);
+        QJsonObject json = describeRun(s, *m_trainer, data);
+        addMonitor(json);
         m_configJson = QJsonDocument(json).toJson(QJsonDocument::Indented);
         check(m_folder->writeConfig(json, &error), error);
     }
@@ -325,6 +348,15 @@ TrainProgress TrainingSession::step(bool replay) {
             {p.step, p.metrics.value(QStringLiteral("heldout_loss")).toDouble(), m_trainLossEma});
         p.warning = overfittingWarning(m_evals, m_trainer->epochSize());
     }
+    if (m_monitor && monitorDue(p.step)) {
+        const Trainer& t = *m_trainer;
+        const KnnMonitor::Result r =
+            m_monitor->evaluate(m_trainer->model(), t.task(), t.config().params, t.device());
+        m_knnSeconds = r.seconds;
+        p.metrics.insert(QStringLiteral("knn_accuracy"), r.accuracy);
+        p.metrics.insert(QStringLiteral("knn_random_init"), m_knnReference);
+        p.knnSeconds = r.seconds;
+    }
     QString error;
     check(m_folder->appendMetrics(p.step, p.wallTimeS, p.loss, p.metrics, &error), error);
     if (m_options.checkpointEverySteps > 0 && p.step % m_options.checkpointEverySteps == 0) {
@@ -334,6 +366,25 @@ TrainProgress TrainingSession::step(bool replay) {
         savePreview();
     }
     return p;
+}
+
+bool TrainingSession::monitorDue(qint64 step) {
+    if (m_monitorEvery <= 0 && step >= m_startStep + 5 && m_emaImagesPerSec > 0.0) {
+        // Unless asked, as often as costs a tenth of the training time: the monitor's
+        // cost against a step's, rounded up to ten steps.
+        const double stepSeconds = m_trainer->config().batchSize / m_emaImagesPerSec;
+        const double steps = m_knnSeconds / (0.1 * stepSeconds);
+        m_monitorEvery = std::max(10, static_cast<int>(std::ceil(steps / 10.0)) * 10);
+    }
+    return step == m_startStep + 1 || reachedMaxSteps() ||
+           (m_monitorEvery > 0 && step % m_monitorEvery == 0);
+}
+
+void TrainingSession::addMonitor(QJsonObject& config) const {
+    if (m_monitor) {
+        config.insert(QStringLiteral("knn_random_init"), m_knnReference);
+        config.insert(QStringLiteral("monitor_note"), m_monitor->describe());
+    }
 }
 
 StepReport TrainingSession::stepWithReport(bool replay, TrainProgress* progress) {

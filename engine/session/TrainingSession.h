@@ -3,6 +3,7 @@
 // it: the core Trainer plus its run folder (config, metrics, checkpoints, previews).
 #include "DataSource.h"
 #include "InspectTypes.h"
+#include "KnnMonitor.h"
 #include "RunFolder.h"
 #include "SessionTypes.h"
 #include "Trainer.h"
@@ -88,6 +89,13 @@ private:
     int m_skippedSeen = 0;
     QList<EvaluationPoint> m_evals; // to name overfitting
     double m_trainLossEma = -1.0;
+    // The live k-NN monitor, when the settings name one.
+    std::unique_ptr<KnnMonitor> m_monitor;
+    double m_knnReference = 0.0; // the random-init encoder's k-NN accuracy
+    double m_knnSeconds = 0.0;   // what the last monitor evaluation cost
+    int m_monitorEvery = 0;      // steps between monitor evaluations; 0: not chosen yet
+    bool monitorDue(qint64 step);
+    void addMonitor(QJsonObject& config) const;
 };
 
 // The overfitting warning for these evaluations, or empty: the held-out loss (averaged

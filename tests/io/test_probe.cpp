@@ -3,6 +3,7 @@
 // stays at chance on random labels, and runs its baselines on the same splits.
 #include "DemoData.h"
 #include "Idx.h"
+#include "Knn.h"
 #include "Labelled.h"
 #include "Probe.h"
 #include "Trainer.h"
@@ -206,6 +207,39 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(data.skipped[0].path).endsWith("broken.png"));
         const QString error = errorOf([&] { loadLabelled(dir.filePath("cats").toStdString(), o); });
         QVERIFY2(error.contains("class subfolder"), qPrintable(error));
+    }
+
+    // Weighted k-NN (engine/core/Knn.h): neighbours vote with exp(similarity / T), so one
+    // very close neighbour outvotes two far ones at T = 0.07 and not at a large T; the
+    // similarity is the cosine (feature length does not count); clusters are found.
+    void knnVotesAreWeightedBySimilarity() {
+        const auto bank = torch::tensor({1.0f, 0.0f, 0.5f, 0.866f, 0.5f, -0.866f}).view({3, 2});
+        const auto bankLabels = torch::tensor(std::vector<int64_t>{0, 1, 1});
+        const auto query = torch::tensor({10.0f, 0.1f}).view({1, 2}); // cos 0.99 to class 0
+        KnnOptions o;
+        o.k = 3;
+        o.temperature = 0.07;
+        QCOMPARE(knnAccuracy(bank, bankLabels, query, torch::tensor(std::vector<int64_t>{0}), 2, o),
+                 1.0);
+        o.temperature = 100.0; // nearly equal weights: the majority, class 1
+        QCOMPARE(knnAccuracy(bank, bankLabels, query, torch::tensor(std::vector<int64_t>{1}), 2, o),
+                 1.0);
+        o.k = 1; // only the nearest
+        QCOMPARE(knnAccuracy(bank, bankLabels, query, torch::tensor(std::vector<int64_t>{1}), 2, o),
+                 0.0);
+        // Separated clusters: every query right; labels shuffled: near chance.
+        torch::manual_seed(5);
+        const auto centres = torch::randn({4, 32}) * 4;
+        const auto labelsOf = [](int64_t n) { return torch::arange(n) % 4; };
+        const auto points = [&](const torch::Tensor& y) {
+            return centres.index_select(0, y) + torch::randn({y.size(0), 32});
+        };
+        const auto trainY = labelsOf(400), testY = labelsOf(200);
+        const auto trainX = points(trainY), testX = points(testY);
+        QCOMPARE(knnAccuracy(trainX, trainY, testX, testY, 4), 1.0);
+        const double shuffled =
+            knnAccuracy(trainX, trainY.index_select(0, torch::randperm(400)), testX, testY, 4);
+        QVERIFY2(shuffled < 0.45, qPrintable(QString::number(shuffled)));
     }
 
     void probeSeparatesSeparableFeatures() {

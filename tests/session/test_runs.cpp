@@ -255,6 +255,62 @@ private Q_SLOTS:
             QByteArray("step,wall_time_s,loss,acc\n1,0.5,2.0,0.1\n2,1.0,1.5,\n3,9.000,0.75,0.5\n"));
     }
 
+    // The live k-NN monitor on a folder per class (two colours): knn_accuracy and the
+    // random-init reference in metrics.csv at step 1, every N steps and at the end, the
+    // reference and the labelled set in config.json; a monitor set that cannot be read
+    // stops the run before it starts, naming it.
+    void knnMonitorWritesItsCurve() {
+        QTemporaryDir dir;
+        const QString labels = dir.filePath("labels");
+        for (const char* cls : {"red", "blue"}) {
+            QDir(labels).mkpath(cls);
+            for (int i = 0; i < 20; ++i) {
+                QImage img(24, 24, QImage::Format_RGB32);
+                const int shade = 120 + 5 * i;
+                img.fill(qstrcmp(cls, "red") == 0 ? qRgb(shade, 20, 30) : qRgb(20, 30, shade));
+                QVERIFY(img.save(QStringLiteral("%1/%2/%3.png").arg(labels, cls).arg(i)));
+            }
+        }
+        const LoadedData data = loadDemoData(32, 1, 64, false);
+        SessionOptions o = smallRun(dir.filePath("run"), 10, false);
+        o.settings.monitor = labels;
+        o.settings.monitorEvery = 4;
+        runToTheEnd(o, data);
+        QFile csv(dir.filePath("run/metrics.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        const QStringList header = rows.front().split(',');
+        const int knn = static_cast<int>(header.indexOf("knn_accuracy"));
+        const int reference = static_cast<int>(header.indexOf("knn_random_init"));
+        QVERIFY(knn > 0 && reference > 0);
+        QList<int> steps;
+        for (const QString& row : rows.mid(1)) {
+            const QStringList cells = row.split(',');
+            if (!cells.value(knn).isEmpty()) {
+                steps << cells.front().toInt();
+                const double a = cells.value(knn).toDouble();
+                QVERIFY(a >= 0.0 && a <= 1.0);
+            }
+        }
+        QCOMPARE(steps, (QList<int>{1, 4, 8, 10}));
+        QFile config(dir.filePath("run/config.json"));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(config.readAll()).object();
+        QVERIFY(json.value("knn_random_init").isDouble());
+        QVERIFY2(json.value("monitor_note").toString().contains("2 classes"),
+                 qPrintable(json.value("monitor_note").toString()));
+        QCOMPARE(json.value("monitor").toString(), labels);
+
+        o = smallRun(dir.filePath("bad"), 5, false);
+        o.settings.monitor = dir.filePath("no-such-folder");
+        try {
+            TrainingSession session(o, data);
+            QFAIL("a run started with a monitor set that does not exist");
+        } catch (const std::exception& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains("no-such-folder"), e.what());
+        }
+    }
+
     void configReadingNamesEveryProblem() {
         const QJsonObject json{
             {"task", "inpainting"},
