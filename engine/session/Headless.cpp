@@ -612,7 +612,8 @@ using namespace headless;
 bool isHeadlessCommand(const QString& word) {
     return word == QLatin1String("train") || word == QLatin1String("preview") ||
            word == QLatin1String("bench") || word == QLatin1String("probe") ||
-           word == QLatin1String("presets") || word == QLatin1String("shortcuts");
+           word == QLatin1String("knn") || word == QLatin1String("presets") ||
+           word == QLatin1String("shortcuts");
 }
 
 int runHeadless(const QStringList& args) {
@@ -632,6 +633,9 @@ int runHeadless(const QStringList& args) {
         }
         if (command == QLatin1String("probe")) {
             return probeCommand(rest);
+        }
+        if (command == QLatin1String("knn")) {
+            return knnCommand(rest);
         }
         if (command == QLatin1String("presets")) {
             return presetsCommand(rest);

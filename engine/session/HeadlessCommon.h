@@ -59,6 +59,7 @@ void printPipelineRatio(const PipelineFigures& f, const std::string& task,
 int trainCommand(const QStringList& args);
 int presetsCommand(const QStringList& args);
 int probeCommand(const QStringList& args);
+int knnCommand(const QStringList& args);
 int shortcutsCommand(const QStringList& args);
 
 // Resident memory now and at its peak (Linux: VmRSS, VmHWM), in MB; 0 where unknown.

@@ -1,5 +1,6 @@
-// The `probe` command: the linear probe of a run's encoder on labelled images, with
-// the random-weight and raw-pixel baselines, as JSON.
+// The commands that judge a run's encoder on labelled images, as JSON: `probe` (the
+// linear probe, with the random-weight and raw-pixel baselines) and `knn` (weighted
+// k-NN accuracy, beside the random-init encoder's).
 #include "HeadlessCommon.h"
 #include "ProbeRun.h"
 
@@ -74,6 +75,54 @@ int probeCommand(const QStringList& args) {
                                1};
         }
     }
+    return 0;
+}
+
+int knnCommand(const QStringList& args) {
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        "Weighted k-NN accuracy of a run's encoder (what the live monitor measures): a labelled "
+        "bank and queries embedded by the encoder's last stage, each query classified by its k "
+        "nearest bank images (cosine similarity, votes weighted exp(s/T)); beside it the same "
+        "architecture at its random initialisation. Prints JSON.");
+    p.addHelpOption();
+    p.addOptions(
+        {{"run", "The run folder, or a checkpoint file (it carries its config).", "DIR"},
+         {"labels", "'fashion-mnist', a folder of MNIST-layout IDX files, or a folder per class.",
+          "SOURCE", "fashion-mnist"},
+         {"bank", "Labelled training images drawn as the bank (seeded).", "N", "2000"},
+         {"queries", "Test images drawn as queries (seeded).", "N", "500"},
+         {"k", "Neighbours that vote.", "K", "20"},
+         {"temperature", "T of the votes' weights exp(s/T).", "T", "0.07"},
+         {"seed", "Draws the images and the random-init encoder.", "S", "1"},
+         {"device", "auto, cpu or cuda.", "device", "auto"}});
+    if (!p.parse(args)) {
+        throw CommandError{p.errorText(), 2};
+    }
+    if (p.isSet("help")) {
+        throw CommandError{p.helpText(), 0};
+    }
+    if (!p.isSet("run")) {
+        throw CommandError{QStringLiteral("--run DIR is needed: the run whose encoder is judged"),
+                           2};
+    }
+    KnnRequest q;
+    q.runDir = p.value("run");
+    q.labels = p.value("labels");
+    q.bankSize = intValue(p, "bank", 10, 1000000);
+    q.querySize = intValue(p, "queries", 10, 1000000);
+    q.k = static_cast<int>(intValue(p, "k", 1, 10000));
+    bool ok = false;
+    q.temperature = p.value("temperature").toDouble(&ok);
+    if (!ok || !(q.temperature > 0.0)) {
+        throw CommandError{QStringLiteral("--temperature must be a positive number, not '%1'")
+                               .arg(p.value("temperature")),
+                           2};
+    }
+    q.seed = static_cast<quint64>(intValue(p, "seed", 0, std::numeric_limits<int>::max()));
+    q.device = p.value("device");
+    const QJsonObject json = knnRun(q);
+    out() << QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented)) << Qt::flush;
     return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "ProbeRun.h"
 
+#include "KnnMonitor.h"
+
 #include "Labelled.h"
 #include "Probe.h"
 #include "RunConfig.h"
@@ -52,14 +54,27 @@ QJsonArray stagesJson(const std::vector<ProbeFit>& fits) {
 }
 } // namespace
 
-QJsonObject probeRun(const ProbeRequest& q) {
+namespace {
+// A run's trained model, from its folder (config.json and the checkpoint) or from a
+// checkpoint file (which carries its config). Throws std::runtime_error naming it.
+struct RunModel {
     RunConfig config;
+    std::unique_ptr<Task> task;
+    ParamValues params;
+    std::shared_ptr<TaskModelImpl> model;
+    int64_t step = 0;
+    int sizePx = 64;
+};
+
+RunModel openRunModel(const QString& runDir) {
+    RunModel m;
+    RunConfig& config = m.config;
     QString error;
     QByteArray bytes;
-    const QString where = QDir::toNativeSeparators(q.runDir);
-    if (QFileInfo(q.runDir).isFile()) {
+    const QString where = QDir::toNativeSeparators(runDir);
+    if (QFileInfo(runDir).isFile()) {
         // A checkpoint on its own: the run's config travels inside it.
-        QFile file(q.runDir);
+        QFile file(runDir);
         if (!file.open(QIODevice::ReadOnly)) {
             fail(QStringLiteral("%1: %2").arg(where, file.errorString()));
         }
@@ -78,28 +93,37 @@ QJsonObject probeRun(const ProbeRequest& q) {
                                      : QStringLiteral(" (") + error + QLatin1Char(')')));
         }
     } else {
-        if (!readRunSettings(q.runDir, &config, &error)) {
+        if (!readRunSettings(runDir, &config, &error)) {
             fail(error);
         }
-        auto folder = RunFolder::open(q.runDir, &error);
+        auto folder = RunFolder::open(runDir, &error);
         QJsonObject manifest;
         if (!folder || !folder->readCheckpoint(config.settings.task, &bytes, &manifest, &error)) {
             fail(error);
         }
     }
-    const TrainSettings& s = config.settings;
-    auto task = makeTask(s.task.toStdString());
-    const ParamValues params = withDefaults(task->info(), toParamValues(s.params));
-    int64_t step = 0;
-    std::shared_ptr<TaskModelImpl> model;
+    m.task = makeTask(config.settings.task.toStdString());
+    m.params = withDefaults(m.task->info(), toParamValues(config.settings.params));
     try {
-        model = modelFromCheckpoint(*task, params, bytes.toStdString(), &step);
+        m.model = modelFromCheckpoint(*m.task, m.params, bytes.toStdString(), &m.step);
     } catch (const std::exception& e) {
         fail(QStringLiteral("%1: %2").arg(where, QString::fromUtf8(e.what())));
     }
+    m.sizePx = config.data.value(QStringLiteral("size_px")).toInt(64);
+    return m;
+}
+} // namespace
+
+QJsonObject probeRun(const ProbeRequest& q) {
+    RunModel run = openRunModel(q.runDir);
+    const TrainSettings& s = run.config.settings;
+    const std::unique_ptr<Task>& task = run.task;
+    const ParamValues& params = run.params;
+    const int64_t step = run.step;
+    std::shared_ptr<TaskModelImpl> model = run.model;
     torch::manual_seed(q.seed);
     auto randomModel = task->makeModel(params);
-    const int sizePx = config.data.value(QStringLiteral("size_px")).toInt(64);
+    const int sizePx = run.sizePx;
 
     io::LabelledOptions lo;
     lo.maxTrain = q.trainSize;
@@ -152,6 +176,37 @@ QJsonObject probeRun(const ProbeRequest& q) {
             {"raw_pixels", fitJson(r.rawPixels)},
             {"skipped", skipped},
             {"seconds", r.seconds}};
+}
+
+QJsonObject knnRun(const KnnRequest& q) {
+    RunModel run = openRunModel(q.runDir);
+    KnnMonitorOptions o;
+    o.labels = q.labels;
+    o.bankSize = q.bankSize;
+    o.querySize = q.querySize;
+    o.knn.k = q.k;
+    o.knn.temperature = q.temperature;
+    o.seed = q.seed;
+    o.sizePx = run.sizePx;
+    const KnnMonitor monitor(o);
+    const torch::Device device = resolveDevice(q.device.toStdString());
+    // The reference: the same architecture at the seed's random initialisation.
+    torch::manual_seed(q.seed);
+    auto randomModel = run.task->makeModel(run.params);
+    run.model->to(device);
+    randomModel->to(device);
+    const KnnMonitor::Result trained = monitor.evaluate(*run.model, *run.task, run.params, device);
+    const KnnMonitor::Result random = monitor.evaluate(*randomModel, *run.task, run.params, device);
+    return QJsonObject{{"run", QDir::toNativeSeparators(q.runDir)},
+                       {"task", run.config.settings.task},
+                       {"checkpoint_step", static_cast<qint64>(run.step)},
+                       {"labels", monitor.describe()},
+                       {"k", static_cast<qint64>(q.k)},
+                       {"temperature", q.temperature},
+                       {"knn_accuracy", trained.accuracy},
+                       {"knn_random_init", random.accuracy},
+                       {"chance", 1.0 / static_cast<double>(monitor.classes())},
+                       {"seconds", trained.seconds}};
 }
 
 } // namespace pretext

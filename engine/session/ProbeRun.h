@@ -1,7 +1,8 @@
 #pragma once
-// The linear probe of a run folder's encoder, as the `probe` command and the window's
-// probe panel run it: the run's config and checkpoint, labelled images, the probe and
-// its baselines, the result as JSON (the command prints it, the panel draws it).
+// Judging a run folder's encoder: the linear probe, as the `probe` command and the
+// window's probe panel run it (the run's config and checkpoint, labelled images, the
+// probe and its baselines, the result as JSON: the command prints it, the panel draws
+// it), and the weighted k-NN accuracy, as the `knn` command prints it.
 #include "Cancel.h"
 
 #include <QJsonObject>
@@ -23,5 +24,19 @@ struct ProbeRequest {
 // Throws std::runtime_error naming the folder or file and the problem, or Cancelled. Files skipped
 // while loading class folders are listed in the result's "skipped".
 QJsonObject probeRun(const ProbeRequest& request);
+
+struct KnnRequest {
+    QString runDir;
+    QString labels = QStringLiteral("fashion-mnist");
+    qint64 bankSize = 2000;
+    qint64 querySize = 500;
+    int k = 20;
+    double temperature = 0.07;
+    quint64 seed = 1;
+    QString device = QStringLiteral("auto");
+};
+// The k-NN accuracy of the run's encoder and of the random-init one on the same
+// labelled subset, as JSON. Throws std::runtime_error naming what failed.
+QJsonObject knnRun(const KnnRequest& request);
 
 } // namespace pretext

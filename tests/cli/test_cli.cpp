@@ -219,6 +219,45 @@ private slots:
         QVERIFY(r.out.contains("budget"));
     }
 
+    // train --monitor on a folder per class: the k-NN lines, the metrics.csv columns, and
+    // `knn --run` measuring the same encoder on the same images (the same figure).
+    void knnMonitorAndCommandAgree() {
+        QTemporaryDir dir;
+        const QString labels = dir.filePath("labels");
+        for (const char* cls : {"warm", "cold"}) {
+            QDir(labels).mkpath(cls);
+            for (int i = 0; i < 24; ++i) {
+                QImage img(20, 20, QImage::Format_RGB32);
+                img.fill(qstrcmp(cls, "warm") == 0 ? qRgb(150 + 4 * i, 60, 20)
+                                                   : qRgb(20, 60, 150 + 4 * i));
+                QVERIFY(img.save(QStringLiteral("%1/%2/%3.png").arg(labels, cls).arg(i)));
+            }
+        }
+        const QString out = dir.filePath("run");
+        auto r = run({"train", "--task", "rotation", "--steps", "6", "--size", "32", "--batch", "8",
+                      "--param", "base_channels=8", "--out", out, "--monitor", labels,
+                      "--monitor-every", "3"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("step 3: k-NN accuracy") && r.out.contains("random-init encoder"),
+                 qPrintable(r.out));
+        QFile csv(out + "/metrics.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        const auto column = lines.front().split(',').indexOf("knn_accuracy");
+        QVERIFY(column > 0);
+        const QString last = lines.back().split(',').value(column);
+        QVERIFY2(!last.isEmpty(), qPrintable(lines.back())); // measured at the last step
+        r = run({"knn", "--run", out, "--labels", labels});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(json.value("checkpoint_step").toInt(), 6);
+        QCOMPARE(json.value("knn_accuracy").toDouble(), last.toDouble());
+        QCOMPARE(json.value("chance").toDouble(), 0.5);
+        r = run({"knn", "--run", out, "--labels", dir.filePath("none")});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("none"), qPrintable(r.err));
+    }
+
     // train --data on IDX files (labels unused), then the linear probe of that run.
     void probeJudgesARunsEncoder() {
         QTemporaryDir dir;
