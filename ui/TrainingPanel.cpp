@@ -92,7 +92,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_monitor->addItem(tr("Fashion-MNIST"), QStringLiteral("fashion-mnist"));
     m_monitor->addItem(tr("A labelled folder…"), QStringLiteral("?"));
     m_monitor->setToolTip(
-        tr("Judge the encoder while it learns: every few steps (a tenth of the training time) "
+        tr("Judge the encoder while it learns: every few steps (a twentieth of the training time) "
            "2000 labelled images are embedded by the current encoder and 500 others classified "
            "by their 20 nearest neighbours (cosine similarity, weighted votes). The curve "
            "appears beside the loss, with the random-init encoder's accuracy as a reference. "

@@ -242,7 +242,7 @@ int trainCommand(const QStringList& args) {
           "knn_random_init to metrics.csv.",
           "labels"},
          {"monitor-every",
-          "Steps between k-NN evaluations (default: as often as costs a tenth of the training "
+          "Steps between k-NN evaluations (default: as often as costs a twentieth of the training "
           "time).",
           "N"},
          {"inject-fault",

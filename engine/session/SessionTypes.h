@@ -74,7 +74,7 @@ struct TrainSettings {
     QString augment = QStringLiteral("auto");
     // The live k-NN monitor: labelled images ("fashion-mnist", an IDX folder or a folder
     // per class) the encoder is judged on while it learns; empty: off. Every
-    // `monitorEvery` steps; 0: as often as costs a tenth of the training time.
+    // `monitorEvery` steps; 0: as often as costs a twentieth of the training time.
     QString monitor;
     int monitorEvery = 0;
     qint64 maxSteps = 0; // 0: until stopped

@@ -369,11 +369,13 @@ TrainProgress TrainingSession::step(bool replay) {
 }
 
 bool TrainingSession::monitorDue(qint64 step) {
-    if (m_monitorEvery <= 0 && step >= m_startStep + 5 && m_emaImagesPerSec > 0.0) {
-        // Unless asked, as often as costs a tenth of the training time: the monitor's
-        // cost against a step's, rounded up to ten steps.
+    if (m_options.settings.monitorEvery <= 0 && step >= m_startStep + 5 &&
+        m_emaImagesPerSec > 0.0) {
+        // Unless asked, as often as costs a twentieth of the training time: the
+        // monitor's last cost against a step's, rounded up to ten steps; chosen again as
+        // both are measured, so a first slow step or evaluation does not set it for good.
         const double stepSeconds = m_trainer->config().batchSize / m_emaImagesPerSec;
-        const double steps = m_knnSeconds / (0.1 * stepSeconds);
+        const double steps = m_knnSeconds / (0.05 * stepSeconds);
         m_monitorEvery = std::max(10, static_cast<int>(std::ceil(steps / 10.0)) * 10);
     }
     return step == m_startStep + 1 || reachedMaxSteps() ||
