@@ -53,6 +53,9 @@ struct PipelineFigures {
     double allThreads = 0; // and by `threads`
 };
 PipelineFigures benchPipeline(const QCommandLineParser& p, const Common& c, int batch);
+// Writes a long Motion-JPEG video from the demo video, indexes it and reads clips from it
+// (--video-frames, --budget-mb, --stride, --pipeline, --decode-threads); prints the figures.
+void benchVideoDecoding(const QCommandLineParser& p, const Common& c);
 void printPipelineRatio(const PipelineFigures& f, const std::string& task,
                         double trainImagesPerSec);
 
