@@ -123,10 +123,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Memory the cached video frames may take, all files together; a longer video is sampled more sparsely to fit, and the panel says so</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source> MP</source>
         <translation type="unfinished"></translation>
     </message>
@@ -151,22 +147,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Video memory</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Largest image</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>image %1</source>
         <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>&lt;b&gt;%1&lt;/b&gt; frames of %n video(s) at %2×%2 px, %3 MB of the %4 MB video memory&lt;br&gt;%5</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; images at %2×%2 px&lt;br&gt;%3</source>
@@ -204,6 +190,62 @@
     </message>
     <message>
         <source>&lt;br&gt;(%1 shown, spread over the set)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory the decoded images or video frames may take, all files together. A set that fits is decoded once and kept; a larger one is read from the files as training asks (videos clip by clip), and its memory no longer grows with it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep decoded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From the files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How training reads image files and videos. Automatic: decoded once and kept when they fit the memory above, else read from the files. Keep decoded: always kept (fastest; memory grows with the set). From the files: decoded as training asks, in decode threads, while the previous batch trains</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automatic (half the CPUs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Threads that decode, crop and resize image files and video clips while training runs; the Data panel and the status bar say how long training waited for them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode threads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%1&lt;/b&gt; frames of %n video(s) at %2×%2 px, read clip by clip; %3 of them (%4 MB) kept for the image tasks&lt;br&gt;%5</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%1&lt;/b&gt; frames of %n video(s) at %2×%2 px, %3 MB of the %4 MB memory&lt;br&gt;%5</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (during training)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -863,6 +905,58 @@
         <source>%1 · convolutions %2 by the program&apos;s routes</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>k-NN accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>k-NN monitor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run&apos;s loss and metric curves, live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The curves of the runs chosen in the Runs panel, overlaid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How well a linear classifier on the frozen encoder&apos;s features recognises labelled images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>k-NN monitor (%1 s per evaluation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ▸ %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The task&apos;s loss and gradient, with this step&apos;s numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>∂L/∂output on a sample, and the gradient norm of every layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One step at a time: the batch, the loss, what changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut diagnostics: the same task with and without a cue, side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Metric</name>
@@ -1362,6 +1456,14 @@
         <source>step</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>k-NN accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>random-init encoder</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RecentFiles</name>
@@ -1547,6 +1649,14 @@
     </message>
     <message>
         <source>augment: must be auto, off, crop-flip or crop-flip-jitter, not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>monitor: must be a string (fashion-mnist or a path), not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>monitor_every: must be a whole number of steps, not %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2046,10 +2156,6 @@
     </message>
     <message>
         <source>Blocks</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cached frames between consecutive frames of a tuple</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2624,6 +2730,10 @@
         <source>relative</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Video frames (after the stride) between consecutive frames of a tuple</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainingPanel</name>
@@ -2767,6 +2877,26 @@
         <source>Augmentation</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Fashion-MNIST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A labelled folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Judge the encoder while it learns: every few steps (a twentieth of the training time) 2000 labelled images are embedded by the current encoder and 500 others classified by their 20 nearest neighbours (cosine similarity, weighted votes). The curve appears beside the loss, with the random-init encoder&apos;s accuracy as a reference. A labelled folder has one subfolder per class, or MNIST-layout IDX files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Labelled images: one subfolder per class, or IDX files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>k-NN monitor</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainingSession</name>
@@ -2798,6 +2928,10 @@
     </message>
     <message>
         <source>Overfitting: the held-out loss has risen since step %1 (%2 → %3) while the training loss kept falling (%4 → %5). The model is memorising its %6 training samples instead of learning what carries over: load more data, or use stronger augmentation (Training ▸ Augmentation).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the k-NN monitor cannot use %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
