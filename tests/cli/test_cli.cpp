@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "../common/ColourClasses.h"
 #include "../common/MetricsFile.h"
 #include "../common/RunProgram.h"
 
@@ -224,15 +225,7 @@ private slots:
     void knnMonitorAndCommandAgree() {
         QTemporaryDir dir;
         const QString labels = dir.filePath("labels");
-        for (const char* cls : {"warm", "cold"}) {
-            QDir(labels).mkpath(cls);
-            for (int i = 0; i < 24; ++i) {
-                QImage img(20, 20, QImage::Format_RGB32);
-                img.fill(qstrcmp(cls, "warm") == 0 ? qRgb(150 + 4 * i, 60, 20)
-                                                   : qRgb(20, 60, 150 + 4 * i));
-                QVERIFY(img.save(QStringLiteral("%1/%2/%3.png").arg(labels, cls).arg(i)));
-            }
-        }
+        QVERIFY(writeColourClasses(labels, 24, 20));
         const QString out = dir.filePath("run");
         auto r = run({"train", "--task", "rotation", "--steps", "6", "--size", "32", "--batch", "8",
                       "--param", "base_channels=8", "--out", out, "--monitor", labels,

@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "../common/ColourClasses.h"
 #include "../common/MetricsFile.h"
 
 using namespace pretext;
@@ -262,15 +263,7 @@ private Q_SLOTS:
     void knnMonitorWritesItsCurve() {
         QTemporaryDir dir;
         const QString labels = dir.filePath("labels");
-        for (const char* cls : {"red", "blue"}) {
-            QDir(labels).mkpath(cls);
-            for (int i = 0; i < 20; ++i) {
-                QImage img(24, 24, QImage::Format_RGB32);
-                const int shade = 120 + 5 * i;
-                img.fill(qstrcmp(cls, "red") == 0 ? qRgb(shade, 20, 30) : qRgb(20, 30, shade));
-                QVERIFY(img.save(QStringLiteral("%1/%2/%3.png").arg(labels, cls).arg(i)));
-            }
-        }
+        QVERIFY(writeColourClasses(labels, 20, 24));
         const LoadedData data = loadDemoData(32, 1, 64, false);
         SessionOptions o = smallRun(dir.filePath("run"), 10, false);
         o.settings.monitor = labels;
