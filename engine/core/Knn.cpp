@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace pretext {
@@ -36,6 +37,23 @@ double knnAccuracy(const torch::Tensor& bank, const torch::Tensor& bankLabels,
             predicted.eq(queryLabels.narrow(0, start, n).to(torch::kLong)).sum().item<int64_t>();
     }
     return static_cast<double>(correct) / static_cast<double>(queries.size(0));
+}
+
+std::pair<torch::Tensor, torch::Tensor> nearestNeighbours(const torch::Tensor& bank,
+                                                          const torch::Tensor& query, int64_t k,
+                                                          int64_t exclude) {
+    if (bank.dim() != 2 || query.dim() != 1 || bank.size(1) != query.size(0)) {
+        throw std::invalid_argument("nearestNeighbours: the query's width is not the bank's");
+    }
+    torch::NoGradGuard noGrad;
+    const auto q = query.to(bank.scalar_type());
+    auto similarity = bank.mv(q / q.norm().clamp_min(1e-12));
+    if (exclude >= 0 && exclude < bank.size(0)) {
+        similarity[exclude] = -std::numeric_limits<float>::infinity();
+    }
+    const int64_t n = bank.size(0) - (exclude >= 0 && exclude < bank.size(0) ? 1 : 0);
+    const auto [values, index] = similarity.topk(std::clamp<int64_t>(k, 0, n));
+    return {index, values};
 }
 
 } // namespace pretext

@@ -171,13 +171,23 @@ std::shared_ptr<TaskModelImpl> modelFromCheckpoint(const Task& task, const Param
                                                    const std::string& bytes, int64_t* step) {
     torch::serialize::InputArchive archive;
     openCheckpoint(archive, bytes, torch::kCPU, task.info().name);
-    auto model = task.makeModel(params);
+    // Initialised only to be overwritten, but from the shared generator all the same.
+    const auto model = [&] {
+        const GlobalRngLock drawing;
+        return task.makeModel(params);
+    }();
     loadCheckpointModel(archive, *model, task.info().name);
     if (step != nullptr) {
         torch::Tensor s;
         *step = archive.try_read("step", s) ? s.item<int64_t>() : 0;
     }
     return model;
+}
+
+std::shared_ptr<TaskModelImpl> randomInitModel(const Task& task, const ParamValues& params,
+                                               uint64_t seed) {
+    const GlobalRngLock seeded(seed);
+    return task.makeModel(params);
 }
 
 } // namespace pretext

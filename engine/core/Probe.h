@@ -81,6 +81,11 @@ std::shared_ptr<TaskModelImpl> modelFromCheckpoint(const Task& task, const Param
                                                    const std::string& bytes,
                                                    int64_t* step = nullptr);
 
+// The task's model at the random initialisation `seed` gives (the baselines' "random
+// weights"), drawn under GlobalRngLock so that no other thread's draw interleaves.
+std::shared_ptr<TaskModelImpl> randomInitModel(const Task& task, const ParamValues& params,
+                                               uint64_t seed);
+
 // The run's config (JSON text) a checkpoint carries; empty when it carries none.
 // Throws TrainingError for a file that is no checkpoint of this program.
 std::string checkpointConfig(const std::string& bytes);

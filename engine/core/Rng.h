@@ -3,11 +3,26 @@
 // integer stream for procedural data, so a seed means the same thing everywhere.
 #include <ATen/core/Generator.h>
 #include <cstdint>
+#include <mutex>
 #include <random>
 
 namespace pretext {
 
 at::Generator makeGenerator(uint64_t seed);
+
+// Torch's global generator initialises a model's weights (Task::makeModel), and every
+// thread shares it: a run starting on the engine thread while another thread builds a
+// model (a probe's random-weight baseline, the embedding map's checkpoint) would draw
+// from it between the seed and the last weight. Whoever seeds it or draws from it
+// holds this lock for as long; the seeding form seeds it once locked.
+class GlobalRngLock {
+public:
+    GlobalRngLock();
+    explicit GlobalRngLock(uint64_t seed);
+
+private:
+    std::unique_lock<std::mutex> m_lock;
+};
 
 // std::mt19937_64 is specified bit for bit; the distributions of <random> are not,
 // so uniform values are derived by hand.

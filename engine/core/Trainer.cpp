@@ -77,7 +77,6 @@ Trainer::Trainer(TrainConfig config, const torch::Tensor& images, const VideoFra
     if (!m_task->info().colourJitter) {
         m_config.augment.jitter = 0.0;
     }
-    torch::manual_seed(m_config.seed); // weight initialization
 
     torch::Tensor evalSamples;
     if (m_task->info().video) {
@@ -115,7 +114,6 @@ Trainer::Trainer(TrainConfig config, std::shared_ptr<SampleSource> source)
         m_config.augment.jitter = 0.0;
     }
     m_source->setAugment(m_config.augment, m_config.seed);
-    torch::manual_seed(m_config.seed); // weight initialization
     // The task looks at a spread of the set (a streamed set is never whole in memory):
     // every training image when there are up to 512 of them, and then what it cannot use
     // (colorization: grayscale images) never reaches a batch; in a larger set it is
@@ -169,7 +167,10 @@ void Trainer::finishSetUp(const torch::Tensor& evalSamples) {
         evalSamples.index_select(0, pick.to(evalSamples.device())).to(m_device), heldContext);
     m_context.generator = makeGenerator(m_config.seed);
 
-    m_model = m_task->makeModel(m_config.params);
+    {
+        const GlobalRngLock seeded(m_config.seed); // weight initialization
+        m_model = m_task->makeModel(m_config.params);
+    }
     m_model->to(m_device);
     const auto mode = parseRouteMode(m_config.convRoute);
     if (!mode) {

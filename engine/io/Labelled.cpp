@@ -35,12 +35,25 @@ torch::Tensor pick(int64_t n, int64_t count, uint64_t seed) {
     return std::get<0>(torch::randperm(n, gen, torch::kLong).narrow(0, 0, count).sort());
 }
 
-LabelledSplit toSplit(const torch::Tensor& images, const torch::Tensor& labels, int64_t available) {
+LabelledSplit toSplit(const torch::Tensor& images, const torch::Tensor& labels, int64_t available,
+                      std::vector<std::string> names) {
     LabelledSplit s;
     s.images = images;
     s.labels = labels;
     s.available = available;
+    s.names = std::move(names);
     return s;
+}
+
+std::vector<std::string> pickNames(const std::vector<std::string>& names,
+                                   const torch::Tensor& idx) {
+    std::vector<std::string> picked;
+    picked.reserve(static_cast<size_t>(idx.size(0)));
+    const auto ix = idx.contiguous();
+    for (int64_t i = 0; i < ix.size(0); ++i) {
+        picked.push_back(names.at(static_cast<size_t>(ix.data_ptr<int64_t>()[i])));
+    }
+    return picked;
 }
 
 bool looksLikeIdxFolder(const fs::path& dir) {
@@ -90,7 +103,7 @@ std::vector<std::string> classFolders(const fs::path& dir) {
 // Images of every class folder under `dir`, labelled by `classes`' order.
 void loadClassImages(const fs::path& dir, const std::vector<std::string>& classes, int sizePx,
                      std::vector<torch::Tensor>& images, std::vector<int64_t>& labels,
-                     std::vector<LoadIssue>& skipped) {
+                     std::vector<std::string>& names, std::vector<LoadIssue>& skipped) {
     for (size_t c = 0; c < classes.size(); ++c) {
         std::vector<LoadIssue> issues;
         const auto files = collectImageFiles({(dir / classes[c]).string()}, issues);
@@ -99,16 +112,18 @@ void loadClassImages(const fs::path& dir, const std::vector<std::string>& classe
         skipped.insert(skipped.end(), set.skipped.begin(), set.skipped.end());
         if (set.images.defined() && set.images.size(0) > 0) {
             images.push_back(set.images);
+            names.insert(names.end(), set.paths.begin(), set.paths.end());
             labels.insert(labels.end(), static_cast<size_t>(set.images.size(0)),
                           static_cast<int64_t>(c));
         }
     }
 }
 
-LabelledSplit capped(const torch::Tensor& images, const torch::Tensor& labels, int64_t max,
-                     uint64_t seed) {
+LabelledSplit capped(const torch::Tensor& images, const torch::Tensor& labels,
+                     const std::vector<std::string>& names, int64_t max, uint64_t seed) {
     const auto idx = pick(images.size(0), max, seed);
-    return toSplit(images.index_select(0, idx), labels.index_select(0, idx), images.size(0));
+    return toSplit(images.index_select(0, idx), labels.index_select(0, idx), images.size(0),
+                   pickNames(names, idx));
 }
 
 LabelledData loadClassFolders(const fs::path& dir, const LabelledOptions& o) {
@@ -122,10 +137,11 @@ LabelledData loadClassFolders(const fs::path& dir, const LabelledOptions& o) {
                                  std::to_string(data.classes.size()) +
                                  " class subfolder(s); a folder per class needs at least two)");
     }
-    auto gather = [&](const fs::path& from, torch::Tensor& images, torch::Tensor& labels) {
+    auto gather = [&](const fs::path& from, torch::Tensor& images, torch::Tensor& labels,
+                      std::vector<std::string>& names) {
         std::vector<torch::Tensor> parts;
         std::vector<int64_t> ids;
-        loadClassImages(from, data.classes, o.sizePx, parts, ids, data.skipped);
+        loadClassImages(from, data.classes, o.sizePx, parts, ids, names, data.skipped);
         if (parts.empty()) {
             throw std::runtime_error(from.string() +
                                      ": no image could be read in its class folders");
@@ -134,12 +150,14 @@ LabelledData loadClassFolders(const fs::path& dir, const LabelledOptions& o) {
         labels = torch::tensor(ids, torch::kLong);
     };
     torch::Tensor images, labels;
-    gather(trainDir, images, labels);
+    std::vector<std::string> names;
+    gather(trainDir, images, labels, names);
     if (presplit) {
         torch::Tensor testImages, testLabels;
-        gather(dir / "test", testImages, testLabels);
-        data.train = capped(images, labels, o.maxTrain, o.seed);
-        data.test = capped(testImages, testLabels, o.maxTest, o.seed ^ 0x7E57ULL);
+        std::vector<std::string> testNames;
+        gather(dir / "test", testImages, testLabels, testNames);
+        data.train = capped(images, labels, names, o.maxTrain, o.seed);
+        data.test = capped(testImages, testLabels, testNames, o.maxTest, o.seed ^ 0x7E57ULL);
     } else {
         // One seeded shuffle, the first part for testing.
         auto gen = makeGenerator(o.seed ^ 0x5B117ULL);
@@ -152,9 +170,9 @@ LabelledData loadClassFolders(const fs::path& dir, const LabelledOptions& o) {
         const auto testIdx = order.narrow(0, 0, nTest),
                    trainIdx = order.narrow(0, nTest, images.size(0) - nTest);
         data.train = capped(images.index_select(0, trainIdx), labels.index_select(0, trainIdx),
-                            o.maxTrain, o.seed);
+                            pickNames(names, trainIdx), o.maxTrain, o.seed);
         data.test = capped(images.index_select(0, testIdx), labels.index_select(0, testIdx),
-                           o.maxTest, o.seed ^ 0x7E57ULL);
+                           pickNames(names, testIdx), o.maxTest, o.seed ^ 0x7E57ULL);
     }
     data.source =
         "class folders (" + dir.string() + (presplit ? ", train/ and test/)" : ", split by seed)");
@@ -201,7 +219,14 @@ LabelledSplit readIdxSplit(const std::string& imagesPath, const std::string& lab
                       .to(torch::kFloat32)
                       .div_(255.0)
                       .expand({-1, 3, -1, -1});
-    return toSplit(images.contiguous(), labels.index_select(0, idx), raw.size(0));
+    std::vector<std::string> names;
+    names.reserve(static_cast<size_t>(idx.size(0)));
+    const std::string file = fs::path(imagesPath).filename().string();
+    const auto at = idx.accessor<int64_t, 1>();
+    for (int64_t i = 0; i < idx.size(0); ++i) {
+        names.push_back(file + "#" + std::to_string(at[i]));
+    }
+    return toSplit(images.contiguous(), labels.index_select(0, idx), raw.size(0), std::move(names));
 }
 
 bool isIdxSource(const std::string& spec) {

@@ -19,6 +19,8 @@ struct LabelledSplit {
     torch::Tensor images;  // (N,3,H,W) float in [0,1], CPU (grayscale repeated to 3 channels)
     torch::Tensor labels;  // (N) int64 in [0, classes)
     int64_t available = 0; // images the source holds for this split, before the cap
+    // Where each image came from: its file, or "IDX-FILE#INDEX" for an IDX image.
+    std::vector<std::string> names;
 };
 
 struct LabelledData {

@@ -433,7 +433,23 @@ int benchCommand(const QStringList& args) {
           "and then LibTorch's own, in this process (0: none).",
           "R", "0"},
          {"video-frames", "Video tasks: frames of the long video written and decoded.", "N",
-          "3000"}});
+          "3000"},
+         {"embedding",
+          "Measure the embedding map instead of training: PCA and t-SNE of clustered "
+          "features (beside scikit-learn's t-SNE when installed) and neighbour queries."},
+         {"map-points", "--embedding: points mapped.", "N", "2000"},
+         {"neighbour-bank", "--embedding: features searched by each neighbour query.", "N",
+          "50000"}});
+    if (args.contains(QStringLiteral("--embedding"))) {
+        if (!p.parse(args)) {
+            throw CommandError{p.errorText(), 2};
+        }
+        configureThreads(static_cast<int>(intValue(p, "threads", 0, 4096)),
+                         static_cast<int>(intValue(p, "blas-threads", 0, 4096)));
+        configureMemory(!p.isSet("malloc-defaults"));
+        benchEmbedding(p);
+        return 0;
+    }
     const QString choice = taskArgument(args);
     const auto names = benchTasks(choice.toStdString());
     BenchOptions o;
@@ -517,8 +533,8 @@ using namespace headless;
 bool isHeadlessCommand(const QString& word) {
     return word == QLatin1String("train") || word == QLatin1String("preview") ||
            word == QLatin1String("bench") || word == QLatin1String("probe") ||
-           word == QLatin1String("knn") || word == QLatin1String("presets") ||
-           word == QLatin1String("shortcuts");
+           word == QLatin1String("knn") || word == QLatin1String("embed") ||
+           word == QLatin1String("presets") || word == QLatin1String("shortcuts");
 }
 
 int runHeadless(const QStringList& args) {
@@ -541,6 +557,9 @@ int runHeadless(const QStringList& args) {
         }
         if (command == QLatin1String("knn")) {
             return knnCommand(rest);
+        }
+        if (command == QLatin1String("embed")) {
+            return embedCommand(rest);
         }
         if (command == QLatin1String("presets")) {
             return presetsCommand(rest);

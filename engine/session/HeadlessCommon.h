@@ -63,6 +63,9 @@ int trainCommand(const QStringList& args);
 int presetsCommand(const QStringList& args);
 int probeCommand(const QStringList& args);
 int knnCommand(const QStringList& args);
+int embedCommand(const QStringList& args);
+// `bench --embedding`: t-SNE and PCA of clustered features, neighbour queries (HeadlessEmbed.cpp).
+void benchEmbedding(const QCommandLineParser& p);
 int shortcutsCommand(const QStringList& args);
 
 // Resident memory now and at its peak (Linux: VmRSS, VmHWM), in MB; 0 where unknown.

@@ -1,6 +1,7 @@
 #include "ProbeRun.h"
 
 #include "KnnMonitor.h"
+#include "RunModel.h"
 
 #include "Labelled.h"
 #include "Probe.h"
@@ -23,13 +24,6 @@
 namespace pretext {
 
 namespace {
-// Messages for a person, through the translator.
-struct Text {
-    Q_DECLARE_TR_FUNCTIONS(ProbeRun)
-};
-} // namespace
-
-namespace {
 QJsonObject fitJson(const ProbeFit& f, int stage = 0) {
     QJsonObject o{{"dims", static_cast<qint64>(f.dims)},
                   {"accuracy", f.testAccuracy},
@@ -48,70 +42,6 @@ QJsonArray stagesJson(const std::vector<ProbeFit>& fits) {
     }
     return a;
 }
-
-[[noreturn]] void fail(const QString& message) {
-    throw std::runtime_error(message.toStdString());
-}
-} // namespace
-
-namespace {
-// A run's trained model, from its folder (config.json and the checkpoint) or from a
-// checkpoint file (which carries its config). Throws std::runtime_error naming it.
-struct RunModel {
-    RunConfig config;
-    std::unique_ptr<Task> task;
-    ParamValues params;
-    std::shared_ptr<TaskModelImpl> model;
-    int64_t step = 0;
-    int sizePx = 64;
-};
-
-RunModel openRunModel(const QString& runDir) {
-    RunModel m;
-    RunConfig& config = m.config;
-    QString error;
-    QByteArray bytes;
-    const QString where = QDir::toNativeSeparators(runDir);
-    if (QFileInfo(runDir).isFile()) {
-        // A checkpoint on its own: the run's config travels inside it.
-        QFile file(runDir);
-        if (!file.open(QIODevice::ReadOnly)) {
-            fail(QStringLiteral("%1: %2").arg(where, file.errorString()));
-        }
-        bytes = file.readAll();
-        std::string text;
-        try {
-            text = checkpointConfig(bytes.toStdString());
-        } catch (const std::exception& e) {
-            fail(QStringLiteral("%1: %2").arg(where, QString::fromUtf8(e.what())));
-        }
-        const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
-        if (json.isEmpty() || !parseRunConfig(json, &config, &error)) {
-            fail(Text::tr("%1: the checkpoint carries no readable run config%2")
-                     .arg(where, error.isEmpty()
-                                     ? QString()
-                                     : QStringLiteral(" (") + error + QLatin1Char(')')));
-        }
-    } else {
-        if (!readRunSettings(runDir, &config, &error)) {
-            fail(error);
-        }
-        auto folder = RunFolder::open(runDir, &error);
-        QJsonObject manifest;
-        if (!folder || !folder->readCheckpoint(config.settings.task, &bytes, &manifest, &error)) {
-            fail(error);
-        }
-    }
-    m.task = makeTask(config.settings.task.toStdString());
-    m.params = withDefaults(m.task->info(), toParamValues(config.settings.params));
-    try {
-        m.model = modelFromCheckpoint(*m.task, m.params, bytes.toStdString(), &m.step);
-    } catch (const std::exception& e) {
-        fail(QStringLiteral("%1: %2").arg(where, QString::fromUtf8(e.what())));
-    }
-    m.sizePx = config.data.value(QStringLiteral("size_px")).toInt(64);
-    return m;
-}
 } // namespace
 
 QJsonObject probeRun(const ProbeRequest& q) {
@@ -121,8 +51,7 @@ QJsonObject probeRun(const ProbeRequest& q) {
     const ParamValues& params = run.params;
     const int64_t step = run.step;
     std::shared_ptr<TaskModelImpl> model = run.model;
-    torch::manual_seed(q.seed);
-    auto randomModel = task->makeModel(params);
+    const auto randomModel = randomInitModel(*task, params, q.seed);
     const int sizePx = run.sizePx;
 
     io::LabelledOptions lo;
@@ -191,8 +120,7 @@ QJsonObject knnRun(const KnnRequest& q) {
     const KnnMonitor monitor(o);
     const torch::Device device = resolveDevice(q.device.toStdString());
     // The reference: the same architecture at the seed's random initialisation.
-    torch::manual_seed(q.seed);
-    auto randomModel = run.task->makeModel(run.params);
+    const auto randomModel = randomInitModel(*run.task, run.params, q.seed);
     run.model->to(device);
     randomModel->to(device);
     const KnnMonitor::Result trained = monitor.evaluate(*run.model, *run.task, run.params, device);
