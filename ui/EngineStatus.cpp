@@ -7,6 +7,10 @@
 EngineStatus::EngineStatus(QWidget* parent) : QWidget(parent) {
     m_state = new QLabel(this);
     m_state->setObjectName(QStringLiteral("engineState"));
+    // A long device line is cut at the window's edge rather than widening the window
+    // past a small screen; the whole of it is in the tooltip.
+    m_state->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_state->setMinimumWidth(200);
     m_step = new QLabel(this);
     m_step->setObjectName(QStringLiteral("statusStep"));
     m_rate = new QLabel(this);
@@ -21,7 +25,7 @@ EngineStatus::EngineStatus(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_step);
     layout->addWidget(m_rate);
     layout->addWidget(m_bar);
-    layout->addWidget(m_state);
+    layout->addWidget(m_state, 1);
 }
 
 void EngineStatus::setState(pretext::EngineState state, const QString& device) {
@@ -33,6 +37,7 @@ void EngineStatus::setState(pretext::EngineState state, const QString& device) {
                                                          : tr("paused");
     m_state->setText(device.isEmpty() ? tr("Engine: %1").arg(what)
                                       : tr("Engine: %1 · %2").arg(what, device));
+    m_state->setToolTip(m_state->text());
     if (state == EngineState::Idle) {
         m_bar->hide();
         m_rate->clear();

@@ -4,6 +4,7 @@
 #include "CurvePlot.h"
 #include "DataPanel.h"
 #include "DisplayControls.h"
+#include "EmbeddingPanel.h"
 #include "EngineStatus.h"
 #include "EngineWorker.h"
 #include "FigureStrip.h"
@@ -174,6 +175,11 @@ void MainWindow::buildCentralArea() {
     m_curveTabs->addView(m_probe, tr("Linear probe"), tr("Evaluate"),
                          tr("How well a linear classifier on the frozen encoder's features "
                             "recognises labelled images"));
+    m_embedding = new EmbeddingPanel;
+    m_embedding->setObjectName(QStringLiteral("embeddingPanel"));
+    m_curveTabs->addView(m_embedding, tr("Embedding map"), tr("Evaluate"),
+                         tr("Held-out images laid out by the encoder's features (t-SNE or PCA), "
+                            "with each image's nearest neighbours, live at checkpoints"));
     // The view last looked at comes back with the window.
     m_curveTabs->setCurrentIndex(QSettings().value(QStringLiteral("ui/curveTab"), 0).toInt());
     connect(m_curveTabs, &ViewSwitcher::currentChanged, this,

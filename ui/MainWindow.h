@@ -20,6 +20,7 @@ class TrainingPanel;
 class RunsPanel;
 class RunComparison;
 class ProbePanel;
+class EmbeddingPanel;
 class MathPanel;
 class GradientPanel;
 class StepPanel;
@@ -69,6 +70,7 @@ public:
     RunComparison* comparison() const { return m_comparison; }
     ViewSwitcher* curveTabs() const { return m_curveTabs; }
     ProbePanel* probePanel() const { return m_probe; }
+    EmbeddingPanel* embeddingPanel() const { return m_embedding; }
     MathPanel* mathPanel() const { return m_math; }
     GradientPanel* gradientPanel() const { return m_gradients; }
     StepPanel* stepPanel() const { return m_stepPanel; }
@@ -158,6 +160,8 @@ private:
     RunsPanel* m_runs = nullptr;
     RunComparison* m_comparison = nullptr;
     ProbePanel* m_probe = nullptr;
+    EmbeddingPanel* m_embedding = nullptr;
+    QString m_trainingRunDir; // the run the engine trains, while it does
     MathPanel* m_math = nullptr;
     GradientPanel* m_gradients = nullptr;
     StepPanel* m_stepPanel = nullptr;

@@ -5,6 +5,7 @@
 
 #include "CurvePlot.h"
 #include "DisplayControls.h"
+#include "EmbeddingPanel.h"
 #include "EngineWorker.h"
 #include "ImageGridView.h"
 #include "ImageSheet.h"
@@ -57,6 +58,9 @@ void MainWindow::connectRuns() {
         const bool chosen = paths != m_comparison->runs();
         m_comparison->showRuns(paths);
         m_probe->setRun(paths.value(0));
+        if (!paths.isEmpty()) {
+            m_embedding->setRun(paths.value(0));
+        }
         if (chosen && !paths.isEmpty() && m_curveTabs->currentWidget() != m_probe) {
             m_curveTabs->setCurrentWidget(m_comparison);
         }
@@ -81,6 +85,26 @@ void MainWindow::connectRuns() {
         m_runs->setIdle(s == pretext::EngineState::Idle);
         m_probe->setIdle(s == pretext::EngineState::Idle);
     });
+    // The embedding map follows the run that trains, made again at its checkpoints.
+    connect(m_worker, &EngineWorker::trainingStarted, this, [this](const QString& runDir) {
+        m_trainingRunDir = runDir;
+        m_embedding->setRun(runDir);
+    });
+    connect(m_worker, &EngineWorker::progress, this, [this](const pretext::TrainProgress& p) {
+        if (p.checkpointed) {
+            m_embedding->checkpointWritten(m_trainingRunDir);
+        }
+    });
+    connect(m_worker, &EngineWorker::trainingFinished, this,
+            [this](const QString&, const QString& runDir) {
+                m_embedding->checkpointWritten(runDir);
+                m_trainingRunDir.clear();
+            });
+    connect(m_embedding, &EmbeddingPanel::mapFinished, this,
+            [this](bool ok, const QString& message) {
+                statusBar()->showMessage(
+                    ok ? message : tr("The embedding map failed: %1").arg(message), 10000);
+            });
     connect(m_probe, &ProbePanel::probeFinished, this, [this](bool ok, const QString& message) {
         if (ok) {
             statusBar()->showMessage(message, 10000);

@@ -62,7 +62,7 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
            "the data loaded in the window (photographs show the cues the demo set lacks: "
            "vignetting, chromatic aberration), at the diagnostic's image size"));
     m_data->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_data->setMinimumContentsLength(18);
+    m_data->setMinimumContentsLength(10);
     m_run = new QPushButton(tr("Run side by side"));
     m_run->setObjectName(QStringLiteral("diagnosticRun"));
     m_run->setToolTip(tr("Trains every variant together, each into its own run folder"));

@@ -104,7 +104,8 @@ struct TrainProgress {
     // A standing warning about the run (overfitting), shown until it no longer holds;
     // set at every evaluation while it holds, empty otherwise.
     QString warning;
-    bool evaluated = false; // this step ran the held-out evaluation
+    bool evaluated = false;    // this step ran the held-out evaluation
+    bool checkpointed = false; // the run folder's checkpoint was written at this step
     // The k-NN monitor ran at this step (knn_accuracy, knn_random_init in metrics):
     // what one evaluation cost, in seconds; negative when it did not run.
     double knnSeconds = -1.0;

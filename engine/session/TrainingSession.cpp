@@ -361,6 +361,7 @@ TrainProgress TrainingSession::step(bool replay) {
     check(m_folder->appendMetrics(p.step, p.wallTimeS, p.loss, p.metrics, &error), error);
     if (m_options.checkpointEverySteps > 0 && p.step % m_options.checkpointEverySteps == 0) {
         saveCheckpoint();
+        p.checkpointed = true;
     }
     if (m_options.previewEverySteps > 0 && p.step % m_options.previewEverySteps == 0) {
         savePreview();

@@ -1,10 +1,13 @@
 // The main window, offscreen: demo data loads, the preview shows samples, Train
 // feeds the loss plot and the reconstructions, Stop returns promptly.
+#include "../common/ColourClasses.h"
 #include "../common/WindowGrab.h"
 #include "Appearance.h"
 #include "CurvePlot.h"
 #include "DataPanel.h"
 #include "DisplayControls.h"
+#include "EmbeddingMap.h"
+#include "EmbeddingPanel.h"
 #include "FigureStrip.h"
 #include "Headless.h"
 #include "HistogramPlot.h"
@@ -162,7 +165,9 @@ private slots:
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             QApplication::processEvents();
             ViewSwitcher* views = window.curveTabs();
-            QCOMPARE(views->count(), 7);
+            QCOMPARE(views->count(), 8);
+            // No panel widens the window past the screen.
+            QVERIFY2(window.width() <= size.width(), qPrintable(QString::number(window.width())));
             QStringList groups;
             for (int i = 0; i < views->count(); ++i) {
                 if (!groups.contains(views->groupOf(i))) {
@@ -489,6 +494,70 @@ private slots:
     // Two GUI runs land in the chosen workspace and are listed; selecting both overlays
     // their curves; the exports and the report write their files; Resume goes on with
     // one run; a saved config loads back.
+    // The embedding map follows the run the window trains: made when it ends (its last
+    // checkpoint), again on demand (gliding), with each image's neighbours on a click
+    // and its picture beside its dot on hover.
+    void embeddingMapFollowsTheRun() {
+        QTemporaryDir ws, labelled;
+        QVERIFY(writeColourClasses(labelled.path(), 40, 16));
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        window.setWorkspace(ws.path(), false);
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle &&
+                                     !window.previewView()->grid().isEmpty(),
+                                 30000);
+        EmbeddingPanel* panel = window.embeddingPanel();
+        window.curveTabs()->setCurrentWidget(panel);
+        panel->findChild<QComboBox*>("embedImages")->setCurrentText(labelled.path());
+        panel->findChild<QComboBox*>("embedMethod")->setCurrentIndex(0); // t-SNE
+        QVERIFY(panel->findChild<QCheckBox*>("embedAtCheckpoints")->isChecked());
+        QSignalSpy made(panel, &EmbeddingPanel::mapFinished);
+        window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
+        window.findChild<QSpinBox*>("batchSpin")->setValue(8);
+        window.setMaxSteps(3);
+        window.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Running, 20000);
+
+        QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(made.count(), 1, 60000);
+        QVERIFY2(made[0][0].toBool(), qPrintable(made[0][1].toString()));
+        QVERIFY(panel->run().startsWith(ws.path()));
+        const pretext::EmbedMap& map = panel->map();
+        QCOMPARE(map.points.size(), 16); // the test split of 80 images (20%)
+        QCOMPARE(map.classes, (QStringList{"cold", "warm"}));
+        QCOMPARE(map.step, 3);
+        QVERIFY(std::isfinite(map.silhouette));
+        QVERIFY(panel->findChild<QLabel*>("embedSummary")->text().contains("silhouette"));
+
+        // Again on demand: the same images, the dots glide to their new places.
+        panel->startMap();
+        QVERIFY(panel->isBusy());
+        QTRY_COMPARE_WITH_TIMEOUT(made.count(), 2, 60000);
+        QVERIFY(panel->mapView()->animating());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->mapView()->animating(), 5000);
+
+        // A click: the image's neighbours at every stage, trained and at random init.
+        EmbeddingMap* view = panel->mapView();
+        QCustomPlot* plot = view->plot();
+        const QPoint dot = view->pixelOf(2).toPoint();
+        QCOMPARE(view->imageAt(dot), 2);
+        QTest::mouseClick(plot, Qt::LeftButton, {}, dot);
+        QCOMPARE(view->selectedImage(), 2);
+        auto* table = panel->neighbourTable();
+        QCOMPARE(table->rowCount(), map.stages);
+        QCOMPARE(table->columnCount(), 11); // the image, 5 trained, 5 at random init
+        QCOMPARE(table->item(0, 1)->text().toDouble() >= table->item(0, 2)->text().toDouble(),
+                 true);
+        // Hovering a dot shows its picture beside it.
+        QSignalSpy hovered(view, &EmbeddingMap::hovered);
+        QTest::mouseMove(plot, view->pixelOf(4).toPoint());
+        QTRY_VERIFY(!hovered.isEmpty());
+        QCOMPARE(hovered.last()[0].toInt(), 4);
+        QVERIFY2(window.width() <= 1366, qPrintable(QString::number(window.width())));
+        grabWindow(window, "embedding-map");
+    }
+
     void runsListedComparedExportedResumed() {
         QTemporaryDir ws, out;
         MainWindow window;
