@@ -4,12 +4,13 @@
 #include <QLabel>
 #include <QProgressBar>
 
+#include <algorithm>
+
 EngineStatus::EngineStatus(QWidget* parent) : QWidget(parent) {
     m_state = new QLabel(this);
     m_state->setObjectName(QStringLiteral("engineState"));
     // A long device line is cut at the window's edge rather than widening the window
     // past a small screen; the whole of it is in the tooltip.
-    m_state->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_state->setMinimumWidth(200);
     m_step = new QLabel(this);
     m_step->setObjectName(QStringLiteral("statusStep"));
@@ -35,9 +36,11 @@ void EngineStatus::setState(pretext::EngineState state, const QString& device) {
                          : state == EngineState::Loading ? tr("loading")
                          : state == EngineState::Running ? tr("training")
                                                          : tr("paused");
-    m_state->setText(device.isEmpty() ? tr("Engine: %1").arg(what)
-                                      : tr("Engine: %1 · %2").arg(what, device));
-    m_state->setToolTip(m_state->text());
+    m_stateText =
+        device.isEmpty() ? tr("Engine: %1").arg(what) : tr("Engine: %1 · %2").arg(what, device);
+    m_state->setToolTip(m_stateText);
+    showState();
+    updateGeometry();
     if (state == EngineState::Idle) {
         m_bar->hide();
         m_rate->clear();
@@ -66,8 +69,26 @@ void EngineStatus::showLoading(qint64 done, qint64 total) {
     m_bar->setVisible(done < total);
 }
 
+void EngineStatus::showState() {
+    m_state->setText(m_state->fontMetrics().elidedText(m_stateText, Qt::ElideRight,
+                                                       std::max(m_state->width(), 200)));
+}
+
+QSize EngineStatus::sizeHint() const {
+    // As wide as the whole state line asks, whatever part of it is shown now.
+    QSize hint = QWidget::sizeHint();
+    hint.rwidth() += m_state->fontMetrics().horizontalAdvance(m_stateText) -
+                     m_state->fontMetrics().horizontalAdvance(m_state->text());
+    return hint;
+}
+
+void EngineStatus::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    showState();
+}
+
 QString EngineStatus::stateText() const {
-    return m_state->text();
+    return m_stateText;
 }
 QString EngineStatus::stepText() const {
     return m_step->text();

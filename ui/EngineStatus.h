@@ -21,10 +21,18 @@ public:
     void showLoading(qint64 done, qint64 total);
 
     QString stateText() const;
+    QSize sizeHint() const override;
     QString stepText() const;
     QProgressBar* progressBar() const { return m_bar; }
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    // The state line, cut with an ellipsis at the width the status bar gives it.
+    void showState();
+
+    QString m_stateText;
     QLabel* m_state = nullptr;
     QLabel* m_step = nullptr;
     QLabel* m_rate = nullptr;

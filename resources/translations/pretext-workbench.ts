@@ -304,6 +304,228 @@
     </message>
 </context>
 <context>
+    <name>EmbedRun</name>
+    <message>
+        <source>the map holds no features to write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 at step %2, stage %3: %4 — %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the map is written as .png, .csv or .pt, not .%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 test images of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 image(s) could be read; a map needs at least 4%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 images of %2 (%3 found)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown map method &apos;%1&apos; (tsne or pca)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown colouring &apos;%1&apos; (brightness or saturation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stage %1: the encoder has stages 1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PCA (%1% of the variance)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>t-SNE (perplexity %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EmbeddingMap</name>
+    <message>
+        <source>%1 %2–%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EmbeddingPanel</name>
+    <message>
+        <source>Held-out images to map: &apos;fashion-mnist&apos;, a folder of IDX files or a folder per class (their test images, coloured by class), or any folder of images (coloured by brightness or saturation).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images drawn (seeded, the same at every checkpoint). t-SNE of 2,000 takes a few seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>t-SNE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PCA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>t-SNE keeps each image&apos;s neighbours near it (distances between clusters mean little); PCA is the linear view, the two directions of largest variance.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last stage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which encoder stage&apos;s features are mapped (global average pooled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>brightness</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saturation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What colours the dots of unlabelled images (labelled ones are coloured by class)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At checkpoints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>While a run trains, map it again at each checkpoint it writes (every 250 steps), the dots gliding to their new places</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Embed the images with the run&apos;s latest checkpoint and map them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trained %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>random %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The clicked image&apos;s nearest neighbours by cosine similarity of each stage&apos;s features: this run&apos;s encoder, then the same architecture at random initialisation (what training changed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click a dot: its nearest neighbours at every stage appear here, by this run&apos;s encoder and at random initialisation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a run in the Runs panel, or train one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Embed the images with the latest checkpoint of %1 and map them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The map shows how the encoder arranges held-out images: choose a run, then Map. Classes that gather in their own regions are what a linear probe can separate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1: press Map to embed the images with its latest checkpoint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The map could not be made: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map of %1 at step %2 made in %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Embedding %1 images with %2&apos;s latest checkpoint, then the map…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stage %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> Classes apart (silhouette, −1 to 1): &lt;b&gt;%1&lt;/b&gt;, at random init %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2) at step %3, stage %4 (%5 features), %6: %7.%8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Features took %1 s, the map %2 s. Hover a dot to see its image; click it for its neighbours; drag to move, wheel to zoom.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stage %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>random init: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trained: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+cosine similarity %1 (click: its own neighbours)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Neighbours of %1 (%2), by cosine similarity; same class shaded, counted (trained · random init) beside each stage.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Neighbours of %1, by cosine similarity: this run&apos;s encoder, then random initialisation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EngineStatus</name>
     <message>
         <source>idle</source>
@@ -955,6 +1177,18 @@
     </message>
     <message>
         <source>Shortcut diagnostics: the same task with and without a cue, side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Embedding map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Held-out images laid out by the encoder&apos;s features (t-SNE or PCA), with each image&apos;s nearest neighbours, live at checkpoints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The embedding map failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -251,6 +251,102 @@ private slots:
         QVERIFY2(r.err.contains("none"), qPrintable(r.err));
     }
 
+    // embed: the map of a run's features as a picture, a table and tensors that Python's
+    // torch.load reads, in the table's order; unlabelled images coloured by brightness;
+    // bad requests named.
+    void embedWritesMapsPythonReads() {
+        QTemporaryDir dir;
+        const QString labels = dir.filePath("labels");
+        QVERIFY(writeColourClasses(labels, 24, 20));
+        const QString out = dir.filePath("run");
+        auto r = run({"train", "--task", "rotation", "--steps", "2", "--size", "32", "--batch", "8",
+                      "--param", "base_channels=8", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QString png = dir.filePath("map.png"), csv = dir.filePath("map.csv"),
+                      pt = dir.filePath("features.pt");
+        r = run(
+            {"embed", "--run", out, "--images", labels, "--out", png, "--out", csv, "--out", pt});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(json.value("checkpoint_step").toInt(), 2);
+        QCOMPARE(json.value("count").toInt(), 10); // the test split: 20% of 48
+        QCOMPARE(json.value("stage").toInt(), 3);
+        QVERIFY(json.value("method").toString().startsWith("t-SNE"));
+        QVERIFY(json.contains("silhouette") && json.contains("silhouette_random_init"));
+        QImage picture(png);
+        QVERIFY(!picture.isNull() && picture.width() >= 600);
+        QFile table(csv);
+        QVERIFY(table.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(table.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 11);
+        QCOMPARE(rows.front(), QStringLiteral("x,y,label,class,name"));
+        QStringList names, classes;
+        for (int i = 1; i < rows.size(); ++i) {
+            const QStringList cells = rows[i].split(',');
+            classes << cells.value(2);
+            names << cells.value(4).remove('"');
+        }
+        QProcess probe;
+        probe.start(QStringLiteral("/usr/bin/python3"), {"-c", "import torch"});
+        if (!probe.waitForFinished(60000) || probe.exitCode() != 0) {
+            QSKIP("Debian's python3-torch is not installed (the set-up command installs it)");
+        }
+        QProcess py;
+        py.start(QStringLiteral("/usr/bin/python3"),
+                 {"-c",
+                  "import sys, torch\n"
+                  "d = torch.load(sys.argv[1])\n"
+                  "f = d['features']\n"
+                  "assert isinstance(f, torch.Tensor) and f.dtype == torch.float32, type(f)\n"
+                  "print(tuple(f.shape), [tuple(s.shape) for s in d['stages']], d['stage'])\n"
+                  "assert torch.equal(f, d['stages'][d['stage'] - 1])\n"
+                  "print(','.join(str(int(v)) for v in d['labels']))\n"
+                  "print('|'.join(d['names']))\n"
+                  "print(d['classes'], d['task'], d['step'], tuple(d['points'].shape))\n",
+                  pt});
+        QVERIFY(py.waitForFinished(60000));
+        const QStringList lines =
+            QString::fromUtf8(py.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+        QVERIFY2(py.exitCode() == 0 && lines.size() == 4,
+                 qPrintable(QString::fromUtf8(py.readAllStandardError()) + lines.join('\n')));
+        QCOMPARE(lines[0], QStringLiteral("(10, 32) [(10, 8), (10, 16), (10, 32)] 3"));
+        QCOMPARE(lines[1], classes.join(','));
+        QCOMPARE(lines[2], names.join('|'));
+        QCOMPARE(lines[3], QStringLiteral("['cold', 'warm'] rotation 2 (10, 2)"));
+
+        // Unlabelled images (one folder of them): coloured by brightness, mapped by PCA.
+        r = run({"embed", "--run", out, "--images", labels + "/warm", "--method", "pca", "--stage",
+                 "1", "--out", csv});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        table.close();
+        QVERIFY(table.open(QIODevice::ReadOnly));
+        QVERIFY(table.readLine().startsWith("x,y,brightness,name"));
+        QVERIFY(QJsonDocument::fromJson(r.out.toUtf8())
+                    .object()
+                    .value("method")
+                    .toString()
+                    .startsWith("PCA"));
+
+        r = run({"embed", "--run", out, "--images", labels, "--out", dir.filePath("map.txt")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(".png, .csv or .pt"), qPrintable(r.err));
+        r = run({"embed", "--run", out, "--images", dir.filePath("none"), "--out", csv});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains(dir.filePath("none")), qPrintable(r.err));
+        r = run({"embed", "--run", out, "--images", labels, "--stage", "9", "--out", csv});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("stages 1 to 3"), qPrintable(r.err));
+
+        // Its benchmark prints the map's and the neighbour queries' figures (and the peer's
+        // ratio, or why there is none).
+        r = run({"bench", "--embedding", "--map-points", "300", "--neighbour-bank", "5000"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("300 points of 128 features") && r.out.contains("t-SNE") &&
+                     r.out.contains("peer: scikit-learn") &&
+                     r.out.contains("5000 features of 128") && r.out.contains("ms per query"),
+                 qPrintable(r.out));
+    }
+
     // train --data on IDX files (labels unused), then the linear probe of that run.
     void probeJudgesARunsEncoder() {
         QTemporaryDir dir;
