@@ -21,6 +21,7 @@ class RunsPanel;
 class RunComparison;
 class ProbePanel;
 class EmbeddingPanel;
+class SaliencyPanel;
 class MathPanel;
 class GradientPanel;
 class StepPanel;
@@ -71,6 +72,7 @@ public:
     ViewSwitcher* curveTabs() const { return m_curveTabs; }
     ProbePanel* probePanel() const { return m_probe; }
     EmbeddingPanel* embeddingPanel() const { return m_embedding; }
+    SaliencyPanel* saliencyPanel() const { return m_saliency; }
     MathPanel* mathPanel() const { return m_math; }
     GradientPanel* gradientPanel() const { return m_gradients; }
     StepPanel* stepPanel() const { return m_stepPanel; }
@@ -161,6 +163,7 @@ private:
     RunComparison* m_comparison = nullptr;
     ProbePanel* m_probe = nullptr;
     EmbeddingPanel* m_embedding = nullptr;
+    SaliencyPanel* m_saliency = nullptr;
     QString m_trainingRunDir; // the run the engine trains, while it does
     MathPanel* m_math = nullptr;
     GradientPanel* m_gradients = nullptr;

@@ -16,6 +16,7 @@
 #include "RunHistory.h"
 #include "RunReport.h"
 #include "RunsPanel.h"
+#include "SaliencyPanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 
@@ -60,6 +61,7 @@ void MainWindow::connectRuns() {
         m_probe->setRun(paths.value(0));
         if (!paths.isEmpty()) {
             m_embedding->setRun(paths.value(0));
+            m_saliency->setRun(paths.value(0));
         }
         if (chosen && !paths.isEmpty() && m_curveTabs->currentWidget() != m_probe) {
             m_curveTabs->setCurrentWidget(m_comparison);
@@ -89,15 +91,18 @@ void MainWindow::connectRuns() {
     connect(m_worker, &EngineWorker::trainingStarted, this, [this](const QString& runDir) {
         m_trainingRunDir = runDir;
         m_embedding->setRun(runDir);
+        m_saliency->setRun(runDir);
     });
     connect(m_worker, &EngineWorker::progress, this, [this](const pretext::TrainProgress& p) {
         if (p.checkpointed) {
             m_embedding->checkpointWritten(m_trainingRunDir);
+            m_saliency->checkpointWritten(m_trainingRunDir);
         }
     });
     connect(m_worker, &EngineWorker::trainingFinished, this,
             [this](const QString&, const QString& runDir) {
                 m_embedding->checkpointWritten(runDir);
+                m_saliency->checkpointWritten(runDir);
                 m_trainingRunDir.clear();
             });
     connect(m_embedding, &EmbeddingPanel::mapFinished, this,
@@ -105,6 +110,9 @@ void MainWindow::connectRuns() {
                 statusBar()->showMessage(
                     ok ? message : tr("The embedding map failed: %1").arg(message), 10000);
             });
+    connect(m_saliency, &SaliencyPanel::finished, this, [this](bool ok, const QString& message) {
+        statusBar()->showMessage(ok ? message : tr("The saliency failed: %1").arg(message), 10000);
+    });
     connect(m_probe, &ProbePanel::probeFinished, this, [this](bool ok, const QString& message) {
         if (ok) {
             statusBar()->showMessage(message, 10000);

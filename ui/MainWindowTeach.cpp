@@ -11,6 +11,7 @@
 #include "MathPanel.h"
 #include "Presets.h"
 #include "RunsPanel.h"
+#include "SaliencyPanel.h"
 #include "ShortcutPanel.h"
 #include "StepPanel.h"
 #include "TaskPanel.h"
@@ -46,6 +47,11 @@ void MainWindow::buildTeachTabs() {
     m_curveTabs->addView(m_shortcuts, tr("Shortcuts"), inspect,
                          tr("Shortcut diagnostics: the same task with and without a cue, side "
                             "by side"));
+    m_saliency = new SaliencyPanel;
+    m_saliency->setObjectName(QStringLiteral("saliencyPanel"));
+    m_curveTabs->addView(m_saliency, tr("Saliency"), inspect,
+                         tr("Which pixels the model's prediction rests on: gradient × input and "
+                            "occlusion, per tile for jigsaw"));
 }
 
 void MainWindow::buildTeachActions(QMenu* train) {

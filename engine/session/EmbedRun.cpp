@@ -2,15 +2,13 @@
 
 #include "EmbedFeatures.h"
 
+#include "HeldOutImages.h"
 #include "RunModel.h"
 #include "TensorImage.h"
 
 #include "Embedding.h"
-#include "ImageLoader.h"
 #include "Knn.h"
-#include "Labelled.h"
 #include "Probe.h"
-#include "Rng.h"
 #include "Trainer.h"
 #include "Tsne.h"
 
@@ -20,7 +18,6 @@
 #include <QFileInfo>
 #include <torch/torch.h>
 
-#include <filesystem>
 #include <stdexcept>
 
 namespace pretext {
@@ -36,86 +33,6 @@ struct Text {
 } // namespace
 
 namespace {
-
-// Whether `spec` names labelled images: IDX data, or a folder of two or more subfolders.
-bool isLabelledSpec(const QString& spec) {
-    if (io::isIdxSource(spec.toStdString())) {
-        return true;
-    }
-    const QDir dir(spec);
-    return QFileInfo(spec).isDir() && dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() >= 2;
-}
-
-struct Images {
-    torch::Tensor pixels, labels;
-    QStringList names, classes, skipped;
-    QString source;
-};
-
-Images readImages(const EmbedRequest& q, int sizePx) {
-    Images r;
-    if (isLabelledSpec(q.images)) {
-        io::LabelledOptions lo;
-        lo.maxTrain = 1; // only the test images are mapped
-        lo.maxTest = q.count;
-        lo.seed = q.seed;
-        lo.sizePx = sizePx;
-        io::LabelledData data = io::loadLabelled(q.images.toStdString(), lo);
-        r.pixels = data.test.images;
-        r.labels = data.test.labels;
-        for (const auto& name : data.test.names) {
-            r.names << QString::fromStdString(name);
-        }
-        for (const auto& c : data.classes) {
-            r.classes << QString::fromStdString(c);
-        }
-        for (const auto& issue : data.skipped) {
-            r.skipped << QStringLiteral("%1: %2").arg(QString::fromStdString(issue.path),
-                                                      QString::fromStdString(issue.reason));
-        }
-        r.source = Text::tr("%1 test images of %2")
-                       .arg(r.pixels.size(0))
-                       .arg(QString::fromStdString(data.source));
-        return r;
-    }
-    std::vector<io::LoadIssue> issues;
-    std::vector<std::string> files = io::collectImageFiles({q.images.toStdString()}, issues);
-    const auto total = static_cast<int64_t>(files.size());
-    if (total > q.count) {
-        // A seeded draw, kept in file order.
-        auto gen = makeGenerator(q.seed);
-        const auto pick =
-            std::get<0>(torch::randperm(total, gen, torch::kLong).narrow(0, 0, q.count).sort());
-        std::vector<std::string> picked;
-        for (int64_t i = 0; i < pick.size(0); ++i) {
-            picked.push_back(files[static_cast<size_t>(pick[i].item<int64_t>())]);
-        }
-        files.swap(picked);
-    }
-    io::ImageSet set = io::loadImages(files, sizePx);
-    issues.insert(issues.end(), set.skipped.begin(), set.skipped.end());
-    for (const auto& issue : issues) {
-        r.skipped << QStringLiteral("%1: %2").arg(QString::fromStdString(issue.path),
-                                                  QString::fromStdString(issue.reason));
-    }
-    if (!set.images.defined() || set.images.size(0) < 4) {
-        fail(Text::tr("%1: %2 image(s) could be read; a map needs at least 4%3")
-                 .arg(QDir::toNativeSeparators(q.images))
-                 .arg(set.images.defined() ? set.images.size(0) : 0)
-                 .arg(r.skipped.isEmpty()
-                          ? QString()
-                          : QStringLiteral(" (") + r.skipped.first() + QStringLiteral(")")));
-    }
-    r.pixels = set.images;
-    for (const auto& path : set.paths) {
-        r.names << QString::fromStdString(path);
-    }
-    r.source = Text::tr("%1 images of %2 (%3 found)")
-                   .arg(r.pixels.size(0))
-                   .arg(QDir::toNativeSeparators(q.images))
-                   .arg(total);
-    return r;
-}
 
 std::vector<torch::Tensor> unit(const std::vector<torch::Tensor>& features) {
     namespace F = torch::nn::functional;
@@ -163,7 +80,7 @@ EmbedMap embedRun(const EmbedRequest& q, const EmbedMap* previous) {
         map.source = previous->source;
     } else {
         reuse = nullptr;
-        Images images = readImages(q, run.sizePx);
+        HeldOutImages images = readHeldOutImages(q.images, q.count, q.seed, run.sizePx);
         features->pixels = images.pixels;
         features->labels = images.labels;
         map.names = images.names;

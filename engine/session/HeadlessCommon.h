@@ -64,6 +64,7 @@ int presetsCommand(const QStringList& args);
 int probeCommand(const QStringList& args);
 int knnCommand(const QStringList& args);
 int embedCommand(const QStringList& args);
+int saliencyCommand(const QStringList& args);
 // `bench --embedding`: t-SNE and PCA of clustered features, neighbour queries (HeadlessEmbed.cpp).
 void benchEmbedding(const QCommandLineParser& p);
 int shortcutsCommand(const QStringList& args);

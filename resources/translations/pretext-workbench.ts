@@ -349,6 +349,10 @@
         <source>t-SNE (perplexity %1)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 images of the built-in demo set (seed %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>EmbeddingMap</name>
@@ -1189,6 +1193,18 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
     <message>
         <source>The embedding map failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The saliency failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which pixels the model&apos;s prediction rests on: gradient × input and occlusion, per tile for jigsaw</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2096,6 +2112,92 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
     <message>
         <source>%1 could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SaliencyPanel</name>
+    <message>
+        <source>Held-out images the task makes its samples from: &apos;demo&apos; (the built-in set; video tasks: the demo video), &apos;fashion-mnist&apos;, or a folder of images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At checkpoints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>While a run trains, show its saliency again at each checkpoint it writes (every 250 steps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gradient × input and occlusion maps of the run&apos;s latest checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a run in the Runs panel, or train one, then Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which pixels does the model&apos;s prediction rest on? Gradient × input (one backward pass) and occlusion (the loss&apos;s rise when a square is hidden) over what the model sees; per tile for jigsaw, per frame for temporal order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1: press Show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The saliency could not be computed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency of %1 at step %2 in %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Computing the saliency of %1&apos;s latest checkpoint…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SaliencyRun</name>
+    <message>
+        <source>%1 trains on clips: its saliency is shown on the demo video (images &apos;demo&apos;), not on &apos;%2&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 clips of the demo video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: no sample could be made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>what the model sees</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>gradient × input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>occlusion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 at step %2 on %3; occluding squares of %4 px every %5 px set to the image&apos;s mean; brighter = the loss rests more on those pixels</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -347,6 +347,29 @@ private slots:
                  qPrintable(r.out));
     }
 
+    // saliency: the grid written for an image task and for a video task (the demo video's
+    // clips), and a video task refused other images with the reason.
+    void saliencyWritesItsGrid() {
+        QTemporaryDir dir;
+        for (const QString task : {"rotation", "temporal-order"}) {
+            const QString out = dir.filePath(task);
+            auto r = run({"train", "--task", task, "--data", "demo", "--steps", "2", "--size", "32",
+                          "--batch", "4", "--param", "base_channels=8", "--out", out});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            const QString png = dir.filePath(task + ".png");
+            r = run({"saliency", "--run", out, "--count", "3", "--out", png});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+            QCOMPARE(json.value("samples").toInt(), 3);
+            QCOMPARE(json.value("checkpoint_step").toInt(), 2);
+            QVERIFY(!QImage(png).isNull());
+        }
+        auto r = run({"saliency", "--run", dir.filePath("temporal-order"), "--images",
+                      "fashion-mnist", "--out", dir.filePath("x.png")});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("demo video"), qPrintable(r.err));
+    }
+
     // train --data on IDX files (labels unused), then the linear probe of that run.
     void probeJudgesARunsEncoder() {
         QTemporaryDir dir;

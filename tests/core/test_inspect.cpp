@@ -6,6 +6,8 @@
 #include "DemoData.h"
 #include "DemoVideo.h"
 #include "Inspect.h"
+#include "Rng.h"
+#include "Saliency.h"
 #include "Trainer.h"
 #include "tasks/Registry.h"
 
@@ -236,6 +238,51 @@ private Q_SLOTS:
         // A fresh trainer has nothing to replay.
         auto fresh = makeTrainer("inpainting", {});
         QVERIFY_THROWS_EXCEPTION(TrainingError, fresh->replayLastBatch());
+    }
+    // Saliency of a model that reads one region only (the top-left 8x8 of the first of
+    // its two tiles): occlusion and gradient x input both light that region and nothing
+    // else; the second row's map answers for that row alone.
+    void saliencyLightsTheRegionTheModelReads() {
+        auto gen = pretext::makeGenerator(3);
+        const auto input = torch::rand({3, 2, 3, 32, 32}, gen) + 0.5; // (N,K,C,H,W)
+        const auto target = torch::zeros({3});
+        const pretext::SaliencyForward forward = [](const torch::Tensor& x) {
+            return x.select(1, 0).narrow(2, 0, 8).narrow(3, 0, 8).sum({1, 2, 3});
+        };
+        const pretext::SaliencyObjective objective = [&](const torch::Tensor& out) {
+            return (out - target).pow(2).mean();
+        };
+        pretext::OcclusionOptions o;
+        o.patch = 4;
+        o.stride = 4;
+        const auto occ = pretext::occlusionSaliency(forward, objective, input, 2, o);
+        const auto grad = pretext::gradientTimesInput(forward, objective, input, 2);
+        QCOMPARE(occ.sizes(), (torch::IntArrayRef{2, 2, 32, 32}));
+        QCOMPARE(grad.sizes(), (torch::IntArrayRef{2, 2, 32, 32}));
+        for (const auto& map : {occ, grad}) {
+            QVERIFY(map.narrow(1, 0, 1).narrow(2, 0, 8).narrow(3, 0, 8).abs().min().item<double>() >
+                    0.0);
+            auto outside = map.clone();
+            outside.narrow(1, 0, 1).narrow(2, 0, 8).narrow(3, 0, 8).zero_();
+            QCOMPARE(outside.abs().max().item<double>(), 0.0);
+        }
+        // Row 1's map at the first patch is that row's own change of its squared output
+        // when the patch is hidden (the objective's mean over rows scaled back).
+        const auto out = forward(input);
+        auto occluded = input.clone();
+        occluded[1][0].narrow(1, 0, 4).narrow(2, 0, 4).copy_(
+            input[1][0].mean({1, 2}, true).expand({3, 4, 4}));
+        const double own = (forward(occluded)[1].pow(2) - out[1].pow(2)).item<double>();
+        QVERIFY2(
+            std::abs(occ[1][0][0][0].item<double>() - own) < 1e-3 * std::abs(own),
+            qPrintable(QStringLiteral("%1 vs %2").arg(occ[1][0][0][0].item<double>()).arg(own)));
+        // Plain (N,C,H,W) rows: one map each.
+        const auto flat = pretext::occlusionSaliency(
+            [](const torch::Tensor& x) {
+                return x.narrow(2, 0, 8).narrow(3, 0, 8).sum({1, 2, 3});
+            },
+            objective, input.select(1, 0), 1, o);
+        QCOMPARE(flat.sizes(), (torch::IntArrayRef{1, 1, 32, 32}));
     }
 };
 

@@ -18,6 +18,7 @@
 #include "RunFolder.h"
 #include "RunReport.h"
 #include "RunsPanel.h"
+#include "SaliencyPanel.h"
 #include "TaskPanel.h"
 #include "TrainingPanel.h"
 #include "ViewSwitcher.h"
@@ -165,7 +166,7 @@ private slots:
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             QApplication::processEvents();
             ViewSwitcher* views = window.curveTabs();
-            QCOMPARE(views->count(), 8);
+            QCOMPARE(views->count(), 9);
             // No panel widens the window past the screen.
             QVERIFY2(window.width() <= size.width(), qPrintable(QString::number(window.width())));
             QStringList groups;
@@ -556,6 +557,40 @@ private slots:
         QCOMPARE(hovered.last()[0].toInt(), 4);
         QVERIFY2(window.width() <= 1366, qPrintable(QString::number(window.width())));
         grabWindow(window, "embedding-map");
+    }
+
+    // The Saliency view on a jigsaw run: the samples as the model sees them (the tiles in
+    // their grid) beside their gradient x input and occlusion maps.
+    void saliencyShowsWhatThePredictionRestsOn() {
+        QTemporaryDir dir;
+        const QString run = dir.filePath("run");
+        QCOMPARE(pretext::runHeadless({"pretext-workbench", "train", "--task", "jigsaw", "--data",
+                                       "demo", "--size", "48", "--batch", "4", "--steps", "2",
+                                       "--param", "base_channels=8", "--out", run}),
+                 0);
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        SaliencyPanel* panel = window.saliencyPanel();
+        window.curveTabs()->setCurrentWidget(panel);
+        panel->setRun(run);
+        QSignalSpy done(panel, &SaliencyPanel::finished);
+        QTest::mouseClick(panel->findChild<QPushButton*>("saliencyButton"), Qt::LeftButton);
+        QVERIFY(panel->isBusy());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+        QVERIFY2(done[0][0].toBool(), qPrintable(done[0][1].toString()));
+        const pretext::ImageGrid& grid = panel->view()->grid();
+        QCOMPARE(grid.columnTitles.size(), 3);
+        QCOMPARE(grid.rows.size(), 6);
+        // Nine tiles in a 3 x 3 grid, a pixel apart: square, three tiles and two gaps wide.
+        const QSize seen = grid.rows[0][0].size();
+        QCOMPARE(seen.width(), seen.height());
+        QVERIFY2(seen.width() > 16 * 2 && (seen.width() - 2) % 3 == 0,
+                 qPrintable(QString::number(seen.width())));
+        QVERIFY(grid.rows[0][1] != grid.rows[0][0]);
+        QVERIFY(panel->findChild<QLabel*>("saliencyNote")->text().contains("occluding"));
+        QVERIFY2(window.width() <= 1366, qPrintable(QString::number(window.width())));
+        grabWindow(window, "saliency");
     }
 
     void runsListedComparedExportedResumed() {
