@@ -2,7 +2,9 @@
 
 #include "Appearance.h"
 #include "DiagnosticWorker.h"
+#include "ImageGridView.h"
 #include "Presets.h"
+#include "SaliencyRun.h"
 #include "TaskText.h"
 
 #include <QCheckBox>
@@ -15,9 +17,12 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
+
+#include <memory>
 
 using pretext::DiagnosticWorker;
 
@@ -123,9 +128,24 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(controls);
     layout->addWidget(m_explain);
     layout->addWidget(m_legend);
-    layout->addWidget(plots, 1);
+    m_saliency = new ImageGridView;
+    m_saliency->setObjectName(QStringLiteral("diagnosticSaliency"));
+    m_stack = new QStackedWidget;
+    m_stack->addWidget(plots);
+    m_stack->addWidget(m_saliency);
+    m_saliencyButton = new QPushButton(tr("Saliency"));
+    m_saliencyButton->setObjectName(QStringLiteral("diagnosticSaliencyButton"));
+    m_saliencyButton->setToolTip(
+        tr("Where each variant's model looks: its samples as it sees them and the occlusion "
+           "map of its loss (the rise when a square is hidden), side by side"));
+    connect(m_saliencyButton, &QPushButton::clicked, this, &ShortcutPanel::toggleSaliency);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_saliencyButton, 0, Qt::AlignTop);
+    layout->addWidget(m_stack, 1);
     layout->addWidget(m_table);
-    layout->addWidget(m_status);
+    layout->addLayout(statusRow);
+    updateSaliencyButton();
 
     m_worker = new DiagnosticWorker;
     m_worker->moveToThread(&m_thread);
@@ -159,6 +179,10 @@ ShortcutPanel::~ShortcutPanel() {
     m_thread.quit();
     m_thread.wait();
     delete m_worker;
+    if (m_saliencyThread != nullptr) {
+        m_saliencyThread->wait(); // a few samples per variant: seconds at most
+        delete m_saliencyThread;
+    }
 }
 
 void ShortcutPanel::describe() {
@@ -204,7 +228,10 @@ void ShortcutPanel::onStarted(const QStringList& variantLabels, const QStringLis
     for (const QString& label : variantLabels) {
         labels << pretext::presetText(label);
     }
+    m_labels = labels;
+    m_stack->setCurrentIndex(0); // the curves, while they train
     m_runDirs = runDirs;
+    updateSaliencyButton();
     m_loss->clearGraphs();
     m_accuracy->clearGraphs();
     QStringList named;
@@ -269,7 +296,73 @@ void ShortcutPanel::onFinished(const QString& reason) {
     } else if (reason == QLatin1String("stopped")) {
         m_status->setText(tr("Stopped; what was trained is kept in the run folders."));
     }
+    updateSaliencyButton();
     Q_EMIT diagnosticFinished(reason, m_runDirs);
+}
+
+bool ShortcutPanel::showingSaliency() const {
+    return m_stack->currentWidget() == m_saliency;
+}
+
+void ShortcutPanel::updateSaliencyButton() {
+    m_saliencyButton->setText(showingSaliency() ? tr("Curves") : tr("Saliency"));
+    m_saliencyButton->setEnabled(
+        showingSaliency() || (!m_running && m_saliencyThread == nullptr && !m_runDirs.isEmpty()));
+}
+
+void ShortcutPanel::toggleSaliency() {
+    if (showingSaliency()) {
+        m_stack->setCurrentIndex(0);
+        updateSaliencyButton();
+        return;
+    }
+    if (m_running || m_saliencyThread != nullptr || m_runDirs.isEmpty()) {
+        return;
+    }
+    const QStringList runDirs = m_runDirs;
+    auto outcome = std::make_shared<std::pair<QList<pretext::SaliencyResult>, QString>>();
+    m_saliencyThread = QThread::create([runDirs, outcome] {
+        try {
+            for (const QString& dir : runDirs) {
+                pretext::SaliencyRequest q;
+                q.runDir = dir;
+                q.count = 4;
+                outcome->first << pretext::saliencyRun(q);
+            }
+        } catch (const std::exception& e) {
+            outcome->second = QString::fromUtf8(e.what());
+        }
+    });
+    connect(m_saliencyThread, &QThread::finished, this, [this, outcome] {
+        m_saliencyThread->deleteLater();
+        m_saliencyThread = nullptr;
+        if (!outcome->second.isEmpty()) {
+            m_status->setText(tr("The saliency could not be computed: %1").arg(outcome->second));
+            updateSaliencyButton();
+            return;
+        }
+        // Per variant: its samples as its model sees them, and their occlusion maps.
+        pretext::ImageGrid grid;
+        for (int v = 0; v < outcome->first.size(); ++v) {
+            const pretext::ImageGrid& g = outcome->first[v].grid;
+            const QString label = m_labels.value(v, QString::number(v + 1));
+            grid.columnTitles << tr("%1: seen").arg(label) << tr("%1: occlusion").arg(label);
+            for (int r = 0; r < g.rows.size(); ++r) {
+                if (grid.rows.size() <= r) {
+                    grid.rows.append(QList<QImage>());
+                }
+                grid.rows[r] << g.rows[r].value(0) << g.rows[r].value(2);
+            }
+        }
+        m_saliency->setGrid(grid);
+        m_stack->setCurrentWidget(m_saliency);
+        m_status->setText(tr("Occlusion: brighter where hiding a square raises the loss more; "
+                             "the same held-out images for every variant."));
+        updateSaliencyButton();
+    });
+    m_saliencyButton->setEnabled(false);
+    m_status->setText(tr("Computing the saliency of each variant…"));
+    m_saliencyThread->start(QThread::LowPriority);
 }
 
 void ShortcutPanel::changeEvent(QEvent* event) {

@@ -2,13 +2,16 @@
 // Shortcut diagnostics in the window: pick one (jigsaw with and without gaps, ...), and
 // its variants train side by side in a thread of their own, launched with one click;
 // their held-out curves are overlaid, and the linear probe of each encoder says
-// whether taking the shortcut cost the representation anything.
+// whether taking the shortcut cost the representation anything; their saliency maps
+// side by side show where each model looks.
 #include "SessionTypes.h"
 
 #include <QThread>
 #include <QWidget>
 
+class ImageGridView;
 class QCheckBox;
+class QStackedWidget;
 class QComboBox;
 class QCustomPlot;
 class QLabel;
@@ -41,6 +44,11 @@ public:
     QTableWidget* results() const { return m_table; }
     QCustomPlot* lossPlot() const { return m_loss; }
     QCustomPlot* accuracyPlot() const { return m_accuracy; }
+    // The variants' saliency side by side (what each model's loss rests on), in place of
+    // the curves; again, the curves. Computed in a thread of its own.
+    QPushButton* saliencyButton() const { return m_saliencyButton; }
+    ImageGridView* saliencyView() const { return m_saliency; }
+    bool showingSaliency() const;
 
 Q_SIGNALS:
     // Every variant trained (and was probed, when asked): reason finished/stopped/error.
@@ -55,6 +63,8 @@ private:
     void onProgress(int variant, const pretext::TrainProgress& progress);
     void onFinished(const QString& reason);
     void restyle();
+    void toggleSaliency();
+    void updateSaliencyButton();
 
     QThread m_thread;
     pretext::DiagnosticWorker* m_worker = nullptr;
@@ -69,6 +79,11 @@ private:
     QCustomPlot* m_loss = nullptr;
     QCustomPlot* m_accuracy = nullptr;
     QTableWidget* m_table = nullptr;
+    QPushButton* m_saliencyButton = nullptr;
+    QStackedWidget* m_stack = nullptr; // the curves, or the saliency side by side
+    ImageGridView* m_saliency = nullptr;
+    QThread* m_saliencyThread = nullptr;
+    QStringList m_labels;
     QString m_workspace;
     QStringList m_runDirs;
     bool m_running = false;

@@ -39,7 +39,8 @@ torch::Tensor EncoderImpl::forward(torch::Tensor x) {
     if (m_options.channelsLast && x.device().is_cpu()) {
         x = x.contiguous(at::MemoryFormat::ChannelsLast);
     }
-    return m_layers->forward(x);
+    const torch::Tensor y = m_layers->forward(x);
+    return m_tap ? m_tap(y) : y;
 }
 
 std::vector<torch::Tensor> EncoderImpl::stageOutputs(torch::Tensor x) {
@@ -54,6 +55,9 @@ std::vector<torch::Tensor> EncoderImpl::stageOutputs(torch::Tensor x) {
         if (++i % perStage == 0) {
             stages.push_back(x);
         }
+    }
+    if (m_tap && !stages.empty()) {
+        stages.back() = m_tap(stages.back());
     }
     return stages;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Networks shared by the pretext tasks. The Encoder is the reusable part: every
 // task puts its own head on it, and the linear probe later freezes it.
+#include <functional>
 #include <torch/nn.h>
 
 namespace pretext {
@@ -40,11 +41,17 @@ public:
     int64_t flops(FeatureShape& shape) const { return sequentialFlops(m_layers, shape); }
     int64_t outChannels() const { return m_outChannels; }
     int64_t inChannels() const { return m_options.inChannels; }
+    // A tap on the last stage's output, in forward() and stageOutputs(): called with it,
+    // what it returns flows on (Grad-CAM keeps the activations and their gradient). An
+    // empty function removes it.
+    using Tap = std::function<torch::Tensor(const torch::Tensor&)>;
+    void setLastStageTap(Tap tap) { m_tap = std::move(tap); }
 
 private:
     EncoderOptions m_options;
     int64_t m_outChannels;
     torch::nn::Sequential m_layers{nullptr};
+    Tap m_tap;
 };
 TORCH_MODULE(Encoder);
 

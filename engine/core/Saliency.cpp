@@ -104,4 +104,46 @@ torch::Tensor occlusionSaliency(const SaliencyForward& forward, const SaliencyOb
     return (rise / cover.clamp_min(1.0) * rowsInBatch).to(torch::kFloat);
 }
 
+torch::Tensor gradCam(TaskModelImpl& model, const SaliencyObjective& objective,
+                      const torch::Tensor& input, int64_t rows) {
+    std::vector<torch::Tensor> seen; // the last stage's output, as often as it ran
+    Encoder encoder = model.encoder();
+    encoder->setLastStageTap([&seen](const torch::Tensor& a) {
+        auto kept = a.requires_grad() ? a : a.detach().requires_grad_(true);
+        seen.push_back(kept);
+        return kept;
+    });
+    torch::Tensor loss;
+    try {
+        auto x = input.detach().clone().set_requires_grad(true);
+        loss = objective(model.forward(x));
+    } catch (...) {
+        encoder->setLastStageTap({});
+        throw;
+    }
+    encoder->setLastStageTap({});
+    const auto tiles = asTiles(input);
+    const int64_t n = tiles.size(0), k = tiles.size(1), h = tiles.size(3), w = tiles.size(4);
+    if (seen.empty()) {
+        return {};
+    }
+    std::vector<torch::Tensor> grads = torch::autograd::grad({loss}, seen, {}, false, false, true);
+    std::vector<torch::Tensor> parts;
+    for (size_t i = 0; i < seen.size(); ++i) {
+        const auto g = grads[i].defined() ? grads[i] : torch::zeros_like(seen[i]);
+        const auto alpha = g.mean({2, 3}, true);                               // (R,C,1,1)
+        parts.push_back(torch::relu((alpha * seen[i].detach()).sum(1, true))); // (R,1,h',w')
+    }
+    const auto cam = torch::cat(parts); // rows in the order the encoder saw them
+    if (cam.size(0) != n * k) {
+        return {};
+    }
+    namespace F = torch::nn::functional;
+    const auto up = F::interpolate(cam, F::InterpolateFuncOptions()
+                                            .size(std::vector<int64_t>{h, w})
+                                            .mode(torch::kBilinear)
+                                            .align_corners(false));
+    return up.view({n, k, h, w}).narrow(0, 0, std::min(rows, n)).to(torch::kFloat).to(torch::kCPU);
+}
+
 } // namespace pretext

@@ -5,10 +5,13 @@
 //    the input): |Σ_c ∂L/∂x_c · x_c| per pixel, one backward pass;
 //  - occlusion (Zeiler & Fergus 2014): the rise of L when a square patch of the row is
 //    set to that row's per-channel mean, patch by patch; model-agnostic, no gradient, and
-//    what a shortcut through one region shows at once.
+//    what a shortcut through one region shows at once;
+//  - Grad-CAM (Selvaraju et al. 2017) at the encoder's last stage: ReLU(Σ_c α_c A_c),
+//    α_c the spatial mean of ∂L/∂A_c, upsampled: where the features L rests on are.
 // A row of the input is (C,H,W) for an image task, or (K,C,H,W) for K tiles (jigsaw) or
 // frames (temporal order): the maps are then per tile or frame.
 #include "Cancel.h"
+#include "Models.h"
 
 #include <torch/types.h>
 
@@ -39,5 +42,10 @@ struct OcclusionOptions {
 torch::Tensor occlusionSaliency(const SaliencyForward& forward, const SaliencyObjective& objective,
                                 const torch::Tensor& input, int64_t rows,
                                 const OcclusionOptions& options = {});
+
+// (rows, K, H, W) float, CPU, or an undefined tensor when the model's encoder does not
+// see the input's rows (or their K tiles or frames) one to one. Positive only.
+torch::Tensor gradCam(TaskModelImpl& model, const SaliencyObjective& objective,
+                      const torch::Tensor& input, int64_t rows);
 
 } // namespace pretext

@@ -132,6 +132,7 @@ SaliencyResult saliencyRun(const SaliencyRequest& q) {
     oo.stride = std::max<int64_t>(1, oo.patch / 2);
     oo.cancel = q.cancel;
     const torch::Tensor occMap = occlusionSaliency(forward, objective, batch.input, rows, oo);
+    const torch::Tensor camMap = gradCam(model, objective, batch.input, rows);
 
     const auto tiles = asTiles(batch.input.detach()).narrow(0, 0, rows);
     const auto seen = visible(tiles); // (rows,K,3,H,W)
@@ -142,11 +143,18 @@ SaliencyResult saliencyRun(const SaliencyRequest& q) {
     r.step = run.step;
     r.grid.columnTitles = {Text::tr("what the model sees"), Text::tr("gradient × input"),
                            Text::tr("occlusion")};
+    if (camMap.defined()) {
+        r.grid.columnTitles << Text::tr("Grad-CAM (last stage)");
+    }
     r.grid.step = run.step;
     for (int64_t i = 0; i < rows; ++i) {
-        r.grid.rows.append({toQImage(compose(seen[i], grid)),
-                            toQImage(compose(overlay(seen[i], gradMap[i]), grid)),
-                            toQImage(compose(overlay(seen[i], occMap[i]), grid))});
+        QList<QImage> row{toQImage(compose(seen[i], grid)),
+                          toQImage(compose(overlay(seen[i], gradMap[i]), grid)),
+                          toQImage(compose(overlay(seen[i], occMap[i]), grid))};
+        if (camMap.defined()) {
+            row << toQImage(compose(overlay(seen[i], camMap[i]), grid));
+        }
+        r.grid.rows.append(row);
     }
     r.seconds = static_cast<double>(clock.nsecsElapsed()) / 1e9;
     r.note = Text::tr("%1 at step %2 on %3; occluding squares of %4 px every %5 px set to "

@@ -1,8 +1,8 @@
 #pragma once
 // Saliency of a run's model: which pixels its pretext prediction rests on, on a few
 // samples made by the task from held-out images (the demo set, a folder of images,
-// Fashion-MNIST; video tasks: clips of the demo video), as gradient × input and
-// occlusion maps over what the model sees (per tile for jigsaw, per frame for temporal
+// Fashion-MNIST; video tasks: clips of the demo video), as gradient × input, occlusion
+// and Grad-CAM maps over what the model sees (per tile for jigsaw, per frame for temporal
 // order). The `saliency` command writes the grid as a picture; the window's Saliency
 // view and the shortcut diagnostics show it. No torch types here: the window includes it.
 #include "Cancel.h"
@@ -25,7 +25,8 @@ struct SaliencyRequest {
 struct SaliencyResult {
     QString run, task;
     qint64 step = 0;
-    // Columns: what the model sees, gradient × input, occlusion; a row per sample.
+    // Columns: what the model sees, gradient × input, occlusion, Grad-CAM at the encoder's
+    // last stage (when the encoder sees the rows one to one); a row per sample.
     ImageGrid grid;
     QString note; // what was done, for a person
     double seconds = 0.0;

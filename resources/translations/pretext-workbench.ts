@@ -2200,6 +2200,10 @@ cosine similarity %1 (click: its own neighbours)</source>
         <source>%1 at step %2 on %3; occluding squares of %4 px every %5 px set to the image&apos;s mean; brighter = the loss rests more on those pixels</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Grad-CAM (last stage)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ShortcutPanel</name>
@@ -2323,6 +2327,38 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
     <message>
         <source>Stopped; what was trained is kept in the run folders.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where each variant&apos;s model looks: its samples as it sees them and the occlusion map of its loss (the rise when a square is hidden), side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The saliency could not be computed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: occlusion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Occlusion: brighter where hiding a square raises the loss more; the same held-out images for every variant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Computing the saliency of each variant…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

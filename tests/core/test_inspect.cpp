@@ -284,6 +284,39 @@ private Q_SLOTS:
             objective, input.select(1, 0), 1, o);
         QCOMPARE(flat.sizes(), (torch::IntArrayRef{1, 1, 32, 32}));
     }
+    // Grad-CAM at the encoder's last stage, for every task's real model: one map per row
+    // (per tile, per frame) at the input's size, positive, not all zero; and the tap that
+    // caught the activations is gone afterwards.
+    void gradCamForEveryTask_data() {
+        QTest::addColumn<QString>("task");
+        QTest::addColumn<ParamValues>("params");
+        QTest::newRow("inpainting") << "inpainting" << ParamValues{};
+        QTest::newRow("colorization") << "colorization" << ParamValues{};
+        QTest::newRow("jigsaw") << "jigsaw" << ParamValues{{"grid", 2}, {"perms", 12}};
+        QTest::newRow("rotation") << "rotation" << ParamValues{};
+        QTest::newRow("temporal") << "temporal-order" << ParamValues{{"variant", 1}};
+    }
+    void gradCamForEveryTask() {
+        QFETCH(QString, task);
+        QFETCH(ParamValues, params);
+        auto trainer = makeTrainer(task, params);
+        const Batch& batch = trainer->heldOutBatch();
+        TaskModelImpl& model = trainer->model();
+        model.eval();
+        const auto objective = [&](const torch::Tensor& out) {
+            return trainer->task().objective(out, batch, trainer->config().params);
+        };
+        const auto cam = gradCam(model, objective, batch.input, 3);
+        QVERIFY(cam.defined());
+        const auto in = batch.input.dim() == 4 ? batch.input.unsqueeze(1) : batch.input;
+        QCOMPARE(cam.sizes(), (torch::IntArrayRef{std::min<int64_t>(3, in.size(0)), in.size(1),
+                                                  in.size(3), in.size(4)}));
+        QVERIFY(cam.min().item<double>() >= 0.0);
+        QVERIFY(cam.max().item<double>() > 0.0);
+        // The tap is removed: a plain forward pass is what it was.
+        torch::NoGradGuard noGrad;
+        QVERIFY(torch::equal(model.forward(batch.input), model.forward(batch.input)));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestInspect)

@@ -580,7 +580,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
         QVERIFY2(done[0][0].toBool(), qPrintable(done[0][1].toString()));
         const pretext::ImageGrid& grid = panel->view()->grid();
-        QCOMPARE(grid.columnTitles.size(), 3);
+        QCOMPARE(grid.columnTitles.size(), 4); // seen, gradient x input, occlusion, Grad-CAM
         QCOMPARE(grid.rows.size(), 6);
         // Nine tiles in a 3 x 3 grid, a pixel apart: square, three tiles and two gaps wide.
         const QSize seen = grid.rows[0][0].size();

@@ -204,6 +204,16 @@ private Q_SLOTS:
         }
         window.curveTabs()->setCurrentWidget(panel);
         grabWindow(window, "shortcuts");
+        // The variants' saliency side by side in place of the curves, and back.
+        QVERIFY(panel->saliencyButton()->isEnabled());
+        QTest::mouseClick(panel->saliencyButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->showingSaliency(), 60000);
+        QCOMPARE(panel->saliencyView()->grid().columnTitles.size(), 4); // seen, occlusion x 2
+        QCOMPARE(panel->saliencyView()->grid().rows.size(), 4);
+        QVERIFY(panel->saliencyView()->grid().columnTitles[3].endsWith("occlusion"));
+        grabWindow(window, "shortcuts-saliency");
+        QTest::mouseClick(panel->saliencyButton(), Qt::LeftButton);
+        QVERIFY(!panel->showingSaliency());
         QFile config(QDir(runs[1]).filePath(QStringLiteral("config.json")));
         QVERIFY(config.open(QIODevice::ReadOnly));
         const QByteArray json = config.readAll();
