@@ -95,6 +95,10 @@ int knnCommand(const QStringList& args) {
          {"k", "Neighbours that vote.", "K", "20"},
          {"temperature", "T of the votes' weights exp(s/T).", "T", "0.07"},
          {"seed", "Draws the images and the random-init encoder.", "S", "1"},
+         {"stage",
+          "The encoder stage judged (1 = first; 0 = the last; default: the stage the run's "
+          "monitor judged, else the last).",
+          "S"},
          {"device", "auto, cpu or cuda.", "device", "auto"}});
     if (!p.parse(args)) {
         throw CommandError{p.errorText(), 2};
@@ -121,6 +125,9 @@ int knnCommand(const QStringList& args) {
     }
     q.seed = static_cast<quint64>(intValue(p, "seed", 0, std::numeric_limits<int>::max()));
     q.device = p.value("device");
+    if (p.isSet("stage")) {
+        q.stage = static_cast<int>(intValue(p, "stage", 0, 64));
+    }
     const QJsonObject json = knnRun(q);
     out() << QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented)) << Qt::flush;
     return 0;

@@ -142,6 +142,9 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
     if (p.isSet("monitor")) {
         r.settings.monitor = p.value("monitor");
     }
+    if (p.isSet("monitor-stage")) {
+        r.settings.monitorStage = static_cast<int>(intValue(p, "monitor-stage", 0, 64));
+    }
     if (p.isSet("monitor-every")) {
         r.settings.monitorEvery = static_cast<int>(intValue(p, "monitor-every", 1, 1 << 30));
     }
@@ -241,6 +244,8 @@ int trainCommand(const QStringList& args) {
           "('fashion-mnist', an IDX folder or a folder per class); writes knn_accuracy and "
           "knn_random_init to metrics.csv.",
           "labels"},
+         {"monitor-stage", "The encoder stage the k-NN monitor judges (1 = first; 0 = the last).",
+          "S"},
          {"monitor-every",
           "Steps between k-NN evaluations (default: as often as costs a twentieth of the training "
           "time).",

@@ -40,10 +40,18 @@ KnnMonitor::Result KnnMonitor::evaluate(TaskModelImpl& model, const Task& task,
                                         const torch::Device& device) const {
     QElapsedTimer timer;
     timer.start();
-    const auto bank =
-        encoderFeatures(model, task, params, m_bankImages, m_options.sizePx, device).back();
-    const auto queries =
-        encoderFeatures(model, task, params, m_queryImages, m_options.sizePx, device).back();
+    const auto bankStages =
+        encoderFeatures(model, task, params, m_bankImages, m_options.sizePx, device);
+    const auto queryStages =
+        encoderFeatures(model, task, params, m_queryImages, m_options.sizePx, device);
+    const auto count = static_cast<int>(bankStages.size());
+    if (m_options.stage < 0 || m_options.stage > count) {
+        throw std::runtime_error("the k-NN monitor's stage " + std::to_string(m_options.stage) +
+                                 ": the encoder has stages 1 to " + std::to_string(count));
+    }
+    const size_t chosen = static_cast<size_t>(m_options.stage == 0 ? count : m_options.stage) - 1;
+    const auto& bank = bankStages[chosen];
+    const auto& queries = queryStages[chosen];
     Result r;
     r.accuracy = knnAccuracy(bank, m_bankLabels, queries, m_queryLabels, m_classes, m_options.knn);
     r.seconds = timer.nsecsElapsed() / 1e9;
@@ -52,12 +60,14 @@ KnnMonitor::Result KnnMonitor::evaluate(TaskModelImpl& model, const Task& task,
 
 QString KnnMonitor::describe() const {
     return QStringLiteral("%1: %2 training images as the bank, %3 test images as queries, %4 "
-                          "classes, k = %5")
+                          "classes, k = %5, %6")
         .arg(m_source)
         .arg(m_bankImages.size(0))
         .arg(m_queryImages.size(0))
         .arg(m_classes)
-        .arg(m_options.knn.k);
+        .arg(m_options.knn.k)
+        .arg(m_options.stage == 0 ? QStringLiteral("last stage")
+                                  : QStringLiteral("stage %1").arg(m_options.stage));
 }
 
 } // namespace pretext

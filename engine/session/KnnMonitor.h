@@ -1,7 +1,7 @@
 #pragma once
 // The live k-NN monitor of a run: a fixed labelled subset (a bank of training images
 // and a set of queries, drawn with the run's seed), embedded by the current encoder
-// (eval mode, last stage, global average pooling) and judged by weighted k-NN
+// (eval mode, one stage (the last by default), global average pooling) and judged by weighted k-NN
 // (engine/core/Knn.h). Cheap enough to run every few hundred steps on the engine
 // thread; what it costs is measured each time.
 #include "Knn.h"
@@ -20,6 +20,7 @@ struct KnnMonitorOptions {
     KnnOptions knn;
     quint64 seed = 1;
     int sizePx = 64;
+    int stage = 0; // the encoder stage judged, 1-based; 0: the last
 };
 
 class KnnMonitor {

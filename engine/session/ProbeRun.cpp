@@ -115,6 +115,7 @@ QJsonObject knnRun(const KnnRequest& q) {
     o.querySize = q.querySize;
     o.knn.k = q.k;
     o.knn.temperature = q.temperature;
+    o.stage = q.stage >= 0 ? q.stage : run.config.settings.monitorStage;
     o.seed = q.seed;
     o.sizePx = run.sizePx;
     const KnnMonitor monitor(o);
@@ -131,6 +132,7 @@ QJsonObject knnRun(const KnnRequest& q) {
                        {"labels", monitor.describe()},
                        {"k", static_cast<qint64>(q.k)},
                        {"temperature", q.temperature},
+                       {"stage", o.stage},
                        {"knn_accuracy", trained.accuracy},
                        {"knn_random_init", random.accuracy},
                        {"chance", 1.0 / static_cast<double>(monitor.classes())},

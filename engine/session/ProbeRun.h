@@ -32,6 +32,7 @@ struct KnnRequest {
     qint64 querySize = 500;
     int k = 20;
     double temperature = 0.07;
+    int stage = -1; // 1-based; 0: the last; -1: the stage the run's monitor judged
     quint64 seed = 1;
     QString device = QStringLiteral("auto");
 };

@@ -32,10 +32,10 @@ const QSet<QString> kInformational = {
     "format",       "app_version",   "torch_version",   "device",      "optimizer",
     "images_used",  "windows_used",  "data_note",       "resumed",     "conv_route_summary",
     "augment_used", "pipeline_note", "knn_random_init", "monitor_note"};
-const QSet<QString> kSettings = {"task",         "params",           "batch_size", "learning_rate",
-                                 "seed",         "device_requested", "max_steps",  "data",
-                                 "conv_route",   "conv_routes",      "augment",    "monitor",
-                                 "monitor_every"};
+const QSet<QString> kSettings = {"task",          "params",           "batch_size", "learning_rate",
+                                 "seed",          "device_requested", "max_steps",  "data",
+                                 "conv_route",    "conv_routes",      "augment",    "monitor",
+                                 "monitor_every", "monitor_stage"};
 const QSet<QString> kDataKeys = {
     "source",    "paths",          "size_px",      "demo_seed",      "count",   "stride",
     "budget_mb", "videos",         "video_frames", "strides",        "skipped", "labels",
@@ -314,6 +314,16 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
                             .arg(v.isDouble() ? QString::number(v.toDouble()) : typeName(v));
         }
     }
+    if (json.contains(QStringLiteral("monitor_stage"))) {
+        const QJsonValue v = json.value(QStringLiteral("monitor_stage"));
+        if (v.isDouble() && v.toDouble() >= 0 && v.toDouble() <= 64 &&
+            v.toDouble() == std::floor(v.toDouble())) {
+            s.monitorStage = v.toInt();
+        } else {
+            problems << Text::tr("monitor_stage: must be a stage number (0: the last), not %1")
+                            .arg(v.isDouble() ? QString::number(v.toDouble()) : typeName(v));
+        }
+    }
     if (json.contains(QStringLiteral("conv_routes"))) {
         const QJsonValue v = json.value(QStringLiteral("conv_routes"));
         if (!v.isObject()) {
@@ -434,6 +444,7 @@ QJsonObject runConfigJson(const TrainSettings& s, const QJsonObject& data) {
     if (!s.monitor.isEmpty()) {
         json.insert(QStringLiteral("monitor"), s.monitor);
         json.insert(QStringLiteral("monitor_every"), s.monitorEvery);
+        json.insert(QStringLiteral("monitor_stage"), s.monitorStage);
     }
     if (!data.isEmpty()) {
         json.insert(QStringLiteral("data"), data);

@@ -77,8 +77,9 @@ struct TrainSettings {
     // `monitorEvery` steps; 0: as often as costs a twentieth of the training time.
     QString monitor;
     int monitorEvery = 0;
-    qint64 maxSteps = 0; // 0: until stopped
-    QString runDir;      // empty: a new folder under the runs directory
+    int monitorStage = 0; // the encoder stage judged, 1-based; 0: the last
+    qint64 maxSteps = 0;  // 0: until stopped
+    QString runDir;       // empty: a new folder under the runs directory
     // Test switch: faults to inject (parseFaultInjection's "nan-loss@5,oom@9"); empty:
     // the PRETEXT_INJECT_FAULT environment variable, if set. Not part of a config.
     QString faults;

@@ -119,6 +119,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
         monitor.labels = s.monitor;
         monitor.seed = s.seed;
         monitor.sizePx = data.sizePx > 0 ? data.sizePx : 64;
+        monitor.stage = s.monitorStage;
         try {
             m_monitor = std::make_unique<KnnMonitor>(monitor);
         } catch (const std::exception& e) {

@@ -1909,6 +1909,10 @@ cosine similarity %1 (click: its own neighbours)</source>
         <source>monitor_every: must be a whole number of steps, not %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>monitor_stage: must be a stage number (0: the last), not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RunFolder</name>

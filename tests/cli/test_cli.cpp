@@ -229,7 +229,7 @@ private slots:
         const QString out = dir.filePath("run");
         auto r = run({"train", "--task", "rotation", "--steps", "6", "--size", "32", "--batch", "8",
                       "--param", "base_channels=8", "--out", out, "--monitor", labels,
-                      "--monitor-every", "3"});
+                      "--monitor-every", "3", "--monitor-stage", "2"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("step 3: k-NN accuracy") && r.out.contains("random-init encoder"),
                  qPrintable(r.out));
@@ -240,11 +240,21 @@ private slots:
         QVERIFY(column > 0);
         const QString last = lines.back().split(',').value(column);
         QVERIFY2(!last.isEmpty(), qPrintable(lines.back())); // measured at the last step
-        r = run({"knn", "--run", out, "--labels", labels});
+        // The run judged stage 2 (config.json says so); the command, asked the same, agrees.
+        QFile config(out + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QJsonObject settings = QJsonDocument::fromJson(config.readAll()).object();
+        QCOMPARE(settings.value("monitor_stage").toInt(), 2);
+        QVERIFY(settings.value("monitor_note").toString().endsWith("stage 2"));
+        r = run({"knn", "--run", out, "--labels", labels}); // the run's stage by default
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(json.value("checkpoint_step").toInt(), 6);
+        QCOMPARE(json.value("stage").toInt(), 2);
         QCOMPARE(json.value("knn_accuracy").toDouble(), last.toDouble());
+        r = run({"knn", "--run", out, "--labels", labels, "--stage", "9"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("stages 1 to 3"), qPrintable(r.err));
         QCOMPARE(json.value("chance").toDouble(), 0.5);
         r = run({"knn", "--run", out, "--labels", dir.filePath("none")});
         QVERIFY(r.exitCode != 0);

@@ -50,10 +50,11 @@ bool isData(const QString& text) {
     if (!text.contains(letters)) {
         return true;
     }
-    // Paths, and the name of a labelled set typed as a source ('fashion-mnist').
+    // Paths, and the keywords typed as an image source ('fashion-mnist', 'demo'), the same
+    // on the command line in every language.
     return text.startsWith(QLatin1Char('/')) ||
            text.contains(QStringLiteral("pretext-workbench-")) ||
-           text == QLatin1String("fashion-mnist");
+           text == QLatin1String("fashion-mnist") || text == QLatin1String("demo");
 }
 
 struct Finder {
