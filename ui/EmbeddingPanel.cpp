@@ -1,6 +1,7 @@
 #include "EmbeddingPanel.h"
 
 #include "EmbeddingMap.h"
+#include "RunJob.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -17,7 +18,6 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
-#include <QThread>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -170,17 +170,12 @@ EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(summaryRow);
     layout->addWidget(split, 1);
 
+    m_job = new RunJob(QStringLiteral("embedding"), this);
     connect(m_view, &EmbeddingMap::imageClicked, this, &EmbeddingPanel::selectImage);
     setRun({});
 }
 
-EmbeddingPanel::~EmbeddingPanel() {
-    if (m_thread != nullptr) {
-        m_cancel.cancel();
-        m_thread->wait();
-        delete m_thread;
-    }
-}
+EmbeddingPanel::~EmbeddingPanel() = default; // m_job cancels and waits
 
 void EmbeddingPanel::setRun(const QString& runDir) {
     if (runDir == m_run && !runDir.isEmpty()) {
@@ -203,8 +198,12 @@ void EmbeddingPanel::setRun(const QString& runDir) {
     updateButtons();
 }
 
+bool EmbeddingPanel::isBusy() const {
+    return m_job->busy();
+}
+
 void EmbeddingPanel::updateButtons() {
-    m_make->setEnabled(!m_run.isEmpty() && m_thread == nullptr);
+    m_make->setEnabled(!m_run.isEmpty() && !m_job->busy());
 }
 
 void EmbeddingPanel::checkpointWritten(const QString& runDir) {
@@ -212,18 +211,13 @@ void EmbeddingPanel::checkpointWritten(const QString& runDir) {
         return;
     }
     setRun(runDir);
-    if (m_thread != nullptr) {
-        m_pending = true;
-        return;
-    }
-    startMap();
+    m_job->request([this] { startMap(); });
 }
 
 void EmbeddingPanel::startMap() {
-    if (m_run.isEmpty() || m_thread != nullptr) {
+    if (m_run.isEmpty() || m_job->busy()) {
         return;
     }
-    m_pending = false;
     QSettings settings;
     settings.setValue(QStringLiteral("embedding/images"), m_images->currentText().trimmed());
     settings.setValue(QStringLiteral("embedding/count"), m_count->value());
@@ -235,44 +229,31 @@ void EmbeddingPanel::startMap() {
     q.method = m_method->currentData().toString();
     q.stage = m_stage->currentData().toInt();
     q.colourBy = m_colourBy->currentData().toString();
-    m_cancel = pretext::CancelToken();
-    q.cancel = m_cancel;
     auto previous = std::make_shared<pretext::EmbedMap>(m_map);
-    auto outcome = std::make_shared<std::pair<pretext::EmbedMap, QString>>();
-    m_thread = QThread::create([q, previous, outcome] {
-        try {
-            outcome->first = pretext::embedRun(q, previous->isEmpty() ? nullptr : previous.get());
-        } catch (const std::exception& e) {
-            outcome->second = QString::fromUtf8(e.what());
-        }
-    });
-    m_thread->setObjectName(QStringLiteral("embedding"));
-    connect(m_thread, &QThread::finished, this, [this, outcome] {
-        m_thread->deleteLater();
-        m_thread = nullptr;
-        m_busy->hide();
-        updateButtons();
-        if (!outcome->second.isEmpty()) {
-            m_summary->setText(tr("The map could not be made: %1").arg(outcome->second));
-            Q_EMIT mapFinished(false, outcome->second);
-        } else {
-            showMap(outcome->first);
-            Q_EMIT mapFinished(
-                true,
-                tr("Map of %1 at step %2 made in %3 s")
-                    .arg(QFileInfo(outcome->first.run).fileName())
-                    .arg(outcome->first.step)
-                    .arg(outcome->first.featureSeconds + outcome->first.mapSeconds, 0, 'f', 1));
-        }
-        if (m_pending) {
-            startMap();
-        }
-    });
+    m_job->run<pretext::EmbedMap>(
+        [q, previous](const pretext::CancelToken& cancel) {
+            pretext::EmbedRequest request = q;
+            request.cancel = cancel;
+            return pretext::embedRun(request, previous->isEmpty() ? nullptr : previous.get());
+        },
+        [this](const pretext::EmbedMap& map, const QString& error) {
+            m_busy->hide();
+            updateButtons();
+            if (!error.isEmpty()) {
+                m_summary->setText(tr("The map could not be made: %1").arg(error));
+                Q_EMIT mapFinished(false, error);
+                return;
+            }
+            showMap(map);
+            Q_EMIT mapFinished(true, tr("Map of %1 at step %2 made in %3 s")
+                                         .arg(QFileInfo(map.run).fileName())
+                                         .arg(map.step)
+                                         .arg(map.featureSeconds + map.mapSeconds, 0, 'f', 1));
+        });
     m_busy->show();
     m_summary->setText(tr("Embedding %1 images with %2's latest checkpoint, then the map…")
                            .arg(q.count)
                            .arg(QFileInfo(m_run).fileName()));
-    m_thread->start(QThread::LowPriority);
     updateButtons();
 }
 

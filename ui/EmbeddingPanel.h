@@ -6,7 +6,6 @@
 // beside it, click it to see its nearest neighbours at every stage, trained and at random
 // initialisation. Made on demand and, while a run trains, at each of its checkpoints,
 // gliding from one to the next. The map is made in a thread of its own.
-#include "Cancel.h"
 #include "EmbedRun.h"
 
 #include <QWidget>
@@ -19,7 +18,7 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
-class QThread;
+class RunJob;
 
 class EmbeddingPanel : public QWidget {
     Q_OBJECT
@@ -34,7 +33,7 @@ public:
     void checkpointWritten(const QString& runDir);
     // Makes the map of the run now (nothing when one is being made).
     void startMap();
-    bool isBusy() const { return m_thread != nullptr; }
+    bool isBusy() const;
     const pretext::EmbedMap& map() const { return m_map; }
     EmbeddingMap* mapView() const { return m_view; }
     // Selects image `index` of the map: its neighbours fill the table.
@@ -49,7 +48,6 @@ private:
     void updateButtons();
 
     QString m_run;
-    bool m_pending = false; // a checkpoint came while a map was being made
     pretext::EmbedMap m_map;
     QComboBox* m_images = nullptr;
     QSpinBox* m_count = nullptr;
@@ -63,6 +61,5 @@ private:
     EmbeddingMap* m_view = nullptr;
     QTableWidget* m_neighbours = nullptr;
     QLabel* m_neighbourNote = nullptr;
-    QThread* m_thread = nullptr;
-    pretext::CancelToken m_cancel;
+    RunJob* m_job = nullptr; // makes the map in a thread of its own
 };

@@ -1,6 +1,7 @@
 #include "SaliencyPanel.h"
 
 #include "ImageGridView.h"
+#include "RunJob.h"
 #include "SaliencyRun.h"
 
 #include <QCheckBox>
@@ -12,10 +13,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
-#include <QThread>
 #include <QVBoxLayout>
-
-#include <memory>
 
 SaliencyPanel::SaliencyPanel(QWidget* parent) : QWidget(parent) {
     m_images = new QComboBox;
@@ -59,6 +57,7 @@ SaliencyPanel::SaliencyPanel(QWidget* parent) : QWidget(parent) {
     m_note->setWordWrap(true);
     m_view = new ImageGridView;
     m_view->setObjectName(QStringLiteral("saliencyView"));
+    m_job = new RunJob(QStringLiteral("saliency"), this);
     m_view->setPlaceholder(tr("Choose a run in the Runs panel, or train one, then Show"));
     auto* noteRow = new QHBoxLayout;
     noteRow->addWidget(m_busy, 0, Qt::AlignTop);
@@ -70,17 +69,11 @@ SaliencyPanel::SaliencyPanel(QWidget* parent) : QWidget(parent) {
     setRun({});
 }
 
-SaliencyPanel::~SaliencyPanel() {
-    if (m_thread != nullptr) {
-        m_cancel.cancel();
-        m_thread->wait();
-        delete m_thread;
-    }
-}
+SaliencyPanel::~SaliencyPanel() = default; // m_job cancels and waits
 
 void SaliencyPanel::setRun(const QString& runDir) {
     m_run = runDir;
-    m_show->setEnabled(!m_run.isEmpty() && m_thread == nullptr);
+    m_show->setEnabled(!m_run.isEmpty() && !m_job->busy());
     if (m_view->grid().isEmpty()) {
         m_note->setText(
             runDir.isEmpty()
@@ -92,60 +85,48 @@ void SaliencyPanel::setRun(const QString& runDir) {
     }
 }
 
+bool SaliencyPanel::isBusy() const {
+    return m_job->busy();
+}
+
 void SaliencyPanel::checkpointWritten(const QString& runDir) {
     if (!m_atCheckpoints->isChecked() || runDir.isEmpty()) {
         return;
     }
     setRun(runDir);
-    if (m_thread != nullptr) {
-        m_pending = true;
-        return;
-    }
-    start();
+    m_job->request([this] { start(); });
 }
 
 void SaliencyPanel::start() {
-    if (m_run.isEmpty() || m_thread != nullptr) {
+    if (m_run.isEmpty() || m_job->busy()) {
         return;
     }
-    m_pending = false;
     pretext::SaliencyRequest q;
     q.runDir = m_run;
     q.images = m_images->currentText().trimmed();
-    m_cancel = pretext::CancelToken();
-    q.cancel = m_cancel;
-    auto outcome = std::make_shared<std::pair<pretext::SaliencyResult, QString>>();
-    m_thread = QThread::create([q, outcome] {
-        try {
-            outcome->first = pretext::saliencyRun(q);
-        } catch (const std::exception& e) {
-            outcome->second = QString::fromUtf8(e.what());
-        }
-    });
-    m_thread->setObjectName(QStringLiteral("saliency"));
-    connect(m_thread, &QThread::finished, this, [this, outcome] {
-        m_thread->deleteLater();
-        m_thread = nullptr;
-        m_busy->hide();
-        m_show->setEnabled(!m_run.isEmpty());
-        if (!outcome->second.isEmpty()) {
-            m_note->setText(tr("The saliency could not be computed: %1").arg(outcome->second));
-            Q_EMIT finished(false, outcome->second);
-        } else {
-            m_view->setGrid(outcome->first.grid);
-            m_note->setText(outcome->first.note);
+    m_job->run<pretext::SaliencyResult>(
+        [q](const pretext::CancelToken& cancel) {
+            pretext::SaliencyRequest request = q;
+            request.cancel = cancel;
+            return pretext::saliencyRun(request);
+        },
+        [this](const pretext::SaliencyResult& result, const QString& error) {
+            m_busy->hide();
+            m_show->setEnabled(!m_run.isEmpty());
+            if (!error.isEmpty()) {
+                m_note->setText(tr("The saliency could not be computed: %1").arg(error));
+                Q_EMIT finished(false, error);
+                return;
+            }
+            m_view->setGrid(result.grid);
+            m_note->setText(result.note);
             Q_EMIT finished(true, tr("Saliency of %1 at step %2 in %3 s")
-                                      .arg(QFileInfo(outcome->first.run).fileName())
-                                      .arg(outcome->first.step)
-                                      .arg(outcome->first.seconds, 0, 'f', 1));
-        }
-        if (m_pending) {
-            start();
-        }
-    });
+                                      .arg(QFileInfo(result.run).fileName())
+                                      .arg(result.step)
+                                      .arg(result.seconds, 0, 'f', 1));
+        });
     m_busy->show();
     m_show->setEnabled(false);
     m_note->setText(
         tr("Computing the saliency of %1's latest checkpoint…").arg(QFileInfo(m_run).fileName()));
-    m_thread->start(QThread::LowPriority);
 }

@@ -4,8 +4,6 @@
 // samples the task makes from held-out images, shown as the model sees them beside their
 // gradient × input and occlusion maps; per tile for jigsaw, so a model that solves puzzles
 // from tile borders or colour fringes shows it. Computed in a thread of its own.
-#include "Cancel.h"
-
 #include <QWidget>
 
 class ImageGridView;
@@ -14,7 +12,7 @@ class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QThread;
+class RunJob;
 
 class SaliencyPanel : public QWidget {
     Q_OBJECT
@@ -26,7 +24,7 @@ public:
     // A checkpoint of `runDir` was written: with "At checkpoints" on, shown again.
     void checkpointWritten(const QString& runDir);
     void start();
-    bool isBusy() const { return m_thread != nullptr; }
+    bool isBusy() const;
     ImageGridView* view() const { return m_view; }
 
 Q_SIGNALS:
@@ -34,13 +32,11 @@ Q_SIGNALS:
 
 private:
     QString m_run;
-    bool m_pending = false;
     QComboBox* m_images = nullptr;
     QCheckBox* m_atCheckpoints = nullptr;
     QPushButton* m_show = nullptr;
     QProgressBar* m_busy = nullptr;
     QLabel* m_note = nullptr;
     ImageGridView* m_view = nullptr;
-    QThread* m_thread = nullptr;
-    pretext::CancelToken m_cancel;
+    RunJob* m_job = nullptr; // computes in a thread of its own
 };

@@ -4,6 +4,7 @@
 #include "DiagnosticWorker.h"
 #include "ImageGridView.h"
 #include "Presets.h"
+#include "RunJob.h"
 #include "SaliencyRun.h"
 #include "TaskText.h"
 
@@ -21,8 +22,6 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
-
-#include <memory>
 
 using pretext::DiagnosticWorker;
 
@@ -128,6 +127,7 @@ ShortcutPanel::ShortcutPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(controls);
     layout->addWidget(m_explain);
     layout->addWidget(m_legend);
+    m_saliencyJob = new RunJob(QStringLiteral("diagnostic saliency"), this);
     m_saliency = new ImageGridView;
     m_saliency->setObjectName(QStringLiteral("diagnosticSaliency"));
     m_stack = new QStackedWidget;
@@ -179,10 +179,6 @@ ShortcutPanel::~ShortcutPanel() {
     m_thread.quit();
     m_thread.wait();
     delete m_worker;
-    if (m_saliencyThread != nullptr) {
-        m_saliencyThread->wait(); // a few samples per variant: seconds at most
-        delete m_saliencyThread;
-    }
 }
 
 void ShortcutPanel::describe() {
@@ -306,8 +302,8 @@ bool ShortcutPanel::showingSaliency() const {
 
 void ShortcutPanel::updateSaliencyButton() {
     m_saliencyButton->setText(showingSaliency() ? tr("Curves") : tr("Saliency"));
-    m_saliencyButton->setEnabled(
-        showingSaliency() || (!m_running && m_saliencyThread == nullptr && !m_runDirs.isEmpty()));
+    m_saliencyButton->setEnabled(showingSaliency() ||
+                                 (!m_running && !m_saliencyJob->busy() && !m_runDirs.isEmpty()));
 }
 
 void ShortcutPanel::toggleSaliency() {
@@ -316,53 +312,49 @@ void ShortcutPanel::toggleSaliency() {
         updateSaliencyButton();
         return;
     }
-    if (m_running || m_saliencyThread != nullptr || m_runDirs.isEmpty()) {
+    if (m_running || m_saliencyJob->busy() || m_runDirs.isEmpty()) {
         return;
     }
     const QStringList runDirs = m_runDirs;
-    auto outcome = std::make_shared<std::pair<QList<pretext::SaliencyResult>, QString>>();
-    m_saliencyThread = QThread::create([runDirs, outcome] {
-        try {
+    m_saliencyJob->run<QList<pretext::SaliencyResult>>(
+        [runDirs](const pretext::CancelToken& cancel) {
+            QList<pretext::SaliencyResult> results;
             for (const QString& dir : runDirs) {
                 pretext::SaliencyRequest q;
                 q.runDir = dir;
                 q.count = 4;
-                outcome->first << pretext::saliencyRun(q);
+                q.cancel = cancel;
+                results << pretext::saliencyRun(q);
             }
-        } catch (const std::exception& e) {
-            outcome->second = QString::fromUtf8(e.what());
-        }
-    });
-    connect(m_saliencyThread, &QThread::finished, this, [this, outcome] {
-        m_saliencyThread->deleteLater();
-        m_saliencyThread = nullptr;
-        if (!outcome->second.isEmpty()) {
-            m_status->setText(tr("The saliency could not be computed: %1").arg(outcome->second));
-            updateSaliencyButton();
-            return;
-        }
-        // Per variant: its samples as its model sees them, and their occlusion maps.
-        pretext::ImageGrid grid;
-        for (int v = 0; v < outcome->first.size(); ++v) {
-            const pretext::ImageGrid& g = outcome->first[v].grid;
-            const QString label = m_labels.value(v, QString::number(v + 1));
-            grid.columnTitles << tr("%1: seen").arg(label) << tr("%1: occlusion").arg(label);
-            for (int r = 0; r < g.rows.size(); ++r) {
-                if (grid.rows.size() <= r) {
-                    grid.rows.append(QList<QImage>());
+            return results;
+        },
+        [this](const QList<pretext::SaliencyResult>& results, const QString& error) {
+            if (!error.isEmpty()) {
+                m_status->setText(tr("The saliency could not be computed: %1").arg(error));
+                updateSaliencyButton();
+                return;
+            }
+            // Per variant: its samples as its model sees them, and their occlusion maps.
+            pretext::ImageGrid grid;
+            for (int v = 0; v < results.size(); ++v) {
+                const pretext::ImageGrid& g = results[v].grid;
+                const QString label = m_labels.value(v, QString::number(v + 1));
+                grid.columnTitles << tr("%1: seen").arg(label) << tr("%1: occlusion").arg(label);
+                for (int r = 0; r < g.rows.size(); ++r) {
+                    if (grid.rows.size() <= r) {
+                        grid.rows.append(QList<QImage>());
+                    }
+                    grid.rows[r] << g.rows[r].value(0) << g.rows[r].value(2);
                 }
-                grid.rows[r] << g.rows[r].value(0) << g.rows[r].value(2);
             }
-        }
-        m_saliency->setGrid(grid);
-        m_stack->setCurrentWidget(m_saliency);
-        m_status->setText(tr("Occlusion: brighter where hiding a square raises the loss more; "
-                             "the same held-out images for every variant."));
-        updateSaliencyButton();
-    });
+            m_saliency->setGrid(grid);
+            m_stack->setCurrentWidget(m_saliency);
+            m_status->setText(tr("Occlusion: brighter where hiding a square raises the loss "
+                                 "more; the same held-out images for every variant."));
+            updateSaliencyButton();
+        });
     m_saliencyButton->setEnabled(false);
     m_status->setText(tr("Computing the saliency of each variant…"));
-    m_saliencyThread->start(QThread::LowPriority);
 }
 
 void ShortcutPanel::changeEvent(QEvent* event) {

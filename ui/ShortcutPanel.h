@@ -10,6 +10,7 @@
 #include <QWidget>
 
 class ImageGridView;
+class RunJob;
 class QCheckBox;
 class QStackedWidget;
 class QComboBox;
@@ -82,7 +83,7 @@ private:
     QPushButton* m_saliencyButton = nullptr;
     QStackedWidget* m_stack = nullptr; // the curves, or the saliency side by side
     ImageGridView* m_saliency = nullptr;
-    QThread* m_saliencyThread = nullptr;
+    RunJob* m_saliencyJob = nullptr;
     QStringList m_labels;
     QString m_workspace;
     QStringList m_runDirs;
