@@ -211,13 +211,26 @@ void EmbeddingPanel::checkpointWritten(const QString& runDir) {
         return;
     }
     setRun(runDir);
+    if (!isVisible()) {
+        m_stale = true; // no work for a view nobody looks at
+        return;
+    }
     m_job->request([this] { startMap(); });
+}
+
+void EmbeddingPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale && m_atCheckpoints->isChecked()) {
+        m_stale = false;
+        m_job->request([this] { startMap(); });
+    }
 }
 
 void EmbeddingPanel::startMap() {
     if (m_run.isEmpty() || m_job->busy()) {
         return;
     }
+    m_stale = false;
     QSettings settings;
     settings.setValue(QStringLiteral("embedding/images"), m_images->currentText().trimmed());
     settings.setValue(QStringLiteral("embedding/count"), m_count->value());

@@ -40,6 +40,10 @@ public:
     void selectImage(int index);
     QTableWidget* neighbourTable() const { return m_neighbours; }
 
+protected:
+    // A checkpoint written while the view was hidden is acted on when it is shown.
+    void showEvent(QShowEvent* event) override;
+
 Q_SIGNALS:
     void mapFinished(bool ok, const QString& message);
 
@@ -48,6 +52,7 @@ private:
     void updateButtons();
 
     QString m_run;
+    bool m_stale = false; // a checkpoint came while hidden
     pretext::EmbedMap m_map;
     QComboBox* m_images = nullptr;
     QSpinBox* m_count = nullptr;

@@ -94,13 +94,26 @@ void SaliencyPanel::checkpointWritten(const QString& runDir) {
         return;
     }
     setRun(runDir);
+    if (!isVisible()) {
+        m_stale = true; // no work for a view nobody looks at
+        return;
+    }
     m_job->request([this] { start(); });
+}
+
+void SaliencyPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale && m_atCheckpoints->isChecked()) {
+        m_stale = false;
+        m_job->request([this] { start(); });
+    }
 }
 
 void SaliencyPanel::start() {
     if (m_run.isEmpty() || m_job->busy()) {
         return;
     }
+    m_stale = false;
     pretext::SaliencyRequest q;
     q.runDir = m_run;
     q.images = m_images->currentText().trimmed();

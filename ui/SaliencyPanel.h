@@ -27,11 +27,16 @@ public:
     bool isBusy() const;
     ImageGridView* view() const { return m_view; }
 
+protected:
+    // A checkpoint written while the view was hidden is acted on when it is shown.
+    void showEvent(QShowEvent* event) override;
+
 Q_SIGNALS:
     void finished(bool ok, const QString& message);
 
 private:
     QString m_run;
+    bool m_stale = false; // a checkpoint came while hidden
     QComboBox* m_images = nullptr;
     QCheckBox* m_atCheckpoints = nullptr;
     QPushButton* m_show = nullptr;

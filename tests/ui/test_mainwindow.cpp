@@ -604,11 +604,23 @@ private slots:
         window.findChild<QSpinBox*>("param_base_channels")->setValue(8);
         window.findChild<QSpinBox*>("batchSpin")->setValue(8);
         window.setMaxSteps(5);
+        window.curveTabs()->setCurrentIndex(0); // the curves, not the embedding map
         for (int seed : {1, 2}) {
             window.findChild<QSpinBox*>("seedSpin")->setValue(seed);
             window.startTraining();
             QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Running, 20000);
             QTRY_VERIFY_WITH_TIMEOUT(window.engineState() == pretext::EngineState::Idle, 60000);
+        }
+        // The embedding map, hidden, made nothing at the runs' checkpoints; shown, it
+        // maps the last run.
+        QVERIFY(window.embeddingPanel()->map().isEmpty() && !window.embeddingPanel()->isBusy());
+        {
+            QSignalSpy made(window.embeddingPanel(), &EmbeddingPanel::mapFinished);
+            window.embeddingPanel()->findChild<QComboBox*>("embedImages")->setCurrentText("demo");
+            window.curveTabs()->setCurrentWidget(window.embeddingPanel());
+            QTRY_COMPARE_WITH_TIMEOUT(made.count(), 1, 60000);
+            QVERIFY2(made[0][0].toBool(), qPrintable(made[0][1].toString()));
+            window.curveTabs()->setCurrentIndex(0);
         }
         RunsPanel* runs = window.runsPanel();
         QTRY_COMPARE(runs->table()->rowCount(), 2);
