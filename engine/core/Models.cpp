@@ -25,35 +25,118 @@ void addUpStage(nn::Sequential& seq, int64_t in, int64_t out) {
 }
 } // namespace
 
-EncoderImpl::EncoderImpl(const EncoderOptions& options)
-    : m_options(options), m_outChannels(options.baseChannels * 4) {
+const std::vector<std::string>& backboneNames() {
+    static const std::vector<std::string> names{"small", "resnet18", "resnet34", "resnet50"};
+    return names;
+}
+
+std::optional<Backbone> parseBackbone(const std::string& name) {
+    const auto& names = backboneNames();
+    for (size_t i = 0; i < names.size(); ++i) {
+        if (names[i] == name) {
+            return static_cast<Backbone>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+std::string backboneName(Backbone backbone) {
+    return backboneNames().at(static_cast<size_t>(backbone));
+}
+
+namespace {
+ResNetSpec resnetSpec(Backbone backbone) {
+    switch (backbone) {
+    case Backbone::ResNet18:
+        return {{2, 2, 2, 2}, false};
+    case Backbone::ResNet34:
+        return {{3, 4, 6, 3}, false};
+    case Backbone::ResNet50:
+        return {{3, 4, 6, 3}, true};
+    case Backbone::Small:
+        break;
+    }
+    throw std::logic_error("not a ResNet");
+}
+} // namespace
+
+EncoderImpl::EncoderImpl(const EncoderOptions& options) : m_options(options) {
+    if (options.backbone != Backbone::Small) {
+        m_resnet = addResNet(*this, resnetSpec(options.backbone), options.inChannels,
+                             options.smallInputStem);
+        m_stageChannels = m_resnet->stageChannels;
+        m_outputStride = m_resnet->outputStride;
+        return;
+    }
     const int64_t b = options.baseChannels;
     nn::Sequential layers;
     addDownStage(layers, options.inChannels, b);
     addDownStage(layers, b, 2 * b);
     addDownStage(layers, 2 * b, 4 * b);
     m_layers = register_module("layers", layers);
+    m_stageChannels = {b, 2 * b, 4 * b};
+    m_outputStride = 8;
 }
 
-torch::Tensor EncoderImpl::forward(torch::Tensor x) {
+std::string EncoderImpl::describe() const {
+    if (!m_resnet) {
+        return "small (" + std::to_string(m_options.baseChannels) + " base channels)";
+    }
+    return backboneName(m_options.backbone) +
+           (m_options.smallInputStem ? " (small-input stem)" : " (ImageNet stem)");
+}
+
+int EncoderImpl::stageOf(const std::string& name) const {
+    const std::string prefix = m_resnet ? "layer" : "layers.";
+    if (name.compare(0, prefix.size(), prefix) != 0) {
+        return 0;
+    }
+    const int index = std::atoi(name.c_str() + prefix.size());
+    if (m_resnet) {
+        return index; // layer1..layer4
+    }
+    const auto perStage = static_cast<int>(m_layers->size() / m_stageChannels.size());
+    return index / perStage + 1;
+}
+
+torch::Tensor EncoderImpl::layout(torch::Tensor x) const {
     if (m_options.channelsLast && x.device().is_cpu()) {
         x = x.contiguous(at::MemoryFormat::ChannelsLast);
     }
-    const torch::Tensor y = m_layers->forward(x);
+    return x;
+}
+
+torch::Tensor EncoderImpl::forward(torch::Tensor x) {
+    x = layout(std::move(x));
+    torch::Tensor y;
+    if (m_resnet) {
+        y = resnetStem(*m_resnet, x);
+        for (auto& layer : m_resnet->layers) {
+            y = layer->forward(y);
+        }
+    } else {
+        y = m_layers->forward(x);
+    }
     return m_tap ? m_tap(y) : y;
 }
 
 std::vector<torch::Tensor> EncoderImpl::stageOutputs(torch::Tensor x) {
-    if (m_options.channelsLast && x.device().is_cpu()) {
-        x = x.contiguous(at::MemoryFormat::ChannelsLast);
-    }
+    x = layout(std::move(x));
     std::vector<torch::Tensor> stages;
-    const size_t perStage = m_layers->size() / kStages; // addDownStage: six modules each
-    size_t i = 0;
-    for (auto& layer : *m_layers) {
-        x = layer.forward(x);
-        if (++i % perStage == 0) {
+    if (m_resnet) {
+        x = resnetStem(*m_resnet, x);
+        for (auto& layer : m_resnet->layers) {
+            x = layer->forward(x);
             stages.push_back(x);
+        }
+    } else {
+        const size_t perStage = m_layers->size() / m_stageChannels.size(); // six modules each
+        size_t i = 0;
+        for (auto& layer : *m_layers) {
+            x = layer.forward(x);
+            if (++i % perStage == 0) {
+                stages.push_back(x);
+            }
         }
     }
     if (m_tap && !stages.empty()) {
@@ -62,12 +145,36 @@ std::vector<torch::Tensor> EncoderImpl::stageOutputs(torch::Tensor x) {
     return stages;
 }
 
+int64_t EncoderImpl::flops(FeatureShape& shape) {
+    if (!m_resnet) {
+        return sequentialFlops(m_layers, shape);
+    }
+    // A ResNet is not one flat Sequential: one sample is run and its convolutions counted.
+    const auto options = parameters().front().options();
+    const bool training = is_training();
+    eval();
+    torch::Tensor out;
+    {
+        torch::NoGradGuard noGrad;
+        out = forward(torch::zeros({1, shape.channels, shape.height, shape.width}, options));
+    }
+    train(training);
+    shape = {out.size(1), out.size(2), out.size(3)};
+    return convFlopsFromLastInputs(*this);
+}
+
 DecoderImpl::DecoderImpl(int64_t inChannels, int64_t baseChannels, int64_t outChannels,
-                         int64_t skipChannels, OutputActivation activation) {
+                         int64_t skipChannels, OutputActivation activation, int upStages) {
     const int64_t b = baseChannels;
     nn::Sequential up;
-    addUpStage(up, inChannels, 2 * b);
-    addUpStage(up, 2 * b, b);
+    // Two stages at the end (to b, then to full resolution); the rest at 2b.
+    addUpStage(up, inChannels, upStages > 2 ? 2 * b : b);
+    for (int s = 1; s < upStages - 2; ++s) {
+        addUpStage(up, 2 * b, 2 * b);
+    }
+    if (upStages > 2) {
+        addUpStage(up, 2 * b, b);
+    }
     // Full resolution is where the work is (64x64 at the default size): half the
     // channels there keep the step cheap.
     const int64_t full = std::max<int64_t>(8, b / 2);
@@ -93,10 +200,20 @@ EncoderDecoderImpl::EncoderDecoderImpl(const EncoderOptions& options, int64_t ou
                                        OutputActivation activation) {
     m_encoder = register_module("encoder", Encoder(options));
     m_decoder = register_module("decoder", Decoder(m_encoder->outChannels(), options.baseChannels,
-                                                   outChannels, options.inChannels, activation));
+                                                   outChannels, options.inChannels, activation,
+                                                   strideSteps(m_encoder->outputStride())));
 }
 
 torch::Tensor EncoderDecoderImpl::forward(torch::Tensor x) {
+    const int64_t stride = m_encoder->outputStride();
+    if (x.size(-1) % stride != 0 || x.size(-2) % stride != 0) {
+        throw std::invalid_argument("the " + m_encoder->describe() +
+                                    " encoder reconstructs images whose size is a "
+                                    "multiple of " +
+                                    std::to_string(stride) + " px, not " +
+                                    std::to_string(x.size(-2)) + "x" + std::to_string(x.size(-1)) +
+                                    " (choose another size or stem)");
+    }
     return m_decoder->forward(m_encoder->forward(x), x);
 }
 
@@ -173,8 +290,12 @@ int64_t TaskModelImpl::forwardFlops(const std::vector<int64_t>& sampleShape) {
         forward(torch::zeros(shape, options.requires_grad(false)));
     }
     train(training);
+    return convFlopsFromLastInputs(*this);
+}
+
+int64_t convFlopsFromLastInputs(nn::Module& root) {
     int64_t flops = 0;
-    for (const auto& module : modules(/*include_self=*/false)) {
+    for (const auto& module : root.modules(/*include_self=*/false)) {
         if (auto* conv = dynamic_cast<RoutedConv2dImpl*>(module.get())) {
             const auto& in = conv->lastInputShape();
             if (in.size() != 4) {
@@ -202,6 +323,14 @@ int64_t TaskModelImpl::forwardFlops(const std::vector<int64_t>& sampleShape) {
         }
     }
     return flops;
+}
+
+int strideSteps(int64_t stride) {
+    int steps = 0;
+    while ((int64_t{1} << steps) < stride) {
+        ++steps;
+    }
+    return steps;
 }
 
 int64_t parameterCount(torch::nn::Module& module) {

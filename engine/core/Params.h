@@ -49,6 +49,9 @@ struct TaskInfo {
     // Capabilities the benchmark measures alongside this task (by name, e.g. "lab-color"
     // for the colour conversion against OpenCV's); empty for none.
     std::vector<std::string> benchPeers;
+    // What the encoder's input is, for a person using the encoder elsewhere (export's
+    // encoder.json): channels, range, normalisation, as probeInput makes it.
+    std::string encoderInput;
     // Whether colour jitter may augment this task's images (not where colour is what the
     // task predicts: colorization).
     bool colourJitter = true;

@@ -96,7 +96,7 @@ std::vector<torch::Tensor> encoderFeatures(TaskModelImpl& model, const Task& tas
     const bool wasTraining = model.is_training();
     model.eval();
     auto encoder = model.encoder();
-    std::vector<std::vector<torch::Tensor>> parts(EncoderImpl::kStages);
+    std::vector<std::vector<torch::Tensor>> parts(encoder->stageCount());
     for (int64_t start = 0; start < images.size(0); start += chunk) {
         cancel.throwIfCancelled();
         auto x = images.narrow(0, start, std::min(chunk, images.size(0) - start))

@@ -1,6 +1,9 @@
 #include "Trainer.h"
 
+#include "Precision.h"
 #include "Rng.h"
+#include "StateDict.h"
+#include "tasks/Backbones.h"
 #include "tasks/Registry.h"
 
 #include <torch/torch.h>
@@ -168,8 +171,26 @@ void Trainer::finishSetUp(const torch::Tensor& evalSamples) {
     m_context.generator = makeGenerator(m_config.seed);
 
     {
+        // A ResNet's automatic stem follows the size of what its encoder sees.
+        m_config.params = resolveStem(*m_task, m_config.params, evalSamples.size(-1));
         const GlobalRngLock seeded(m_config.seed); // weight initialization
         m_model = m_task->makeModel(m_config.params);
+    }
+    if (!m_config.initEncoder.empty()) {
+        std::vector<std::string> notes;
+        try {
+            loadEncoderState(*m_model->encoder(), loadStateDict(m_config.initEncoder, &notes),
+                             m_config.initEncoder);
+        } catch (const StateDictError& e) {
+            throw TrainingError(std::string("the encoder cannot start from ") + e.what());
+        }
+    }
+    if (m_config.accumulate < 1) {
+        throw TrainingError("accumulate must be at least 1, not " +
+                            std::to_string(m_config.accumulate));
+    }
+    if (!knownPrecision(m_config.precision)) {
+        throw TrainingError("unknown precision '" + m_config.precision + "' (fp32 or bf16)");
     }
     m_model->to(m_device);
     const auto mode = parseRouteMode(m_config.convRoute);
@@ -280,7 +301,7 @@ StepResult Trainer::trainOn(const Batch& batch) {
     const FaultInjection& faults = m_config.faults;
     m_model->train();
     m_lastBatch = batch;
-    auto output = m_model->forward(batch.input);
+    auto output = forward(batch.input);
     const int64_t inspectSample = m_inspectSample;
     if (inspectSample >= 0 && output.requires_grad()) {
         output.retain_grad(); // autograd's ∂L/∂output, checked against the closed form
@@ -294,10 +315,14 @@ StepResult Trainer::trainOn(const Batch& batch) {
     if (faults.nanLossAtStep == step) {
         lo.loss = lo.loss * std::nan("");
     }
-    const double lossValue = lo.loss.item<double>();
+    double lossValue = lo.loss.item<double>();
     checkFinite(lossValue, step, m_config.learningRate, false);
     StepResult r;
     applyGradients(lo.loss, true, &r);
+    if (m_accumulatedLoss.defined()) { // the mean over the accumulated batches
+        lossValue = m_accumulatedLoss.item<double>();
+        checkFinite(lossValue, step, m_config.learningRate, true);
+    }
     if (inspectSample >= 0 && output.grad().defined()) {
         m_inspection =
             inspectGradient(*m_task, output, output.grad(), batch, m_config.params, inspectSample);
@@ -314,9 +339,9 @@ StepResult Trainer::trainOn(const Batch& batch) {
 
 void Trainer::trainQuietly(const Batch& batch) {
     m_model->train();
-    auto loss = m_task->objective(m_model->forward(batch.input), batch, m_config.params);
+    auto loss = m_task->objective(forward(batch.input), batch, m_config.params);
     applyGradients(loss);
-    m_lastLoss = loss.detach();
+    m_lastLoss = m_accumulatedLoss.defined() ? m_accumulatedLoss : loss.detach();
 }
 
 void Trainer::clearGradients() {
@@ -327,9 +352,32 @@ void Trainer::clearGradients() {
     }
 }
 
+torch::Tensor Trainer::forward(const torch::Tensor& input) {
+    const AutocastScope autocast(m_config.precision, m_device);
+    auto output = m_model->forward(input);
+    return output.is_floating_point() && output.scalar_type() != torch::kFloat
+               ? output.to(torch::kFloat) // the loss in float32
+               : output;
+}
+
 void Trainer::applyGradients(const torch::Tensor& loss, bool checked, StepResult* result) {
     clearGradients();
-    loss.backward();
+    m_accumulatedLoss = torch::Tensor();
+    const int64_t k = m_config.accumulate;
+    if (k <= 1) {
+        loss.backward();
+    } else {
+        // Each batch's gradient added as it comes, so one batch's activations live at a time.
+        (loss / static_cast<double>(k)).backward();
+        torch::Tensor sum = loss.detach();
+        for (int64_t i = 1; i < k; ++i) {
+            const Batch more = nextBatch();
+            auto l = m_task->objective(forward(more.input), more, m_config.params);
+            (l / static_cast<double>(k)).backward();
+            sum = sum + l.detach();
+        }
+        m_accumulatedLoss = sum / static_cast<double>(k);
+    }
     if (checked) {
         checkGradients();
     }

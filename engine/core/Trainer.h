@@ -55,6 +55,14 @@ struct TrainConfig {
     // Colour jitter is dropped for a task whose TaskInfo::colourJitter is false.
     AugmentSpec augment;
     FaultInjection faults;
+    // A state dict file (StateDict.h) the encoder starts from instead of its random
+    // initialisation; empty: none (the session leaves it empty on a resume).
+    std::string initEncoder;
+    // Gradients of this many batches summed (each loss divided by it) before one update:
+    // an effective batch of accumulate * batchSize.
+    int64_t accumulate = 1;
+    // "fp32", or "bf16": forward passes under autocast to bfloat16 (CPU and CUDA).
+    std::string precision = "fp32";
 };
 
 struct StepResult {
@@ -214,6 +222,8 @@ private:
     // One optimizer step on this loss's gradients. With `checked`, the gradients are
     // checked first and a non-finite one stops the run before it reaches the weights.
     // With `result`, the layer norms and update size asked for are recorded in it.
+    // The model's forward pass under the run's precision, its output in float32.
+    torch::Tensor forward(const torch::Tensor& input);
     void applyGradients(const torch::Tensor& loss, bool checked = false,
                         StepResult* result = nullptr);
     void checkGradients();
@@ -253,6 +263,7 @@ private:
     Batch m_heldOut;                          // a few samples to show, on m_device, masks fixed
     Batch m_evalBatch;                        // the held-out set, fixed for the run
     torch::Tensor m_lastLoss;                 // of the last quiet step, on the device
+    torch::Tensor m_accumulatedLoss;          // mean over the accumulated batches of the last step
     torch::Tensor m_lastHeldOutOutput;
     std::shared_ptr<const DataStats> m_stats;
     int64_t m_usableImages = 0;

@@ -534,8 +534,8 @@ bool isHeadlessCommand(const QString& word) {
     return word == QLatin1String("train") || word == QLatin1String("preview") ||
            word == QLatin1String("bench") || word == QLatin1String("probe") ||
            word == QLatin1String("knn") || word == QLatin1String("embed") ||
-           word == QLatin1String("saliency") || word == QLatin1String("presets") ||
-           word == QLatin1String("shortcuts");
+           word == QLatin1String("export") || word == QLatin1String("saliency") ||
+           word == QLatin1String("presets") || word == QLatin1String("shortcuts");
 }
 
 int runHeadless(const QStringList& args) {
@@ -558,6 +558,9 @@ int runHeadless(const QStringList& args) {
         }
         if (command == QLatin1String("knn")) {
             return knnCommand(rest);
+        }
+        if (command == QLatin1String("export")) {
+            return exportCommand(rest);
         }
         if (command == QLatin1String("embed")) {
             return embedCommand(rest);

@@ -62,6 +62,7 @@ void printPipelineRatio(const PipelineFigures& f, const std::string& task,
 int trainCommand(const QStringList& args);
 int presetsCommand(const QStringList& args);
 int probeCommand(const QStringList& args);
+int exportCommand(const QStringList& args);
 int knnCommand(const QStringList& args);
 int embedCommand(const QStringList& args);
 int saliencyCommand(const QStringList& args);

@@ -9,6 +9,7 @@
 #include "TrainingSession.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QSet>
 
@@ -142,6 +143,28 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
     if (p.isSet("monitor")) {
         r.settings.monitor = p.value("monitor");
     }
+    if (p.isSet("init")) {
+        if (r.resume) {
+            throw CommandError{QStringLiteral("--init starts a new run's encoder; a resume "
+                                              "continues from its checkpoint"),
+                               2};
+        }
+        r.settings.initEncoder = QFileInfo(p.value("init")).absoluteFilePath();
+        if (!QFileInfo(r.settings.initEncoder).isFile()) {
+            throw CommandError{QStringLiteral("--init %1: no such file").arg(p.value("init")), 2};
+        }
+    }
+    if (p.isSet("accumulate")) {
+        r.settings.accumulate = static_cast<int>(intValue(p, "accumulate", 1, 4096));
+    }
+    if (p.isSet("precision")) {
+        r.settings.precision = p.value("precision");
+        if (r.settings.precision != "fp32" && r.settings.precision != "bf16") {
+            throw CommandError{QStringLiteral("--precision must be fp32 or bf16, not '%1'")
+                                   .arg(r.settings.precision),
+                               2};
+        }
+    }
     if (p.isSet("monitor-stage")) {
         r.settings.monitorStage = static_cast<int>(intValue(p, "monitor-stage", 0, 64));
     }
@@ -250,6 +273,16 @@ int trainCommand(const QStringList& args) {
           "Steps between k-NN evaluations (default: as often as costs a twentieth of the training "
           "time).",
           "N"},
+         {"init",
+          "Start the encoder from a state dict file: one `export` wrote, or one saved in Python "
+          "with torch.save(model.state_dict()) (a torchvision ResNet's fc.* is ignored).",
+          "FILE"},
+         {"accumulate",
+          "Sum the gradients of K batches before each update: an effective batch of K times "
+          "--batch (config.json's global_batch).",
+          "K"},
+         {"precision", "fp32, or bf16: forward passes under autocast to bfloat16 (CPU or CUDA).",
+          "precision", "fp32"},
          {"inject-fault",
           "For testing: faults to make on purpose, comma-separated: "
           "nan-loss@STEP, nan-grad@STEP, oom@STEP (the retry with half the "

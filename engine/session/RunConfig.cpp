@@ -29,13 +29,16 @@ namespace {
 
 // Keys config.json writes for a reader's information; accepted and not used.
 const QSet<QString> kInformational = {
-    "format",       "app_version",   "torch_version",   "device",      "optimizer",
-    "images_used",  "windows_used",  "data_note",       "resumed",     "conv_route_summary",
-    "augment_used", "pipeline_note", "knn_random_init", "monitor_note"};
-const QSet<QString> kSettings = {"task",          "params",           "batch_size", "learning_rate",
-                                 "seed",          "device_requested", "max_steps",  "data",
-                                 "conv_route",    "conv_routes",      "augment",    "monitor",
-                                 "monitor_every", "monitor_stage"};
+    "format",          "app_version",        "torch_version", "device",
+    "optimizer",       "images_used",        "windows_used",  "data_note",
+    "resumed",         "conv_route_summary", "augment_used",  "pipeline_note",
+    "knn_random_init", "monitor_note",       "encoder",       "global_batch"};
+const QSet<QString> kSettings = {"task",          "params",        "batch_size",
+                                 "learning_rate", "seed",          "device_requested",
+                                 "max_steps",     "data",          "conv_route",
+                                 "conv_routes",   "augment",       "monitor",
+                                 "monitor_every", "monitor_stage", "init_encoder",
+                                 "accumulate",    "precision"};
 const QSet<QString> kDataKeys = {
     "source",    "paths",          "size_px",      "demo_seed",      "count",   "stride",
     "budget_mb", "videos",         "video_frames", "strides",        "skipped", "labels",
@@ -228,6 +231,29 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
             s.batchSize = static_cast<int>(n);
         } else {
             problems << Text::tr("batch_size: must be a whole number from 1 to 4096");
+        }
+    }
+    if (json.contains(QStringLiteral("accumulate"))) {
+        if (wholeNumber(json.value(QStringLiteral("accumulate")), 1, 4096, &n)) {
+            s.accumulate = static_cast<int>(n);
+        } else {
+            problems << Text::tr("accumulate: must be a whole number from 1 to 4096");
+        }
+    }
+    if (json.contains(QStringLiteral("precision"))) {
+        const QString p = json.value(QStringLiteral("precision")).toString();
+        if (p == QLatin1String("fp32") || p == QLatin1String("bf16")) {
+            s.precision = p;
+        } else {
+            problems << Text::tr("precision: must be fp32 or bf16");
+        }
+    }
+    if (json.contains(QStringLiteral("init_encoder"))) {
+        const QJsonValue v = json.value(QStringLiteral("init_encoder"));
+        if (v.isString()) {
+            s.initEncoder = v.toString();
+        } else {
+            problems << Text::tr("init_encoder: must be the path of a state dict file");
         }
     }
     if (json.contains(QStringLiteral("learning_rate"))) {
@@ -440,6 +466,17 @@ QJsonObject runConfigJson(const TrainSettings& s, const QJsonObject& data) {
                      {"augment", s.augment}};
     if (!s.convRoutes.isEmpty()) {
         json.insert(QStringLiteral("conv_routes"), QJsonObject::fromVariantMap(s.convRoutes));
+    }
+    if (s.accumulate > 1) {
+        json.insert(QStringLiteral("accumulate"), s.accumulate);
+    }
+    // --batch is per update and per process; the samples behind one update:
+    json.insert(QStringLiteral("global_batch"), s.batchSize * s.accumulate);
+    if (s.precision != QLatin1String("fp32")) {
+        json.insert(QStringLiteral("precision"), s.precision);
+    }
+    if (!s.initEncoder.isEmpty()) {
+        json.insert(QStringLiteral("init_encoder"), s.initEncoder);
     }
     if (!s.monitor.isEmpty()) {
         json.insert(QStringLiteral("monitor"), s.monitor);

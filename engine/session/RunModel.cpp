@@ -2,6 +2,7 @@
 
 #include "Probe.h"
 #include "RunFolder.h"
+#include "tasks/Backbones.h"
 #include "tasks/Registry.h"
 
 #include <QCoreApplication>
@@ -63,13 +64,14 @@ RunModel openRunModel(const QString& runDir) {
         }
     }
     m.task = makeTask(config.settings.task.toStdString());
-    m.params = withDefaults(m.task->info(), toParamValues(config.settings.params));
+    m.sizePx = config.data.value(QStringLiteral("size_px")).toInt(64);
+    m.params = resolveStem(
+        *m.task, withDefaults(m.task->info(), toParamValues(config.settings.params)), m.sizePx);
     try {
         m.model = modelFromCheckpoint(*m.task, m.params, bytes.toStdString(), &m.step);
     } catch (const std::exception& e) {
         fail(QStringLiteral("%1: %2").arg(where, QString::fromUtf8(e.what())));
     }
-    m.sizePx = config.data.value(QStringLiteral("size_px")).toInt(64);
     return m;
 }
 

@@ -78,8 +78,12 @@ struct TrainSettings {
     QString monitor;
     int monitorEvery = 0;
     int monitorStage = 0; // the encoder stage judged, 1-based; 0: the last
-    qint64 maxSteps = 0;  // 0: until stopped
-    QString runDir;       // empty: a new folder under the runs directory
+    // A state dict file (torch.save's format) the encoder starts from; empty: random init.
+    QString initEncoder;
+    int accumulate = 1;                         // batches per update (gradient accumulation)
+    QString precision = QStringLiteral("fp32"); // fp32 | bf16 (autocast)
+    qint64 maxSteps = 0;                        // 0: until stopped
+    QString runDir;                             // empty: a new folder under the runs directory
     // Test switch: faults to inject (parseFaultInjection's "nan-loss@5,oom@9"); empty:
     // the PRETEXT_INJECT_FAULT environment variable, if set. Not part of a config.
     QString faults;

@@ -42,7 +42,7 @@ void check(bool ok, const QString& error) {
 }
 } // namespace
 
-QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const LoadedData& data) {
+QJsonObject describeRun(const TrainSettings& s, Trainer& trainer, const LoadedData& data) {
     TrainSettings used = s;
     used.params = toVariantMap(trainer.config().params); // every parameter, defaults too
     QJsonObject json = runConfigJson(used, data.description);
@@ -50,6 +50,8 @@ QJsonObject describeRun(const TrainSettings& s, const Trainer& trainer, const Lo
     json.insert(QStringLiteral("torch_version"), torchVersion());
     json.insert(QStringLiteral("device"), QString::fromStdString(trainer.device().str()));
     json.insert(QStringLiteral("optimizer"), QStringLiteral("adam"));
+    json.insert(QStringLiteral("encoder"),
+                QString::fromStdString(trainer.model().encoder()->describe()));
     QVariantMap routes;
     for (const auto& [layer, route] : trainer.routePlan().routes()) {
         routes.insert(QString::fromStdString(layer), QString::fromStdString(route));
@@ -87,6 +89,11 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     cfg.seed = s.seed;
     cfg.device = s.device.toStdString();
     cfg.convRoute = s.convRoute.toStdString();
+    cfg.accumulate = s.accumulate;
+    cfg.precision = s.precision.toStdString();
+    if (!m_options.resume) { // a resume's checkpoint holds the encoder the file began
+        cfg.initEncoder = QDir::toNativeSeparators(s.initEncoder).toStdString();
+    }
     QVariantMap routes = s.convRoutes;
     if (m_options.resume && routes.isEmpty()) {
         // A resume computes what the run's first part did: the routes it recorded (the

@@ -108,7 +108,6 @@ QString overfittingWarning(const QList<EvaluationPoint>& evals, qint64 trainingS
 // and videos from files, none for the built-in and IDX sets.
 AugmentSpec resolveAugment(const QString& setting, const LoadedData& data);
 
-QJsonObject describeRun(const TrainSettings& settings, const Trainer& trainer,
-                        const LoadedData& data);
+QJsonObject describeRun(const TrainSettings& settings, Trainer& trainer, const LoadedData& data);
 
 } // namespace pretext

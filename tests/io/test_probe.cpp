@@ -307,7 +307,7 @@ private Q_SLOTS:
         o.iterations = 30;
         const ProbeReport r =
             probeEncoder(*model, *same, *task, params, 24, train, test, 2, torch::kCPU, o);
-        QCOMPARE(static_cast<int>(r.stages.size()), EncoderImpl::kStages);
+        QCOMPARE(static_cast<int>(r.stages.size()), model->encoder()->stageCount());
         QCOMPARE(r.randomStages.size(), r.stages.size());
         for (size_t s = 0; s < r.stages.size(); ++s) {
             // Same weights, same splits, same seed: the same numbers.

@@ -119,6 +119,11 @@ public:
                                             const ParamValues& /*params*/) const {
         return {};
     }
+    // The size, in pixels, of what the encoder sees for images of imagePx (a jigsaw tile,
+    // a video frame): it decides a ResNet's automatic stem (tasks/Backbones.h).
+    virtual int64_t encoderInputPx(int64_t imagePx, const ParamValues& /*params*/) const {
+        return imagePx;
+    }
     // A video task's windows for these parameters (length 0 for an image task).
     virtual WindowSpec windows(const ParamValues& /*params*/) const { return {}; }
     // One line about the generated data for these parameters (e.g. a permutation

@@ -1,6 +1,7 @@
 #include "tasks/colorization/ColorizationTask.h"
 
 #include "Layers.h"
+#include "tasks/Backbones.h"
 #include "tasks/ParamHelpers.h"
 #include "tasks/colorization/Lab.h"
 
@@ -120,6 +121,7 @@ ColorizationTask::ColorizationTask() {
              "distribution's mean (washed out); the paper uses 0.38",
              "mode", static_cast<double>(ColorMode::Classes));
     temperature.display = true;
+    m_info.encoderInput = "1 channel: the lightness L of CIE Lab (D65) divided by 100, in [0, 1]";
     m_info.params = {
         choiceSpec("mode", "Mode", {"regression", "classes"}, static_cast<int>(ColorMode::Classes),
                    "regression: predict a and b with MSE (the seed's formula); classes: a "
@@ -133,6 +135,7 @@ ColorizationTask::ColorizationTask() {
              "Channels of the first encoder stage (Zhang et al.: a VGG-style network, 64; "
              "narrower trains faster here)"),
     };
+    addBackboneParams(m_info.params);
 }
 
 std::shared_ptr<const DataStats> ColorizationTask::analyze(const torch::Tensor& images) const {
@@ -201,9 +204,7 @@ Batch ColorizationTask::makeBatch(const torch::Tensor& images, BatchContext& ctx
 }
 
 std::shared_ptr<TaskModelImpl> ColorizationTask::makeModel(const ParamValues& p) const {
-    EncoderOptions options;
-    options.inChannels = 1; // L only
-    options.baseChannels = intValue(p, "base_channels", 32);
+    const EncoderOptions options = encoderOptions(p, 1); // L only
     if (modeOf(p) == ColorMode::Regression) {
         return std::make_shared<EncoderDecoderImpl>(options, 2, OutputActivation::Tanh);
     }
@@ -365,9 +366,14 @@ ColorClassNetImpl::ColorClassNetImpl(const EncoderOptions& options, int64_t bins
     m_encoder = register_module("encoder", Encoder(options));
     const int64_t mid = 2 * options.baseChannels;
     nn::Sequential head;
-    head->push_back(UpConv2d(m_encoder->outChannels(), mid, 4, 2, 1));
-    head->push_back(nn::BatchNorm2d(mid));
-    head->push_back(nn::ReLU(nn::ReLUOptions(true)));
+    // Up from the encoder's output stride to the prediction's 1/kClassStride.
+    const int ups = std::max(1, strideSteps(m_encoder->outputStride()) -
+                                    strideSteps(ColorizationTask::kClassStride));
+    for (int u = 0; u < ups; ++u) {
+        head->push_back(UpConv2d(u == 0 ? m_encoder->outChannels() : mid, mid, 4, 2, 1));
+        head->push_back(nn::BatchNorm2d(mid));
+        head->push_back(nn::ReLU(nn::ReLUOptions(true)));
+    }
     head->push_back(RoutedConv2d(nn::Conv2dOptions(mid, mid, 3).padding(1)));
     head->push_back(nn::BatchNorm2d(mid));
     head->push_back(nn::ReLU(nn::ReLUOptions(true)));
@@ -376,6 +382,13 @@ ColorClassNetImpl::ColorClassNetImpl(const EncoderOptions& options, int64_t bins
 }
 
 torch::Tensor ColorClassNetImpl::forward(torch::Tensor x) {
+    const int64_t stride = m_encoder->outputStride();
+    if (x.size(-1) % stride != 0 || x.size(-2) % stride != 0) {
+        throw std::invalid_argument("the " + m_encoder->describe() +
+                                    " encoder colours images whose size is a multiple of " +
+                                    std::to_string(stride) + " px, not " +
+                                    std::to_string(x.size(-1)) + " (choose another size or stem)");
+    }
     return m_head->forward(m_encoder->forward(x));
 }
 

@@ -1,5 +1,6 @@
 #include "tasks/inpainting/InpaintingTask.h"
 
+#include "tasks/Backbones.h"
 #include "tasks/ParamHelpers.h"
 
 #include <torch/torch.h>
@@ -27,6 +28,9 @@ InpaintingTask::InpaintingTask() {
     const ParamSpec fill =
         choiceSpec("fill", "Fill hidden with", {"zero", "mean", "noise"}, 0,
                    "Value the network sees in hidden pixels (Context Encoders: the data mean)");
+    m_info.encoderInput =
+        "4 channels: RGB in [0, 1] with the hidden pixels filled, then the mask m "
+        "(1 visible, 0 hidden); a whole image is RGB and a channel of ones";
     m_info.params = {
         mask,
         spec("center_fraction", "Hole side", Kind::Real, 0.1, 0.9, 0.5, 0.05,
@@ -61,6 +65,7 @@ InpaintingTask::InpaintingTask() {
              "Channels of the first encoder stage (the papers' AlexNet-style encoders have "
              "64 to 96; narrower trains faster here)"),
     };
+    addBackboneParams(m_info.params);
 }
 
 MaskOptions InpaintingTask::maskOptions(const ParamValues& p) {
@@ -100,10 +105,8 @@ Batch InpaintingTask::makeBatch(const torch::Tensor& images, BatchContext& ctx) 
 }
 
 std::shared_ptr<TaskModelImpl> InpaintingTask::makeModel(const ParamValues& params) const {
-    EncoderOptions options;
-    options.inChannels = 4; // RGB with the hidden pixels filled, plus m
-    options.baseChannels = static_cast<int64_t>(std::lround(value(params, "base_channels", 32)));
-    return std::make_shared<EncoderDecoderImpl>(options, 3);
+    // RGB with the hidden pixels filled, plus m.
+    return std::make_shared<EncoderDecoderImpl>(encoderOptions(params, 4), 3);
 }
 
 torch::Tensor maskedMse(const torch::Tensor& prediction, const torch::Tensor& target,

@@ -1,5 +1,6 @@
 #include "tasks/jigsaw/JigsawTask.h"
 
+#include "tasks/Backbones.h"
 #include "tasks/ParamHelpers.h"
 
 #include <torch/torch.h>
@@ -23,6 +24,9 @@ JigsawTask::JigsawTask() {
     m_info.learningRate = 5e-4;
     m_info.plottedMetrics = {"accuracy"};
     m_info.metricPlotTitle = "Accuracy";
+    m_info.encoderInput = "RGB in [0, 1]; with normalize on (the default), each tile (for "
+                          "the probe, each whole image) to zero mean and unit variance over its "
+                          "pixels and channels, the deviation floored at 0.01";
     m_info.params = {
         spec("grid", "Grid (N×N)", Kind::Int, 2, 4, 3, 1,
              "Tiles per side (Noroozi & Favaro: 3, nine tiles)"),
@@ -51,6 +55,15 @@ JigsawTask::JigsawTask() {
              "Channels of the first encoder stage (Noroozi & Favaro: AlexNet, 96; narrower "
              "trains faster here)"),
     };
+    addBackboneParams(m_info.params);
+}
+
+int64_t JigsawTask::encoderInputPx(int64_t imagePx, const ParamValues& params) const {
+    try {
+        return tileGeometry(imagePx, tileOptions(params)).tilePx;
+    } catch (const std::invalid_argument&) {
+        return imagePx / std::max(1, intValue(params, "grid", 3)); // refused later, by makeBatch
+    }
 }
 
 TileOptions JigsawTask::tileOptions(const ParamValues& p) {
@@ -101,9 +114,7 @@ Batch JigsawTask::makeBatch(const torch::Tensor& images, BatchContext& ctx) cons
 }
 
 std::shared_ptr<TaskModelImpl> JigsawTask::makeModel(const ParamValues& p) const {
-    EncoderOptions options;
-    options.inChannels = 3;
-    options.baseChannels = intValue(p, "base_channels", 32);
+    EncoderOptions options = encoderOptions(p, 3);
     options.channelsLast = true; // many small images: see EncoderOptions
     const int64_t tiles = static_cast<int64_t>(intValue(p, "grid", 3)) * intValue(p, "grid", 3);
     const bool position = intValue(p, "head", 0) == static_cast<int>(JigsawHead::Position);

@@ -18,6 +18,7 @@ class JigsawTask : public Task {
 public:
     JigsawTask();
     const TaskInfo& info() const override { return m_info; }
+    int64_t encoderInputPx(int64_t imagePx, const ParamValues& params) const override;
     Batch makeBatch(const torch::Tensor& images, BatchContext& context) const override;
     std::shared_ptr<TaskModelImpl> makeModel(const ParamValues& params) const override;
     LossOutput loss(const torch::Tensor& output, const Batch& batch,

@@ -1,5 +1,6 @@
 #include "tasks/rotation/RotationTask.h"
 
+#include "tasks/Backbones.h"
 #include "tasks/ParamHelpers.h"
 
 #include <torch/torch.h>
@@ -29,12 +30,14 @@ RotationTask::RotationTask() {
     m_info.mathForm = "classes";
     m_info.lossFormula = "L = −(1/4) Σ_r log p(r | rot_r(x)), r ∈ {0°, 90°, 180°, 270°}";
     m_info.learningRate = 1e-3;
+    m_info.encoderInput = "RGB, each channel in [-1, 1] (x * 2 - 1 for x in [0, 1])";
     m_info.plottedMetrics = {"accuracy"};
     m_info.metricPlotTitle = "Rotation accuracy (chance 25%)";
     m_info.params = {
         spec("base_channels", "Model width", Kind::Int, 8, 128, 32, 8,
              "Channels of the first encoder stage (Gidaris et al. used a NIN and AlexNet)"),
     };
+    addBackboneParams(m_info.params);
 }
 
 Batch RotationTask::makeBatch(const torch::Tensor& images, BatchContext&) const {
@@ -53,10 +56,7 @@ Batch RotationTask::makeBatch(const torch::Tensor& images, BatchContext&) const 
 }
 
 std::shared_ptr<TaskModelImpl> RotationTask::makeModel(const ParamValues& p) const {
-    EncoderOptions options;
-    options.inChannels = 3;
-    options.baseChannels = intValue(p, "base_channels", 32);
-    return std::make_shared<RotationNetImpl>(options, kRotations);
+    return std::make_shared<RotationNetImpl>(encoderOptions(p, 3), kRotations);
 }
 
 torch::Tensor RotationTask::objective(const torch::Tensor& output, const Batch& batch,

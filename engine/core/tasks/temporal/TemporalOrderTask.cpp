@@ -1,5 +1,6 @@
 #include "tasks/temporal/TemporalOrderTask.h"
 
+#include "tasks/Backbones.h"
 #include "tasks/ParamHelpers.h"
 #include "tasks/PerSample.h"
 
@@ -62,6 +63,8 @@ TemporalOrderTask::TemporalOrderTask() {
     m_info.plottedMetrics = {"accuracy"};
     m_info.metricPlotTitle = "Accuracy";
     m_info.video = true;
+    m_info.encoderInput = "RGB frames in [0, 1]; with centre on (the default), minus the clip's "
+                          "mean frame (a still image: minus its own mean colour)";
     m_info.params = {
         choiceSpec("variant", "Variant", {"verify", "sort"}, 1,
                    "verify: are three frames in order? (Misra et al.) sort: the order of T "
@@ -100,6 +103,7 @@ TemporalOrderTask::TemporalOrderTask() {
              "Channels of the first encoder stage (four frames per sample go through it; Misra "
              "et al. ran a CaffeNet per frame)"),
     };
+    addBackboneParams(m_info.params);
 }
 
 WindowSpec TemporalOrderTask::windows(const ParamValues& p) const {
@@ -153,8 +157,7 @@ Batch TemporalOrderTask::makeBatch(const torch::Tensor& clips, BatchContext& ctx
 }
 
 std::shared_ptr<TaskModelImpl> TemporalOrderTask::makeModel(const ParamValues& p) const {
-    EncoderOptions options;
-    options.baseChannels = intValue(p, "base_channels", 32);
+    EncoderOptions options = encoderOptions(p, 3, 16);
     options.channelsLast = true; // many small images: see EncoderOptions
     if (isVerify(p)) {
         return std::make_shared<TemporalNetImpl>(options, 3, 1, false, false);
