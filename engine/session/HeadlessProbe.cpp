@@ -34,6 +34,22 @@ int probeCommand(const QStringList& args) {
          {"test-size", "Test images drawn (seeded).", "N", "10000"},
          {"seed", "Draws the splits and the random-weight model.", "S", "1"},
          {"device", "auto, cpu or cuda.", "device", "auto"},
+         {"checkpoint",
+          "Probe the encoder in a state dict file instead of a run: one `export` wrote, or a "
+          "PyTorch model's saved with torch.save(model.state_dict()) (a torchvision ResNet's "
+          "fc.* is ignored).",
+          "FILE"},
+         {"backbone",
+          "With --checkpoint: small, resnet18, resnet34 or resnet50 (default: what "
+          "the file looks like).",
+          "NAME"},
+         {"stem", "With --checkpoint: auto (what the file looks like), small-input or imagenet.",
+          "STEM", "auto"},
+         {"input-norm",
+          "With --checkpoint: how images in [0, 1] are fed: imagenet (torchvision's mean and "
+          "deviation), symmetric (x * 2 - 1) or unit.",
+          "NORM", "imagenet"},
+         {"size", "With --checkpoint: the probe's image size in pixels.", "PX", "32"},
          {"json", "Also write the JSON to FILE.", "FILE"}});
     if (!p.parse(args)) {
         throw CommandError{p.errorText(), 2};
@@ -41,12 +57,18 @@ int probeCommand(const QStringList& args) {
     if (p.isSet("help")) {
         throw CommandError{p.helpText(), 0};
     }
-    if (!p.isSet("run")) {
-        throw CommandError{QStringLiteral("--run DIR is needed: the run whose encoder is probed"),
+    if (p.isSet("run") == p.isSet("checkpoint")) {
+        throw CommandError{QStringLiteral("give --run DIR (a run's encoder) or --checkpoint FILE "
+                                          "(a state dict's), one of them"),
                            2};
     }
     ProbeRequest q;
     q.runDir = p.value("run");
+    q.stateDict = p.value("checkpoint");
+    q.backbone = p.value("backbone");
+    q.stem = p.value("stem");
+    q.inputNorm = p.value("input-norm");
+    q.sizePx = static_cast<int>(intValue(p, "size", 8, 512));
     q.labels = p.value("labels");
     q.trainSize = intValue(p, "train-size", 10, 1000000);
     q.testSize = intValue(p, "test-size", 10, 1000000);
@@ -58,6 +80,9 @@ int probeCommand(const QStringList& args) {
     }
     const QByteArray text = QJsonDocument(json).toJson(QJsonDocument::Indented);
     out() << QString::fromUtf8(text) << Qt::flush;
+    if (!q.stateDict.isEmpty()) {
+        return 0; // no run folder to keep it in
+    }
     // Kept with the run, where the window's probe panel shows it.
     const QFileInfo target(q.runDir);
     QFile kept(QDir(target.isFile() ? target.absolutePath() : q.runDir)

@@ -45,7 +45,9 @@ QJsonArray stagesJson(const std::vector<ProbeFit>& fits) {
 } // namespace
 
 QJsonObject probeRun(const ProbeRequest& q) {
-    RunModel run = openRunModel(q.runDir);
+    RunModel run = q.stateDict.isEmpty()
+                       ? openRunModel(q.runDir)
+                       : openStateDictModel(q.stateDict, q.backbone, q.stem, q.inputNorm, q.sizePx);
     const TrainSettings& s = run.config.settings;
     const std::unique_ptr<Task>& task = run.task;
     const ParamValues& params = run.params;
@@ -86,7 +88,9 @@ QJsonObject probeRun(const ProbeRequest& q) {
             best = static_cast<int>(i);
         }
     }
-    return {{"run", QDir(q.runDir).absolutePath()},
+    const QString probed = q.stateDict.isEmpty() ? q.runDir : q.stateDict;
+    return {{"run", QDir(probed).absolutePath()},
+            {"encoder", QString::fromStdString(model->encoder()->describe())},
             {"task", s.task},
             {"checkpoint_step", static_cast<qint64>(step)},
             {"labels", QString::fromStdString(data.source)},

@@ -12,6 +12,13 @@ namespace pretext {
 
 struct ProbeRequest {
     QString runDir; // a run folder, or a checkpoint file (checkpoint.pt), which carries its config
+    // Or a state dict file (openStateDictModel): its backbone and stem ("auto": what the
+    // file looks like), how images are normalised for it, and the probe's image size.
+    QString stateDict;
+    QString backbone;
+    QString stem = QStringLiteral("auto");
+    QString inputNorm = QStringLiteral("imagenet");
+    int sizePx = 32;
     QString labels = QStringLiteral("fashion-mnist"); // or an IDX folder, or a folder per class
     qint64 trainSize = 10000;
     qint64 testSize = 10000;

@@ -26,4 +26,13 @@ struct RunModel {
 // its config). Throws std::runtime_error naming the folder or file and the problem.
 RunModel openRunModel(const QString& runDir);
 
+// An encoder from a state dict file (StateDict.h: one `export` wrote, or a PyTorch
+// model's, a torchvision ResNet's fc.* ignored) under a linear-probe task of its own:
+// `backbone` and `stem` by name, or empty/"auto" to take what the file looks like;
+// `inputNorm` says how images in [0, 1] are fed to it: "imagenet" (torchvision's mean
+// and deviation), "symmetric" (x * 2 - 1) or "unit" (as they are). Throws
+// std::runtime_error naming the file and the problem.
+RunModel openStateDictModel(const QString& path, const QString& backbone, const QString& stem,
+                            const QString& inputNorm, int sizePx);
+
 } // namespace pretext
