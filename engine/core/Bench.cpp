@@ -207,6 +207,7 @@ BenchResult runBench(const BenchOptions& options) {
     const auto made = prepare(o, *task, cfg, r);
     Trainer& trainer = *made;
     r.device = trainer.device().str();
+    r.params = trainer.config().params; // with the automatic stem made definite
     r.parameters = parameterCount(trainer.model());
     r.routeSummary = trainer.routePlan().summary();
     r.routeTable = trainer.routePlan().table();

@@ -20,6 +20,7 @@ packages=(
     dataset-fashion-mnist # labelled images for the linear probe
     opencv-doc # real photos and videos (examples/data): tests train every task on them
     python3-torch # the benchmark's Python reference (tests/bench/reference.py), tested
+    python3-torchvision # tests: exported ResNets load into torchvision; its ResNets in the reference
     python3-sklearn # bench --embedding: scikit-learn's t-SNE, the map's peer
     libjpeg62-turbo-dev # tests: a CMYK JPEG among the hostile files
     clang libclang-rt-14-dev # tests: libFuzzer harnesses of the file parsers

@@ -530,6 +530,17 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
 </context>
 <context>
+    <name>EncoderExport</name>
+    <message>
+        <source>%1: the encoder file&apos;s name must end in .pt or .pth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stage %1: the encoder has stages 1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EngineStatus</name>
     <message>
         <source>idle</source>
@@ -1603,6 +1614,22 @@ cosine similarity %1 (click: its own neighbours)</source>
         <source>%1: the checkpoint carries no readable run config%2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>input normalisation &apos;%1&apos;: choose %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2; give --backbone small, resnet18, resnet34 or resnet50</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a backbone this program knows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a backbone</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -1911,6 +1938,18 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
     <message>
         <source>monitor_stage: must be a stage number (0: the last), not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>accumulate: must be a whole number from 1 to 4096</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>precision: must be fp32 or bf16</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>init_encoder: must be the path of a state dict file</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3108,6 +3147,50 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
     <message>
         <source>Video frames (after the stride) between consecutive frames of a tuple</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A ResNet&apos;s first layers: a 3x3 stride-1 convolution without max-pool for small images, or torchvision&apos;s 7x7 stride-2 convolution and max-pool; auto takes the small-input stem below 96 px of encoder input (a jigsaw tile, a video frame)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backbone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ResNet stem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The encoder: the program&apos;s small three-stage network, or a ResNet as torchvision builds it (same parameter names, so `export` gives a torchvision state dict)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>imagenet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resnet18</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resnet34</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resnet50</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>small</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>small-input</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

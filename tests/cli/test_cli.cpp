@@ -159,6 +159,18 @@ private slots:
             << QStringList{"--task", "temporal-order", "--variant", "verify"};
         QTest::newRow("temporal order, 3 frames, position head")
             << QStringList{"--task", "temporal-order", "--frames", "3", "--head", "position"};
+        // ResNets: torchvision's own model in the reference.
+        QTest::newRow("all tasks, resnet18, small-input stem")
+            << QStringList{"--task", "all", "--backbone", "resnet18", "--conv-route", "libtorch"};
+        QTest::newRow("rotation, resnet50, ImageNet stem")
+            << QStringList{"--task",   "rotation", "--backbone", "resnet50",     "--stem",
+                           "imagenet", "--size",   "64",         "--conv-route", "libtorch"};
+        QTest::newRow("inpainting, resnet34, ImageNet stem (five up-stages)")
+            << QStringList{"--task",   "inpainting", "--backbone", "resnet34",     "--stem",
+                           "imagenet", "--size",     "64",         "--conv-route", "libtorch"};
+        QTest::newRow("colorization, resnet18, ImageNet stem")
+            << QStringList{"--task",   "colorization", "--backbone", "resnet18",     "--stem",
+                           "imagenet", "--size",       "64",         "--conv-route", "libtorch"};
     }
 
     void pythonReferenceIsTheSameModel() {

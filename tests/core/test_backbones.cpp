@@ -249,7 +249,8 @@ private Q_SLOTS:
             dict.emplace_back("head.weight", torch::zeros({2, 2}));
         }
         if (kind == "list") {
-            static const char list[] = "\x80\x02]q\x00K\x01" "a."; // [1], as Python pickles it
+            static const char list[] = "\x80\x02]q\x00K\x01"
+                                       "a."; // [1], as Python pickles it
             writeBytes(path, archive(std::string(list, sizeof list - 1)));
         } else if (kind == "text") {
             writeBytes(path, "not a tensor file at all");

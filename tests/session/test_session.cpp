@@ -274,7 +274,8 @@ private Q_SLOTS:
             qInfo("threads %lld at cycle 10, %lld at cycle 100; resident memory %lld kB and %lld "
                   "kB (%+.1f%%)",
                   threadsAt10, threads, rssAt10, rss, 100.0 * (rss - rssAt10) / rssAt10);
-            QCOMPARE(threads, threadsAt10);
+            // No thread left behind per cycle (a pool may also let idle threads go).
+            QVERIFY2(threads <= threadsAt10, qPrintable(QString::number(threads)));
             QVERIFY2(rss < rssAt10 * 105 / 100, qPrintable(QString::number(rss - rssAt10)));
             QVERIFY(engine.thread.isRunning());
         }

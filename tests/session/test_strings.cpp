@@ -74,14 +74,16 @@ private Q_SLOTS:
             for (const std::string& m : info.plottedMetrics) {
                 addMetric(QString::fromStdString(m));
             }
-            // Defaults, then each choice of each option in turn.
+            // Defaults, then each choice of each option in turn. The backbone changes no
+            // text a task shows (only the network under it): trained on the small one.
             std::vector<ParamValues> settings{{}};
             for (const ParamSpec& spec : info.params) {
                 add(kTaskTextContext, QString::fromStdString(spec.label));
                 add(kTaskTextContext, QString::fromStdString(spec.help));
+                const bool network = spec.name == "backbone" || spec.name == "stem";
                 for (size_t c = 0; c < spec.choices.size(); ++c) {
                     add(kTaskTextContext, QString::fromStdString(spec.choices[c]));
-                    if (static_cast<double>(c) != spec.defaultValue && !spec.display) {
+                    if (static_cast<double>(c) != spec.defaultValue && !spec.display && !network) {
                         settings.push_back({{spec.name, static_cast<double>(c)}});
                     }
                 }

@@ -12,12 +12,16 @@ TASK = "colorization"
 
 
 class ColorClassNet(nn.Module):
-    def __init__(self, base, bins):
+    def __init__(self, base, bins, p=None):
         super().__init__()
-        self.encoder = encoder(1, base)
+        self.encoder = encoder(1, base, p)
         mid = 2 * base
-        self.head = nn.Sequential(nn.ConvTranspose2d(4 * base, mid, 4, 2, 1), nn.BatchNorm2d(mid),
-                                  nn.ReLU(True), nn.Conv2d(mid, mid, 3, 1, 1), nn.BatchNorm2d(mid),
+        ups = max(1, self.encoder.stride.bit_length() - 1 - 2)  # to 1/4 of the image
+        up = []
+        for u in range(ups):
+            up += [nn.ConvTranspose2d(self.encoder.out_channels if u == 0 else mid, mid, 4, 2, 1),
+                   nn.BatchNorm2d(mid), nn.ReLU(True)]
+        self.head = nn.Sequential(*up, nn.Conv2d(mid, mid, 3, 1, 1), nn.BatchNorm2d(mid),
                                   nn.ReLU(True), nn.Conv2d(mid, bins, 1))
 
     def forward(self, x):
@@ -30,7 +34,7 @@ def make(entry, batch, device, g):
     x = torch.rand(batch, *shape, generator=g).to(device)
     if p["mode"] == "regression":
         target = torch.rand(batch, *out_shape, generator=g).to(device) * 2 - 1
-        return EncoderDecoder(1, base, 2, True), x, lambda out: (out - target).pow(2).mean()
+        return EncoderDecoder(1, base, 2, True, p), x, lambda out: (out - target).pow(2).mean()
     bins, h, w = out_shape
     soft_bins = torch.randint(0, bins, (batch, 5, h, w), generator=g).to(device)
     soft_w = torch.rand(batch, 5, h, w, generator=g).to(device)
@@ -40,4 +44,4 @@ def make(entry, batch, device, g):
     def color_class_loss(out):
         per_pixel = -(F.log_softmax(out, 1).gather(1, soft_bins) * soft_w).sum(1)
         return (pixel_w * per_pixel).mean()
-    return ColorClassNet(base, bins), x, color_class_loss
+    return ColorClassNet(base, bins, p), x, color_class_loss

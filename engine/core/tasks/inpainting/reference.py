@@ -19,4 +19,4 @@ def make(entry, batch, device, g):
     mask = center_mask(batch, s, float(p.get("center_fraction", 0.5))).to(device)
     target = torch.rand(batch, 3, s, s, generator=g).to(device)
     x = torch.cat([x[:, :3] * mask, mask], 1)
-    return EncoderDecoder(shape[0], base, 3, False), x, lambda out: masked_mse(out, target, mask)
+    return EncoderDecoder(shape[0], base, 3, False, p), x, lambda out: masked_mse(out, target, mask)

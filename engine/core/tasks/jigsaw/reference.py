@@ -14,11 +14,11 @@ TASK = "jigsaw"
 class JigsawNet(nn.Module):
     """One encoder shared by every tile, a 2x2 map per tile, an MLP over the tiles."""
 
-    def __init__(self, base, tiles, outputs, position):
+    def __init__(self, base, tiles, outputs, position, p=None):
         super().__init__()
         self.tiles, self.position = tiles, position
-        self.encoder = encoder(3, base)
-        self.tile_fc = nn.Linear(4 * base * 4, 128)
+        self.encoder = encoder(3, base, p)
+        self.tile_fc = nn.Linear(self.encoder.out_channels * 4, 128)
         self.fc1 = nn.Linear(tiles * 128, 512)
         self.fc2 = nn.Linear(512, outputs)
 
@@ -37,6 +37,6 @@ def make(entry, batch, device, g):
     tiles = shape[0]
     if p["head"] == "position":
         perms = torch.stack([torch.randperm(tiles, generator=g) for _ in range(batch)]).to(device)
-        return JigsawNet(base, tiles, tiles * tiles, True), x, lambda out: position_loss(out, perms)
+        return JigsawNet(base, tiles, tiles * tiles, True, p), x, lambda out: position_loss(out, perms)
     target = torch.randint(0, out_shape[0], (batch,), generator=g).to(device)
-    return JigsawNet(base, tiles, out_shape[0], False), x, lambda out: F.cross_entropy(out, target)
+    return JigsawNet(base, tiles, out_shape[0], False, p), x, lambda out: F.cross_entropy(out, target)

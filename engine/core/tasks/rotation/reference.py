@@ -14,10 +14,10 @@ TASK = "rotation"
 class RotationNet(nn.Module):
     """The encoder on each rotated image, a 2x2 map, two linear layers to 4 logits."""
 
-    def __init__(self, base):
+    def __init__(self, base, p=None):
         super().__init__()
-        self.encoder = encoder(3, base)
-        self.fc1 = nn.Linear(4 * base * 4, 256)
+        self.encoder = encoder(3, base, p)
+        self.fc1 = nn.Linear(self.encoder.out_channels * 4, 256)
         self.fc2 = nn.Linear(256, 4)
 
     def forward(self, x):
@@ -31,4 +31,4 @@ def make(entry, batch, device, g):
     base = int(p["base_channels"])
     x = torch.rand(4 * batch, *shape, generator=g).to(device)
     target = torch.arange(4).repeat_interleave(batch).to(device)
-    return RotationNet(base), x, lambda out: F.cross_entropy(out, target)
+    return RotationNet(base, p), x, lambda out: F.cross_entropy(out, target)

@@ -15,11 +15,11 @@ class TemporalNet(nn.Module):
     """One encoder shared by every frame, a 4x4 map per frame, pairwise fusion (sort)
     or concatenation (verify), two linear layers."""
 
-    def __init__(self, base, frames, outputs, pairwise, position):
+    def __init__(self, base, frames, outputs, pairwise, position, p=None):
         super().__init__()
         self.frames, self.pairwise, self.position = frames, pairwise, position
-        self.encoder = encoder(3, base)
-        self.frame_fc = nn.Linear(4 * base * 16, 128)
+        self.encoder = encoder(3, base, p)
+        self.frame_fc = nn.Linear(self.encoder.out_channels * 16, 128)
         fused = frames * 128
         if pairwise:
             self.pair_fc = nn.Linear(256, 128)
@@ -48,12 +48,12 @@ def make(entry, batch, device, g):
     frames = shape[0]
     if p["variant"] == "verify":
         target = torch.randint(0, 2, (batch,), generator=g).to(device).float()
-        return (TemporalNet(base, frames, 1, False, False), x,
+        return (TemporalNet(base, frames, 1, False, False, p), x,
                 lambda out: F.binary_cross_entropy_with_logits(out.view(-1), target))
     if p["head"] == "position":
         perms = torch.stack([torch.randperm(frames, generator=g) for _ in range(batch)]).to(device)
-        return (TemporalNet(base, frames, frames * frames, True, True), x,
+        return (TemporalNet(base, frames, frames * frames, True, True, p), x,
                 lambda out: position_loss(out, perms))
     target = torch.randint(0, out_shape[0], (batch,), generator=g).to(device)
-    return (TemporalNet(base, frames, out_shape[0], True, False), x,
+    return (TemporalNet(base, frames, out_shape[0], True, False, p), x,
             lambda out: F.cross_entropy(out, target))
