@@ -110,6 +110,9 @@ public Q_SLOTS:
     // Goes on with a run from its checkpoint (the Runs panel's Resume).
     // learningRate > 0 replaces the run's own.
     void resumeRun(const QString& runDir, double learningRate = 0.0);
+    // Writes the run's encoder for PyTorch (EncoderExport.h) and says where, or why not.
+    // True when both files were written.
+    bool exportEncoderTo(const QString& runDir, const QString& path);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;

@@ -6,6 +6,7 @@
 #include "CurvePlot.h"
 #include "DisplayControls.h"
 #include "EmbeddingPanel.h"
+#include "EncoderExport.h"
 #include "EngineWorker.h"
 #include "ImageGridView.h"
 #include "ImageSheet.h"
@@ -21,9 +22,11 @@
 #include "TrainingPanel.h"
 
 #include "ViewSwitcher.h"
+#include <QApplication>
 #include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageBox>
@@ -78,6 +81,14 @@ void MainWindow::connectRuns() {
         statusBar()->showMessage(tr("Report written: %1").arg(QDir::toNativeSeparators(path)),
                                  10000);
         QDesktopServices::openUrl(QUrl::fromLocalFile(path));
+    });
+    connect(m_runs, &RunsPanel::exportRequested, this, [this](const QString& runDir) {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export encoder"), QDir(runDir).filePath(QStringLiteral("encoder.pt")),
+            tr("PyTorch state dict (*.pt *.pth)"));
+        if (!path.isEmpty()) {
+            exportEncoderTo(runDir, path);
+        }
     });
     // A run appears in the list when it starts and shows its figures when it ends.
     connect(m_worker, &EngineWorker::trainingStarted, m_runs, &RunsPanel::refresh);
@@ -231,6 +242,31 @@ bool MainWindow::restoreLastOptions() {
         return false;
     }
     applySettings(config.settings);
+    return true;
+}
+
+bool MainWindow::exportEncoderTo(const QString& runDir, const QString& path) {
+    pretext::ExportRequest q;
+    q.runDir = runDir;
+    q.outPath = path;
+    QApplication::setOverrideCursor(Qt::WaitCursor); // a checkpoint read, a file written: ~1 s
+    QString error;
+    QJsonObject json;
+    try {
+        json = pretext::exportEncoder(q);
+    } catch (const std::exception& e) {
+        error = QString::fromUtf8(e.what());
+    }
+    QApplication::restoreOverrideCursor();
+    if (!error.isEmpty()) {
+        showError(tr("The encoder could not be exported: %1").arg(error));
+        return false;
+    }
+    statusBar()->showMessage(tr("Encoder exported (%1, step %2): %3 and its .json")
+                                 .arg(json.value(QStringLiteral("encoder")).toString())
+                                 .arg(json.value(QStringLiteral("steps")).toInt())
+                                 .arg(QDir::toNativeSeparators(path)),
+                             15000);
     return true;
 }
 

@@ -3,6 +3,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -103,6 +104,16 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
             Q_EMIT reportRequested(paths.front());
         }
     });
+    m_export = new QPushButton(tr("Export encoder…"));
+    m_export->setObjectName(QStringLiteral("exportEncoder"));
+    m_export->setToolTip(tr("Write the selected run's trained encoder as a state dict for PyTorch "
+                            "(torchvision's names for a ResNet) and a JSON description beside it"));
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QStringList paths = selectedRunPaths();
+        if (paths.size() == 1) {
+            Q_EMIT exportRequested(paths.front());
+        }
+    });
     m_open = new QPushButton(tr("Open folder"));
     connect(m_open, &QPushButton::clicked, this, [this] {
         for (const QString& p : selectedRunPaths()) {
@@ -124,10 +135,12 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     top->addWidget(choose);
     top->addWidget(refreshButton);
     top->addStretch(1);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(m_resume);
-    buttons->addWidget(m_report);
-    buttons->addWidget(m_open);
+    // Two rows, so that the dock stays as narrow as the Data panel beside it.
+    auto* buttons = new QGridLayout;
+    buttons->addWidget(m_resume, 0, 0);
+    buttons->addWidget(m_report, 0, 1);
+    buttons->addWidget(m_export, 1, 0);
+    buttons->addWidget(m_open, 1, 1);
     auto* previewRow = new QHBoxLayout;
     previewRow->addWidget(new QLabel(tr("Saved previews")));
     previewRow->addWidget(m_previewSlider, 1);
@@ -226,6 +239,7 @@ void RunsPanel::updateButtons() {
     }
     m_resume->setEnabled(m_idle && resumable);
     m_report->setEnabled(paths.size() == 1);
+    m_export->setEnabled(paths.size() == 1 && resumable); // a checkpoint to export
     m_open->setEnabled(!paths.isEmpty());
 }
 

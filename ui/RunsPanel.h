@@ -38,6 +38,7 @@ Q_SIGNALS:
     void selectionChanged(const QStringList& runPaths);
     void resumeRequested(const QString& runPath);
     void reportRequested(const QString& runPath);
+    void exportRequested(const QString& runPath);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -53,6 +54,7 @@ private:
     QTableWidget* m_table = nullptr;
     QPushButton* m_resume = nullptr;
     QPushButton* m_report = nullptr;
+    QPushButton* m_export = nullptr;
     QPushButton* m_open = nullptr;
     QSlider* m_previewSlider = nullptr;
     QLabel* m_previewStep = nullptr;

@@ -1218,6 +1218,22 @@ cosine similarity %1 (click: its own neighbours)</source>
         <source>Which pixels the model&apos;s prediction rests on: gradient × input and occlusion, per tile for jigsaw</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Export encoder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PyTorch state dict (*.pt *.pth)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The encoder could not be exported: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encoder exported (%1, step %2): %3 and its .json</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Metric</name>
@@ -2155,6 +2171,14 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
     <message>
         <source>%1 could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export encoder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the selected run&apos;s trained encoder as a state dict for PyTorch (torchvision&apos;s names for a ResNet) and a JSON description beside it</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -26,6 +26,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QGroupBox>
@@ -38,6 +39,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -700,6 +702,24 @@ private slots:
         // The saved previews over steps.
         runs->selectRuns({paths.front()});
         QVERIFY(runs->shownPreviewStep() == 5);
+
+        // The encoder for PyTorch: offered for the one run chosen, written with its
+        // description, said in the status bar.
+        auto* exportButton = window.findChild<QPushButton*>("exportEncoder");
+        QVERIFY(exportButton && exportButton->isEnabled());
+        QVERIFY(window.exportEncoderTo(paths.front(), o.filePath("encoder.pt")));
+        QVERIFY(QFileInfo(o.filePath("encoder.pt")).size() > 1000);
+        QFile described(o.filePath("encoder.json"));
+        QVERIFY(described.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(described.readAll()).object().value("steps").toInt(), 5);
+        QVERIFY(window.statusBar()->currentMessage().contains("encoder.pt"));
+        for (QWidget* w = runs; w != nullptr; w = w->parentWidget()) {
+            if (auto* dock = qobject_cast<QDockWidget*>(w)) {
+                dock->raise(); // the Runs tab in front, for the grab
+                break;
+            }
+        }
+        grabWindow(window, "runs-export");
 
         // Resume the selected run to step 8: the live plot shows steps 1 to 8.
         window.setMaxSteps(8);
