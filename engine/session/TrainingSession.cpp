@@ -327,7 +327,11 @@ TrainProgress TrainingSession::step(bool replay) {
     p.step = r.step;
     p.loss = r.loss;
     p.wallTimeS = m_wallOffsetS + m_clock.elapsed() / 1000.0;
-    const double ips = r.stepMs > 0 ? 1000.0 * m_trainer->config().batchSize / r.stepMs : 0.0;
+    const double ips = r.stepMs > 0 ? 1000.0 *
+                                          static_cast<double>(m_trainer->config().batchSize *
+                                                              m_trainer->config().accumulate) /
+                                          r.stepMs
+                                    : 0.0;
     m_emaImagesPerSec = m_emaImagesPerSec == 0.0 ? ips : 0.9 * m_emaImagesPerSec + 0.1 * ips;
     p.imagesPerSec = m_emaImagesPerSec;
     for (const auto& [name, value] : r.metrics) {
@@ -383,7 +387,9 @@ bool TrainingSession::monitorDue(qint64 step) {
         // Unless asked, as often as costs a twentieth of the training time: the
         // monitor's last cost against a step's, rounded up to ten steps; chosen again as
         // both are measured, so a first slow step or evaluation does not set it for good.
-        const double stepSeconds = m_trainer->config().batchSize / m_emaImagesPerSec;
+        const double stepSeconds =
+            static_cast<double>(m_trainer->config().batchSize * m_trainer->config().accumulate) /
+            m_emaImagesPerSec;
         const double steps = m_knnSeconds / (0.05 * stepSeconds);
         m_monitorEvery = std::max(10, static_cast<int>(std::ceil(steps / 10.0)) * 10);
     }

@@ -13,12 +13,14 @@
 # routes it measures per layer (--conv-route auto), so each line says what the choice is
 # worth against LibTorch's route and against Python.
 #   tests/bench/compare.sh [--size PX] [--batch B] [--steps N] [--rounds R] [--task T|all]
+#                          [--backbone small|resnet18|resnet34|resnet50]
 #                          [--python-malloc-kept] [--malloc-defaults]
+# With a ResNet backbone the reference is torchvision's own model (reference_nets.py).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build}
-size=64 batch=32 steps=30 rounds=2 task=all
+size=64 batch=32 steps=30 rounds=2 task=all backbone=small
 cpp_opts=() py_kept=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
     --steps) steps=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --task) task=$2; shift 2 ;;
+    --backbone) backbone=$2; shift 2 ;;
     --malloc-defaults) cpp_opts+=(--malloc-defaults); shift ;;
     --python-malloc-kept) py_kept=1; shift ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
@@ -50,7 +53,7 @@ trap 'rm -rf "$work"' EXIT
 
 tasks=$task
 [ "$task" = all ] && tasks="inpainting jigsaw colorization temporal-order rotation"
-common=(--size "$size" --batch "$batch" --steps "$steps")
+common=(--size "$size" --batch "$batch" --steps "$steps" --backbone "$backbone")
 "${bench[@]}" --task inpainting "${common[@]}" --steps 1 --no-loaders --json "$work/ceiling.json" > "$work/ceiling.txt"
 head -1 "$work/ceiling.txt"
 # Round by round over the tasks (not task by task), so that a slow minute on a shared
