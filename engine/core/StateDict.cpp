@@ -564,11 +564,12 @@ StateDict loadStateDictBytes(const std::string& bytes, const std::string& where,
     } catch (const std::exception&) {
         throw StateDictError(where + ": a damaged or unknown zip archive, not torch.save's");
     }
+    if (reader->hasRecord("constants.pkl")) { // TorchScript archives have data.pkl too
+        throw StateDictError(where + ": a TorchScript module (torch.jit.save), not a state dict; "
+                                     "save model.state_dict() with torch.save instead");
+    }
     if (!reader->hasRecord("data.pkl")) {
-        const bool script = reader->hasRecord("constants.pkl") || reader->hasRecord("code/");
-        throw StateDictError(where + (script ? ": a TorchScript module (torch.jit.save), not a "
-                                               "state dict; save model.state_dict() instead"
-                                             : ": no data.pkl inside: not written by torch.save"));
+        throw StateDictError(where + ": no data.pkl inside: not written by torch.save");
     }
     auto record = [&](const std::string& name) {
         at::DataPtr data;

@@ -39,13 +39,16 @@ void writeBytes(const QString& path, const std::string& bytes) {
     out << bytes;
 }
 // A torch.save-style zip archive around a pickle written by hand.
-std::string archive(const std::string& pickle) {
+std::string archive(const std::string& pickle, bool script = false) {
     std::string out;
     caffe2::serialize::PyTorchStreamWriter w([&](const void* b, size_t n) {
         out.append(static_cast<const char*>(b), n);
         return n;
     });
     w.writeRecord("data.pkl", pickle.data(), pickle.size());
+    if (script) { // what torch.jit.save adds beside the module's pickle
+        w.writeRecord("constants.pkl", pickle.data(), pickle.size());
+    }
     w.writeEndOfFile();
     return out;
 }
@@ -220,6 +223,8 @@ private Q_SLOTS:
                                      << "unexpected 1: head.weight";
         QTest::newRow("not a dict") << "list"
                                     << "holds a list, not a state dict";
+        QTest::newRow("TorchScript") << "script"
+                                     << "a TorchScript module";
         QTest::newRow("not torch.save") << "text"
                                         << "not a file written by torch.save";
         QTest::newRow("cut short") << "cut"
@@ -248,7 +253,9 @@ private Q_SLOTS:
         } else if (kind == "extra") {
             dict.emplace_back("head.weight", torch::zeros({2, 2}));
         }
-        if (kind == "list") {
+        if (kind == "script") {
+            writeBytes(path, archive(std::string("\x80\x02}.", 4), true));
+        } else if (kind == "list") {
             static const char list[] = "\x80\x02]q\x00K\x01"
                                        "a."; // [1], as Python pickles it
             writeBytes(path, archive(std::string(list, sizeof list - 1)));
