@@ -15,15 +15,8 @@
 namespace {
 // Runs Python with a script and arguments; its exit code and output.
 Result python(const QString& script, const QStringList& args, int timeoutMs = 120000) {
-    QProcess p;
-    p.start(QStringLiteral("/usr/bin/python3"), QStringList{"-c", script} + args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return runProgram(QStringLiteral("/usr/bin/python3"), QStringList{"-c", script} + args,
+                      timeoutMs);
 }
 
 // torchvision's ResNet-18 with the small-input stem, as encoder.json's snippet builds it.

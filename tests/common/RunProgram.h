@@ -1,6 +1,6 @@
 #pragma once
-// Runs the built program as a user would, with a time limit; its exit code (-1 when it
-// crashed or was killed) and what it printed.
+// Runs the built program (or another, such as Python) as a user would, with a time limit;
+// its exit code (-1 when it crashed or was killed) and what it printed.
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -11,9 +11,9 @@ struct Result {
     QString err;
 };
 
-inline Result run(const QStringList& args, int timeoutMs = 120000) {
+inline Result runProgram(const QString& program, const QStringList& args, int timeoutMs) {
     QProcess p;
-    p.start(QStringLiteral(PRETEXT_BINARY), args);
+    p.start(program, args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished();
@@ -21,4 +21,9 @@ inline Result run(const QStringList& args, int timeoutMs = 120000) {
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
             QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
+}
+
+// The program under test (PRETEXT_BINARY, set by the suite's CMake target).
+inline Result run(const QStringList& args, int timeoutMs = 120000) {
+    return runProgram(QStringLiteral(PRETEXT_BINARY), args, timeoutMs);
 }
