@@ -38,6 +38,16 @@ void writeBytes(const QString& path, const std::string& bytes) {
     std::ofstream out(path.toStdString(), std::ios::binary);
     out << bytes;
 }
+// Rotation on a narrow small backbone, batch 4, LibTorch's convolutions: a quick step.
+TrainConfig smallRotation() {
+    TrainConfig cfg;
+    cfg.task = "rotation";
+    cfg.params = withDefaults(makeTask("rotation")->info(), {{"base_channels", 8}});
+    cfg.batchSize = 4;
+    cfg.convRoute = "libtorch";
+    return cfg;
+}
+
 // A torch.save-style zip archive around a pickle written by hand.
 std::string archive(const std::string& pickle, bool script = false) {
     std::string out;
@@ -311,13 +321,8 @@ private Q_SLOTS:
 
     // K batches, one update: the step counts updates, the loss is the batches' mean.
     void accumulationMakesOneUpdateOfKBatches() {
-        auto t = makeTask("rotation");
-        TrainConfig cfg;
-        cfg.task = "rotation";
-        cfg.params = withDefaults(t->info(), {{"base_channels", 8}});
-        cfg.batchSize = 4;
+        TrainConfig cfg = smallRotation();
         cfg.accumulate = 3;
-        cfg.convRoute = "libtorch";
         Trainer trainer(cfg, makeDemoImages(32, 32, 1));
         const StepResult r = trainer.step();
         QCOMPARE(r.step, int64_t{1});
@@ -327,13 +332,8 @@ private Q_SLOTS:
     }
 
     void bfloat16AutocastTrains() {
-        auto t = makeTask("rotation");
-        TrainConfig cfg;
-        cfg.task = "rotation";
-        cfg.params = withDefaults(t->info(), {{"base_channels", 8}});
-        cfg.batchSize = 4;
+        TrainConfig cfg = smallRotation();
         cfg.precision = "bf16";
-        cfg.convRoute = "libtorch";
         Trainer trainer(cfg, makeDemoImages(16, 32, 1));
         try {
             const StepResult r = trainer.step();
