@@ -32,9 +32,15 @@ bool parseFaultInjection(const std::string& spec, FaultInjection* faults, std::s
         } else if (kind == "oom" || kind == "oom-twice") {
             f.outOfMemoryAtStep = step;
             f.oomAttempts = kind == "oom" ? 1 : 2;
+        } else if ((kind.rfind("kill-rank", 0) == 0 || kind.rfind("hang-rank", 0) == 0) &&
+                   kind.size() > 9 &&
+                   kind.find_first_not_of("0123456789", 9) == std::string::npos) {
+            f.rankFaultAtStep = step;
+            f.faultyRank = std::stoi(kind.substr(9));
+            f.rankHangs = kind[0] == 'h';
         } else {
             *error = "fault '" + item + "': unknown kind '" + kind +
-                     "' (nan-loss, nan-grad, oom or oom-twice)";
+                     "' (nan-loss, nan-grad, oom, oom-twice, kill-rankR or hang-rankR)";
             return false;
         }
     }

@@ -10,7 +10,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
+#include <cstdlib>
 #include <sstream>
+#include <thread>
 
 namespace pretext {
 
@@ -18,10 +21,18 @@ torch::Device resolveDevice(const std::string& choice) {
     if (choice == "cpu") {
         return torch::kCPU;
     }
-    if (choice == "cuda") {
+    if (choice == "cuda" || choice.rfind("cuda:", 0) == 0) {
         if (!torch::cuda::is_available()) {
             throw TrainingError("device 'cuda' was asked for, but LibTorch sees no CUDA GPU "
                                 "(this build or machine is CPU-only); use --device cpu or auto");
+        }
+        if (choice != "cuda") {
+            const int index = std::atoi(choice.c_str() + 5);
+            if (index < 0 || index >= static_cast<int>(torch::cuda::device_count())) {
+                throw TrainingError("device '" + choice + "' was asked for, and LibTorch sees " +
+                                    std::to_string(torch::cuda::device_count()) + " GPU(s)");
+            }
+            return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
         }
         return torch::kCUDA;
     }
@@ -169,6 +180,7 @@ void Trainer::finishSetUp(const torch::Tensor& evalSamples) {
     m_heldOut = m_task->makeBatch(
         evalSamples.index_select(0, pick.to(evalSamples.device())).to(m_device), heldContext);
     m_context.generator = makeGenerator(m_config.seed);
+    m_orderGenerator = m_context.generator;
 
     {
         // A ResNet's automatic stem follows the size of what its encoder sees.
@@ -234,6 +246,12 @@ StepResult Trainer::step() {
     } catch (const std::exception& e) {
         if (!isOutOfMemory(e)) {
             throw;
+        }
+        if (m_comm) { // the other ranks cannot halve their share in step with this one
+            throw TrainingError("training stopped: out of memory at step " +
+                                std::to_string(m_step + 1) + " on " + m_device.str() + " (rank " +
+                                std::to_string(m_comm->rank()) +
+                                "); lower the batch size or the image size");
         }
     }
     // The batch, its activations and its partial gradients went out of scope with the
@@ -301,10 +319,17 @@ StepResult Trainer::trainOn(const Batch& batch) {
     const FaultInjection& faults = m_config.faults;
     m_model->train();
     m_lastBatch = batch;
+    beginDistributedStep();
     auto output = forward(batch.input);
     const int64_t inspectSample = m_inspectSample;
     if (inspectSample >= 0 && output.requires_grad()) {
         output.retain_grad(); // autograd's ∂L/∂output, checked against the closed form
+    }
+    if (faults.rankFaultAtStep == step && m_comm && m_comm->rank() == faults.faultyRank) {
+        if (faults.rankHangs) {
+            std::this_thread::sleep_for(std::chrono::hours(24)); // until the others give up
+        }
+        std::raise(SIGKILL); // as a crash or the OOM killer would end it: no goodbye
     }
     if (faults.outOfMemoryAtStep == step && m_oomInjected < faults.oomAttempts) {
         ++m_oomInjected; // after the forward pass, when the activations hold memory
@@ -316,11 +341,17 @@ StepResult Trainer::trainOn(const Batch& batch) {
         lo.loss = lo.loss * std::nan("");
     }
     double lossValue = lo.loss.item<double>();
+    if (m_comm) { // every rank judges the same mean, so all stop together on a NaN
+        averageOverRanks(&lossValue, &lo.metrics);
+    }
     checkFinite(lossValue, step, m_config.learningRate, false);
     StepResult r;
     applyGradients(lo.loss, true, &r);
     if (m_accumulatedLoss.defined()) { // the mean over the accumulated batches
         lossValue = m_accumulatedLoss.item<double>();
+        if (m_comm) {
+            averageOverRanks(&lossValue, nullptr);
+        }
         checkFinite(lossValue, step, m_config.learningRate, true);
     }
     if (inspectSample >= 0 && output.grad().defined()) {
@@ -339,6 +370,7 @@ StepResult Trainer::trainOn(const Batch& batch) {
 
 void Trainer::trainQuietly(const Batch& batch) {
     m_model->train();
+    beginDistributedStep();
     auto loss = m_task->objective(forward(batch.input), batch, m_config.params);
     applyGradients(loss);
     m_lastLoss = m_accumulatedLoss.defined() ? m_accumulatedLoss : loss.detach();
@@ -364,6 +396,10 @@ void Trainer::applyGradients(const torch::Tensor& loss, bool checked, StepResult
     clearGradients();
     m_accumulatedLoss = torch::Tensor();
     const int64_t k = m_config.accumulate;
+    if (m_sync) {
+        m_sync->begin(static_cast<int>(k));
+        m_sync->beforeBackward();
+    }
     if (k <= 1) {
         loss.backward();
     } else {
@@ -373,10 +409,17 @@ void Trainer::applyGradients(const torch::Tensor& loss, bool checked, StepResult
         for (int64_t i = 1; i < k; ++i) {
             const Batch more = nextBatch();
             auto l = m_task->objective(forward(more.input), more, m_config.params);
+            if (m_sync) {
+                m_sync->beforeBackward();
+            }
             (l / static_cast<double>(k)).backward();
             sum = sum + l.detach();
         }
         m_accumulatedLoss = sum / static_cast<double>(k);
+    }
+    if (m_sync) {
+        m_comm->setStep(m_step + 1);
+        m_sync->finish(); // every rank now holds the same averaged gradients
     }
     if (checked) {
         checkGradients();
@@ -457,7 +500,10 @@ double Trainer::lastLoss() {
     if (!m_lastLoss.defined()) {
         return std::nan("");
     }
-    const double value = m_lastLoss.item<double>();
+    double value = m_lastLoss.item<double>();
+    if (m_comm) {
+        averageOverRanks(&value, nullptr);
+    }
     checkFinite(value, m_step, m_config.learningRate, true);
     return value;
 }
@@ -526,7 +572,7 @@ std::string Trainer::checkpointBytes(const std::string& configJson) {
     archive.write("learning_rate", torch::tensor(m_config.learningRate, torch::kDouble));
     // The sampling stream: with it, the batches after a resume are the ones an
     // uninterrupted run would have drawn.
-    archive.write("rng_state", m_context.generator.get_state());
+    archive.write("rng_state", m_orderGenerator.get_state());
     archive.write("epoch_order", m_order.defined() ? m_order : torch::empty({0}, torch::kLong));
     archive.write("epoch_cursor", torch::tensor(m_cursor, torch::kLong));
     archive.write("epoch", torch::tensor(m_epoch, torch::kLong));
@@ -585,7 +631,7 @@ std::string Trainer::loadCheckpoint(const std::string& bytes) {
     archive.read("step", step);
     m_step = step.item<int64_t>();
     archive.read("rng_state", rng);
-    m_context.generator.set_state(rng.to(torch::kCPU));
+    m_orderGenerator.set_state(rng.to(torch::kCPU));
     archive.read("epoch_order", order);
     m_order = order.numel() > 0 ? order.to(torch::kCPU) : torch::Tensor();
     archive.read("epoch_cursor", cursor);
@@ -595,6 +641,61 @@ std::string Trainer::loadCheckpoint(const std::string& bytes) {
         archive.try_read("epoch", epoch) ? epoch.item<int64_t>() : (m_order.defined() ? 1 : 0);
     archive.try_read("config", config);
     return config.isString() ? config.toStringRef() : std::string();
+}
+
+void Trainer::joinGroup(std::shared_ptr<Communicator> comm, double bucketMb) {
+    if (!comm || comm->worldSize() < 2) {
+        return;
+    }
+    if (epochSize() < comm->worldSize()) {
+        throw TrainingError("the run has " + std::to_string(epochSize()) +
+                            " training samples, fewer than its " +
+                            std::to_string(comm->worldSize()) + " ranks");
+    }
+    m_comm = std::move(comm);
+    std::vector<torch::Tensor> state = m_model->parameters();
+    for (const auto& b : m_model->buffers()) {
+        state.push_back(b);
+    }
+    m_comm->broadcast(state);
+    // The order stream stays common (rank 0's, after a resume every rank's); the tasks'
+    // draws (masks, puzzles) get a stream per rank, so the ranks' batches differ in them too.
+    m_orderGenerator = m_context.generator.clone();
+    m_context.generator = makeGenerator(
+        m_config.seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(m_comm->rank() + 1)) ^
+        static_cast<uint64_t>(m_step));
+    m_sync = std::make_unique<GradientSync>(*m_model, m_comm, bucketMb);
+}
+
+void Trainer::beginDistributedStep() {
+    if (!m_comm) {
+        return;
+    }
+    m_comm->setStep(m_step + 1);
+    auto buffers = m_model->buffers();
+    if (!buffers.empty()) {
+        m_comm->broadcast(buffers);
+    }
+}
+
+void Trainer::averageOverRanks(double* loss, std::map<std::string, double>* metrics) {
+    std::vector<double> values{*loss};
+    if (metrics != nullptr) {
+        for (const auto& [name, value] : *metrics) { // the same names, in the same order
+            values.push_back(value);
+        }
+    }
+    auto t = torch::tensor(values, torch::kDouble);
+    m_comm->allreduceSum(t);
+    t.div_(static_cast<double>(m_comm->worldSize()));
+    const double* v = t.data_ptr<double>();
+    *loss = v[0];
+    if (metrics != nullptr) {
+        size_t i = 1;
+        for (auto& item : *metrics) {
+            item.second = v[i++];
+        }
+    }
 }
 
 } // namespace pretext

@@ -9,6 +9,7 @@
 #include "Inspect.h"
 #include "Optim.h"
 #include "SampleSource.h"
+#include "dist/GradientSync.h"
 
 #include <torch/serialize/input-archive.h>
 
@@ -23,16 +24,24 @@ namespace pretext {
 // Faults made on purpose, to test how a run meets them on any machine: at the given
 // step (counted from 1; 0 = never) the loss becomes NaN, a gradient becomes NaN while
 // the loss stays finite, or the step runs out of memory (`oomAttempts` times in a row:
-// 1 lets the retry with half the batch succeed, 2 makes it fail too).
+// 1 lets the retry with half the batch succeed, 2 makes it fail too). In a distributed
+// run, one rank can die at a step (its process killed) or hang there.
 struct FaultInjection {
     int64_t nanLossAtStep = 0;
     int64_t nanGradientAtStep = 0;
     int64_t outOfMemoryAtStep = 0;
     int oomAttempts = 1;
-    bool any() const { return nanLossAtStep > 0 || nanGradientAtStep > 0 || outOfMemoryAtStep > 0; }
+    int64_t rankFaultAtStep = 0;
+    int faultyRank = -1;
+    bool rankHangs = false; // else it is killed
+    bool any() const {
+        return nanLossAtStep > 0 || nanGradientAtStep > 0 || outOfMemoryAtStep > 0 ||
+               rankFaultAtStep > 0;
+    }
 };
-// "nan-loss@STEP", "nan-grad@STEP", "oom@STEP" or "oom-twice@STEP", comma-separated; an
-// empty string injects nothing. False, with *error for a person, on anything else.
+// "nan-loss@STEP", "nan-grad@STEP", "oom@STEP", "oom-twice@STEP", "kill-rankR@STEP" or
+// "hang-rankR@STEP", comma-separated; an empty string injects nothing. False, with *error for a
+// person, on anything else.
 bool parseFaultInjection(const std::string& spec, FaultInjection* faults, std::string* error);
 
 struct TrainConfig {
@@ -120,7 +129,8 @@ void openCheckpoint(torch::serialize::InputArchive& archive, const std::string& 
 void loadCheckpointModel(torch::serialize::InputArchive& archive, torch::nn::Module& model,
                          const std::string& task);
 
-// "auto" picks CUDA when LibTorch sees it; "cuda" without a GPU throws TrainingError.
+// "auto" picks CUDA when LibTorch sees it; "cuda" (or "cuda:N", a rank's own GPU)
+// without a GPU throws TrainingError.
 torch::Device resolveDevice(const std::string& choice);
 
 class Trainer {
@@ -181,6 +191,19 @@ public:
     const RoutePlan& routePlan() const { return m_routePlan; }
     // Chooses the routes again for the training batch's shapes (the bench's rounds).
     const RoutePlan& chooseRoutes(RouteMode mode);
+
+    // Data-parallel training (dist/): from here on this trainer is one rank of `comm`'s
+    // run. The parameters and buffers become rank 0's (broadcast now, and the buffers at
+    // every step, as PyTorch's DDP does); each step takes this rank's share of a global
+    // batch of batchSize × worldSize drawn from the order all ranks share (the epoch
+    // position counts global samples, so a checkpoint resumes with any world size);
+    // gradients are averaged over the ranks by bucketed all-reduces during backward; the
+    // loss and metrics a step reports are means over all ranks. Call after loadCheckpoint
+    // and before the first step; a world of one changes nothing.
+    void joinGroup(std::shared_ptr<Communicator> comm, double bucketMb = 25.0);
+    Communicator* group() const { return m_comm.get(); }
+    // The last step's gradient all-reduce (zeros in a single process).
+    SyncFigures syncFigures() const { return m_sync ? m_sync->figures() : SyncFigures{}; }
 
     void setLearningRate(double lr);
     int64_t stepCount() const { return m_step; }
@@ -250,6 +273,13 @@ private:
     std::vector<AugmentDraw> draws(int64_t count, int64_t width, int64_t height) const;
     // Tells the source which samples the next batch will take (within this epoch).
     void prefetchNext();
+    // This rank's share of a global batch, and where it starts in the global batch.
+    int64_t rankShare(int64_t epochSamples) const;
+    int64_t rankOffset(int64_t share) const { return m_comm ? m_comm->rank() * share : 0; }
+    // A distributed step begins: the buffers from rank 0.
+    void beginDistributedStep();
+    // Means over the ranks of the loss and the metrics (a distributed run), in place.
+    void averageOverRanks(double* loss, std::map<std::string, double>* metrics);
 
     TrainConfig m_config;
     std::unique_ptr<Task> m_task;
@@ -276,6 +306,12 @@ private:
     std::shared_ptr<SampleSource> m_source; // when samples are decoded on demand
     torch::Tensor m_sourceIndex; // the source's training indices the task can use, or undefined
     torch::Tensor m_order;       // current epoch's permutation (CPU)
+    // Draws the epoch orders. In one process it is m_context.generator itself (the tasks'
+    // draws and the orders share one stream); in a distributed run it is its own, the same
+    // on every rank, and each rank's tasks draw from a stream of their own.
+    torch::Generator m_orderGenerator;
+    std::shared_ptr<Communicator> m_comm;
+    std::unique_ptr<GradientSync> m_sync;
     int64_t m_cursor = 0;
     int64_t m_epoch = 0;    // epochs begun
     uint64_t m_keyBase = 0; // augmentation key of the batch being drawn's first sample

@@ -167,14 +167,21 @@ torch::Tensor Trainer::samples(const torch::Tensor& indices) {
     return x;
 }
 
+int64_t Trainer::rankShare(int64_t epochSamples) const {
+    const int64_t world = m_comm ? m_comm->worldSize() : 1;
+    return std::max<int64_t>(1, std::min(m_config.batchSize * world, epochSamples) / world);
+}
+
 void Trainer::prefetchNext() {
     const int64_t n = epochSize();
-    const int64_t b = std::min(m_config.batchSize, n);
-    if ((!m_source && !m_clipReader) || !m_order.defined() || m_cursor + b > n) {
+    const int64_t b = rankShare(n);
+    const int64_t global = b * (m_comm ? m_comm->worldSize() : 1);
+    if ((!m_source && !m_clipReader) || !m_order.defined() || m_cursor + global > n) {
         return; // the next epoch's order is drawn when it begins
     }
-    auto next = m_order.narrow(0, m_cursor, b);
-    const uint64_t base = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(m_cursor);
+    const int64_t first = m_cursor + rankOffset(b);
+    auto next = m_order.narrow(0, first, b);
+    const uint64_t base = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(first);
     if (m_clipReader) {
         next = m_trainStarts.index_select(0, next).contiguous();
         const int64_t* starts = next.data_ptr<int64_t>();
@@ -198,17 +205,22 @@ void Trainer::prefetchNext() {
 }
 
 torch::Tensor Trainer::nextIndices() {
+    // A global batch of `b` samples per rank from the order every rank draws alike; this
+    // rank takes its consecutive share (one process: the whole batch).
     const int64_t n = epochSize();
-    const int64_t b = std::min(m_config.batchSize, n);
-    if (!m_order.defined() || m_cursor + b > n) {
-        m_order = torch::randperm(n, m_context.generator, torch::kLong);
+    const int64_t b = rankShare(n);
+    const int64_t global = b * (m_comm ? m_comm->worldSize() : 1);
+    if (!m_order.defined() || m_cursor + global > n) {
+        m_order = torch::randperm(n, m_orderGenerator, torch::kLong);
         m_cursor = 0;
         ++m_epoch;
     }
-    // Each sample's augmentation key: its epoch and its place in the epoch's order.
-    m_keyBase = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(m_cursor);
-    auto idx = m_order.narrow(0, m_cursor, b);
-    m_cursor += b;
+    const int64_t first = m_cursor + rankOffset(b);
+    // Each sample's augmentation key: its epoch and its place in the epoch's order (the
+    // same as one process drawing the whole global batch would give it).
+    m_keyBase = (static_cast<uint64_t>(m_epoch) << 32) + static_cast<uint64_t>(first);
+    auto idx = m_order.narrow(0, first, b);
+    m_cursor += global;
     return idx.to(m_device);
 }
 

@@ -1,17 +1,24 @@
 // The `train` command: a new run, a run from a JSON config, or a resumed run.
 #include "Augment.h"
 #include "ConvRoutes.h"
+#include "Errors.h"
 #include "HeadlessCommon.h"
+#include "LocalLauncher.h"
 #include "Presets.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
 #include "Threads.h"
 #include "TrainingSession.h"
 
+#include "dist/Communicator.h"
+
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+
+#include <algorithm>
 
 namespace pretext::headless {
 
@@ -203,6 +210,27 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
     return r;
 }
 
+// `train --nproc N ...`: the same command in N ranks; their output is this one's.
+int launchRanks(int nproc, const QStringList& args, int timeoutS) {
+    QStringList rest{QStringLiteral("train")};
+    for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--nproc") || args[i] == QLatin1String("-nproc")) {
+            ++i; // and its value
+        } else if (!args[i].startsWith(QLatin1String("--nproc="))) {
+            rest << args[i];
+        }
+    }
+    // A rank that fails makes the others stop within their timeout; a little more for
+    // their messages, then the launcher stops what is left.
+    const LaunchResult r = launchLocalRanks(nproc, rest, timeoutS + 10);
+    if (r.exitCode != 0) {
+        throw CommandError{
+            QStringLiteral("the distributed run of %1 ranks failed: %2").arg(nproc).arg(r.summary),
+            r.exitCode};
+    }
+    return 0;
+}
+
 } // namespace
 
 int presetsCommand(const QStringList& args) {
@@ -283,22 +311,97 @@ int trainCommand(const QStringList& args) {
           "K"},
          {"precision", "fp32, or bf16: forward passes under autocast to bfloat16 (CPU or CUDA).",
           "precision", "fp32"},
+         {"nproc",
+          "Data-parallel training in N processes on this machine (a local launcher: each "
+          "rank gets RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT as torchrun sets them). "
+          "--batch is per rank; the learning rate is not rescaled.",
+          "N"},
+         {"dist-backend",
+          "A distributed run's backend: auto (NCCL for CUDA when built with it, else Gloo), "
+          "gloo or nccl.",
+          "backend", "auto"},
+         {"dist-timeout",
+          "Seconds a distributed run waits for a rank (the rendezvous, a collective) before it "
+          "stops with a message naming it.",
+          "S", "120"},
          {"inject-fault",
           "For testing: faults to make on purpose, comma-separated: "
           "nan-loss@STEP, nan-grad@STEP, oom@STEP (the retry with half the "
-          "batch succeeds) or oom-twice@STEP (it fails too).",
+          "batch succeeds), oom-twice@STEP (it fails too), kill-rankR@STEP or "
+          "hang-rankR@STEP (a distributed run's rank R dies or hangs).",
           "faults"}});
     Common c;
     const TrainRequest request = trainRequest(p, args, &c);
     const TrainSettings& s = request.settings;
 
-    const ThreadSetup threads = configureThreads(); // already done; this reports it
+    std::optional<DistSettings> dist;
+    try {
+        dist = distFromEnvironment();
+    } catch (const std::invalid_argument& e) {
+        throw CommandError{QString::fromStdString(e.what()), 2};
+    }
+    const int timeoutS = static_cast<int>(intValue(p, "dist-timeout", 1, 7 * 24 * 3600));
+    if (p.isSet("nproc")) {
+        const int nproc = static_cast<int>(intValue(p, "nproc", 1, 1024));
+        if (dist && dist->distributed()) {
+            throw CommandError{QStringLiteral("--nproc starts ranks itself, and this process is "
+                                              "already rank %1 of %2 (WORLD_SIZE is set)")
+                                   .arg(dist->rank)
+                                   .arg(dist->worldSize),
+                               2};
+        }
+        if (nproc > 1) {
+            return launchRanks(nproc, args, timeoutS);
+        }
+    }
+    std::shared_ptr<Communicator> group;
+    ThreadSetup threads = configureThreads(); // already done; this reports it
+    if (dist && dist->distributed()) {
+        // The ranks on this machine share its cores.
+        threads = configureThreads(std::max(1, usableCpus() / dist->localWorldSize));
+        dist->backend = p.value("dist-backend").toStdString();
+        dist->timeoutS = timeoutS;
+        torch::Device device = resolveDevice(s.device.toStdString());
+        if (device.is_cuda()) {
+            device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(dist->localRank));
+        }
+        group = Communicator::join(*dist, device);
+    }
+    const bool speaks = !group || group->rank() == 0; // the other ranks print only errors
     LoadedData data;
     if (request.data.isEmpty()) {
         data = loadData(p, c);
     } else {
         data = loadDescribedData(request.data, c.info.video);
-        out() << "loaded " << data.label << Qt::endl;
+        if (speaks) {
+            out() << "loaded " << data.label << Qt::endl;
+        }
+    }
+    if (group) {
+        // Every setting that shapes the run (task, backbone, seed, batch, data...) must be
+        // the same on every rank; the first that differs is named.
+        std::vector<std::pair<std::string, std::string>> fields;
+        auto add = [&fields](const QString& name, const QJsonValue& value) {
+            // A value as JSON text: 2, rotation, {"count":512,...}.
+            const QByteArray wrapped =
+                QJsonDocument(QJsonObject{{"v", value}}).toJson(QJsonDocument::Compact);
+            fields.emplace_back(name.toStdString(),
+                                value.isString()
+                                    ? value.toString().toStdString()
+                                    : wrapped.mid(5, wrapped.size() - 6).toStdString());
+        };
+        QJsonObject config = runConfigJson(s, data.description);
+        add(QStringLiteral("task"), config.take(QStringLiteral("task")));
+        const QJsonObject params = config.take(QStringLiteral("params")).toObject();
+        for (auto it = params.begin(); it != params.end(); ++it) {
+            add(it.key(), it.value()); // backbone, stem, ...
+        }
+        add(QStringLiteral("seed"), config.take(QStringLiteral("seed")));
+        for (auto it = config.begin(); it != config.end(); ++it) {
+            add(it.key(), it.value());
+        }
+        fields.emplace_back("resume", request.resume ? "yes" : "no");
+        group->checkSameConfig(fields);
     }
     SessionOptions options;
     options.settings = s;
@@ -307,18 +410,39 @@ int trainCommand(const QStringList& args) {
     options.learningRateGiven = p.isSet("lr"); // else a resume goes on at the rate in force
     options.checkpointEverySteps =
         static_cast<int>(intValue(p, "checkpoint-every", 1, 100'000'000));
-    TrainingSession session(options, data);
-    out() << (request.resume ? "resuming " : "training ") << s.task << " on "
-          << session.deviceName() << " (" << threads.torchThreads << " threads), run folder "
-          << QDir::toNativeSeparators(session.runDir());
-    if (request.resume) {
-        out() << ", from step " << session.startStep();
+    options.group = group;
+    std::unique_ptr<TrainingSession> owned;
+    std::string setupError;
+    try {
+        owned = std::make_unique<TrainingSession>(options, data);
+    } catch (const std::exception& e) {
+        if (!group) {
+            throw;
+        }
+        setupError = describeError(e);
     }
-    out() << Qt::endl << "convolutions " << session.routeSummary() << Qt::endl;
-    if (const DataStats* stats = session.trainer().dataStats(); stats && !stats->note.empty()) {
-        out() << QString::fromStdString(stats->note) << Qt::endl;
+    if (group) {
+        group->settle("setting up", setupError); // every rank ready, or all stop
     }
-    out() << "augmentation: " << session.augmentDescription() << Qt::endl;
+    TrainingSession& session = *owned;
+    session.joinGroup();
+    if (speaks) {
+        out() << (request.resume ? "resuming " : "training ") << s.task << " on "
+              << session.deviceName() << " (" << threads.torchThreads << " threads";
+        if (group) {
+            out() << " per rank; " << QString::fromStdString(group->describe()) << ", global batch "
+                  << s.batchSize * s.accumulate * group->worldSize();
+        }
+        out() << "), run folder " << QDir::toNativeSeparators(session.runDir());
+        if (request.resume) {
+            out() << ", from step " << session.startStep();
+        }
+        out() << Qt::endl << "convolutions " << session.routeSummary() << Qt::endl;
+        if (const DataStats* stats = session.trainer().dataStats(); stats && !stats->note.empty()) {
+            out() << QString::fromStdString(stats->note) << Qt::endl;
+        }
+        out() << "augmentation: " << session.augmentDescription() << Qt::endl;
+    }
     const qint64 every = std::max<qint64>(1, (s.maxSteps - session.startStep()) / 20);
     // "held-out loss 0.031, accuracy 0.410" from the heldout_* metrics of a step.
     auto heldOut = [](const TrainProgress& p) {
@@ -346,9 +470,22 @@ int trainCommand(const QStringList& args) {
     }
     TrainProgress last;
     QString lastWarning;
+    // How to go on from the checkpoint on disk, for a message.
+    auto resumeHint = [&]() {
+        return session.lastCheckpointStep() >= 0
+                   ? QStringLiteral("\nthe checkpoint of step %1 is intact; go on from it: "
+                                    "pretext-workbench train --resume %2 --steps %3")
+                         .arg(session.lastCheckpointStep())
+                         .arg(QDir::toNativeSeparators(session.runDir()))
+                         .arg(s.maxSteps)
+                   : QString();
+    };
     while (!session.reachedMaxSteps()) {
         try {
             last = session.step();
+        } catch (const DistError& e) {
+            throw CommandError{
+                QString::fromStdString(e.what()) + (speaks ? resumeHint() : QString()), 1};
         } catch (const NonFiniteError& e) {
             // Says how to go on: the run folder, a lower rate, its own step target.
             const QString resume =
@@ -360,6 +497,14 @@ int trainCommand(const QStringList& args) {
                           .arg(s.maxSteps)
                     : QString();
             throw CommandError{QString::fromStdString(e.what()) + resume, 1};
+        } catch (const std::exception& e) {
+            if (group) { // the others name this rank and its reason
+                group->announceFailure(describeError(e));
+            }
+            throw;
+        }
+        if (!speaks) {
+            continue;
         }
         if (!last.note.isEmpty()) {
             err() << last.note << Qt::endl;
@@ -399,6 +544,9 @@ int trainCommand(const QStringList& args) {
                          .arg(c.info.video ? "tuples" : "images")
                   << heldOut(last) << Qt::endl;
         }
+    }
+    if (!speaks) {
+        return 0;
     }
     if (const QString input = session.pipelineDescription(); !input.isEmpty()) {
         out() << "input: " << input << Qt::endl; // with how long training waited for it

@@ -29,10 +29,10 @@ namespace {
 
 // Keys config.json writes for a reader's information; accepted and not used.
 const QSet<QString> kInformational = {
-    "format",          "app_version",        "torch_version", "device",
-    "optimizer",       "images_used",        "windows_used",  "data_note",
-    "resumed",         "conv_route_summary", "augment_used",  "pipeline_note",
-    "knn_random_init", "monitor_note",       "encoder",       "global_batch"};
+    "format",       "app_version",   "torch_version",   "device",       "optimizer",
+    "images_used",  "windows_used",  "data_note",       "resumed",      "conv_route_summary",
+    "augment_used", "pipeline_note", "knn_random_init", "monitor_note", "encoder",
+    "global_batch", "distributed"};
 const QSet<QString> kSettings = {"task",          "params",        "batch_size",
                                  "learning_rate", "seed",          "device_requested",
                                  "max_steps",     "data",          "conv_route",

@@ -42,10 +42,21 @@ void check(bool ok, const QString& error) {
 }
 } // namespace
 
-QJsonObject describeRun(const TrainSettings& s, Trainer& trainer, const LoadedData& data) {
+QJsonObject describeRun(const TrainSettings& s, Trainer& trainer, const LoadedData& data,
+                        const Communicator* group) {
     TrainSettings used = s;
     used.params = toVariantMap(trainer.config().params); // every parameter, defaults too
     QJsonObject json = runConfigJson(used, data.description);
+    if (group != nullptr) {
+        // --batch is per rank; the learning rate is as given (not rescaled for the world).
+        json.insert(QStringLiteral("global_batch"),
+                    s.batchSize * s.accumulate * group->worldSize());
+        json.insert(QStringLiteral("distributed"),
+                    QJsonObject{{"world_size", group->worldSize()},
+                                {"backend", QString::fromStdString(group->backend())},
+                                {"batch_per_rank", s.batchSize},
+                                {"learning_rate_scaled", false}});
+    }
     json.insert(QStringLiteral("app_version"), QStringLiteral(PRETEXT_VERSION));
     json.insert(QStringLiteral("torch_version"), torchVersion());
     json.insert(QStringLiteral("device"), QString::fromStdString(trainer.device().str()));
@@ -88,6 +99,9 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     cfg.learningRate = s.learningRate;
     cfg.seed = s.seed;
     cfg.device = s.device.toStdString();
+    if (m_options.group && cfg.device != "cpu" && torch::cuda::is_available()) {
+        cfg.device = "cuda:" + std::to_string(m_options.group->settings().localRank); // its own GPU
+    }
     cfg.convRoute = s.convRoute.toStdString();
     cfg.accumulate = s.accumulate;
     cfg.precision = s.precision.toStdString();
@@ -121,7 +135,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     } else {
         m_trainer = std::make_unique<Trainer>(cfg, data.images, data.video.get());
     }
-    if (!s.monitor.isEmpty()) {
+    if (!s.monitor.isEmpty() && writes()) {
         KnnMonitorOptions monitor;
         monitor.labels = s.monitor;
         monitor.seed = s.seed;
@@ -145,13 +159,16 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     }
 
     QString error;
+    const Communicator* group = m_options.group.get();
     if (m_options.resume) {
-        m_folder = RunFolder::open(s.runDir, &error);
-        check(m_folder != nullptr, error);
-        m_folder->removeLeftovers();
+        std::unique_ptr<RunFolder> folder = RunFolder::open(s.runDir, &error);
+        check(folder != nullptr, error);
+        if (writes()) {
+            folder->removeLeftovers();
+        }
         QByteArray bytes;
         QJsonObject manifest;
-        check(m_folder->readCheckpoint(s.task, &bytes, &manifest, &error), error);
+        check(folder->readCheckpoint(s.task, &bytes, &manifest, &error), error);
         try {
             m_trainer->loadCheckpoint(bytes.toStdString());
         } catch (const TrainingError& e) {
@@ -171,9 +188,14 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
                                     .arg(m_startStep)
                                     .toStdString());
         }
+        if (!writes()) {
+            m_clock.start();
+            return; // the other ranks read the folder; rank 0 writes it
+        }
+        m_folder = std::move(folder);
         check(m_folder->continueMetrics(m_startStep, &m_wallOffsetS, &error), error);
         // config.json stays the run's own; it records the new step limit and the resume.
-        QJsonObject json = describeRun(s, *m_trainer, data);
+        QJsonObject json = describeRun(s, *m_trainer, data, group);
         QJsonArray resumed;
         QFile old(QDir(s.runDir).filePath(runfiles::config));
         if (old.open(QIODevice::ReadOnly)) {
@@ -184,18 +206,19 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
         }
         resumed.append(QJsonObject{{"from_step", m_startStep},
                                    {"learning_rate", s.learningRate},
+                                   {"world_size", group ? group->worldSize() : 1},
                                    {"at", QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}});
         json.insert(QStringLiteral("resumed"), resumed);
         addMonitor(json);
         m_configJson = QJsonDocument(json).toJson(QJsonDocument::Indented);
         check(m_folder->writeConfig(json, &error), error);
         m_lastSavedStep = m_startStep;
-    } else {
+    } else if (writes()) {
         const QString dir =
             s.runDir.isEmpty() ? RunFolder::newRunPath(defaultRunsWorkspace(), s.task) : s.runDir;
         m_folder = RunFolder::create(dir, &error);
         check(m_folder != nullptr, error);
-        QJsonObject json = describeRun(s, *m_trainer, data);
+        QJsonObject json = describeRun(s, *m_trainer, data, group);
         addMonitor(json);
         m_configJson = QJsonDocument(json).toJson(QJsonDocument::Indented);
         check(m_folder->writeConfig(json, &error), error);
@@ -246,9 +269,11 @@ void TrainingSession::reportSkipped(TrainProgress& p) {
         lines += QStringLiteral("%1\t%2\t%3\n").arg(path, reason).arg(p.step).toUtf8();
     }
     m_skippedSeen = static_cast<int>(skipped.size());
-    QFile file(QDir(m_folder->path()).filePath(runfiles::skipped));
-    if (file.open(QIODevice::Append)) {
-        file.write(lines);
+    if (m_folder) { // rank 0 keeps the list; each rank says what it skipped
+        QFile file(QDir(m_folder->path()).filePath(runfiles::skipped));
+        if (file.open(QIODevice::Append)) {
+            file.write(lines);
+        }
     }
     const QString note =
         Text::tr("skipped during training (%n file(s) so far; training goes on with the rest): "
@@ -327,11 +352,13 @@ TrainProgress TrainingSession::step(bool replay) {
     p.step = r.step;
     p.loss = r.loss;
     p.wallTimeS = m_wallOffsetS + m_clock.elapsed() / 1000.0;
-    const double ips = r.stepMs > 0 ? 1000.0 *
-                                          static_cast<double>(m_trainer->config().batchSize *
-                                                              m_trainer->config().accumulate) /
-                                          r.stepMs
-                                    : 0.0;
+    const int world = m_options.group ? m_options.group->worldSize() : 1;
+    const double ips = r.stepMs > 0
+                           ? 1000.0 *
+                                 static_cast<double>(m_trainer->config().batchSize *
+                                                     m_trainer->config().accumulate * world) /
+                                 r.stepMs
+                           : 0.0;
     m_emaImagesPerSec = m_emaImagesPerSec == 0.0 ? ips : 0.9 * m_emaImagesPerSec + 0.1 * ips;
     p.imagesPerSec = m_emaImagesPerSec;
     for (const auto& [name, value] : r.metrics) {
@@ -351,6 +378,9 @@ TrainProgress TrainingSession::step(bool replay) {
     p.pipeline = pipelineDescription();
     if (std::isfinite(p.loss)) {
         m_trainLossEma = m_trainLossEma < 0 ? p.loss : 0.9 * m_trainLossEma + 0.1 * p.loss;
+    }
+    if (!writes()) {
+        return p; // rank 0 evaluates, logs and saves for the run
     }
     const int every = m_options.evaluateEverySteps;
     if (p.step == 1 || (every > 0 && p.step % every == 0) || reachedMaxSteps()) {
@@ -482,8 +512,17 @@ void TrainingSession::savePreview() {
 }
 
 void TrainingSession::finish() {
+    if (!writes()) {
+        return;
+    }
     saveCheckpoint();
     savePreview();
+}
+
+void TrainingSession::joinGroup() {
+    if (m_options.group) {
+        m_trainer->joinGroup(m_options.group);
+    }
 }
 
 } // namespace pretext

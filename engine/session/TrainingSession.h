@@ -31,6 +31,9 @@ struct SessionOptions {
     // With resume: the learning rate was asked for (settings.learningRate); otherwise the
     // run goes on at the rate in force when its checkpoint was saved.
     bool learningRateGiven = false;
+    // A distributed run (headless): this process's membership. Rank 0 alone writes the
+    // run folder; the other ranks only read it (a resume's checkpoint).
+    std::shared_ptr<Communicator> group;
 };
 
 class TrainingSession {
@@ -49,10 +52,15 @@ public:
     ImageGrid snapshot();
     // Final checkpoint and preview; safe to call more than once.
     void finish();
+    // A distributed run: the trainer joins options.group (a collective: every rank calls
+    // it, after every rank has set up). Nothing in a single process.
+    void joinGroup();
+    // This process writes the run folder: a single process, or rank 0.
+    bool writes() const { return !m_options.group || m_options.group->rank() == 0; }
     bool reachedMaxSteps() const;
     qint64 maxSteps() const { return m_options.settings.maxSteps; } // 0: until stopped
 
-    QString runDir() const { return m_folder->path(); }
+    QString runDir() const { return m_folder ? m_folder->path() : m_options.settings.runDir; }
     // The step the run started from: 0, or the checkpoint's step for a resumed run.
     qint64 startStep() const { return m_startStep; }
     // The step of the checkpoint on disk: -1 when none was saved yet.
@@ -108,6 +116,8 @@ QString overfittingWarning(const QList<EvaluationPoint>& evals, qint64 trainingS
 // and videos from files, none for the built-in and IDX sets.
 AugmentSpec resolveAugment(const QString& setting, const LoadedData& data);
 
-QJsonObject describeRun(const TrainSettings& settings, Trainer& trainer, const LoadedData& data);
+// `group`: a distributed run's (its world size and backend go into the config).
+QJsonObject describeRun(const TrainSettings& settings, Trainer& trainer, const LoadedData& data,
+                        const Communicator* group = nullptr);
 
 } // namespace pretext

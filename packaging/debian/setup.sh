@@ -13,6 +13,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools libgl-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
     libtorch-dev
+    libgloo-dev # c10d's headers include Gloo's: data-parallel training (engine/core/dist)
     libopencv-dev
     libopenblas0-pthread # torch's BLAS; the reference BLAS is several times slower
     fonts-dejavu-core
