@@ -40,9 +40,12 @@ void printUsage() {
     QTextStream(stdout)
         << "Usage: pretext-workbench [--demo] [--task NAME] [--param NAME=VALUE]... [--steps N]\n"
            "                         [--config FILE] [--workspace DIR] [--compare] [--train]\n"
+           "                         [--follow RUN_DIR]\n"
            "                         [IMAGE_OR_FOLDER_OR_VIDEO...]\n"
            "       pretext-workbench train   --task NAME --data demo|PATH --steps N --out DIR\n"
            "       pretext-workbench train   --config FILE --out DIR [--steps N]\n"
+           "       pretext-workbench train   ... --nproc N  (N data-parallel ranks here; or\n"
+           "                                 RANK, WORLD_SIZE, MASTER_ADDR/PORT as torchrun sets)\n"
            "       pretext-workbench train   --resume DIR --steps N\n"
            "       pretext-workbench train   --preset ID --out DIR [--steps N]\n"
            "       pretext-workbench presets [TASK]   (the built-in presets, classroom ones "
@@ -93,8 +96,9 @@ void printUsage() {
            "JSON\n"
            "config (a run's config.json or one saved from the File menu), --workspace\n"
            "is the folder of run folders the Runs panel lists and new runs go to,\n"
-           "--compare overlays the curves of every run listed there, and --train starts\n"
-           "training once the data loads. Tasks: "
+           "--compare overlays the curves of every run listed there, --train starts\n"
+           "training once the data loads, and --follow shows a run folder another process\n"
+           "writes, live and read-only. Tasks: "
         << tasks.join(QStringLiteral(", "))
         << ".\n"
            "'SUBCOMMAND --help' lists every option, a task's parameters among them.\n"
@@ -213,6 +217,7 @@ int main(int argc, char** argv) {
     const QStringList config = takeValues(QStringLiteral("--config"));
     const QStringList preset = takeValues(QStringLiteral("--preset"));
     const QStringList screenshot = takeValues(QStringLiteral("--screenshot"));
+    const QStringList follow = takeValues(QStringLiteral("--follow"));
     const bool train = args.removeAll(QStringLiteral("--train")) > 0;
     const bool compare = args.removeAll(QStringLiteral("--compare")) > 0;
     args.removeAll(QStringLiteral("--demo"));
@@ -269,6 +274,11 @@ int main(int argc, char** argv) {
             return 2;
         }
         window.setMaxSteps(n);
+    }
+    if (!follow.isEmpty() && !window.followRun(QFileInfo(follow.back()).absoluteFilePath())) {
+        QTextStream(stderr) << "pretext-workbench: --follow " << follow.back()
+                            << ": not a run folder (it holds no readable config.json)\n";
+        return 2;
     }
     if (!screenshot.isEmpty()) {
         return takeScreenshot(window, screenshot.back(),

@@ -456,6 +456,7 @@ void MainWindow::startTraining() {
     if (m_state != EngineState::Idle || !m_hasData) {
         return;
     }
+    stopFollowing(); // the curves become this run's
     pretext::TrainSettings settings;
     settings.task = m_task->taskName();
     settings.params = taskParams();

@@ -9,6 +9,9 @@
 #include <QThread>
 #include <QTimer>
 
+namespace pretext {
+class RunFollower;
+}
 class DataPanel;
 class DisplayControls;
 class FigureStrip;
@@ -113,6 +116,14 @@ public Q_SLOTS:
     // Writes the run's encoder for PyTorch (EncoderExport.h) and says where, or why not.
     // True when both files were written.
     bool exportEncoderTo(const QString& runDir, const QString& path);
+    // Shows a run folder that another process writes, live and read-only: its curves,
+    // its saved held-out previews, its checkpoint for the probe and the other views
+    // (File ▸ Follow Run Folder…, --follow). False, with the reason shown, when it
+    // cannot be followed.
+    bool followRun(const QString& runDir);
+    void stopFollowing();
+    // The folder followed now; empty when none.
+    QString followedRun() const;
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -128,6 +139,8 @@ private:
     // Runs, configs and exports (MainWindowRuns.cpp).
     QDockWidget* buildRunsDock();
     void buildRunMenus(QMenu* file);
+    void connectFollower();
+    void showFollowStatus();
     void connectRuns();
     // Math, gradients and step mode (MainWindowTeach.cpp).
     void buildTeachTabs();
@@ -201,6 +214,8 @@ private:
     QAction* m_stepAction = nullptr;
     QAction* m_stopAction = nullptr;
     QAction* m_replayAction = nullptr;
+    pretext::RunFollower* m_follower = nullptr; // a run written elsewhere, followed
+    QAction* m_stopFollowingAction = nullptr;
 };
 
 // Runs fn(worker) in the engine thread, after the requests queued before it.

@@ -116,6 +116,18 @@ void MainWindow::buildRunMenus(QMenu* file) {
             showError(error);
         }
     });
+    file->addAction(tr("&Follow Run Folder…"), QKeySequence(tr("Ctrl+Shift+F")), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Follow a run folder another process writes"), m_workspace);
+        if (!dir.isEmpty()) {
+            followRun(dir);
+        }
+    });
+    m_stopFollowingAction = file->addAction(tr("Stop &Following"), this, [this] {
+        stopFollowing();
+        statusBar()->showMessage(tr("Stopped following; the run goes on where it runs"), 8000);
+    });
+    m_stopFollowingAction->setEnabled(false);
     file->addAction(tr("Runs &Workspace…"), this, [this] {
         const QString dir =
             QFileDialog::getExistingDirectory(this, tr("Choose the runs workspace"), m_workspace);

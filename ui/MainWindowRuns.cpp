@@ -50,6 +50,7 @@ QDockWidget* MainWindow::buildRunsDock() {
 }
 
 void MainWindow::connectRuns() {
+    connectFollower();
     QSettings settings;
     setWorkspace(settings.value(QStringLiteral("runs/workspace"), pretext::defaultRunsWorkspace())
                      .toString(),
@@ -275,6 +276,7 @@ void MainWindow::resumeRun(const QString& runDir, double learningRate) {
         showError(tr("Stop the current run before resuming another."));
         return;
     }
+    stopFollowing();
     pretext::RunConfig config;
     QString error;
     if (!pretext::readRunSettings(runDir, &config, &error)) {

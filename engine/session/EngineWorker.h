@@ -68,6 +68,9 @@ public Q_SLOTS:
     // A display parameter (a decoding temperature): applied to the running run, and
     // the last held-out outputs are re-decoded with it at once, even after the run.
     void setDisplayParam(const QString& name, double value);
+    // A run folder followed (written by another process): its latest checkpoint's
+    // outputs on the first `count` images loaded here, as snapshotReady.
+    void reconstructFromCheckpoint(const QString& runDir, int count = 6);
 
 Q_SIGNALS:
     void dataLoaded(const pretext::DataSummary& summary);

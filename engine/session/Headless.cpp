@@ -439,7 +439,19 @@ int benchCommand(const QStringList& args) {
           "features (beside scikit-learn's t-SNE when installed) and neighbour queries."},
          {"map-points", "--embedding: points mapped.", "N", "2000"},
          {"neighbour-bank", "--embedding: features searched by each neighbour query.", "N",
-          "50000"}});
+          "50000"},
+         {"nproc",
+          "Measure data-parallel training: N local ranks (Gloo) against one process with the "
+          "same global batch on the same cores; --batch is per rank.",
+          "N"},
+         {"dist-worker", "Internal: one rank of bench --nproc."}});
+    if (args.contains(QStringLiteral("--nproc")) ||
+        args.contains(QStringLiteral("--dist-worker"))) {
+        if (!p.parse(args)) {
+            throw CommandError{p.errorText(), 2};
+        }
+        return benchDataParallel(p, args);
+    }
     if (args.contains(QStringLiteral("--embedding"))) {
         if (!p.parse(args)) {
             throw CommandError{p.errorText(), 2};

@@ -69,6 +69,8 @@ int saliencyCommand(const QStringList& args);
 // `bench --embedding`: t-SNE and PCA of clustered features, neighbour queries (HeadlessEmbed.cpp).
 void benchEmbedding(const QCommandLineParser& p);
 int shortcutsCommand(const QStringList& args);
+// `bench --nproc N`: one process against N ranks on this machine (HeadlessScaling.cpp).
+int benchDataParallel(QCommandLineParser& p, const QStringList& args);
 
 // Resident memory now and at its peak (Linux: VmRSS, VmHWM), in MB; 0 where unknown.
 double currentRssMb();
