@@ -4,6 +4,7 @@
 // step, and the bytes each rank sends per step.
 #include "HeadlessCommon.h"
 #include "LocalLauncher.h"
+#include "Memory.h"
 #include "Threads.h"
 #include "dist/DataParallelBench.h"
 
@@ -54,6 +55,7 @@ int benchDataParallel(QCommandLineParser& p, const QStringList& args) {
             throw CommandError{QStringLiteral("--dist-worker runs under bench --nproc N"), 2};
         }
         configureThreads(std::max(1, usableCpus() / dist->localWorldSize));
+        configureMemory(!p.isSet("malloc-defaults"));
         DistSettings s = *dist;
         s.backend = "gloo";
         const auto comm = Communicator::join(s, torch::kCPU);
@@ -66,6 +68,7 @@ int benchDataParallel(QCommandLineParser& p, const QStringList& args) {
     const int nproc = static_cast<int>(intValue(p, "nproc", 2, 1024));
     const int cpus = usableCpus();
     configureThreads(cpus);
+    configureMemory(!p.isSet("malloc-defaults")); // as training sets it (Memory.h)
     BenchOptions whole = o;
     whole.batchSize = o.batchSize * nproc; // the same global batch in one process
     out() << QStringLiteral("data-parallel training, %1, %2 px, global batch %3 (%4 per rank), "
@@ -106,14 +109,23 @@ int benchDataParallel(QCommandLineParser& p, const QStringList& args) {
                               .arg(many.threads == 1 ? "" : "s"))
         << QStringLiteral("   %1× one process").arg(many.imagesPerSec / one.imagesPerSec, 0, 'f', 2)
         << Qt::endl
-        << QStringLiteral("  gradient all-reduce: %1 MB per rank per step in %2 bucket(s); "
-                          "%3 ms per step from the first bucket sent to the last reduced, "
-                          "%4 ms of it after backward (%5% of the step)")
+        << QStringLiteral("  gradient all-reduce: %1 MB per rank per step in %2 bucket(s); %3 ms "
+                          "from the first bucket sent to the last reduced, %4 ms of it after "
+                          "backward (%5% of the step, the wait for the slower rank included)")
                .arg(mb, 0, 'f', 2)
                .arg(many.buckets)
                .arg(many.allReduceSpanMs, 0, 'f', 1)
                .arg(many.allReduceWaitMs, 0, 'f', 1)
                .arg(100.0 * many.allReduceWaitMs / many.msPerStep, 0, 'f', 1)
+        << Qt::endl
+        << QStringLiteral("  the same all-reduce alone, ranks lined up: %1 ms (%2 GB/s of "
+                          "gradients per rank; %3% of a step)")
+               .arg(many.allReduceAloneMs, 0, 'f', 1)
+               .arg(many.allReduceAloneMs > 0
+                        ? static_cast<double>(many.bytesPerStep) / (many.allReduceAloneMs * 1e6)
+                        : 0.0,
+                    0, 'f', 2)
+               .arg(100.0 * many.allReduceAloneMs / many.msPerStep, 0, 'f', 1)
         << Qt::endl;
     return 0;
 }

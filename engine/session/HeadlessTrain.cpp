@@ -369,15 +369,28 @@ int trainCommand(const QStringList& args) {
     }
     const bool speaks = !group || group->rank() == 0; // the other ranks print only errors
     LoadedData data;
-    if (request.data.isEmpty()) {
-        data = loadData(p, c);
-    } else {
-        data = loadDescribedData(request.data, c.info.video);
-        if (speaks) {
-            out() << "loaded " << data.label << Qt::endl;
+    try {
+        if (request.data.isEmpty()) {
+            data = loadData(p, c);
+        } else {
+            data = loadDescribedData(request.data, c.info.video);
+            if (speaks) {
+                out() << "loaded " << data.label << Qt::endl;
+            }
         }
+    } catch (const CommandError& e) {
+        if (group) { // the others stop too, quoting this rank's reason
+            group->settle("loading the data", e.message.toStdString());
+        }
+        throw;
+    } catch (const std::exception& e) {
+        if (group) {
+            group->settle("loading the data", describeError(e));
+        }
+        throw;
     }
     if (group) {
+        group->settle("loading the data");
         // Every setting that shapes the run (task, backbone, seed, batch, data...) must be
         // the same on every rank; the first that differs is named.
         std::vector<std::pair<std::string, std::string>> fields;

@@ -93,6 +93,18 @@ private Q_SLOTS:
         QCOMPARE(metricSteps(m_run), range(1, 11));
     }
 
+    // Rank 0 cannot start (the folder already holds a run): both ranks stop, rank 1
+    // quoting rank 0's reason, instead of waiting for it until the timeout.
+    void aRankThatCannotStartStopsEveryRank() {
+        QVERIFY(!m_run.isEmpty());
+        const Result r = run(QStringList{"train", "--nproc", "2", "--steps", "3", "--out", m_run,
+                                         "--dist-timeout", "60"} +
+                             kSmallRun);
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("already holds a run"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("during setting up: rank 0:"), qPrintable(r.err));
+    }
+
     // Rank 1 is killed at step 4: rank 0 stops with a message naming it (well within the
     // timeout: its connection resets), and the checkpoint of step 3 stays loadable.
     void killedRankIsNamed() {

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
@@ -51,6 +52,21 @@ DataParallelFigures measureDataParallel(const BenchOptions& o, std::shared_ptr<C
     f.imagesPerSec = static_cast<double>(f.globalBatch) * steps / seconds;
     f.allReduceWaitMs /= steps;
     f.allReduceSpanMs /= steps;
+    if (comm && f.bytesPerStep > 0) {
+        torch::Tensor flat = torch::zeros({f.bytesPerStep / 4}, torch::kFloat);
+        torch::Tensor token = torch::zeros({1}, torch::kFloat);
+        std::vector<double> times;
+        for (int i = 0; i < 5; ++i) {
+            comm->allreduceSum(token); // every rank here before the clock starts
+            const auto t0 = std::chrono::steady_clock::now();
+            comm->allreduceSum(flat);
+            times.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count());
+        }
+        std::sort(times.begin(), times.end());
+        f.allReduceAloneMs = times[times.size() / 2];
+    }
     return f;
 }
 
@@ -60,7 +76,8 @@ std::string dataParallelJson(const DataParallelFigures& f) {
       << ",\"global_batch\":" << f.globalBatch << ",\"images_per_s\":" << f.imagesPerSec
       << ",\"ms_per_step\":" << f.msPerStep << ",\"allreduce_wait_ms\":" << f.allReduceWaitMs
       << ",\"allreduce_span_ms\":" << f.allReduceSpanMs << ",\"bytes_per_step\":" << f.bytesPerStep
-      << ",\"buckets\":" << f.buckets << ",\"parameters\":" << f.parameters << "}";
+      << ",\"allreduce_alone_ms\":" << f.allReduceAloneMs << ",\"buckets\":" << f.buckets
+      << ",\"parameters\":" << f.parameters << "}";
     return j.str();
 }
 
@@ -82,6 +99,7 @@ DataParallelFigures parseDataParallelJson(const std::string& json) {
     f.allReduceSpanMs = field(json, "allreduce_span_ms");
     f.bytesPerStep = static_cast<int64_t>(field(json, "bytes_per_step"));
     f.buckets = static_cast<int>(field(json, "buckets"));
+    f.allReduceAloneMs = field(json, "allreduce_alone_ms");
     f.parameters = static_cast<int64_t>(field(json, "parameters"));
     return f;
 }

@@ -18,6 +18,9 @@ struct DataParallelFigures {
     double allReduceWaitMs = 0; // per step: blocked after backward on the gradient all-reduce
     double allReduceSpanMs = 0; // per step: first bucket sent to last one reduced
     int64_t bytesPerStep = 0;   // gradients each rank sends into the all-reduce per step
+    // One all-reduce of bytesPerStep alone, the ranks lined up first (median of 5): the
+    // communication itself, without the wait for a slower rank.
+    double allReduceAloneMs = 0;
     int buckets = 0;
     int64_t parameters = 0;
     std::string encoder; // EncoderImpl::describe
