@@ -1,6 +1,7 @@
 #include "Models.h"
 
 #include "Layers.h"
+#include "dist/SyncBatchNorm.h"
 
 namespace pretext {
 
@@ -11,16 +12,16 @@ namespace {
 // (Sequentials are kept flat: a Sequential cannot hold another one in LibTorch.)
 void addDownStage(nn::Sequential& seq, int64_t in, int64_t out) {
     seq->push_back(RoutedConv2d(nn::Conv2dOptions(in, out, 4).stride(2).padding(1)));
-    seq->push_back(nn::BatchNorm2d(out));
+    seq->push_back(SyncableBatchNorm2d(out));
     seq->push_back(nn::ReLU(nn::ReLUOptions(true)));
     seq->push_back(RoutedConv2d(nn::Conv2dOptions(out, out, 3).padding(1)));
-    seq->push_back(nn::BatchNorm2d(out));
+    seq->push_back(SyncableBatchNorm2d(out));
     seq->push_back(nn::ReLU(nn::ReLUOptions(true)));
 }
 
 void addUpStage(nn::Sequential& seq, int64_t in, int64_t out) {
     seq->push_back(UpConv2d(in, out, 4, 2, 1));
-    seq->push_back(nn::BatchNorm2d(out));
+    seq->push_back(SyncableBatchNorm2d(out));
     seq->push_back(nn::ReLU(nn::ReLUOptions(true)));
 }
 } // namespace

@@ -15,7 +15,7 @@ nn::Sequential shortcut(int64_t in, int64_t out, int64_t stride) {
     if (stride == 1 && in == out) {
         return nullptr;
     }
-    return nn::Sequential(conv(in, out, 1, stride, 0), nn::BatchNorm2d(out));
+    return nn::Sequential(conv(in, out, 1, stride, 0), SyncableBatchNorm2d(out));
 }
 
 // torchvision's initialisation: He normal (fan out) for the convolutions, BN at 1 and 0.
@@ -24,7 +24,7 @@ void initialise(nn::Module& module) {
     for (auto& m : module.modules(/*include_self=*/false)) {
         if (auto* c = dynamic_cast<nn::Conv2dImpl*>(m.get())) {
             nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
-        } else if (auto* bn = dynamic_cast<nn::BatchNorm2dImpl*>(m.get())) {
+        } else if (auto* bn = dynamic_cast<SyncableBatchNorm2dImpl*>(m.get())) {
             nn::init::ones_(bn->weight);
             nn::init::zeros_(bn->bias);
         }
@@ -34,9 +34,9 @@ void initialise(nn::Module& module) {
 
 BasicBlockImpl::BasicBlockImpl(int64_t inPlanes, int64_t planes, int64_t stride) {
     conv1 = register_module("conv1", conv(inPlanes, planes, 3, stride, 1));
-    bn1 = register_module("bn1", nn::BatchNorm2d(planes));
+    bn1 = register_module("bn1", SyncableBatchNorm2d(planes));
     conv2 = register_module("conv2", conv(planes, planes, 3, 1, 1));
-    bn2 = register_module("bn2", nn::BatchNorm2d(planes));
+    bn2 = register_module("bn2", SyncableBatchNorm2d(planes));
     if (auto s = shortcut(inPlanes, planes * kExpansion, stride)) {
         downsample = register_module("downsample", s);
     }
@@ -51,11 +51,11 @@ torch::Tensor BasicBlockImpl::forward(torch::Tensor x) {
 
 BottleneckImpl::BottleneckImpl(int64_t inPlanes, int64_t planes, int64_t stride) {
     conv1 = register_module("conv1", conv(inPlanes, planes, 1, 1, 0));
-    bn1 = register_module("bn1", nn::BatchNorm2d(planes));
+    bn1 = register_module("bn1", SyncableBatchNorm2d(planes));
     conv2 = register_module("conv2", conv(planes, planes, 3, stride, 1));
-    bn2 = register_module("bn2", nn::BatchNorm2d(planes));
+    bn2 = register_module("bn2", SyncableBatchNorm2d(planes));
     conv3 = register_module("conv3", conv(planes, planes * kExpansion, 1, 1, 0));
-    bn3 = register_module("bn3", nn::BatchNorm2d(planes * kExpansion));
+    bn3 = register_module("bn3", SyncableBatchNorm2d(planes * kExpansion));
     if (auto s = shortcut(inPlanes, planes * kExpansion, stride)) {
         downsample = register_module("downsample", s);
     }
@@ -75,7 +75,7 @@ ResNetParts addResNet(nn::Module& owner, const ResNetSpec& spec, int64_t inChann
     parts.maxPool = !smallInputStem;
     parts.conv1 = owner.register_module("conv1", smallInputStem ? conv(inChannels, 64, 3, 1, 1)
                                                                 : conv(inChannels, 64, 7, 2, 3));
-    parts.bn1 = owner.register_module("bn1", nn::BatchNorm2d(64));
+    parts.bn1 = owner.register_module("bn1", SyncableBatchNorm2d(64));
     const int64_t expansion =
         spec.bottleneck ? BottleneckImpl::kExpansion : BasicBlockImpl::kExpansion;
     int64_t in = 64;

@@ -5,6 +5,7 @@
 // A "small input" stem (a 3x3 stride-1 first convolution and no max-pool, as used for
 // CIFAR-size images) keeps the maps of small images large enough to learn from.
 #include "Layers.h"
+#include "dist/SyncBatchNorm.h"
 
 #include <torch/nn.h>
 
@@ -21,7 +22,7 @@ public:
 
 private:
     RoutedConv2d conv1{nullptr}, conv2{nullptr};
-    torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+    SyncableBatchNorm2d bn1{nullptr}, bn2{nullptr};
     torch::nn::Sequential downsample{nullptr};
 };
 TORCH_MODULE(BasicBlock);
@@ -34,7 +35,7 @@ public:
 
 private:
     RoutedConv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
-    torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
+    SyncableBatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
     torch::nn::Sequential downsample{nullptr};
 };
 TORCH_MODULE(Bottleneck);
@@ -48,7 +49,7 @@ struct ResNetSpec {
 // torchvision's names (conv1, bn1, layer1..layer4); the caller runs them.
 struct ResNetParts {
     RoutedConv2d conv1{nullptr};
-    torch::nn::BatchNorm2d bn1{nullptr};
+    SyncableBatchNorm2d bn1{nullptr};
     bool maxPool = true;
     std::vector<torch::nn::Sequential> layers;
     std::vector<int64_t> stageChannels; // output channels of layer1..layer4

@@ -3,6 +3,7 @@
 #include "Precision.h"
 #include "Rng.h"
 #include "StateDict.h"
+#include "dist/SyncBatchNorm.h"
 #include "tasks/Backbones.h"
 #include "tasks/Registry.h"
 
@@ -664,6 +665,9 @@ void Trainer::joinGroup(std::shared_ptr<Communicator> comm, double bucketMb) {
     m_context.generator = makeGenerator(
         m_config.seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(m_comm->rank() + 1)) ^
         static_cast<uint64_t>(m_step));
+    if (m_config.syncBatchNorm) {
+        synchroniseBatchNorm(*m_model, m_comm);
+    }
     m_sync = std::make_unique<GradientSync>(*m_model, m_comm, bucketMb);
 }
 

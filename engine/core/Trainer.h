@@ -72,6 +72,9 @@ struct TrainConfig {
     int64_t accumulate = 1;
     // "fp32", or "bf16": forward passes under autocast to bfloat16 (CPU and CUDA).
     std::string precision = "fp32";
+    // In a distributed run (joinGroup): BatchNorm normalises with the statistics of the
+    // whole global batch instead of each rank's share (SyncBatchNorm.h).
+    bool syncBatchNorm = false;
 };
 
 struct StepResult {

@@ -161,6 +161,9 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
             throw CommandError{QStringLiteral("--init %1: no such file").arg(p.value("init")), 2};
         }
     }
+    if (p.isSet("sync-bn")) {
+        r.settings.syncBatchNorm = true;
+    }
     if (p.isSet("accumulate")) {
         r.settings.accumulate = static_cast<int>(intValue(p, "accumulate", 1, 4096));
     }
@@ -320,6 +323,10 @@ int trainCommand(const QStringList& args) {
           "A distributed run's backend: auto (NCCL for CUDA when built with it, else Gloo), "
           "gloo or nccl.",
           "backend", "auto"},
+         {"sync-bn",
+          "A distributed run's BatchNorm layers normalise with the statistics of the whole "
+          "global batch (an all-reduce per layer, forward and backward) instead of each "
+          "rank's share."},
          {"dist-timeout",
           "Seconds a distributed run waits for a rank (the rendezvous, a collective) before it "
           "stops with a message naming it.",

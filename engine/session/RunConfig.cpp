@@ -38,7 +38,7 @@ const QSet<QString> kSettings = {"task",          "params",        "batch_size",
                                  "max_steps",     "data",          "conv_route",
                                  "conv_routes",   "augment",       "monitor",
                                  "monitor_every", "monitor_stage", "init_encoder",
-                                 "accumulate",    "precision"};
+                                 "accumulate",    "precision",     "sync_bn"};
 const QSet<QString> kDataKeys = {
     "source",    "paths",          "size_px",      "demo_seed",      "count",   "stride",
     "budget_mb", "videos",         "video_frames", "strides",        "skipped", "labels",
@@ -238,6 +238,13 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
             s.accumulate = static_cast<int>(n);
         } else {
             problems << Text::tr("accumulate: must be a whole number from 1 to 4096");
+        }
+    }
+    if (json.contains(QStringLiteral("sync_bn"))) {
+        if (json.value(QStringLiteral("sync_bn")).isBool()) {
+            s.syncBatchNorm = json.value(QStringLiteral("sync_bn")).toBool();
+        } else {
+            problems << Text::tr("sync_bn: must be true or false");
         }
     }
     if (json.contains(QStringLiteral("precision"))) {
@@ -466,6 +473,9 @@ QJsonObject runConfigJson(const TrainSettings& s, const QJsonObject& data) {
                      {"augment", s.augment}};
     if (!s.convRoutes.isEmpty()) {
         json.insert(QStringLiteral("conv_routes"), QJsonObject::fromVariantMap(s.convRoutes));
+    }
+    if (s.syncBatchNorm) {
+        json.insert(QStringLiteral("sync_bn"), true);
     }
     if (s.accumulate > 1) {
         json.insert(QStringLiteral("accumulate"), s.accumulate);

@@ -80,7 +80,9 @@ struct TrainSettings {
     int monitorStage = 0; // the encoder stage judged, 1-based; 0: the last
     // A state dict file (torch.save's format) the encoder starts from; empty: random init.
     QString initEncoder;
-    int accumulate = 1;                         // batches per update (gradient accumulation)
+    int accumulate = 1; // batches per update (gradient accumulation)
+    // A distributed run's BatchNorm layers normalise with the global batch's statistics.
+    bool syncBatchNorm = false;
     QString precision = QStringLiteral("fp32"); // fp32 | bf16 (autocast)
     qint64 maxSteps = 0;                        // 0: until stopped
     QString runDir;                             // empty: a new folder under the runs directory

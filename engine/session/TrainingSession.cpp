@@ -104,6 +104,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     }
     cfg.convRoute = s.convRoute.toStdString();
     cfg.accumulate = s.accumulate;
+    cfg.syncBatchNorm = s.syncBatchNorm;
     cfg.precision = s.precision.toStdString();
     if (!m_options.resume) { // a resume's checkpoint holds the encoder the file began
         cfg.initEncoder = QDir::toNativeSeparators(s.initEncoder).toStdString();

@@ -60,7 +60,7 @@ private Q_SLOTS:
         p.setWorkingDirectory(work);
         p.start(QStringLiteral(PRETEXT_BINARY),
                 QStringList{"train", "--nproc", "2", "--steps", "6", "--checkpoint-every", "3",
-                            "--out", m_run} +
+                            "--sync-bn", "--out", m_run} +
                     kSmallRun);
         QVERIFY(p.waitForFinished(180000));
         const QString err = QString::fromUtf8(p.readAllStandardError());
@@ -74,6 +74,7 @@ private Q_SLOTS:
         QCOMPARE(config["global_batch"].toInt(), 16);
         QCOMPARE(config["distributed"].toObject()["world_size"].toInt(), 2);
         QCOMPARE(config["distributed"].toObject()["batch_per_rank"].toInt(), 8);
+        QCOMPARE(config["sync_bn"].toBool(), true);
         QCOMPARE(metricSteps(m_run), range(1, 6));
         QCOMPARE(readJson(QDir(m_run).filePath("checkpoint.json"))["step"].toInt(), 6);
     }

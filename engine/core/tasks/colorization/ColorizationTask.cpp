@@ -1,6 +1,7 @@
 #include "tasks/colorization/ColorizationTask.h"
 
 #include "Layers.h"
+#include "dist/SyncBatchNorm.h"
 #include "tasks/Backbones.h"
 #include "tasks/ParamHelpers.h"
 #include "tasks/colorization/Lab.h"
@@ -371,11 +372,11 @@ ColorClassNetImpl::ColorClassNetImpl(const EncoderOptions& options, int64_t bins
                                     strideSteps(ColorizationTask::kClassStride));
     for (int u = 0; u < ups; ++u) {
         head->push_back(UpConv2d(u == 0 ? m_encoder->outChannels() : mid, mid, 4, 2, 1));
-        head->push_back(nn::BatchNorm2d(mid));
+        head->push_back(SyncableBatchNorm2d(mid));
         head->push_back(nn::ReLU(nn::ReLUOptions(true)));
     }
     head->push_back(RoutedConv2d(nn::Conv2dOptions(mid, mid, 3).padding(1)));
-    head->push_back(nn::BatchNorm2d(mid));
+    head->push_back(SyncableBatchNorm2d(mid));
     head->push_back(nn::ReLU(nn::ReLUOptions(true)));
     head->push_back(RoutedConv2d(nn::Conv2dOptions(mid, bins, 1)));
     m_head = register_module("head", head);
