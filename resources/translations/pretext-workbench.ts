@@ -1234,6 +1234,72 @@ cosine similarity %1 (click: its own neighbours)</source>
         <source>Encoder exported (%1, step %2): %3 and its .json</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Held-out samples at step %1, as the run saved them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Following stopped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop training before following a run written elsewhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be followed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pretext Workbench — following %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Following %1 (read-only): step %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · checkpoint of step %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source> · last written %n s ago</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is written by another process; this window only reads it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Follow Run Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+F</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow a run folder another process writes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop &amp;Following</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped following; the run goes on where it runs</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Metric</name>
@@ -1968,6 +2034,10 @@ cosine similarity %1 (click: its own neighbours)</source>
         <source>init_encoder: must be the path of a state dict file</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>sync_bn: must be true or false</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RunFolder</name>
@@ -2033,6 +2103,13 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
     <message>
         <source>%1 could not be written</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RunFollower</name>
+    <message>
+        <source>%1 holds no run any more (config.json is gone)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3538,6 +3615,14 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
     <message>
         <source>The demo video could not be made: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The checkpoint of step %1 of %2, on the first images loaded here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The followed run&apos;s checkpoint could not be shown: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
