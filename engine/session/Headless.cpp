@@ -401,6 +401,25 @@ void printLabPeer(const Common& c) {
 }
 } // namespace
 
+BenchOptions benchOptions(const QCommandLineParser& p, const Common& c) {
+    BenchOptions o;
+    o.task = c.task.toStdString();
+    o.params = c.params;
+    o.sizePx = c.sizePx;
+    o.batchSize = intValue(p, "batch", 1, 4096);
+    o.steps = intValue(p, "steps", 1, 100000);
+    o.device = p.value("device").toStdString();
+    o.seed = c.seed;
+    o.keepFreedMemory = !p.isSet("malloc-defaults");
+    o.convRoute = p.value("conv-route").toStdString();
+    if (!parseRouteMode(o.convRoute)) {
+        throw CommandError{QStringLiteral("--conv-route must be auto, libtorch or fast, not '%1'")
+                               .arg(p.value("conv-route")),
+                           2};
+    }
+    return o;
+}
+
 int benchCommand(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription("Measure sample generation and training throughput, the model's "
@@ -477,24 +496,11 @@ int benchCommand(const QStringList& args) {
             !(dataArg.isEmpty() || dataArg == QStringList{QStringLiteral("demo")}) &&
             !(dataArg.size() == 1 && isIdxData(dataArg.front())) &&
             std::none_of(dataArg.begin(), dataArg.end(), isVideoPath);
+        o = benchOptions(p, c);
         o.task = name;
-        o.params = c.params;
-        o.sizePx = c.sizePx;
-        o.batchSize = intValue(p, "batch", 1, 4096);
-        o.steps = intValue(p, "steps", 1, 100000);
-        o.device = p.value("device").toStdString();
-        o.seed = c.seed;
         o.torchThreads = static_cast<int>(intValue(p, "threads", 0, 4096));
         o.blasThreads = static_cast<int>(intValue(p, "blas-threads", 0, 4096));
         o.perTensorAdam = p.isSet("per-tensor-adam");
-        o.keepFreedMemory = !p.isSet("malloc-defaults");
-        o.convRoute = p.value("conv-route").toStdString();
-        if (!parseRouteMode(o.convRoute)) {
-            throw CommandError{
-                QStringLiteral("--conv-route must be auto, libtorch or fast, not '%1'")
-                    .arg(p.value("conv-route")),
-                2};
-        }
         o.convRounds = intValue(p, "conv-rounds", 0, 1000);
         if (!haveCeiling && !p.isSet("no-ceiling")) {
             configureThreads(o.torchThreads, o.blasThreads);

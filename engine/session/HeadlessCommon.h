@@ -2,6 +2,7 @@
 // What the headless commands share: their output streams, the error that ends a
 // command with a message, the options every command takes, and loading --data.
 // Private to engine/session.
+#include "Bench.h"
 #include "DataSource.h"
 #include "Params.h"
 
@@ -69,6 +70,9 @@ int saliencyCommand(const QStringList& args);
 // `bench --embedding`: t-SNE and PCA of clustered features, neighbour queries (HeadlessEmbed.cpp).
 void benchEmbedding(const QCommandLineParser& p);
 int shortcutsCommand(const QStringList& args);
+// The benchmark's options every measurement shares (task, parameters, size, batch, steps,
+// device, seed, allocator, convolution route), from the command line.
+BenchOptions benchOptions(const QCommandLineParser& p, const Common& c);
 // `bench --nproc N`: one process against N ranks on this machine (HeadlessScaling.cpp).
 int benchDataParallel(QCommandLineParser& p, const QStringList& args);
 

@@ -40,22 +40,14 @@ QString describe(const DataParallelFigures& f, const QString& who) {
 
 int benchDataParallel(QCommandLineParser& p, const QStringList& args) {
     const Common c = parseCommon(p, args);
-    BenchOptions o;
-    o.task = c.task.toStdString();
-    o.params = c.params;
-    o.sizePx = c.sizePx;
-    o.batchSize = intValue(p, "batch", 1, 4096);
-    o.steps = intValue(p, "steps", 1, 100000);
-    o.device = p.value("device").toStdString();
-    o.seed = c.seed;
-    o.convRoute = p.value("conv-route").toStdString();
+    const BenchOptions o = benchOptions(p, c);
     if (p.isSet("dist-worker")) { // one rank of the measurement the launcher started
         const std::optional<DistSettings> dist = distFromEnvironment();
         if (!dist || !dist->distributed()) {
             throw CommandError{QStringLiteral("--dist-worker runs under bench --nproc N"), 2};
         }
         configureThreads(std::max(1, usableCpus() / dist->localWorldSize));
-        configureMemory(!p.isSet("malloc-defaults"));
+        configureMemory(o.keepFreedMemory);
         DistSettings s = *dist;
         s.backend = "gloo";
         const auto comm = Communicator::join(s, torch::kCPU);
@@ -68,7 +60,7 @@ int benchDataParallel(QCommandLineParser& p, const QStringList& args) {
     const int nproc = static_cast<int>(intValue(p, "nproc", 2, 1024));
     const int cpus = usableCpus();
     configureThreads(cpus);
-    configureMemory(!p.isSet("malloc-defaults")); // as training sets it (Memory.h)
+    configureMemory(o.keepFreedMemory); // as training sets it (Memory.h)
     BenchOptions whole = o;
     whole.batchSize = o.batchSize * nproc; // the same global batch in one process
     out() << QStringLiteral("data-parallel training, %1, %2 px, global batch %3 (%4 per rank), "

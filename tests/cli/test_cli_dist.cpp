@@ -154,6 +154,19 @@ private Q_SLOTS:
         QVERIFY(!QDir(runDir).exists());
     }
 
+    // The benchmark runs both sides and reports the all-reduce (figures are not judged).
+    void benchComparesRanksWithOneProcess() {
+        const Result r = run({"bench", "--nproc", "2", "--task", "rotation", "--size", "32",
+                              "--batch", "4", "--steps", "2"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QRegularExpression("1 process × \\d+ threads? +[0-9.]+ images/s")),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression("2 ranks × \\d+ threads? \\(gloo\\) +[0-9.]+ "
+                                                   "images/s.*[0-9.]+× one process")),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains("1.88 MB per rank per step"), qPrintable(r.out));
+    }
+
     void badEnvironmentIsNamed() {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

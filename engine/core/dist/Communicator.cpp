@@ -213,6 +213,22 @@ void Communicator::settle(const std::string& phase, const std::string& error) {
             problems << "rank " << r << ": " << value.substr(6) << "; ";
         }
     }
+    // Rank 0 hosts the store: it stays until every rank has read what was posted, so that
+    // none of them finds the store gone instead of the reason to stop.
+    try {
+        if (rank() != 0) {
+            storeSet(prefix + "read/" + std::to_string(rank()), "ok");
+        } else {
+            for (int r = 1; r < worldSize(); ++r) {
+                while (!storeCheck(prefix + "read/" + std::to_string(r)) &&
+                       std::chrono::steady_clock::now() < deadline) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                }
+            }
+        }
+    } catch (const std::exception& e) {
+        failed(phase, e);
+    }
     std::string text = problems.str();
     if (!error.empty()) {
         throw DistError(error); // this rank's own, as it would say it alone
