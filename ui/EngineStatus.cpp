@@ -51,7 +51,12 @@ void EngineStatus::showTraining(const pretext::TrainProgress& p, qint64 maxSteps
                                 const QString& samples) {
     m_step->setText(maxSteps > 0 ? tr("step %1 / %2").arg(p.step).arg(maxSteps)
                                  : tr("step %1").arg(p.step));
-    m_rate->setText(tr("%1 %2/s").arg(p.imagesPerSec, 0, 'f', 0).arg(samples));
+    QString rate = tr("%1 %2/s").arg(p.imagesPerSec, 0, 'f', 0).arg(samples);
+    if (const auto peak = p.metrics.constFind(QStringLiteral("gpu_peak_mb"));
+        peak != p.metrics.cend()) { // a GPU run: the most memory the step took
+        rate += tr(" · GPU peak %1 GiB").arg(peak->toDouble() / 1024.0, 0, 'f', 2);
+    }
+    m_rate->setText(rate);
     // Image files: how they are read, and whether training waits for them.
     m_rate->setToolTip(p.pipeline);
     m_bar->setVisible(maxSteps > 0);

@@ -494,7 +494,9 @@ void MainWindow::preparePlots() {
 }
 
 void MainWindow::showProgress(const pretext::TrainProgress& p) {
-    if (!p.note.isEmpty()) {
+    if (p.updateSkipped) {
+        statusBar()->showMessage(p.note, 10000); // fp16 overflow: expected now and then
+    } else if (!p.note.isEmpty()) {
         showError(p.note); // the batch was halved after running out of memory
     }
     if (!p.skippedNote.isEmpty()) {

@@ -1,5 +1,6 @@
 #include "Trainer.h"
 
+#include "DeviceInfo.h"
 #include "Precision.h"
 #include "Rng.h"
 #include "StateDict.h"
@@ -201,8 +202,13 @@ void Trainer::finishSetUp(const torch::Tensor& evalSamples) {
         throw TrainingError("accumulate must be at least 1, not " +
                             std::to_string(m_config.accumulate));
     }
-    if (!knownPrecision(m_config.precision)) {
-        throw TrainingError("unknown precision '" + m_config.precision + "' (fp32 or bf16)");
+    try {
+        m_config.precision = resolvePrecision(m_config.precision, m_device);
+    } catch (const std::invalid_argument& e) {
+        throw TrainingError(e.what());
+    }
+    if (m_config.precision == "fp16" || m_config.lossScaling) {
+        m_scaler = std::make_unique<LossScaler>();
     }
     m_model->to(m_device);
     const auto mode = parseRouteMode(m_config.convRoute);
@@ -346,7 +352,15 @@ StepResult Trainer::trainOn(const Batch& batch) {
     }
     checkFinite(lossValue, step, m_config.learningRate, false);
     StepResult r;
+    const double scaleUsed = m_scaler ? m_scaler->scale() : 0.0;
     applyGradients(lo.loss, true, &r);
+    if (m_scaler) {
+        lo.metrics["loss_scale"] = scaleUsed;
+    }
+    if (const auto memory = takePeakMemory(m_device)) {
+        lo.metrics["gpu_peak_mb"] = memory->peakAllocatedMb;
+        lo.metrics["gpu_reserved_mb"] = memory->reservedMb;
+    }
     if (m_accumulatedLoss.defined()) { // the mean over the accumulated batches
         lossValue = m_accumulatedLoss.item<double>();
         if (m_comm) {
@@ -400,11 +414,17 @@ void Trainer::applyGradients(const torch::Tensor& loss, bool checked, StepResult
         m_sync->begin(static_cast<int>(k));
         m_sync->beforeBackward();
     }
-    if (k <= 1) {
-        loss.backward();
-    } else {
+    // Each batch's loss divided by k (and multiplied by the loss scale, if any).
+    auto backward = [this, k](const torch::Tensor& l) {
+        torch::Tensor t = k > 1 ? l / static_cast<double>(k) : l;
+        if (m_scaler) {
+            t = m_scaler->scaled(t);
+        }
+        t.backward();
+    };
+    backward(loss);
+    if (k > 1) {
         // Each batch's gradient added as it comes, so one batch's activations live at a time.
-        (loss / static_cast<double>(k)).backward();
         torch::Tensor sum = loss.detach();
         for (int64_t i = 1; i < k; ++i) {
             const Batch more = nextBatch();
@@ -412,7 +432,7 @@ void Trainer::applyGradients(const torch::Tensor& loss, bool checked, StepResult
             if (m_sync) {
                 m_sync->beforeBackward();
             }
-            (l / static_cast<double>(k)).backward();
+            backward(l);
             sum = sum + l.detach();
         }
         m_accumulatedLoss = sum / static_cast<double>(k);
@@ -421,7 +441,12 @@ void Trainer::applyGradients(const torch::Tensor& loss, bool checked, StepResult
         m_comm->setStep(m_step + 1);
         m_sync->finish(); // every rank now holds the same averaged gradients
     }
-    if (checked) {
+    if (m_scaler) {
+        if (!unscaleGradients(result)) {
+            ++m_step; // the batch was seen; its update is skipped
+            return;
+        }
+    } else if (checked) {
         checkGradients();
     }
     std::vector<torch::Tensor> before;
@@ -464,13 +489,50 @@ StepResult Trainer::replayLastBatch() {
     return trainOn(batch);
 }
 
-void Trainer::checkGradients() {
-    const int64_t step = m_step + 1;
+void Trainer::injectGradientFault() {
     auto params = m_model->parameters();
-    if (m_config.faults.nanGradientAtStep == step && !params.empty() &&
+    if (m_config.faults.nanGradientAtStep == m_step + 1 && !params.empty() &&
         params.front().grad().defined()) {
         params.front().mutable_grad().fill_(std::nan(""));
     }
+}
+
+bool Trainer::unscaleGradients(StepResult* result) {
+    injectGradientFault();
+    const double scale = m_scaler->scale();
+    // After the all-reduce every rank holds the same sums, so all skip alike.
+    const bool finite = m_scaler->unscale(m_model->parameters());
+    if (m_scaler->update(finite)) {
+        return true;
+    }
+    const int64_t step = m_step + 1;
+    if (m_scaler->diverged()) {
+        std::ostringstream m;
+        m << "training stopped at step " << step << ": the gradients overflowed in "
+          << m_scaler->skippedInARow() << " steps in a row although the loss scale fell to "
+          << scale
+          << ", so the model diverged rather than float16's range being too small. The "
+             "model is as it was after step "
+          << step - m_scaler->skippedInARow() << ". Lower the learning rate (now "
+          << m_config.learningRate << "; try " << m_config.learningRate / 10
+          << "), or train in bf16 or fp32.";
+        throw NonFiniteError(m.str(), step, m_config.learningRate);
+    }
+    if (result != nullptr) {
+        std::ostringstream m;
+        m << "step " << step << "'s gradients overflowed at loss scale " << scale
+          << ": its update was skipped and the scale lowered to " << m_scaler->scale() << " ("
+          << m_scaler->skippedTotal() << " skipped so far)";
+        result->note = m.str();
+        result->updateSkipped = true;
+    }
+    return false;
+}
+
+void Trainer::checkGradients() {
+    const int64_t step = m_step + 1;
+    injectGradientFault();
+    auto params = m_model->parameters();
     // One read-back for all of them; names are looked up only when one is bad.
     std::vector<torch::Tensor> finite;
     for (const auto& p : params) {
@@ -576,6 +638,9 @@ std::string Trainer::checkpointBytes(const std::string& configJson) {
     archive.write("epoch_order", m_order.defined() ? m_order : torch::empty({0}, torch::kLong));
     archive.write("epoch_cursor", torch::tensor(m_cursor, torch::kLong));
     archive.write("epoch", torch::tensor(m_epoch, torch::kLong));
+    if (m_scaler) {
+        archive.write("loss_scale", m_scaler->state());
+    }
     std::ostringstream out;
     archive.save_to(out);
     return out.str();
@@ -639,6 +704,10 @@ std::string Trainer::loadCheckpoint(const std::string& bytes) {
     torch::Tensor epoch;
     m_epoch =
         archive.try_read("epoch", epoch) ? epoch.item<int64_t>() : (m_order.defined() ? 1 : 0);
+    torch::Tensor lossScale;
+    if (m_scaler && archive.try_read("loss_scale", lossScale)) {
+        m_scaler->loadState(lossScale.to(torch::kCPU));
+    }
     archive.try_read("config", config);
     return config.isString() ? config.toStringRef() : std::string();
 }

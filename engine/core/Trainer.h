@@ -7,6 +7,7 @@
 #include "Augment.h"
 #include "ConvRoutes.h"
 #include "Inspect.h"
+#include "LossScaler.h"
 #include "Optim.h"
 #include "SampleSource.h"
 #include "dist/GradientSync.h"
@@ -70,8 +71,15 @@ struct TrainConfig {
     // Gradients of this many batches summed (each loss divided by it) before one update:
     // an effective batch of accumulate * batchSize.
     int64_t accumulate = 1;
-    // "fp32", or "bf16": forward passes under autocast to bfloat16 (CPU and CUDA).
+    // "fp32"; "bf16": forward passes under autocast to bfloat16 (CPU and CUDA); "fp16":
+    // to float16 with dynamic loss scaling (CUDA only); "amp": bf16 where the device
+    // computes it (the CPU, CUDA from compute capability 8.0), else fp16. The trainer's
+    // config() holds the one taken.
     std::string precision = "fp32";
+    // Dynamic loss scaling (LossScaler.h): on by itself with fp16. Set alone, it scales
+    // a float32 run the same way: the CPU has no float16 autocast, so tests check the
+    // skipped updates and the scale's course there.
+    bool lossScaling = false;
     // In a distributed run (joinGroup): BatchNorm normalises with the statistics of the
     // whole global batch instead of each rank's share (SyncBatchNorm.h).
     bool syncBatchNorm = false;
@@ -83,8 +91,12 @@ struct StepResult {
     std::map<std::string, double> metrics;
     double stepMs = 0.0;
     // Set when the step ran out of memory and went on with half the batch (the batch
-    // size stays halved from then on): what happened, for a person.
+    // size stays halved from then on), or when loss scaling skipped its update: what
+    // happened, for a person.
     std::string note;
+    // Loss scaling found overflowed gradients: the step was counted, its update skipped
+    // and the scale lowered (expected now and then with fp16; `note` says so).
+    bool updateSkipped = false;
     // While Trainer::setRecordLayerNorms is on: ‖∂L/∂θ‖₂ per layer (Trainer::layerNames).
     std::vector<double> layerGradientNorms;
     // While Trainer::setMeasureUpdates is on: ‖Δθ‖₂ of this step's update and ‖θ‖₂ before it.
@@ -253,6 +265,10 @@ private:
     void applyGradients(const torch::Tensor& loss, bool checked = false,
                         StepResult* result = nullptr);
     void checkGradients();
+    void injectGradientFault();
+    // With loss scaling: unscales the gradients and says whether the update may go ahead
+    // (else the step is counted, the update skipped and the scale halved).
+    bool unscaleGradients(StepResult* result);
     // Drops the gradients (after an out-of-memory error cut a step short).
     void clearGradients();
     // The step at these indices, read back; inside trainOn's out-of-memory handling.
@@ -315,6 +331,7 @@ private:
     torch::Generator m_orderGenerator;
     std::shared_ptr<Communicator> m_comm;
     std::unique_ptr<GradientSync> m_sync;
+    std::unique_ptr<LossScaler> m_scaler; // fp16 (or TrainConfig::lossScaling)
     int64_t m_cursor = 0;
     int64_t m_epoch = 0;    // epochs begun
     uint64_t m_keyBase = 0; // augmentation key of the batch being drawn's first sample

@@ -4,6 +4,7 @@
 #include "Errors.h"
 #include "HeadlessCommon.h"
 #include "LocalLauncher.h"
+#include "Precision.h"
 #include "Presets.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
@@ -169,10 +170,11 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
     }
     if (p.isSet("precision")) {
         r.settings.precision = p.value("precision");
-        if (r.settings.precision != "fp32" && r.settings.precision != "bf16") {
-            throw CommandError{QStringLiteral("--precision must be fp32 or bf16, not '%1'")
-                                   .arg(r.settings.precision),
-                               2};
+        if (!knownPrecision(r.settings.precision.toStdString())) {
+            throw CommandError{
+                QStringLiteral("--precision must be fp32, bf16, fp16 or amp, not '%1'")
+                    .arg(r.settings.precision),
+                2};
         }
     }
     if (p.isSet("monitor-stage")) {
@@ -312,7 +314,10 @@ int trainCommand(const QStringList& args) {
           "Sum the gradients of K batches before each update: an effective batch of K times "
           "--batch (config.json's global_batch).",
           "K"},
-         {"precision", "fp32, or bf16: forward passes under autocast to bfloat16 (CPU or CUDA).",
+         {"precision",
+          "fp32; bf16: forward passes under autocast to bfloat16 (CPU or CUDA); fp16: to "
+          "float16 with dynamic loss scaling (CUDA); amp: bf16 where the device computes it, "
+          "else fp16. config.json's precision_used says which was taken.",
           "precision", "fp32"},
          {"nproc",
           "Data-parallel training in N processes on this machine (a local launcher: each "
@@ -500,6 +505,16 @@ int trainCommand(const QStringList& args) {
                          .arg(s.maxSteps)
                    : QString();
     };
+    // A GPU run: the most memory the step took on the device, and what the allocator holds.
+    const auto gpuMemory = [](const TrainProgress& p) {
+        const QVariant peak = p.metrics.value(QStringLiteral("gpu_peak_mb"));
+        return peak.isValid()
+                   ? QStringLiteral("  GPU peak %1 MB (reserved %2 MB)")
+                         .arg(peak.toDouble(), 0, 'f', 0)
+                         .arg(p.metrics.value(QStringLiteral("gpu_reserved_mb")).toDouble(), 0, 'f',
+                              0)
+                   : QString();
+    };
     while (!session.reachedMaxSteps()) {
         try {
             last = session.step();
@@ -562,7 +577,7 @@ int trainCommand(const QStringList& args) {
                          .arg(last.loss, 0, 'f', 5)
                          .arg(last.imagesPerSec, 0, 'f', 1)
                          .arg(c.info.video ? "tuples" : "images")
-                  << heldOut(last) << Qt::endl;
+                  << heldOut(last) << gpuMemory(last) << Qt::endl;
         }
     }
     if (!speaks) {

@@ -4,6 +4,7 @@
 
 #include "Augment.h"
 #include "ConvRoutes.h"
+#include "Precision.h"
 #include "RunFolder.h"
 #include "tasks/Registry.h"
 
@@ -32,7 +33,7 @@ const QSet<QString> kInformational = {
     "format",       "app_version",   "torch_version",   "device",       "optimizer",
     "images_used",  "windows_used",  "data_note",       "resumed",      "conv_route_summary",
     "augment_used", "pipeline_note", "knn_random_init", "monitor_note", "encoder",
-    "global_batch", "distributed"};
+    "global_batch", "distributed",   "precision_used",  "device_name"};
 const QSet<QString> kSettings = {"task",          "params",        "batch_size",
                                  "learning_rate", "seed",          "device_requested",
                                  "max_steps",     "data",          "conv_route",
@@ -249,10 +250,10 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
     }
     if (json.contains(QStringLiteral("precision"))) {
         const QString p = json.value(QStringLiteral("precision")).toString();
-        if (p == QLatin1String("fp32") || p == QLatin1String("bf16")) {
+        if (knownPrecision(p.toStdString())) {
             s.precision = p;
         } else {
-            problems << Text::tr("precision: must be fp32 or bf16");
+            problems << Text::tr("precision: must be fp32, bf16, fp16 or amp");
         }
     }
     if (json.contains(QStringLiteral("init_encoder"))) {

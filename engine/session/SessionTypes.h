@@ -83,7 +83,7 @@ struct TrainSettings {
     int accumulate = 1; // batches per update (gradient accumulation)
     // A distributed run's BatchNorm layers normalise with the global batch's statistics.
     bool syncBatchNorm = false;
-    QString precision = QStringLiteral("fp32"); // fp32 | bf16 (autocast)
+    QString precision = QStringLiteral("fp32"); // fp32 | bf16 | fp16 | amp (Precision.h)
     qint64 maxSteps = 0;                        // 0: until stopped
     QString runDir;                             // empty: a new folder under the runs directory
     // Test switch: faults to inject (parseFaultInjection's "nan-loss@5,oom@9"); empty:
@@ -102,6 +102,7 @@ struct TrainProgress {
     QString histogramAxis;       // what the bins are
     QStringList histogramLabels; // one per bin, or empty (numbered)
     QString note;                // something a person should know (the batch was halved)
+    bool updateSkipped = false;  // note says that loss scaling skipped the step's update
     // Files skipped during this step (vanished, changed, unreadable), for the status bar,
     // and each as "path reason" for the Data panel's list.
     QString skippedNote;

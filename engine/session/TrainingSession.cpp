@@ -1,5 +1,6 @@
 #include "TrainingSession.h"
 
+#include "DeviceInfo.h"
 #include "ImageSheet.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
@@ -60,6 +61,14 @@ QJsonObject describeRun(const TrainSettings& s, Trainer& trainer, const LoadedDa
     json.insert(QStringLiteral("app_version"), QStringLiteral(PRETEXT_VERSION));
     json.insert(QStringLiteral("torch_version"), torchVersion());
     json.insert(QStringLiteral("device"), QString::fromStdString(trainer.device().str()));
+    const std::string label = deviceLabel(trainer.device());
+    if (label != trainer.device().str()) {
+        json.insert(QStringLiteral("device_name"), QString::fromStdString(label));
+    }
+    if (trainer.config().precision != s.precision.toStdString()) { // amp: the one it became
+        json.insert(QStringLiteral("precision_used"),
+                    QString::fromStdString(trainer.config().precision));
+    }
     json.insert(QStringLiteral("optimizer"), QStringLiteral("adam"));
     json.insert(QStringLiteral("encoder"),
                 QString::fromStdString(trainer.model().encoder()->describe()));
@@ -350,6 +359,7 @@ TrainProgress TrainingSession::step(bool replay) {
     }
     TrainProgress p;
     p.note = QString::fromStdString(r.note);
+    p.updateSkipped = r.updateSkipped;
     p.step = r.step;
     p.loss = r.loss;
     p.wallTimeS = m_wallOffsetS + m_clock.elapsed() / 1000.0;
@@ -481,7 +491,7 @@ bool TrainingSession::reachedMaxSteps() const {
 }
 
 QString TrainingSession::deviceName() const {
-    return QString::fromStdString(m_trainer->device().str());
+    return QString::fromStdString(deviceLabel(m_trainer->device()));
 }
 
 void TrainingSession::saveCheckpoint() {
