@@ -112,6 +112,59 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
         m_monitor->setCurrentIndex(index);
     });
     form->addRow(tr("k-NN monitor"), m_monitor);
+
+    m_precision = new QComboBox(this);
+    m_precision->setObjectName(QStringLiteral("precisionCombo"));
+    m_precision->addItem(tr("float32"), QStringLiteral("fp32"));
+    m_precision->addItem(tr("Mixed, automatic"), QStringLiteral("amp"));
+    m_precision->addItem(tr("Mixed, bfloat16"), QStringLiteral("bf16"));
+    m_precision->addItem(tr("Mixed, float16 (CUDA)"), QStringLiteral("fp16"));
+    m_precision->setToolTip(
+        tr("The forward pass's arithmetic. Mixed precision runs the convolutions and matrix "
+           "products under autocast in a 16-bit type while the weights and the optimizer stay "
+           "float32: bfloat16 keeps float32's range; float16 (CUDA only) is faster on older "
+           "GPUs and needs dynamic loss scaling (an update with overflowed gradients is skipped "
+           "and the scale halved; the loss_scale curve shows it). Automatic takes bfloat16 on "
+           "the CPU and on GPUs that compute it (compute capability 8.0 and later), float16 "
+           "elsewhere"));
+    form->addRow(tr("Precision"), m_precision);
+
+    m_accumulate = new QSpinBox(this);
+    m_accumulate->setObjectName(QStringLiteral("accumulateSpin"));
+    m_accumulate->setRange(1, 4096);
+    m_accumulate->setValue(1);
+    m_accumulate->setSpecialValueText(tr("every batch"));
+    m_accumulate->setPrefix(tr("every "));
+    m_accumulate->setSuffix(tr(" batches"));
+    m_accumulate->setToolTip(
+        tr("Gradient accumulation: the gradients of this many batches are summed before one "
+           "update, an effective batch of this times the batch size with one batch's memory "
+           "(the run's config.json records it as global_batch). A step is one update"));
+    form->addRow(tr("Update"), m_accumulate);
+
+    m_init = new QComboBox(this);
+    m_init->setObjectName(QStringLiteral("initCombo"));
+    m_init->addItem(tr("Random initialisation"), QString());
+    m_init->addItem(tr("A state dict file…"), QStringLiteral("?"));
+    m_init->setToolTip(
+        tr("Where the encoder's weights start: random, or a state dict saved by torch.save "
+           "(a torchvision ResNet's, or an encoder exported by this program with Export "
+           "encoder). Its architecture must be the task panel's backbone; only tensors are "
+           "read from the file"));
+    connect(m_init, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        if (m_init->itemData(index).toString() != QLatin1String("?")) {
+            return;
+        }
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("The encoder's starting weights"), QString(),
+            tr("PyTorch state dicts (*.pt *.pth *.bin);;All files (*)"));
+        if (file.isEmpty()) {
+            m_init->setCurrentIndex(0);
+            return;
+        }
+        addInitFile(file);
+    });
+    form->addRow(tr("Start from"), m_init);
     form->addRow(tr("Stop after"), m_maxSteps);
 
     auto makeButton = [this](const QString& text, QStyle::StandardPixmap icon, const char* name) {
@@ -168,7 +221,24 @@ void TrainingPanel::fillSettings(pretext::TrainSettings& s) const {
     s.convRoute = m_convRoute->currentData().toString();
     s.augment = m_augment->currentData().toString();
     s.monitor = m_monitor->currentData().toString();
+    s.precision = m_precision->currentData().toString();
+    s.accumulate = m_accumulate->value();
+    s.initEncoder = m_init->currentData().toString();
     s.maxSteps = m_maxSteps->value();
+}
+
+void TrainingPanel::addInitFile(const QString& file) {
+    int index = m_init->findData(file);
+    if (index < 0) {
+        index = m_init->count() - 1; // before "A state dict file…"
+        m_init->insertItem(index, QFileInfo(file).fileName(), file);
+        m_init->setItemData(index, QDir::toNativeSeparators(file), Qt::ToolTipRole);
+    }
+    m_init->setCurrentIndex(index);
+}
+
+QString TrainingPanel::initEncoder() const {
+    return m_init->currentData().toString();
 }
 
 void TrainingPanel::applySettings(const pretext::TrainSettings& s) {
@@ -183,6 +253,13 @@ void TrainingPanel::applySettings(const pretext::TrainSettings& s) {
         m_monitor->insertItem(monitor, QFileInfo(s.monitor).fileName(), s.monitor);
     }
     m_monitor->setCurrentIndex(monitor);
+    m_precision->setCurrentIndex(std::max(0, m_precision->findData(s.precision)));
+    m_accumulate->setValue(s.accumulate);
+    if (s.initEncoder.isEmpty()) {
+        m_init->setCurrentIndex(0);
+    } else {
+        addInitFile(s.initEncoder);
+    }
     m_maxSteps->setValue(static_cast<int>(s.maxSteps));
 }
 
@@ -205,6 +282,9 @@ void TrainingPanel::setState(EngineState state, bool hasData) {
     m_convRoute->setEnabled(!active);
     m_augment->setEnabled(!active);
     m_monitor->setEnabled(!active);
+    m_precision->setEnabled(!active);
+    m_accumulate->setEnabled(!active);
+    m_init->setEnabled(!active);
     m_maxSteps->setEnabled(!active);
 }
 

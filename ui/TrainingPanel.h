@@ -1,6 +1,7 @@
 #pragma once
 // Training controls (start, pause/resume, step, stop; learning rate, batch size,
-// device, step limit) and the live figures of the current run.
+// device, precision, gradient accumulation, the encoder's starting weights, step limit)
+// and the live figures of the current run.
 #include "SessionTypes.h"
 
 #include <QWidget>
@@ -26,9 +27,12 @@ public:
     void showRunFinished(const QString& reason);
     void setLearningRate(double lr);
     // Takes the run settings this panel owns from a config (learning rate, batch size,
-    // device, step limit).
+    // device, precision, accumulation, starting weights, step limit).
     void applySettings(const pretext::TrainSettings& settings);
     int maxSteps() const;
+    // The state dict file the encoder starts from (chosen and listed); empty: random.
+    void addInitFile(const QString& file);
+    QString initEncoder() const;
     void setMaxSteps(int steps); // 0: until stopped
 
     QPushButton* startButton() const { return m_start; }
@@ -53,6 +57,9 @@ private:
     QComboBox* m_convRoute = nullptr;
     QComboBox* m_augment = nullptr;
     QComboBox* m_monitor = nullptr;
+    QComboBox* m_precision = nullptr;
+    QSpinBox* m_accumulate = nullptr;
+    QComboBox* m_init = nullptr;
     QSpinBox* m_maxSteps = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;
