@@ -18,27 +18,43 @@ const char* kUsage =
     "pretext-bench [--task NAME|all] [--size PX] [--batch B] [--steps N] [--device auto|cpu|cuda]\n"
     "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] "
     "[--no-ceiling]\n"
+    "              [--backbone small|resnet18|resnet34|resnet50] [--precision fp32|bf16|fp16|amp]\n"
     "              [--per-tensor-adam] [--malloc-defaults] [--conv-route auto|libtorch|fast] "
     "[--conv-rounds R]\n";
 
-bool parseParam(const std::string& text, pretext::ParamValues& params) {
+// NAME=NUMBER, or NAME=CHOICE for a choice parameter of `task` (backbone=resnet18).
+bool parseParam(const std::string& text, const std::string& task, pretext::ParamValues& params) {
     const auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0) {
         return false;
     }
+    const std::string name = text.substr(0, eq), value = text.substr(eq + 1);
     char* end = nullptr;
-    const double v = std::strtod(text.c_str() + eq + 1, &end);
-    if (end == nullptr || *end != '\0') {
+    const double v = std::strtod(value.c_str(), &end);
+    if (!value.empty() && end != nullptr && *end == '\0') {
+        params[name] = v;
+        return true;
+    }
+    const auto first = pretext::benchTasks(task);
+    if (first.empty()) {
         return false;
     }
-    params[text.substr(0, eq)] = v;
-    return true;
+    for (const auto& spec : pretext::makeTask(first.front())->info().params) {
+        for (size_t k = 0; spec.name == name && k < spec.choices.size(); ++k) {
+            if (spec.choices[k] == value) {
+                params[name] = static_cast<double>(k);
+                return true;
+            }
+        }
+    }
+    return false;
 }
 } // namespace
 
 int main(int argc, char** argv) {
     pretext::BenchOptions options;
     std::string task = pretext::defaultTaskName(), json;
+    std::vector<std::string> params; // read once the task is known
     bool ceilingWanted = true;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -86,11 +102,10 @@ int main(int argc, char** argv) {
             options.blasThreads = std::atoi(next);
         } else if (arg == "--json") {
             json = next;
-        } else if (arg == "--param") {
-            if (!parseParam(next, options.params)) {
-                std::cerr << "pretext-bench: --param wants NAME=NUMBER, not '" << next << "'\n";
-                return 2;
-            }
+        } else if (arg == "--param" || arg == "--backbone") {
+            params.push_back(arg == "--param" ? next : "backbone=" + std::string(next));
+        } else if (arg == "--precision") {
+            options.precision = next;
         } else {
             std::cerr << "pretext-bench: unknown option " << arg << "\n" << kUsage;
             return 2;
@@ -98,6 +113,14 @@ int main(int argc, char** argv) {
         ++i;
     }
     try {
+        for (const auto& text : params) {
+            if (!parseParam(text, task, options.params)) {
+                std::cerr << "pretext-bench: --param wants NAME=NUMBER or NAME=CHOICE of the "
+                             "task, not '"
+                          << text << "'\n";
+                return 2;
+            }
+        }
         pretext::configureThreads(options.torchThreads, options.blasThreads);
         pretext::configureMemory(options.keepFreedMemory);
         pretext::MachineCeiling ceiling;

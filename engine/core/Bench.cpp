@@ -3,6 +3,7 @@
 #include "ConvRoutes.h"
 #include "DemoData.h"
 #include "DemoVideo.h"
+#include "DeviceInfo.h"
 #include "Memory.h"
 #include "Rng.h"
 #include "Threads.h"
@@ -204,9 +205,12 @@ BenchResult runBench(const BenchOptions& options) {
     cfg.device = o.device;
     cfg.perTensorAdam = o.perTensorAdam;
     cfg.convRoute = o.convRoute;
+    cfg.precision = o.precision;
     const auto made = prepare(o, *task, cfg, r);
     Trainer& trainer = *made;
     r.device = trainer.device().str();
+    r.deviceName = deviceLabel(trainer.device());
+    r.precision = trainer.config().precision;
     r.params = trainer.config().params; // with the automatic stem made definite
     r.parameters = parameterCount(trainer.model());
     r.routeSummary = trainer.routePlan().summary();
@@ -245,6 +249,7 @@ BenchResult runBench(const BenchOptions& options) {
         r.outputShape.assign(output.sizes().begin() + 1, output.sizes().end());
     }
     int64_t modelSteps = 0;
+    takePeakMemory(trainer.device());              // the peak from here on: the model steps
     int64_t faultsAfterWarmup = minorPageFaults(); // counted over the timed steps only
     const double model = timedSeconds(static_cast<int>(o.warmupSteps), static_cast<int>(o.steps),
                                       trainer.device(), [&] {
@@ -255,6 +260,9 @@ BenchResult runBench(const BenchOptions& options) {
                                       });
     // Counted before the rounds below, whose switching between routes is not a model step.
     const int64_t modelFaults = minorPageFaults() - faultsAfterWarmup;
+    if (const auto memory = takePeakMemory(trainer.device())) {
+        r.peakGpuMb = memory->peakAllocatedMb;
+    }
     if (o.convRounds > 0) {
         const auto chosen = trainer.routePlan();
         std::vector<double> winograd, direct, ratio;
@@ -329,7 +337,8 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r,
     out.precision(1);
     const char* unit = r.video ? " tuples/s" : " images/s";
     out << "task " << r.task << ", " << o.sizePx << " px, batch " << o.batchSize << ", device "
-        << r.device << ", " << r.threads << ", Adam "
+        << r.deviceName << ", " << r.threads << ", "
+        << (r.precision == "fp32" ? std::string() : r.precision + " autocast, ") << "Adam "
         << (o.perTensorAdam ? "per tensor (LibTorch's)" : "multi-tensor") << ", " << r.memory
         << "\n"
         << "  convolution routes      " << r.routeSummary << "\n"
@@ -367,6 +376,10 @@ std::string formatBench(const BenchOptions& o, const BenchResult& r,
             << r.convRatio << std::setprecision(1);
     }
     out << "\n  peak resident memory    " << r.peakRssMb << " MB\n";
+    if (r.peakGpuMb >= 0.0) {
+        out << "  peak GPU memory         " << r.peakGpuMb
+            << " MB in tensors during a model step (the caching allocator's peak)\n";
+    }
     return out.str();
 }
 
@@ -397,6 +410,8 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
         auto task = makeTask(r.task);
         out << (i ? "," : "") << "\n    {\"task\": " << jsonString(r.task)
             << ", \"device\": " << jsonString(r.device)
+            << ", \"device_name\": " << jsonString(r.deviceName)
+            << ", \"precision\": " << jsonString(r.precision)
             << ", \"threads\": " << jsonString(r.threads)
             << ", \"torch_threads\": " << r.torchThreads << ", \"blas_threads\": " << r.blasThreads
             << ", \"memory\": " << jsonString(r.memory) << ",\n     \"params\": {";
@@ -428,7 +443,7 @@ std::string benchJson(const BenchOptions& o, const std::vector<BenchResult>& res
             << ", \"inspected_ms_per_step\": " << r.inspectedMsPerStep
             << ", \"model_images_per_s\": " << r.modelImagesPerSec
             << ", \"model_ms_per_step\": " << r.modelMsPerStep
-            << ", \"model_gflops\": " << r.modelGflops()
+            << ", \"peak_gpu_mb\": " << r.peakGpuMb << ", \"model_gflops\": " << r.modelGflops()
             << ", \"model_page_faults_per_step\": " << r.modelPageFaultsPerStep
             << ", \"conv_routes\": " << jsonString(r.routeSummary)
             << ", \"conv_rounds\": " << r.convRounds << ", \"conv_fast_ms\": " << r.convFastMs

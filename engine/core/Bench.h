@@ -30,6 +30,7 @@ struct BenchOptions {
     // and then with LibTorch's own, in this one process (what the choice is worth,
     // measured where the machine's drift between processes does not count).
     int64_t convRounds = 0;
+    std::string precision = "fp32"; // TrainConfig::precision
 };
 
 struct BenchResult {
@@ -66,6 +67,9 @@ struct BenchResult {
     int64_t samplesPerImage = 1;       // model inputs made from one image (rotation: 4)
     double peakRssMb = 0;
     int64_t parameters = 0;
+    std::string precision;  // the one taken (amp resolved)
+    std::string deviceName; // deviceLabel: a GPU's name and memory
+    double peakGpuMb = -1;  // CUDA: the most memory a timed model step took; else -1
 
     // Training FLOPs per sample: forward plus a backward pass of about twice that.
     double trainFlops() const {

@@ -11,6 +11,7 @@
 #include "Handout.h"
 #include "ImageSheet.h"
 #include "Memory.h"
+#include "Precision.h"
 #include "Preview.h"
 #include "RunConfig.h"
 #include "TaskCatalog.h"
@@ -412,6 +413,12 @@ BenchOptions benchOptions(const QCommandLineParser& p, const Common& c) {
     o.seed = c.seed;
     o.keepFreedMemory = !p.isSet("malloc-defaults");
     o.convRoute = p.value("conv-route").toStdString();
+    o.precision = p.value("precision").toStdString();
+    if (!knownPrecision(o.precision)) {
+        throw CommandError{QStringLiteral("--precision must be fp32, bf16, fp16 or amp, not '%1'")
+                               .arg(p.value("precision")),
+                           2};
+    }
     if (!parseRouteMode(o.convRoute)) {
         throw CommandError{QStringLiteral("--conv-route must be auto, libtorch or fast, not '%1'")
                                .arg(p.value("conv-route")),
@@ -451,6 +458,8 @@ int benchCommand(const QStringList& args) {
           "After the model step, R rounds of it with the chosen convolution routes "
           "and then LibTorch's own, in this process (0: none).",
           "R", "0"},
+         {"precision", "fp32, bf16, fp16 (CUDA) or amp, as train's --precision.", "precision",
+          "fp32"},
          {"video-frames", "Video tasks: frames of the long video written and decoded.", "N",
           "3000"},
          {"embedding",

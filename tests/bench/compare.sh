@@ -14,8 +14,9 @@
 # worth against LibTorch's route and against Python.
 #   tests/bench/compare.sh [--size PX] [--batch B] [--steps N] [--rounds R] [--task T|all]
 #                          [--backbone small|resnet18|resnet34|resnet50]
-#                          [--python-malloc-kept] [--malloc-defaults]
-# With a ResNet backbone the reference is torchvision's own model (reference_nets.py).
+#                          [--precision fp32|bf16|amp] [--python-malloc-kept] [--malloc-defaults]
+# With a ResNet backbone the reference is torchvision's own model (reference_nets.py);
+# with --precision both sides run under the same autocast.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -30,6 +31,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --task) task=$2; shift 2 ;;
     --backbone) backbone=$2; shift 2 ;;
+    --precision) cpp_opts+=(--precision "$2"); shift 2 ;;
     --malloc-defaults) cpp_opts+=(--malloc-defaults); shift ;;
     --python-malloc-kept) py_kept=1; shift ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;

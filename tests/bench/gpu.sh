@@ -3,7 +3,11 @@
 # the core-only benchmark against the LibTorch inside that torch, runs every task on
 # the GPU and on the CPU, and the Python reference on the GPU and the CPU, and prints
 # the tables. A task that fails is reported and the others still run.
+# Then the backbones on the GPU: rotation (4 network inputs per image) with each ResNet
+# at 224 px, in fp32, amp (bf16 where the GPU computes it) and fp16 with loss scaling,
+# C++ and Python (torchvision's model under the same autocast), with the peak GPU memory.
 #   tests/bench/gpu.sh [--steps N] [--size PX] [--batch B] [--rounds R] [--devices "cuda cpu"]
+#                      [--backbones "resnet18 resnet50"] [--bb-size PX] [--bb-batch B]
 #   (environment: PYTHON, BUILD_DIR, OUT: where the logs and JSON files go)
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -11,7 +15,7 @@ root=$(cd "$here/../.." && pwd)
 python=${PYTHON:-python3}
 build=${BUILD_DIR:-$root/build-core}
 out=${OUT:-$(mktemp -d)}
-steps=60 size=64 batch=32 rounds=2 devices="cuda cpu"
+steps=60 size=64 batch=32 rounds=2 devices="cuda cpu" backbones="resnet18" bb_size=224 bb_batch=32
 while [ $# -gt 0 ]; do
     case "$1" in
     --steps) steps=$2; shift 2 ;;
@@ -19,6 +23,9 @@ while [ $# -gt 0 ]; do
     --batch) batch=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --devices) devices=$2; shift 2 ;;
+    --backbones) backbones=$2; shift 2 ;;
+    --bb-size) bb_size=$2; shift 2 ;;
+    --bb-batch) bb_batch=$2; shift 2 ;;
     *) echo "gpu.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -79,4 +86,43 @@ run_device() {
 for d in $devices; do
     if [ "$d" = cpu ]; then rounds=1 run_device cpu 12; else run_device "$d" "$steps"; fi
 done
+
+# The backbones on the GPU, each precision C++ then Python.
+if "$python" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)'; then
+    for bb in $backbones; do
+        for prec in fp32 amp fp16; do
+            c="$out/bb-$bb-$prec"
+            if ! "${bench[@]}" --task rotation --backbone "$bb" --size "$bb_size" --batch "$bb_batch" \
+                --device cuda --steps "$steps" --precision "$prec" --no-ceiling --json "$c.json" > "$c.txt" 2>&1; then
+                echo "$bb $prec: the C++ benchmark failed:"; tail -5 "$c.txt"; rm -f "$c.json"; continue
+            fi
+            if ! "$python" "$here/reference.py" --spec "$c.json" --device cuda --json "$c-py.json" > "$c-py.txt" 2>&1; then
+                echo "$bb $prec: the Python reference failed:"; tail -5 "$c-py.txt"; rm -f "$c-py.json"
+            fi
+        done
+    done
+    "$python" - "$out" $backbones <<'PY'
+import json, os, sys
+out, backbones = sys.argv[1], sys.argv[2:]
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)["tasks"][0]
+    except (OSError, KeyError, IndexError, ValueError):
+        return None
+print("backbone   precision  taken  C++ model step   Python model step   C++/Py  vs fp32  peak GPU MB")
+for bb in backbones:
+    base = None
+    for prec in ("fp32", "amp", "fp16"):
+        c = load(os.path.join(out, f"bb-{bb}-{prec}.json"))
+        p = load(os.path.join(out, f"bb-{bb}-{prec}-py.json"))
+        if c is None:
+            continue
+        ci = c["model_images_per_s"]
+        base = base or (ci if prec == "fp32" else None)
+        pi = p["model_images_per_s"] if p else float("nan")
+        print(f"{bb:10} {prec:10} {c['precision']:6} {ci:9.1f} img/s   {pi:11.1f} img/s   "
+              f"{ci / pi:6.2f}  {ci / base if base else float('nan'):6.2f}x  {c['peak_gpu_mb']:10.0f}")
+PY
+fi
 exit 0

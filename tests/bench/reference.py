@@ -130,18 +130,31 @@ def run(entry, batch, steps, warmup, device):
     params = sum(p.numel() for p in model.parameters())
     flops = forward_flops(model, x)
     opt = torch.optim.Adam(model.parameters(), lr=entry["learning_rate"])
+    # The precision the C++ run took: autocast around the forward pass, the loss in
+    # float32, and for float16 a GradScaler (as the program's loss scaling).
+    precision = entry.get("precision", "fp32")
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision)
+    scaler = torch.cuda.amp.GradScaler() if precision == "fp16" else None
 
     def step():
-        loss = loss_fn(model(x))
+        with torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
+            out = model(x)
+        loss = loss_fn(out.float())
         opt.zero_grad()
-        loss.backward()
-        opt.step()
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+        else:
+            loss.backward()
+            opt.step()
         return loss.detach()
 
     seconds, loss = fastest_block(step, warmup, steps, device)
     if not math.isfinite(loss.item()):
         raise SystemExit(f"reference.py: {entry['task']}: the loss became {loss.item()}")
-    return {"task": entry["task"], "device": str(device), "parameters": params, "forward_flops": flops,
+    return {"task": entry["task"], "device": str(device), "precision": precision,
+            "parameters": params, "forward_flops": flops,
             "model_ms_per_step": 1000 * seconds, "model_images_per_s": batch / seconds,
             "model_gflops": 3 * flops * entry.get("samples_per_image", 1) * batch / seconds / 1e9}
 
@@ -168,7 +181,8 @@ def main():
                  memory=("malloc: GLIBC_TUNABLES=" + os.environ["GLIBC_TUNABLES"]
                          if os.environ.get("GLIBC_TUNABLES") else "malloc as found"))
         results.append(r)
-        print(f"reference {r['task']} ({r['device']}): {r['model_images_per_s']:.1f} images/s "
+        print(f"reference {r['task']} ({r['device']}, {r['precision']}): "
+              f"{r['model_images_per_s']:.1f} images/s "
               f"({r['model_ms_per_step']:.1f} ms per step), {r['model_gflops']:.1f} GFLOP/s, "
               f"{r['parameters']} parameters, {r['forward_flops'] / 1e6:.1f} MFLOP forward, "
               f"{r['threads']}", flush=True)
