@@ -31,10 +31,11 @@ QString cpuName() {
 }
 
 QString describe(const DataParallelFigures& f, const QString& who) {
-    return QStringLiteral("  %1 %2 images/s, %3 ms per step")
+    return QStringLiteral("  %1 %2 images/s, %3 ms per step; model step alone %4 images/s")
         .arg(who.leftJustified(34))
         .arg(f.imagesPerSec, 8, 'f', 1)
-        .arg(f.msPerStep, 7, 'f', 1);
+        .arg(f.msPerStep, 7, 'f', 1)
+        .arg(f.modelImagesPerSec, 0, 'f', 1);
 }
 } // namespace
 
@@ -119,6 +120,18 @@ int benchDataParallel(QCommandLineParser& p, const QStringList& args) {
                     0, 'f', 2)
                .arg(100.0 * many.allReduceAloneMs / many.msPerStep, 0, 'f', 1)
         << Qt::endl;
+    if (p.isSet("json")) { // both sides, for tests/bench/ddp_compare.sh
+        QFile file(p.value("json"));
+        const QByteArray json = QStringLiteral("{\"one_process\": %1,\n \"ranks\": %2}\n")
+                                    .arg(QString::fromStdString(dataParallelJson(one)),
+                                         QString::fromStdString(dataParallelJson(many)))
+                                    .toUtf8();
+        if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size()) {
+            throw CommandError{QStringLiteral("%1 could not be written: %2")
+                                   .arg(file.fileName(), file.errorString()),
+                               1};
+        }
+    }
     return 0;
 }
 

@@ -154,17 +154,47 @@ private Q_SLOTS:
         QVERIFY(!QDir(runDir).exists());
     }
 
-    // The benchmark runs both sides and reports the all-reduce (figures are not judged).
+    // The benchmark runs both sides and reports the all-reduce (figures are not judged),
+    // and its PyTorch peer (DistributedDataParallel, 2 Python ranks) runs on its spec.
     void benchComparesRanksWithOneProcess() {
-        const Result r = run({"bench", "--nproc", "2", "--task", "rotation", "--size", "32",
-                              "--batch", "4", "--steps", "2"});
+        const QString json = m_dir.filePath("dp.json");
+        Result r = run({"bench", "--nproc", "2", "--task", "rotation", "--size", "32", "--batch",
+                        "4", "--steps", "2", "--json", json});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QRegularExpression("model step alone [0-9.]+ images/s")),
+                 qPrintable(r.out));
+        QFile file(json);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject both = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(both.value("ranks").toObject().value("world").toInt(), 2);
+        QVERIFY(both.value("ranks").toObject().value("model_images_per_s").toDouble() > 0.0);
+        QVERIFY(both.value("one_process").toObject().value("model_images_per_s").toDouble() > 0.0);
         QVERIFY2(r.out.contains(QRegularExpression("1 process × \\d+ threads? +[0-9.]+ images/s")),
                  qPrintable(r.out));
         QVERIFY2(r.out.contains(QRegularExpression("2 ranks × \\d+ threads? \\(gloo\\) +[0-9.]+ "
                                                    "images/s.*[0-9.]+× one process")),
                  qPrintable(r.out));
         QVERIFY2(r.out.contains("1.88 MB per rank per step"), qPrintable(r.out));
+
+        if (runProgram("/usr/bin/python3",
+                       {"-c", "import torch.distributed as d; "
+                              "assert d.is_gloo_available()"},
+                       60000)
+                .exitCode != 0) {
+            QSKIP("Debian's python3-torch is not installed: no PyTorch DDP peer");
+        }
+        const QString spec = m_dir.filePath("spec.json");
+        r = run({"bench", "--task", "rotation", "--size", "32", "--batch", "4", "--steps", "1",
+                 "--threads", "1", "--no-ceiling", "--no-loaders", "--json", spec});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runProgram("/usr/bin/python3",
+                       {PRETEXT_DDP_REFERENCE, "--spec", spec, "--nproc", "2", "--steps", "2",
+                        "--warmup", "1", "--no-single"},
+                       120000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QRegularExpression("PyTorch DDP, 2 ranks x \\d+ thread\\(s\\) "
+                                                   "\\(gloo\\), rotation: model step [0-9.]+")),
+                 qPrintable(r.out));
     }
 
     void badEnvironmentIsNamed() {

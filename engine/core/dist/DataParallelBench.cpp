@@ -52,6 +52,19 @@ DataParallelFigures measureDataParallel(const BenchOptions& o, std::shared_ptr<C
     f.imagesPerSec = static_cast<double>(f.globalBatch) * steps / seconds;
     f.allReduceWaitMs /= steps;
     f.allReduceSpanMs /= steps;
+    {
+        const Batch batch = trainer.nextBatch(); // this rank's share of the next global batch
+        trainer.trainQuietly(batch);
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int64_t i = 0; i < o.steps; ++i) {
+            trainer.trainQuietly(batch);
+        }
+        trainer.lastLoss(); // the last step done (and finite) before the clock stops
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        f.modelMsPerStep = 1000.0 * s / steps;
+        f.modelImagesPerSec = static_cast<double>(f.globalBatch) * steps / s;
+    }
     if (comm && f.bytesPerStep > 0) {
         torch::Tensor flat = torch::zeros({f.bytesPerStep / 4}, torch::kFloat);
         torch::Tensor token = torch::zeros({1}, torch::kFloat);
@@ -77,7 +90,8 @@ std::string dataParallelJson(const DataParallelFigures& f) {
       << ",\"ms_per_step\":" << f.msPerStep << ",\"allreduce_wait_ms\":" << f.allReduceWaitMs
       << ",\"allreduce_span_ms\":" << f.allReduceSpanMs << ",\"bytes_per_step\":" << f.bytesPerStep
       << ",\"allreduce_alone_ms\":" << f.allReduceAloneMs << ",\"buckets\":" << f.buckets
-      << ",\"parameters\":" << f.parameters << "}";
+      << ",\"parameters\":" << f.parameters << ",\"model_images_per_s\":" << f.modelImagesPerSec
+      << ",\"model_ms_per_step\":" << f.modelMsPerStep << "}";
     return j.str();
 }
 
@@ -101,6 +115,8 @@ DataParallelFigures parseDataParallelJson(const std::string& json) {
     f.buckets = static_cast<int>(field(json, "buckets"));
     f.allReduceAloneMs = field(json, "allreduce_alone_ms");
     f.parameters = static_cast<int64_t>(field(json, "parameters"));
+    f.modelImagesPerSec = field(json, "model_images_per_s");
+    f.modelMsPerStep = field(json, "model_ms_per_step");
     return f;
 }
 

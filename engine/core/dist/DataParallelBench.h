@@ -23,12 +23,17 @@ struct DataParallelFigures {
     double allReduceAloneMs = 0;
     int buckets = 0;
     int64_t parameters = 0;
+    // The model step alone: each rank's one fixed batch, forward, backward with the
+    // all-reduce, Adam; no data made and nothing read back (what a PyTorch DDP script
+    // that trains on one batch times: tests/bench/ddp_reference.py).
+    double modelImagesPerSec = 0;
+    double modelMsPerStep = 0;
     std::string encoder; // EncoderImpl::describe
 };
 
 // Trains o.task on procedural demo images at o.sizePx for o.warmupSteps + o.steps steps
 // of o.batchSize samples per process, in this process (`comm` null) or as one rank of
-// `comm`'s run, and times the last o.steps.
+// `comm`'s run, and times the last o.steps; then as many model steps on one batch.
 DataParallelFigures measureDataParallel(const BenchOptions& o, std::shared_ptr<Communicator> comm);
 
 // As JSON (one line), for the launcher that reads rank 0's figures, and back.
