@@ -63,6 +63,9 @@ public:
     int64_t inChannels() const { return m_options.inChannels; }
     int64_t outputStride() const { return m_outputStride; }
     const EncoderOptions& options() const { return m_options; }
+    // The encoder's own CPU channels-last conversion of its input, on or off (the trainer's
+    // channels-last setting overrides the task's choice).
+    void setChannelsLast(bool on) { m_options.channelsLast = on; }
     // "resnet18 (small-input stem)", for a person.
     std::string describe() const;
     // The stage (1-based) a parameter or buffer of this encoder belongs to, by its name in

@@ -211,6 +211,7 @@ void Trainer::finishSetUp(const torch::Tensor& evalSamples) {
         m_scaler = std::make_unique<LossScaler>();
     }
     m_model->to(m_device);
+    applyMemoryLayout();
     const auto mode = parseRouteMode(m_config.convRoute);
     if (!mode) {
         throw TrainingError("unknown convolution route '" + m_config.convRoute +
@@ -398,9 +399,30 @@ void Trainer::clearGradients() {
     }
 }
 
+void Trainer::applyMemoryLayout() {
+    std::string& layout = m_config.channelsLast;
+    if (layout == "auto") {
+        layout = m_device.is_cuda() && m_config.precision != "fp32" ? "on" : "task";
+    }
+    if (layout == "off") {
+        m_model->encoder()->setChannelsLast(false);
+    } else if (layout == "on") {
+        torch::NoGradGuard noGrad;
+        for (auto& t : m_model->parameters()) {
+            if (t.dim() == 4) {
+                t.set_data(t.data().contiguous(at::MemoryFormat::ChannelsLast));
+            }
+        }
+    } else if (layout != "task") {
+        throw TrainingError("channels-last must be auto, on or off, not '" + layout + "'");
+    }
+}
+
 torch::Tensor Trainer::forward(const torch::Tensor& input) {
     const AutocastScope autocast(m_config.precision, m_device);
-    auto output = m_model->forward(input);
+    auto output = m_model->forward(m_config.channelsLast == "on" && input.dim() == 4
+                                       ? input.contiguous(at::MemoryFormat::ChannelsLast)
+                                       : input);
     return output.is_floating_point() && output.scalar_type() != torch::kFloat
                ? output.to(torch::kFloat) // the loss in float32
                : output;

@@ -76,6 +76,12 @@ struct TrainConfig {
     // computes it (the CPU, CUDA from compute capability 8.0), else fp16. The trainer's
     // config() holds the one taken.
     std::string precision = "fp32";
+    // Memory layout: "on" keeps the whole model's 4-D weights and its inputs channels-last
+    // (NHWC, what tensor cores want under mixed precision); "off" none, not even a task's
+    // own CPU choice (jigsaw and temporal order convert their encoder's input); "auto":
+    // on for CUDA with bf16 or fp16, else the task's choice. config() holds the one taken
+    // ("on", "off", or "task").
+    std::string channelsLast = "auto";
     // Dynamic loss scaling (LossScaler.h): on by itself with fp16. Set alone, it scales
     // a float32 run the same way: the CPU has no float16 autocast, so tests check the
     // skipped updates and the scale's course there.
@@ -262,6 +268,8 @@ private:
     // With `result`, the layer norms and update size asked for are recorded in it.
     // The model's forward pass under the run's precision, its output in float32.
     torch::Tensor forward(const torch::Tensor& input);
+    // Resolves TrainConfig::channelsLast and lays the model out by it.
+    void applyMemoryLayout();
     void applyGradients(const torch::Tensor& loss, bool checked = false,
                         StepResult* result = nullptr);
     void checkGradients();

@@ -165,6 +165,14 @@ TrainRequest trainRequest(QCommandLineParser& p, const QStringList& args, Common
     if (p.isSet("sync-bn")) {
         r.settings.syncBatchNorm = true;
     }
+    if (p.isSet("channels-last")) {
+        r.settings.channelsLast = p.value("channels-last");
+        if (!QStringList{"auto", "on", "off"}.contains(r.settings.channelsLast)) {
+            throw CommandError{QStringLiteral("--channels-last must be auto, on or off, not '%1'")
+                                   .arg(r.settings.channelsLast),
+                               2};
+        }
+    }
     if (p.isSet("accumulate")) {
         r.settings.accumulate = static_cast<int>(intValue(p, "accumulate", 1, 4096));
     }
@@ -328,6 +336,12 @@ int trainCommand(const QStringList& args) {
           "A distributed run's backend: auto (NCCL for CUDA when built with it, else Gloo), "
           "gloo or nccl.",
           "backend", "auto"},
+         {"channels-last",
+          "Memory layout: on keeps the model's weights and inputs channels-last (NHWC, what "
+          "tensor cores want under mixed precision), off keeps them contiguous; auto: on for "
+          "CUDA with bf16 or fp16, else as the task chooses. config.json's memory_layout says "
+          "which was taken.",
+          "auto|on|off", "auto"},
          {"sync-bn",
           "A distributed run's BatchNorm layers normalise with the statistics of the whole "
           "global batch (an all-reduce per layer, forward and backward) instead of each "

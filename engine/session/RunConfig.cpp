@@ -33,13 +33,13 @@ const QSet<QString> kInformational = {
     "format",       "app_version",   "torch_version",   "device",       "optimizer",
     "images_used",  "windows_used",  "data_note",       "resumed",      "conv_route_summary",
     "augment_used", "pipeline_note", "knn_random_init", "monitor_note", "encoder",
-    "global_batch", "distributed",   "precision_used",  "device_name"};
-const QSet<QString> kSettings = {"task",          "params",        "batch_size",
-                                 "learning_rate", "seed",          "device_requested",
-                                 "max_steps",     "data",          "conv_route",
-                                 "conv_routes",   "augment",       "monitor",
-                                 "monitor_every", "monitor_stage", "init_encoder",
-                                 "accumulate",    "precision",     "sync_bn"};
+    "global_batch", "distributed",   "precision_used",  "device_name",  "memory_layout"};
+const QSet<QString> kSettings = {
+    "task",          "params",           "batch_size",   "learning_rate",
+    "seed",          "device_requested", "max_steps",    "data",
+    "conv_route",    "conv_routes",      "augment",      "monitor",
+    "monitor_every", "monitor_stage",    "init_encoder", "accumulate",
+    "precision",     "sync_bn",          "channels_last"};
 const QSet<QString> kDataKeys = {
     "source",    "paths",          "size_px",      "demo_seed",      "count",   "stride",
     "budget_mb", "videos",         "video_frames", "strides",        "skipped", "labels",
@@ -246,6 +246,14 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
             s.syncBatchNorm = json.value(QStringLiteral("sync_bn")).toBool();
         } else {
             problems << Text::tr("sync_bn: must be true or false");
+        }
+    }
+    if (json.contains(QStringLiteral("channels_last"))) {
+        const QString v = json.value(QStringLiteral("channels_last")).toString();
+        if (v == QLatin1String("auto") || v == QLatin1String("on") || v == QLatin1String("off")) {
+            s.channelsLast = v;
+        } else {
+            problems << Text::tr("channels_last: must be auto, on or off");
         }
     }
     if (json.contains(QStringLiteral("precision"))) {
@@ -485,6 +493,9 @@ QJsonObject runConfigJson(const TrainSettings& s, const QJsonObject& data) {
     json.insert(QStringLiteral("global_batch"), s.batchSize * s.accumulate);
     if (s.precision != QLatin1String("fp32")) {
         json.insert(QStringLiteral("precision"), s.precision);
+    }
+    if (s.channelsLast != QLatin1String("auto")) {
+        json.insert(QStringLiteral("channels_last"), s.channelsLast);
     }
     if (!s.initEncoder.isEmpty()) {
         json.insert(QStringLiteral("init_encoder"), s.initEncoder);

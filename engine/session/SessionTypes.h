@@ -83,9 +83,10 @@ struct TrainSettings {
     int accumulate = 1; // batches per update (gradient accumulation)
     // A distributed run's BatchNorm layers normalise with the global batch's statistics.
     bool syncBatchNorm = false;
-    QString precision = QStringLiteral("fp32"); // fp32 | bf16 | fp16 | amp (Precision.h)
-    qint64 maxSteps = 0;                        // 0: until stopped
-    QString runDir;                             // empty: a new folder under the runs directory
+    QString channelsLast = QStringLiteral("auto"); // auto | on | off (TrainConfig::channelsLast)
+    QString precision = QStringLiteral("fp32");    // fp32 | bf16 | fp16 | amp (Precision.h)
+    qint64 maxSteps = 0;                           // 0: until stopped
+    QString runDir;                                // empty: a new folder under the runs directory
     // Test switch: faults to inject (parseFaultInjection's "nan-loss@5,oom@9"); empty:
     // the PRETEXT_INJECT_FAULT environment variable, if set. Not part of a config.
     QString faults;

@@ -65,6 +65,10 @@ QJsonObject describeRun(const TrainSettings& s, Trainer& trainer, const LoadedDa
     if (label != trainer.device().str()) {
         json.insert(QStringLiteral("device_name"), QString::fromStdString(label));
     }
+    json.insert(QStringLiteral("memory_layout"),
+                trainer.config().channelsLast == "on"    ? QStringLiteral("channels-last")
+                : trainer.config().channelsLast == "off" ? QStringLiteral("contiguous")
+                                                         : QStringLiteral("the task's choice"));
     if (trainer.config().precision != s.precision.toStdString()) { // amp: the one it became
         json.insert(QStringLiteral("precision_used"),
                     QString::fromStdString(trainer.config().precision));
@@ -114,6 +118,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
     cfg.convRoute = s.convRoute.toStdString();
     cfg.accumulate = s.accumulate;
     cfg.syncBatchNorm = s.syncBatchNorm;
+    cfg.channelsLast = s.channelsLast.toStdString();
     cfg.precision = s.precision.toStdString();
     if (!m_options.resume) { // a resume's checkpoint holds the encoder the file began
         cfg.initEncoder = QDir::toNativeSeparators(s.initEncoder).toStdString();

@@ -1,6 +1,7 @@
 // The backbones: ResNets built as torchvision builds them (sizes, names, strides), every
 // task training on each, state dicts written and read back as torch.save files, the
 // bad files each refused with a reason, and the gradient accumulation and bfloat16 paths.
+#include "../common/SmallRuns.h"
 #include "DemoData.h"
 #include "DemoVideo.h"
 #include "Models.h"
@@ -37,15 +38,6 @@ ParamValues withBackbone(const Task& task, Backbone backbone) {
 void writeBytes(const QString& path, const std::string& bytes) {
     std::ofstream out(path.toStdString(), std::ios::binary);
     out << bytes;
-}
-// Rotation on a narrow small backbone, batch 4, LibTorch's convolutions: a quick step.
-TrainConfig smallRotation() {
-    TrainConfig cfg;
-    cfg.task = "rotation";
-    cfg.params = withDefaults(makeTask("rotation")->info(), {{"base_channels", 8}});
-    cfg.batchSize = 4;
-    cfg.convRoute = "libtorch";
-    return cfg;
 }
 
 // A torch.save-style zip archive around a pickle written by hand.

@@ -2,6 +2,8 @@
 // on its own (the scale's course) and in the trainer (an overflowed update skipped, the
 // scale in the checkpoint). The CPU has no float16 autocast, so the trainer's scaling is
 // checked on float32 runs with TrainConfig::lossScaling, the path fp16 takes on CUDA.
+// And the memory layout that goes with it on a GPU (channels-last), checked on the CPU.
+#include "../common/SmallRuns.h"
 #include "DemoData.h"
 #include "DeviceInfo.h"
 #include "LossScaler.h"
@@ -15,15 +17,6 @@
 using namespace pretext;
 
 namespace {
-TrainConfig smallRotation() {
-    TrainConfig cfg;
-    cfg.task = "rotation";
-    cfg.params = withDefaults(makeTask("rotation")->info(), {{"base_channels", 8}});
-    cfg.batchSize = 4;
-    cfg.convRoute = "libtorch";
-    return cfg;
-}
-
 std::vector<torch::Tensor> copies(const std::vector<torch::Tensor>& params) {
     std::vector<torch::Tensor> out;
     for (const auto& p : params) {
@@ -168,6 +161,42 @@ private Q_SLOTS:
         Trainer unscaled(cfg, makeDemoImages(16, 32, 1));
         unscaled.step();
         QVERIFY_THROWS_EXCEPTION(NonFiniteError, unscaled.step());
+    }
+
+    // Channels-last changes the layout, not the numbers: the same losses as contiguous
+    // weights, every convolution weight NHWC, and auto leaving the CPU to the task.
+    void channelsLastKeepsTheNumbers() {
+        TrainConfig contiguous = smallRotation();
+        contiguous.channelsLast = "off";
+        TrainConfig nhwc = smallRotation();
+        nhwc.channelsLast = "on";
+        Trainer a(contiguous, makeDemoImages(16, 32, 1));
+        Trainer b(nhwc, makeDemoImages(16, 32, 1));
+        QCOMPARE(b.config().channelsLast, std::string("on"));
+        int convolutions = 0;
+        for (const auto& p : b.model().parameters()) {
+            if (p.dim() == 4) {
+                ++convolutions;
+                QVERIFY(p.is_contiguous(at::MemoryFormat::ChannelsLast));
+                QVERIFY(!p.is_contiguous());
+            }
+        }
+        QVERIFY(convolutions > 0);
+        for (int i = 0; i < 3; ++i) {
+            const double la = a.step().loss, lb = b.step().loss;
+            QVERIFY2(std::abs(la - lb) <= 1e-4 * std::max(1.0, std::abs(la)),
+                     qPrintable(QStringLiteral("%1 against %2").arg(la).arg(lb)));
+        }
+        const std::string bytes = b.checkpointBytes(); // and back, into contiguous weights
+        Trainer c(contiguous, makeDemoImages(16, 32, 1));
+        c.loadCheckpoint(bytes);
+        QVERIFY(maxDifference(b.model().parameters(), c.model().parameters()) == 0.0);
+
+        TrainConfig automatic = smallRotation();
+        QCOMPARE(Trainer(automatic, makeDemoImages(8, 32, 1)).config().channelsLast,
+                 std::string("task"));
+        automatic.channelsLast = "sideways";
+        QVERIFY_THROWS_EXCEPTION(TrainingError, Trainer(automatic, makeDemoImages(8, 32, 1)));
     }
 };
 
