@@ -15,6 +15,20 @@
 
 using pretext::EngineState;
 
+namespace {
+// A combo whose last item asks for a path ("A labelled folder…"): selects `path`, listed
+// by its name before that item (the whole path in the tooltip) if it is not there yet.
+void selectPath(QComboBox* combo, const QString& path) {
+    int index = combo->findData(path);
+    if (index < 0) {
+        index = combo->count() - 1;
+        combo->insertItem(index, QFileInfo(path).fileName(), path);
+        combo->setItemData(index, QDir::toNativeSeparators(path), Qt::ToolTipRole);
+    }
+    combo->setCurrentIndex(index);
+}
+} // namespace
+
 TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_lr = new QDoubleSpinBox(this);
     m_lr->setObjectName(QStringLiteral("lrSpin"));
@@ -107,9 +121,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
             m_monitor->setCurrentIndex(0);
             return;
         }
-        m_monitor->insertItem(index, QFileInfo(dir).fileName(), dir);
-        m_monitor->setItemData(index, dir, Qt::ToolTipRole);
-        m_monitor->setCurrentIndex(index);
+        selectPath(m_monitor, dir);
     });
     form->addRow(tr("k-NN monitor"), m_monitor);
 
@@ -228,13 +240,7 @@ void TrainingPanel::fillSettings(pretext::TrainSettings& s) const {
 }
 
 void TrainingPanel::addInitFile(const QString& file) {
-    int index = m_init->findData(file);
-    if (index < 0) {
-        index = m_init->count() - 1; // before "A state dict file…"
-        m_init->insertItem(index, QFileInfo(file).fileName(), file);
-        m_init->setItemData(index, QDir::toNativeSeparators(file), Qt::ToolTipRole);
-    }
-    m_init->setCurrentIndex(index);
+    selectPath(m_init, file);
 }
 
 QString TrainingPanel::initEncoder() const {
@@ -247,12 +253,7 @@ void TrainingPanel::applySettings(const pretext::TrainSettings& s) {
     m_device->setCurrentIndex(std::max(0, m_device->findData(s.device)));
     m_convRoute->setCurrentIndex(std::max(0, m_convRoute->findData(s.convRoute)));
     m_augment->setCurrentIndex(std::max(0, m_augment->findData(s.augment)));
-    int monitor = m_monitor->findData(s.monitor);
-    if (monitor < 0) {
-        monitor = m_monitor->count() - 1; // before "A labelled folder…"
-        m_monitor->insertItem(monitor, QFileInfo(s.monitor).fileName(), s.monitor);
-    }
-    m_monitor->setCurrentIndex(monitor);
+    selectPath(m_monitor, s.monitor); // "" (off) and fashion-mnist are listed already
     m_precision->setCurrentIndex(std::max(0, m_precision->findData(s.precision)));
     m_accumulate->setValue(s.accumulate);
     if (s.initEncoder.isEmpty()) {

@@ -586,6 +586,10 @@ cosine similarity %1 (click: its own neighbours)</source>
         <source>loading %p%</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source> · GPU peak %1 GiB</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>GradientPanel</name>
@@ -2027,15 +2031,19 @@ cosine similarity %1 (click: its own neighbours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>precision: must be fp32 or bf16</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>init_encoder: must be the path of a state dict file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>sync_bn: must be true or false</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>precision: must be fp32, bf16, fp16 or amp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>channels_last: must be auto, on or off</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3455,6 +3463,74 @@ cosine similarity %1 (click: its own neighbours)</source>
     </message>
     <message>
         <source>k-NN monitor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>float32</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mixed, automatic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mixed, bfloat16</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mixed, float16 (CUDA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The forward pass&apos;s arithmetic. Mixed precision runs the convolutions and matrix products under autocast in a 16-bit type while the weights and the optimizer stay float32: bfloat16 keeps float32&apos;s range; float16 (CUDA only) is faster on older GPUs and needs dynamic loss scaling (an update with overflowed gradients is skipped and the scale halved; the loss_scale curve shows it). Automatic takes bfloat16 on the CPU and on GPUs that compute it (compute capability 8.0 and later), float16 elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> batches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gradient accumulation: the gradients of this many batches are summed before one update, an effective batch of this times the batch size with one batch&apos;s memory (the run&apos;s config.json records it as global_batch). A step is one update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Random initialisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A state dict file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the encoder&apos;s weights start: random, or a state dict saved by torch.save (a torchvision ResNet&apos;s, or an encoder exported by this program with Export encoder). Its architecture must be the task panel&apos;s backbone; only tensors are read from the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The encoder&apos;s starting weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PyTorch state dicts (*.pt *.pth *.bin);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start from</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
