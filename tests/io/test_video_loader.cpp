@@ -13,6 +13,7 @@
 
 #include <csignal>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +41,75 @@ QString reasonFor(const io::VideoLoad& load, const std::string& path) {
         }
     }
     return {};
+}
+struct HangOutcome {
+    int64_t frames = 0;
+    double seconds = 0.0;
+    QString hangReason, goodReason;
+};
+
+// loadVideos over a 12-frame clip and a pipe that is fed the first third of a video and
+// then nothing, with a stall limit of 1 s.
+HangOutcome loadBesideAHangingVideo() {
+    QTemporaryDir dir;
+    const std::string good = writeClip(dir, "good.avi", 12);
+    const std::string source = writeClip(dir, "source.avi", 300, 160, 120);
+    std::string bytes;
+    {
+        std::ifstream in(source, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::string hang = dir.filePath(QStringLiteral("hang.avi")).toStdString();
+    if (::mkfifo(hang.c_str(), 0600) != 0) {
+        return {0, 0.0, QStringLiteral("mkfifo failed"), {}};
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    // Every reader that opens the pipe gets the first third, then waits.
+    std::thread writer([hang, bytes, stop] {
+        while (!*stop) {
+            const int fd = ::open(hang.c_str(), O_WRONLY);
+            if (fd < 0) {
+                return;
+            }
+            const size_t third = bytes.size() / 3;
+            size_t done = 0;
+            while (done < third && !*stop) {
+                const ssize_t n = ::write(fd, bytes.data() + done, third - done);
+                if (n <= 0) {
+                    break; // the reader closed it (the probe), or the test ends
+                }
+                done += static_cast<size_t>(n);
+            }
+            // Until the test ends, or the reader closes its end (POLLERR on a pipe's
+            // write end): then the next reader is served from the start.
+            while (done == third && !*stop) {
+                pollfd end{fd, 0, 0};
+                if (::poll(&end, 1, 20) > 0 && (end.revents & (POLLERR | POLLHUP)) != 0) {
+                    break;
+                }
+            }
+            ::close(fd);
+        }
+    });
+    const auto release = qScopeGuard([&] {
+        *stop = true;
+        // Unblocks a writer waiting for a reader, then lets it go.
+        const int fd = ::open(hang.c_str(), O_RDONLY | O_NONBLOCK);
+        writer.join();
+        if (fd >= 0) {
+            ::close(fd);
+        }
+    });
+    io::VideoOptions o;
+    o.sizePx = 16;
+    o.stallSeconds = 1.0;
+    o.threads = 2;
+    QElapsedTimer timer;
+    timer.start();
+    const io::VideoLoad load = io::loadVideos({hang, good}, o);
+    return {load.video.frameCount(), timer.elapsed() / 1000.0, reasonFor(load, hang),
+            reasonFor(load, good)};
 }
 } // namespace
 
@@ -188,60 +258,26 @@ private Q_SLOTS:
         // A named pipe fed the first third of a video, then nothing (the writer keeps it
         // open): its decoder waits for frames that never come, as one on a stalled
         // network mount would. It is reported after the stall limit; the good file loads.
-        QTemporaryDir dir;
-        const std::string good = writeClip(dir, "good.avi", 12);
-        const std::string source = writeClip(dir, "source.avi", 300, 160, 120);
-        std::string bytes;
-        {
-            std::ifstream in(source, std::ios::binary);
-            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        // The loader opens the pipe twice (its probe, then its reading); when the second
+        // open joins the first one's connection before the writer has seen it closed, it
+        // finds the pipe drained and stalls inside OpenCV's open, which holds a
+        // process-wide lock, so the good file's open waits and is reported stalled too
+        // (docs/reliability.md). That is this fixture's race, not the case under test: it
+        // is tried again, up to three times.
+        HangOutcome outcome;
+        for (int attempt = 1; attempt <= 3; ++attempt) {
+            outcome = loadBesideAHangingVideo();
+            if (outcome.frames == 12 || !outcome.goodReason.contains("stalled")) {
+                break;
+            }
+            qInfo("attempt %d: the pipe's second reader found it drained; again", attempt);
         }
-        const std::string hang = dir.filePath(QStringLiteral("hang.avi")).toStdString();
-        QCOMPARE(::mkfifo(hang.c_str(), 0600), 0);
-        ::signal(SIGPIPE, SIG_IGN);
-        auto stop = std::make_shared<std::atomic<bool>>(false);
-        // Every reader that opens the pipe gets the first third, then waits.
-        std::thread writer([hang, bytes, stop] {
-            while (!*stop) {
-                const int fd = ::open(hang.c_str(), O_WRONLY);
-                if (fd < 0) {
-                    return;
-                }
-                const size_t third = bytes.size() / 3;
-                size_t done = 0;
-                while (done < third && !*stop) {
-                    const ssize_t n = ::write(fd, bytes.data() + done, third - done);
-                    if (n <= 0) {
-                        break; // the reader closed it (the probe), or the test ends
-                    }
-                    done += static_cast<size_t>(n);
-                }
-                while (done == third && !*stop) {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-                }
-                ::close(fd);
-            }
-        });
-        const auto release = qScopeGuard([&] {
-            *stop = true;
-            // Unblocks a writer waiting for a reader, then lets it go.
-            const int fd = ::open(hang.c_str(), O_RDONLY | O_NONBLOCK);
-            writer.join();
-            if (fd >= 0) {
-                ::close(fd);
-            }
-        });
-        io::VideoOptions o;
-        o.sizePx = 16;
-        o.stallSeconds = 1.0;
-        o.threads = 2;
-        QElapsedTimer timer;
-        timer.start();
-        const io::VideoLoad load = io::loadVideos({hang, good}, o);
-        const double seconds = timer.elapsed() / 1000.0;
-        QVERIFY2(reasonFor(load, hang).contains("stalled"), qPrintable(reasonFor(load, hang)));
-        QCOMPARE(load.video.frameCount(), static_cast<int64_t>(12));
-        QVERIFY2(seconds < 10.0, qPrintable(QString::number(seconds)));
+        QVERIFY2(outcome.hangReason.contains("stalled"), qPrintable(outcome.hangReason));
+        QVERIFY2(outcome.frames == 12, qPrintable(QStringLiteral("%1 frames after %2 s; good: %3")
+                                                      .arg(outcome.frames)
+                                                      .arg(outcome.seconds)
+                                                      .arg(outcome.goodReason)));
+        QVERIFY2(outcome.seconds < 10.0, qPrintable(QString::number(outcome.seconds)));
     }
 
     void aVideoThatVanishesDuringTrainingIsSkipped() {
