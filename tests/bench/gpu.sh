@@ -7,7 +7,10 @@
 # at 224 px, in fp32, amp (bf16 where the GPU computes it) and fp16 with loss scaling,
 # C++ and Python (torchvision's model under the same autocast), with the peak GPU memory.
 #   tests/bench/gpu.sh [--steps N] [--size PX] [--batch B] [--rounds R] [--devices "cuda cpu"]
-#                      [--backbones "resnet18 resnet50"] [--bb-size PX] [--bb-batch B]
+#                      [--backbones "resnet18 resnet50"] [--bb-size PX] [--bb-batch B] [--with-nccl]
+# Last, data-parallel training on the GPU (bench/dist_check.cpp): two ranks over Gloo with
+# CUDA tensors in fp32, amp and fp16, and over NCCL where the build has it (--with-nccl:
+# -DPRETEXT_WITH_NCCL=ON) and the machine two GPUs; the ranks must stay bit-identical.
 #   (environment: PYTHON, BUILD_DIR, OUT: where the logs and JSON files go)
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,6 +19,7 @@ python=${PYTHON:-python3}
 build=${BUILD_DIR:-$root/build-core}
 out=${OUT:-$(mktemp -d)}
 steps=60 size=64 batch=32 rounds=2 devices="cuda cpu" backbones="resnet18" bb_size=224 bb_batch=32
+nccl=OFF
 while [ $# -gt 0 ]; do
     case "$1" in
     --steps) steps=$2; shift 2 ;;
@@ -26,6 +30,7 @@ while [ $# -gt 0 ]; do
     --backbones) backbones=$2; shift 2 ;;
     --bb-size) bb_size=$2; shift 2 ;;
     --bb-batch) bb_batch=$2; shift 2 ;;
+    --with-nccl) nccl=ON; shift ;;
     *) echo "gpu.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -42,7 +47,7 @@ if [ ! -x "${bench[0]}" ]; then
     command -v ninja > /dev/null && generator=(-G Ninja) keep_going=(-- -k 0)
     t0=$(date +%s)
     if ! cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DPRETEXT_CORE_ONLY=ON \
-        -DCMAKE_PREFIX_PATH="$prefix" > "$out/cmake.log" 2>&1; then
+        -DCMAKE_PREFIX_PATH="$prefix" -DPRETEXT_WITH_NCCL="$nccl" > "$out/cmake.log" 2>&1; then
         tail -40 "$out/cmake.log"
         exit 1
     fi
@@ -124,5 +129,17 @@ for bb in backbones:
         print(f"{bb:10} {prec:10} {c['precision']:6} {ci:9.1f} img/s   {pi:11.1f} img/s   "
               f"{ci / pi:6.2f}  {ci / base if base else float('nan'):6.2f}x  {c['peak_gpu_mb']:10.0f}")
 PY
+fi
+
+# Data-parallel training with CUDA tensors: every line must end "ok".
+check=("$build/bench/pretext-dist-check")
+if [ -x "${check[0]}" ] && "$python" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)'; then
+    echo
+    for prec in fp32 amp fp16; do
+        "${check[@]}" --device cuda --backend gloo --precision "$prec" --backbone resnet18 --size 64 \
+            --batch 32 --steps 5 2>&1 | tail -3
+    done
+    [ "$nccl" = ON ] && "${check[@]}" --device cuda --backend nccl --precision amp --backbone resnet18 \
+        --size 64 --batch 32 --steps 5 2>&1 | tail -3
 fi
 exit 0
