@@ -11,14 +11,10 @@
 #include "DeviceInfo.h"
 #include "Trainer.h"
 #include "dist/Communicator.h"
+#include "dist/FreePort.h"
 #include "tasks/Registry.h"
 
 #include <torch/torch.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <array>
 #include <chrono>
@@ -32,18 +28,6 @@
 using namespace pretext;
 
 namespace {
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(addr);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
 struct Options {
     std::string device = "cpu", backend = "gloo", precision = "fp32", backbone = "small";
     int sizePx = 32, batch = 8, steps = 5;
@@ -108,7 +92,7 @@ int main(int argc, char** argv) {
         }
     }
     const torch::Tensor images = makeDemoImages(256, o.sizePx, 1);
-    const int port = freePort();
+    const int port = freeLoopbackPort();
     std::array<std::string, 2> errors;
     std::array<std::vector<std::vector<torch::Tensor>>, 2> states; // per step
     std::array<double, 2> msPerStep{};

@@ -1,45 +1,23 @@
 #include "LocalLauncher.h"
 
+#include "dist/FreePort.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QThread>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <memory>
 #include <vector>
 
 namespace pretext {
 
-int freeLocalPort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) {
-        return 29500;
-    }
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0; // the kernel picks one
-    socklen_t length = sizeof(addr);
-    int port = 29500;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0) {
-        port = ntohs(addr.sin_port);
-    }
-    ::close(fd);
-    return port;
-}
-
 LaunchResult launchLocalRanks(int nproc, const QStringList& args, int graceS, bool captureRank0) {
     const QProcessEnvironment base = QProcessEnvironment::systemEnvironment();
     const QString port = base.contains(QStringLiteral("MASTER_PORT"))
                              ? base.value(QStringLiteral("MASTER_PORT"))
-                             : QString::number(freeLocalPort());
+                             : QString::number(freeLoopbackPort());
     std::vector<std::unique_ptr<QProcess>> ranks;
     LaunchResult result;
     for (int r = 0; r < nproc; ++r) {

@@ -21,7 +21,4 @@ struct LaunchResult {
 LaunchResult launchLocalRanks(int nproc, const QStringList& args, int graceS,
                               bool captureRank0 = false);
 
-// A TCP port nothing listens on now (the rendezvous), or 29500 when none can be asked for.
-int freeLocalPort();
-
 } // namespace pretext

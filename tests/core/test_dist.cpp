@@ -8,16 +8,12 @@
 #include "Trainer.h"
 #include "dist/Communicator.h"
 #include "dist/DistEnv.h"
+#include "dist/FreePort.h"
 #include "dist/GradientSync.h"
 #include "dist/SyncBatchNorm.h"
 
 #include <QtTest>
 #include <torch/torch.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <functional>
@@ -27,18 +23,6 @@
 using namespace pretext;
 
 namespace {
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(addr);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
 // QTest's checks are not for other threads: a rank's thread throws instead.
 void require(bool condition, const char* what) {
     if (!condition) {
@@ -61,7 +45,7 @@ DistSettings rankSettings(int rank, int port, int timeoutS = 30) {
 // Runs body(rank, communicator) for ranks 0 and 1 in two threads; what each threw.
 std::array<std::string, 2> onTwoRanks(const std::function<void(int, Communicator&)>& body,
                                       int timeoutS = 30) {
-    const int port = freePort();
+    const int port = freeLoopbackPort();
     std::array<std::string, 2> errors;
     auto rank = [&](int r) {
         try {
