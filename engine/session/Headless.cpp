@@ -409,6 +409,7 @@ BenchOptions benchOptions(const QCommandLineParser& p, const Common& c) {
     o.sizePx = c.sizePx;
     o.batchSize = intValue(p, "batch", 1, 4096);
     o.steps = intValue(p, "steps", 1, 100000);
+    o.warmupSteps = intValue(p, "warmup", 0, 1000);
     o.device = p.value("device").toStdString();
     o.seed = c.seed;
     o.keepFreedMemory = !p.isSet("malloc-defaults");
@@ -434,6 +435,7 @@ int benchCommand(const QStringList& args) {
     addCommonOptions(p);
     p.addOptions(
         {{"steps", "Timed training steps.", "N", "30"},
+         {"warmup", "Untimed steps before each timed block.", "N", "3"},
          {"batch", "Batch size.", "B", "32"},
          {"device", "auto, cpu or cuda.", "device", "auto"},
          {"threads", "Torch intra-op threads (0: every core).", "N", "0"},
