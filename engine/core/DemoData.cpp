@@ -12,7 +12,6 @@ namespace pretext {
 namespace {
 
 using Color = std::array<float, 3>;
-constexpr double kPi = 3.14159265358979323846;
 
 } // namespace
 

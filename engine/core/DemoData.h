@@ -11,6 +11,8 @@
 namespace pretext {
 
 constexpr int kDemoImageCount = 512;
+// π, for drawing the demo images and video.
+constexpr double kPi = 3.14159265358979323846;
 
 // Returns (count, 3, size_px, size_px) float32 in [0, 1].
 torch::Tensor makeDemoImages(int count, int size_px, uint64_t seed);

@@ -13,8 +13,6 @@ namespace pretext {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
 enum class Shape { Disc, Square, Triangle, Ring };
 
 struct Track {

@@ -182,7 +182,7 @@ std::string fileName(const std::string& path) {
     return fs::path(path).filename().string();
 }
 
-std::string megabytes(int64_t bytes) {
+std::string budgetMegabytes(int64_t bytes) {
     std::ostringstream out;
     out.precision(bytes < (10ll << 20) ? 1 : 0);
     out << std::fixed << static_cast<double>(bytes) / (1 << 20) << " MB";
@@ -370,8 +370,8 @@ VideoLoad loadVideos(const std::vector<std::string>& paths, const VideoOptions& 
         note << "streaming chosen";
     } else {
         note << "all " << total << " frames at " << options.sizePx << " px need "
-             << megabytes(total * frameBytes(options.sizePx)) << ", over the "
-             << megabytes(options.budgetBytes) << " budget";
+             << budgetMegabytes(total * frameBytes(options.sizePx)) << ", over the "
+             << budgetMegabytes(options.budgetBytes) << " budget";
     }
     note << "); " << out.sample.size(0) << " frames kept for the image tasks and thumbnails";
     out.notes.push_back(note.str());

@@ -18,7 +18,7 @@ namespace pretext {
 
 namespace {
 // Messages for a person, through the translator.
-struct Text {
+struct DataSourceTr {
     Q_DECLARE_TR_FUNCTIONS(DataSource)
 };
 } // namespace
@@ -30,7 +30,7 @@ LoadedData loadDemoData(int sizePx, quint64 seed, int count, bool withVideo) {
     data.count = n;
     data.channelMean = data.images.mean({0, 2, 3});
     data.sizePx = sizePx;
-    data.label = Text::tr("built-in demo set (seed %1)").arg(seed);
+    data.label = DataSourceTr::tr("built-in demo set (seed %1)").arg(seed);
     data.description = {{"source", "demo"},
                         {"demo_seed", QString::number(seed)},
                         {"count", n},
@@ -51,7 +51,7 @@ void addDemoVideo(LoadedData& data) {
         makeDemoVideo(kDemoVideoCount, kDemoVideoFrames, data.sizePx, seed));
     video->motion[kMotionFlow] = io::flowMotion(video->frames, video->starts);
     data.video = video;
-    data.label = Text::tr("%1 and a demo video of %2 × %3 frames")
+    data.label = DataSourceTr::tr("%1 and a demo video of %2 × %3 frames")
                      .arg(data.label)
                      .arg(kDemoVideoCount)
                      .arg(kDemoVideoFrames);
@@ -105,11 +105,12 @@ LoadedData loadVideoFiles(const QStringList& paths, const VideoLoadSettings& set
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 frames = load.video.frameCount();
     data.count = frames;
-    data.label = Text::tr("%1: %2 frames")
-                     .arg(names.size() <= 3
-                              ? names.join(QStringLiteral(", "))
-                              : Text::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1))
-                     .arg(frames);
+    data.label =
+        DataSourceTr::tr("%1: %2 frames")
+            .arg(names.size() <= 3
+                     ? names.join(QStringLiteral(", "))
+                     : DataSourceTr::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1))
+            .arg(frames);
     QJsonArray strides;
     for (int s : load.strides) {
         strides.append(s);
@@ -176,7 +177,7 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
                 {QString::fromStdString(s.path), QString::fromStdString(s.reason)});
         }
         data.count = data.paths.size();
-        data.notes << Text::tr("%1 files indexed from their headers in %2 s")
+        data.notes << DataSourceTr::tr("%1 files indexed from their headers in %2 s")
                           .arg(data.count)
                           .arg(indexSeconds, 0, 'f', 2);
         data.source = source;
@@ -191,7 +192,7 @@ LoadedData loadImageFiles(const QStringList& paths, int sizePx,
     }
     data.label = names.size() <= 3
                      ? names.join(QStringLiteral(", "))
-                     : Text::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1);
+                     : DataSourceTr::tr("%1 and %2 more").arg(names.front()).arg(names.size() - 1);
     data.description = {{"source", "files"},
                         {"paths", QJsonArray::fromStringList(paths)},
                         {"count", static_cast<int>(data.paths.size())},
@@ -240,11 +241,12 @@ LoadedData loadIdxImages(const QString& spec, int sizePx, quint64 seed, int budg
     data.channelMean = data.images.mean({0, 2, 3});
     const qint64 n = data.images.size(0);
     data.count = n;
-    data.label = Text::tr("%1: %2 training images (labels not used)")
+    data.label = DataSourceTr::tr("%1: %2 training images (labels not used)")
                      .arg(QString::fromStdString(labelled.source))
                      .arg(n);
     if (n < labelled.train.available) {
-        data.notes << Text::tr("%1 of the %2 training images, drawn with seed %3 (%4 MB at %5 px)")
+        data.notes << DataSourceTr::tr(
+                          "%1 of the %2 training images, drawn with seed %3 (%4 MB at %5 px)")
                           .arg(n)
                           .arg(labelled.train.available)
                           .arg(seed)
@@ -266,7 +268,7 @@ QString namePaths(const QStringList& paths) {
     if (paths.size() <= 4) {
         return paths.join(QStringLiteral(", "));
     }
-    return Text::tr("%1 and %n more", "paths", static_cast<int>(paths.size() - 3))
+    return DataSourceTr::tr("%1 and %n more", "paths", static_cast<int>(paths.size() - 3))
         .arg(paths.mid(0, 3).join(QStringLiteral(", ")));
 }
 } // namespace
@@ -288,7 +290,7 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
         if (data.images.size(0) !=
             d.value(QStringLiteral("count")).toInteger(data.images.size(0))) {
             throw std::runtime_error(
-                Text::tr(
+                DataSourceTr::tr(
                     "the data changed since the run was recorded: %1 images then, %2 now in %3")
                     .arg(d.value(QStringLiteral("count")).toInteger())
                     .arg(data.images.size(0))
@@ -322,8 +324,8 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
     const qint64 recorded = d.value(QStringLiteral("count")).toInteger(-1);
     if (recorded >= 0 && data.count > 0 && data.count != recorded) {
         throw std::runtime_error(
-            Text::tr("the data changed since the run was recorded: %1 %2 then, %3 now "
-                     "in %4%5")
+            DataSourceTr::tr("the data changed since the run was recorded: %1 %2 then, %3 now "
+                             "in %4%5")
                 .arg(recorded)
                 .arg(source == QLatin1String("videos") ? QStringLiteral("frames")
                                                        : QStringLiteral("images"))
@@ -335,7 +337,7 @@ LoadedData loadDescribedData(const QJsonObject& d, bool withDemoVideo,
     }
     if (data.images.size(0) == 0) {
         throw std::runtime_error(
-            Text::tr("nothing could be loaded from %1%2")
+            DataSourceTr::tr("nothing could be loaded from %1%2")
                 .arg(namePaths(paths), data.skipped.isEmpty()
                                            ? QString()
                                            : QStringLiteral(":\n") + formatSkipped(data.skipped))
@@ -380,7 +382,7 @@ QString formatSkipped(const QList<SkippedFile>& skipped, int maxLines) {
         lines << QStringLiteral("%1 %2").arg(skipped[i].path, skipped[i].reason);
     }
     if (skipped.size() > maxLines) {
-        lines << Text::tr("… and %1 more").arg(skipped.size() - maxLines);
+        lines << DataSourceTr::tr("… and %1 more").arg(skipped.size() - maxLines);
     }
     return lines.join(QLatin1Char('\n'));
 }

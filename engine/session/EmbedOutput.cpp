@@ -1,6 +1,7 @@
 // The embedding map written to a file: drawn (.png), as a table (.csv), or as tensors
 // Python's torch.load reads (.pt), and the colours the map and the window share.
 #include "EmbedRun.h"
+#include "Fail.h"
 
 #include "EmbedFeatures.h"
 
@@ -22,13 +23,9 @@
 namespace pretext {
 
 namespace {
-struct Text {
+struct EmbedOutputTr {
     Q_DECLARE_TR_FUNCTIONS(EmbedRun)
 };
-
-[[noreturn]] void fail(const QString& message) {
-    throw std::runtime_error(message.toStdString());
-}
 
 void save(const QString& path, const QByteArray& bytes) {
     QSaveFile file(path);
@@ -61,7 +58,7 @@ QByteArray csv(const EmbedMap& map) {
 
 QByteArray tensors(const EmbedMap& map) {
     if (!map.features) {
-        fail(Text::tr("the map holds no features to write"));
+        fail(EmbedOutputTr::tr("the map holds no features to write"));
     }
     const EmbedFeatures& f = *map.features;
     c10::impl::GenericDict d(c10::StringType::get(), c10::AnyType::get());
@@ -130,7 +127,7 @@ QImage drawEmbedMap(const EmbedMap& map, const QSize& size) {
     const QRect plot(16, 48, size.width() - legendWidth - 32, size.height() - 64);
     p.setPen(Qt::black);
     p.drawText(title, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-               Text::tr("%1 at step %2, stage %3: %4 — %5")
+               EmbedOutputTr::tr("%1 at step %2, stage %3: %4 — %5")
                    .arg(map.task)
                    .arg(map.step)
                    .arg(map.stage)
@@ -206,7 +203,7 @@ void writeEmbedding(const EmbedMap& map, const QString& path) {
     } else if (suffix == QLatin1String("pt")) {
         save(path, tensors(map));
     } else {
-        fail(Text::tr("%1: the map is written as .png, .csv or .pt, not .%2")
+        fail(EmbedOutputTr::tr("%1: the map is written as .png, .csv or .pt, not .%2")
                  .arg(QDir::toNativeSeparators(path), suffix));
     }
 }

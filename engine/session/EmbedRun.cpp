@@ -1,4 +1,5 @@
 #include "EmbedRun.h"
+#include "Fail.h"
 
 #include "EmbedFeatures.h"
 
@@ -23,13 +24,9 @@
 namespace pretext {
 
 namespace {
-struct Text {
+struct EmbedRunTr {
     Q_DECLARE_TR_FUNCTIONS(EmbedRun)
 };
-
-[[noreturn]] void fail(const QString& message) {
-    throw std::runtime_error(message.toStdString());
-}
 } // namespace
 
 namespace {
@@ -47,10 +44,10 @@ std::vector<torch::Tensor> unit(const std::vector<torch::Tensor>& features) {
 
 EmbedMap embedRun(const EmbedRequest& q, const EmbedMap* previous) {
     if (q.method != QLatin1String("tsne") && q.method != QLatin1String("pca")) {
-        fail(Text::tr("unknown map method '%1' (tsne or pca)").arg(q.method));
+        fail(EmbedRunTr::tr("unknown map method '%1' (tsne or pca)").arg(q.method));
     }
     if (q.colourBy != QLatin1String("brightness") && q.colourBy != QLatin1String("saturation")) {
-        fail(Text::tr("unknown colouring '%1' (brightness or saturation)").arg(q.colourBy));
+        fail(EmbedRunTr::tr("unknown colouring '%1' (brightness or saturation)").arg(q.colourBy));
     }
     QElapsedTimer clock;
     clock.start();
@@ -123,7 +120,9 @@ EmbedMap embedRun(const EmbedRequest& q, const EmbedMap* previous) {
         map.dims << static_cast<int>(f.size(1));
     }
     if (q.stage < 0 || q.stage > map.stages) {
-        fail(Text::tr("stage %1: the encoder has stages 1 to %2").arg(q.stage).arg(map.stages));
+        fail(EmbedRunTr::tr("stage %1: the encoder has stages 1 to %2")
+                 .arg(q.stage)
+                 .arg(map.stages));
     }
     map.stage = q.stage == 0 ? map.stages : q.stage;
     map.featureSeconds = static_cast<double>(clock.nsecsElapsed()) / 1e9;
@@ -150,13 +149,14 @@ EmbedMap embedRun(const EmbedRequest& q, const EmbedMap* previous) {
     if (q.method == QLatin1String("pca")) {
         const PcaResult r = pca(chosen, 2);
         points = r.points;
-        map.method = Text::tr("PCA (%1% of the variance)").arg(100.0 * r.explained, 0, 'f', 0);
+        map.method =
+            EmbedRunTr::tr("PCA (%1% of the variance)").arg(100.0 * r.explained, 0, 'f', 0);
     } else {
         TsneOptions o;
         o.perplexity = q.perplexity;
         o.cancel = q.cancel;
         points = tsne(chosen, o, continuing ? before : torch::Tensor());
-        map.method = Text::tr("t-SNE (perplexity %1)").arg(q.perplexity);
+        map.method = EmbedRunTr::tr("t-SNE (perplexity %1)").arg(q.perplexity);
     }
     if (continuing) {
         points = alignTo(points, before);

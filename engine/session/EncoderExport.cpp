@@ -1,4 +1,5 @@
 #include "EncoderExport.h"
+#include "Fail.h"
 
 #include "RunFolder.h"
 #include "RunModel.h"
@@ -18,13 +19,9 @@
 namespace pretext {
 
 namespace {
-struct Text {
+struct EncoderExportTr {
     Q_DECLARE_TR_FUNCTIONS(EncoderExport)
 };
-
-[[noreturn]] void fail(const QString& message) {
-    throw std::runtime_error(message.toStdString());
-}
 
 // Three lines of Python that load the file into the matching torchvision model.
 QString pythonSnippet(const EncoderImpl& encoder, const QString& file) {
@@ -56,13 +53,13 @@ QString pythonSnippet(const EncoderImpl& encoder, const QString& file) {
 
 QJsonObject exportEncoder(const ExportRequest& q) {
     if (!q.outPath.endsWith(QLatin1String(".pt")) && !q.outPath.endsWith(QLatin1String(".pth"))) {
-        fail(Text::tr("%1: the encoder file's name must end in .pt or .pth")
+        fail(EncoderExportTr::tr("%1: the encoder file's name must end in .pt or .pth")
                  .arg(QDir::toNativeSeparators(q.outPath)));
     }
     RunModel run = openRunModel(q.runDir);
     auto encoder = run.model->encoder();
     if (q.stage < 0 || q.stage > encoder->stageCount()) {
-        fail(Text::tr("stage %1: the encoder has stages 1 to %2")
+        fail(EncoderExportTr::tr("stage %1: the encoder has stages 1 to %2")
                  .arg(q.stage)
                  .arg(encoder->stageCount()));
     }

@@ -17,7 +17,7 @@ namespace pretext {
 
 namespace {
 // Messages for a person, through the translator.
-struct Text {
+struct HandoutTr {
     Q_DECLARE_TR_FUNCTIONS(Handout)
 };
 } // namespace
@@ -26,7 +26,7 @@ HandoutText handoutText(const TaskInfo& info, const QVariantMap& params, quint64
                         const QString& note) {
     HandoutText t;
     t.title = taskText(info.title);
-    t.lines << Text::tr("Loss: %1").arg(taskText(info.lossFormula));
+    t.lines << HandoutTr::tr("Loss: %1").arg(taskText(info.lossFormula));
     QStringList options;
     for (const ParamSpec& spec : info.params) {
         if (spec.display || !paramApplies(spec, params)) {
@@ -40,11 +40,11 @@ HandoutText handoutText(const TaskInfo& info, const QVariantMap& params, quint64
                                   : QString::number(v);
         options << QStringLiteral("%1 %2").arg(taskText(spec.label), value);
     }
-    t.lines << Text::tr("Settings: %1.").arg(options.join(QStringLiteral(", ")));
+    t.lines << HandoutTr::tr("Settings: %1.").arg(options.join(QStringLiteral(", ")));
     if (!note.isEmpty()) {
         t.lines << note;
     }
-    t.footer = Text::tr("Pretext Workbench %1 · seed %2 · %3")
+    t.footer = HandoutTr::tr("Pretext Workbench %1 · seed %2 · %3")
                    .arg(QStringLiteral(PRETEXT_VERSION))
                    .arg(seed)
                    .arg(QDate::currentDate().toString(Qt::ISODate));
@@ -122,7 +122,7 @@ void paintHandout(QPainter& painter, const QRectF& page, const ImageGrid& grid,
 bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString& path,
                   QString* error) {
     if (grid.isEmpty()) {
-        *error = Text::tr("%1: there are no samples to put on the handout").arg(path);
+        *error = HandoutTr::tr("%1: there are no samples to put on the handout").arg(path);
         return false;
     }
     if (QFileInfo(path).suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0) {
@@ -134,7 +134,7 @@ bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString&
         pdf.setCreator(QStringLiteral("Pretext Workbench"));
         QPainter painter;
         if (!painter.begin(&pdf)) {
-            *error = Text::tr("%1 could not be written (is the folder writable?)").arg(path);
+            *error = HandoutTr::tr("%1 could not be written (is the folder writable?)").arg(path);
             return false;
         }
         paintHandout(
@@ -143,7 +143,7 @@ bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString&
             text);
         painter.end();
         if (QFileInfo(path).size() == 0) {
-            *error = Text::tr("%1 could not be written").arg(path);
+            *error = HandoutTr::tr("%1 could not be written").arg(path);
             return false;
         }
         return true;
@@ -157,7 +157,7 @@ bool writeHandout(const ImageGrid& grid, const HandoutText& text, const QString&
     paintHandout(painter, QRectF(89, 89, 1240 - 178, 1754 - 178), grid, text);
     painter.end();
     if (!image.save(path, "PNG")) {
-        *error = Text::tr("%1 could not be written (is the folder writable?)").arg(path);
+        *error = HandoutTr::tr("%1 could not be written (is the folder writable?)").arg(path);
         return false;
     }
     return true;

@@ -1,4 +1,5 @@
 #include "HeldOutImages.h"
+#include "Fail.h"
 
 #include "DemoData.h"
 #include "ImageLoader.h"
@@ -15,13 +16,9 @@
 namespace pretext {
 
 namespace {
-struct Text {
+struct HeldOutImagesTr {
     Q_DECLARE_TR_FUNCTIONS(EmbedRun)
 };
-
-[[noreturn]] void fail(const QString& message) {
-    throw std::runtime_error(message.toStdString());
-}
 
 // Whether `spec` names labelled images: IDX data, or a folder of two or more subfolders.
 bool isLabelledSpec(const QString& spec) {
@@ -42,7 +39,7 @@ HeldOutImages readHeldOutImages(const QString& spec, qint64 count, quint64 seed,
         for (int64_t i = 0; i < r.pixels.size(0); ++i) {
             r.names << QStringLiteral("demo#%1").arg(i);
         }
-        r.source = Text::tr("%1 images of the built-in demo set (seed %2)")
+        r.source = HeldOutImagesTr::tr("%1 images of the built-in demo set (seed %2)")
                        .arg(r.pixels.size(0))
                        .arg(seed + 1000);
         return r;
@@ -66,7 +63,7 @@ HeldOutImages readHeldOutImages(const QString& spec, qint64 count, quint64 seed,
             r.skipped << QStringLiteral("%1: %2").arg(QString::fromStdString(issue.path),
                                                       QString::fromStdString(issue.reason));
         }
-        r.source = Text::tr("%1 test images of %2")
+        r.source = HeldOutImagesTr::tr("%1 test images of %2")
                        .arg(r.pixels.size(0))
                        .arg(QString::fromStdString(data.source));
         return r;
@@ -92,7 +89,7 @@ HeldOutImages readHeldOutImages(const QString& spec, qint64 count, quint64 seed,
                                                   QString::fromStdString(issue.reason));
     }
     if (!set.images.defined() || set.images.size(0) < 4) {
-        fail(Text::tr("%1: %2 image(s) could be read; a map needs at least 4%3")
+        fail(HeldOutImagesTr::tr("%1: %2 image(s) could be read; a map needs at least 4%3")
                  .arg(QDir::toNativeSeparators(spec))
                  .arg(set.images.defined() ? set.images.size(0) : 0)
                  .arg(r.skipped.isEmpty()
@@ -103,7 +100,7 @@ HeldOutImages readHeldOutImages(const QString& spec, qint64 count, quint64 seed,
     for (const auto& path : set.paths) {
         r.names << QString::fromStdString(path);
     }
-    r.source = Text::tr("%1 images of %2 (%3 found)")
+    r.source = HeldOutImagesTr::tr("%1 images of %2 (%3 found)")
                    .arg(r.pixels.size(0))
                    .arg(QDir::toNativeSeparators(spec))
                    .arg(total);

@@ -21,7 +21,7 @@ namespace pretext {
 
 namespace {
 // Messages for a person, through the translator.
-struct Text {
+struct RunConfigTr {
     Q_DECLARE_TR_FUNCTIONS(RunConfig)
 };
 } // namespace
@@ -50,13 +50,13 @@ QString typeName(const QJsonValue& v) {
     case QJsonValue::Bool:
         return QStringLiteral("true/false");
     case QJsonValue::Double:
-        return Text::tr("a number");
+        return RunConfigTr::tr("a number");
     case QJsonValue::String:
         return QStringLiteral("text");
     case QJsonValue::Array:
-        return Text::tr("a list");
+        return RunConfigTr::tr("a list");
     case QJsonValue::Object:
-        return Text::tr("an object");
+        return RunConfigTr::tr("an object");
     default:
         return QStringLiteral("null");
     }
@@ -84,8 +84,8 @@ bool wholeNumber(const QJsonValue& v, qint64 lo, qint64 hi, qint64* out) {
 void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* params,
                  QStringList* problems) {
     if (!value.isObject()) {
-        *problems
-            << Text::tr("params: must be an object of name: value, not %1").arg(typeName(value));
+        *problems << RunConfigTr::tr("params: must be an object of name: value, not %1")
+                         .arg(typeName(value));
         return;
     }
     const QJsonObject obj = value.toObject();
@@ -97,7 +97,7 @@ void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* par
             }
         }
         if (!spec) {
-            *problems << Text::tr("params.%1: task %2 has no such parameter")
+            *problems << RunConfigTr::tr("params.%1: task %2 has no such parameter")
                              .arg(it.key(), QString::fromStdString(info.name));
             continue;
         }
@@ -113,7 +113,7 @@ void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* par
                 index = static_cast<int>(n);
             }
             if (index < 0) {
-                *problems << Text::tr("params.%1: '%2' is not one of %3")
+                *problems << RunConfigTr::tr("params.%1: '%2' is not one of %3")
                                  .arg(it.key(), v.isString() ? v.toString() : typeName(v),
                                       choices.join(QStringLiteral(", ")));
                 continue;
@@ -124,9 +124,9 @@ void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* par
         const double d = v.toDouble(std::numeric_limits<double>::quiet_NaN());
         const bool whole = spec->kind != ParamSpec::Kind::Int || d == std::floor(d);
         if (!v.isDouble() || !whole || d < spec->minValue || d > spec->maxValue) {
-            *problems << Text::tr("params.%1: must be a %2 from %3 to %4, not %5")
+            *problems << RunConfigTr::tr("params.%1: must be a %2 from %3 to %4, not %5")
                              .arg(it.key(), spec->kind == ParamSpec::Kind::Int
-                                                ? Text::tr("whole number")
+                                                ? RunConfigTr::tr("whole number")
                                                 : QStringLiteral("number"))
                              .arg(spec->minValue)
                              .arg(spec->maxValue)
@@ -139,25 +139,25 @@ void checkParams(const TaskInfo& info, const QJsonValue& value, QVariantMap* par
 
 void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems) {
     if (!value.isObject()) {
-        *problems << Text::tr("data: must be an object, not %1").arg(typeName(value));
+        *problems << RunConfigTr::tr("data: must be an object, not %1").arg(typeName(value));
         return;
     }
     const QJsonObject obj = value.toObject();
     for (auto it = obj.begin(); it != obj.end(); ++it) {
         if (!kDataKeys.contains(it.key())) {
-            *problems << Text::tr("data.%1: unknown key").arg(it.key());
+            *problems << RunConfigTr::tr("data.%1: unknown key").arg(it.key());
         }
     }
     const QString source = obj.value(QStringLiteral("source")).toString();
     if (source != QLatin1String("demo") && source != QLatin1String("files") &&
         source != QLatin1String("videos") && source != QLatin1String("idx")) {
-        *problems << Text::tr("data.source: must be demo, files, videos or idx, not '%1'")
+        *problems << RunConfigTr::tr("data.source: must be demo, files, videos or idx, not '%1'")
                          .arg(obj.value(QStringLiteral("source")).toVariant().toString());
     }
     if (source == QLatin1String("idx")) {
         const QJsonValue labels = obj.value(QStringLiteral("labels"));
         if (!labels.isString() || labels.toString().isEmpty()) {
-            *problems << Text::tr(
+            *problems << RunConfigTr::tr(
                 "data.labels: must name the IDX data ('fashion-mnist' or a folder)");
         }
     } else if (source != QLatin1String("demo")) {
@@ -167,7 +167,7 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
             ok = ok && p.isString() && !p.toString().isEmpty();
         }
         if (!ok) {
-            *problems << Text::tr("data.paths: must be a list of file or folder paths");
+            *problems << RunConfigTr::tr("data.paths: must be a list of file or folder paths");
         }
     }
     qint64 n = 0;
@@ -184,7 +184,7 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
     for (const auto& r : ranges) {
         const QString key = QLatin1String(r.key);
         if (obj.contains(key) && !wholeNumber(obj.value(key), r.lo, r.hi, &n)) {
-            *problems << Text::tr("data.%1: must be a whole number from %2 to %3")
+            *problems << RunConfigTr::tr("data.%1: must be a whole number from %2 to %3")
                              .arg(key)
                              .arg(r.lo)
                              .arg(r.hi);
@@ -192,7 +192,7 @@ void checkData(const QJsonValue& value, QJsonObject* data, QStringList* problems
     }
     if (obj.contains(QStringLiteral("size_px")) &&
         wholeNumber(obj.value(QStringLiteral("size_px")), 16, 512, &n) && n % 8 != 0) {
-        *problems << Text::tr("data.size_px: must be a multiple of 8, not %1").arg(n);
+        *problems << RunConfigTr::tr("data.size_px: must be a multiple of 8, not %1").arg(n);
     }
     *data = obj;
 }
@@ -203,7 +203,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
     QStringList problems;
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!kSettings.contains(it.key()) && !kInformational.contains(it.key())) {
-            problems << Text::tr("%1: unknown key").arg(it.key());
+            problems << RunConfigTr::tr("%1: unknown key").arg(it.key());
         }
     }
     RunConfig c;
@@ -216,7 +216,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         for (const auto& n : taskNames()) {
             names << QString::fromStdString(n);
         }
-        problems << Text::tr("task: must be one of %1, not '%2'")
+        problems << RunConfigTr::tr("task: must be one of %1, not '%2'")
                         .arg(names.join(QStringLiteral(", ")),
                              task.isString() ? task.toString() : typeName(task));
     } else {
@@ -231,21 +231,21 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (wholeNumber(json.value(QStringLiteral("batch_size")), 1, 4096, &n)) {
             s.batchSize = static_cast<int>(n);
         } else {
-            problems << Text::tr("batch_size: must be a whole number from 1 to 4096");
+            problems << RunConfigTr::tr("batch_size: must be a whole number from 1 to 4096");
         }
     }
     if (json.contains(QStringLiteral("accumulate"))) {
         if (wholeNumber(json.value(QStringLiteral("accumulate")), 1, 4096, &n)) {
             s.accumulate = static_cast<int>(n);
         } else {
-            problems << Text::tr("accumulate: must be a whole number from 1 to 4096");
+            problems << RunConfigTr::tr("accumulate: must be a whole number from 1 to 4096");
         }
     }
     if (json.contains(QStringLiteral("sync_bn"))) {
         if (json.value(QStringLiteral("sync_bn")).isBool()) {
             s.syncBatchNorm = json.value(QStringLiteral("sync_bn")).toBool();
         } else {
-            problems << Text::tr("sync_bn: must be true or false");
+            problems << RunConfigTr::tr("sync_bn: must be true or false");
         }
     }
     if (json.contains(QStringLiteral("channels_last"))) {
@@ -253,7 +253,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (v == QLatin1String("auto") || v == QLatin1String("on") || v == QLatin1String("off")) {
             s.channelsLast = v;
         } else {
-            problems << Text::tr("channels_last: must be auto, on or off");
+            problems << RunConfigTr::tr("channels_last: must be auto, on or off");
         }
     }
     if (json.contains(QStringLiteral("precision"))) {
@@ -261,7 +261,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (knownPrecision(p.toStdString())) {
             s.precision = p;
         } else {
-            problems << Text::tr("precision: must be fp32, bf16, fp16 or amp");
+            problems << RunConfigTr::tr("precision: must be fp32, bf16, fp16 or amp");
         }
     }
     if (json.contains(QStringLiteral("init_encoder"))) {
@@ -269,7 +269,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (v.isString()) {
             s.initEncoder = v.toString();
         } else {
-            problems << Text::tr("init_encoder: must be the path of a state dict file");
+            problems << RunConfigTr::tr("init_encoder: must be the path of a state dict file");
         }
     }
     if (json.contains(QStringLiteral("learning_rate"))) {
@@ -277,7 +277,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (v.isDouble() && v.toDouble() > 0 && v.toDouble() <= 10) {
             s.learningRate = v.toDouble();
         } else {
-            problems << Text::tr("learning_rate: must be a number above 0 and at most 10");
+            problems << RunConfigTr::tr("learning_rate: must be a number above 0 and at most 10");
         }
     }
     if (json.contains(QStringLiteral("seed"))) {
@@ -285,14 +285,14 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
                         &n)) {
             s.seed = static_cast<quint64>(n);
         } else {
-            problems << Text::tr("seed: must be a whole number of at least 0");
+            problems << RunConfigTr::tr("seed: must be a whole number of at least 0");
         }
     }
     if (json.contains(QStringLiteral("max_steps"))) {
         if (wholeNumber(json.value(QStringLiteral("max_steps")), 0, 100'000'000, &n)) {
             s.maxSteps = n;
         } else {
-            problems << Text::tr(
+            problems << RunConfigTr::tr(
                 "max_steps: must be a whole number from 0 (until stopped) to 100000000");
         }
     }
@@ -308,7 +308,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         }
         if (device != QLatin1String("auto") && device != QLatin1String("cpu") &&
             device != QLatin1String("cuda")) {
-            problems << Text::tr("%1: must be auto, cpu or cuda, not '%2'")
+            problems << RunConfigTr::tr("%1: must be auto, cpu or cuda, not '%2'")
                             .arg(deviceKey, json.value(deviceKey).toVariant().toString());
         } else {
             s.device = device;
@@ -319,7 +319,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (v.isString() && parseRouteMode(v.toString().toStdString())) {
             s.convRoute = v.toString();
         } else {
-            problems << Text::tr("conv_route: must be auto, libtorch or fast, not '%1'")
+            problems << RunConfigTr::tr("conv_route: must be auto, libtorch or fast, not '%1'")
                             .arg(v.isString() ? v.toString() : typeName(v));
         }
     }
@@ -332,8 +332,9 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (v.isString() && (known || v.toString() == QLatin1String("auto"))) {
             s.augment = v.toString();
         } else {
-            problems << Text::tr("augment: must be auto, off, crop-flip or crop-flip-jitter, not "
-                                 "'%1'")
+            problems << RunConfigTr::tr(
+                            "augment: must be auto, off, crop-flip or crop-flip-jitter, not "
+                            "'%1'")
                             .arg(v.isString() ? v.toString() : typeName(v));
         }
     }
@@ -342,7 +343,8 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
         if (v.isString()) {
             s.monitor = v.toString();
         } else {
-            problems << Text::tr("monitor: must be a string (fashion-mnist or a path), not %1")
+            problems << RunConfigTr::tr(
+                            "monitor: must be a string (fashion-mnist or a path), not %1")
                             .arg(typeName(v));
         }
     }
@@ -352,7 +354,7 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
             v.toDouble() == std::floor(v.toDouble())) {
             s.monitorEvery = v.toInt();
         } else {
-            problems << Text::tr("monitor_every: must be a whole number of steps, not %1")
+            problems << RunConfigTr::tr("monitor_every: must be a whole number of steps, not %1")
                             .arg(v.isDouble() ? QString::number(v.toDouble()) : typeName(v));
         }
     }
@@ -362,14 +364,15 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
             v.toDouble() == std::floor(v.toDouble())) {
             s.monitorStage = v.toInt();
         } else {
-            problems << Text::tr("monitor_stage: must be a stage number (0: the last), not %1")
+            problems << RunConfigTr::tr(
+                            "monitor_stage: must be a stage number (0: the last), not %1")
                             .arg(v.isDouble() ? QString::number(v.toDouble()) : typeName(v));
         }
     }
     if (json.contains(QStringLiteral("conv_routes"))) {
         const QJsonValue v = json.value(QStringLiteral("conv_routes"));
         if (!v.isObject()) {
-            problems << Text::tr("conv_routes: must be an object of layer: route, not %1")
+            problems << RunConfigTr::tr("conv_routes: must be an object of layer: route, not %1")
                             .arg(typeName(v));
         } else {
             const QJsonObject routes = v.toObject();
@@ -377,7 +380,8 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
                 if (it.value().isString() && parseRoute(it.value().toString().toStdString())) {
                     s.convRoutes.insert(it.key(), it.value().toString());
                 } else {
-                    problems << Text::tr("conv_routes.%1: not a convolution route").arg(it.key());
+                    problems
+                        << RunConfigTr::tr("conv_routes.%1: not a convolution route").arg(it.key());
                 }
             }
         }
@@ -396,12 +400,12 @@ bool parseRunConfig(const QJsonObject& json, RunConfig* config, QString* error) 
 bool readRunConfig(const QString& path, RunConfig* config, QString* error) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = Text::tr("%1 could not be read: %2").arg(path, file.errorString());
+        *error = RunConfigTr::tr("%1 could not be read: %2").arg(path, file.errorString());
         return false;
     }
     constexpr qint64 kMaxBytes = 16 << 20; // a config is a few hundred bytes
     if (file.size() > kMaxBytes) {
-        *error = Text::tr("%1 is %2 MB; a config is a small JSON file (at most 16 MB)")
+        *error = RunConfigTr::tr("%1 is %2 MB; a config is a small JSON file (at most 16 MB)")
                      .arg(path)
                      .arg(file.size() >> 20);
         return false;
@@ -409,13 +413,13 @@ bool readRunConfig(const QString& path, RunConfig* config, QString* error) {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(file.read(kMaxBytes), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = Text::tr("%1 is not valid JSON: %2 at character %3")
+        *error = RunConfigTr::tr("%1 is not valid JSON: %2 at character %3")
                      .arg(path, parseError.errorString())
                      .arg(parseError.offset);
         return false;
     }
     if (!doc.isObject()) {
-        *error = Text::tr("%1: a config is a JSON object { ... }").arg(path);
+        *error = RunConfigTr::tr("%1: a config is a JSON object { ... }").arg(path);
         return false;
     }
     QString problems;
@@ -428,12 +432,12 @@ bool readRunConfig(const QString& path, RunConfig* config, QString* error) {
 
 bool readRunSettings(const QString& runDir, RunConfig* config, QString* error) {
     if (!QFileInfo(runDir).isDir()) {
-        *error =
-            Text::tr("%1 does not exist or is not a folder").arg(QDir::toNativeSeparators(runDir));
+        *error = RunConfigTr::tr("%1 does not exist or is not a folder")
+                     .arg(QDir::toNativeSeparators(runDir));
         return false;
     }
     if (!QFileInfo::exists(QDir(runDir).filePath(runfiles::config))) {
-        *error = Text::tr("%1 is not a run folder: it holds no config.json")
+        *error = RunConfigTr::tr("%1 is not a run folder: it holds no config.json")
                      .arg(QDir::toNativeSeparators(runDir));
         return false;
     }
@@ -441,9 +445,10 @@ bool readRunSettings(const QString& runDir, RunConfig* config, QString* error) {
         return false;
     }
     if (config->data.isEmpty()) {
-        *error = Text::tr("%1: config.json does not say which data the run trained on (a run "
-                          "of an older version); it cannot be resumed")
-                     .arg(QDir::toNativeSeparators(runDir));
+        *error =
+            RunConfigTr::tr("%1: config.json does not say which data the run trained on (a run "
+                            "of an older version); it cannot be resumed")
+                .arg(QDir::toNativeSeparators(runDir));
         return false;
     }
     config->settings.runDir = runDir;

@@ -12,7 +12,7 @@ namespace pretext {
 
 namespace {
 // Messages for a person, through the translator.
-struct Text {
+struct RunFolderTr {
     Q_DECLARE_TR_FUNCTIONS(RunFolder)
 };
 } // namespace
@@ -20,7 +20,7 @@ struct Text {
 bool writeFileAtomically(const QString& path, const QByteArray& bytes, QString* error) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = Text::tr("%1 could not be written: %2").arg(path, file.errorString());
+        *error = RunFolderTr::tr("%1 could not be written: %2").arg(path, file.errorString());
         return false;
     }
     return true;
@@ -34,12 +34,12 @@ QString defaultRunsWorkspace() {
 std::unique_ptr<RunFolder> RunFolder::create(const QString& dir, QString* error) {
     QDir d(dir);
     if (d.exists() && QFileInfo::exists(d.filePath(runfiles::metrics))) {
-        *error = Text::tr("%1 already holds a run (metrics.csv); choose another folder")
+        *error = RunFolderTr::tr("%1 already holds a run (metrics.csv); choose another folder")
                      .arg(QDir::toNativeSeparators(dir));
         return nullptr;
     }
     if (!d.mkpath(runfiles::previews)) {
-        *error = Text::tr("%1 could not be created").arg(QDir::toNativeSeparators(dir));
+        *error = RunFolderTr::tr("%1 could not be created").arg(QDir::toNativeSeparators(dir));
         return nullptr;
     }
     return std::unique_ptr<RunFolder>(new RunFolder(d.absolutePath()));
@@ -48,11 +48,11 @@ std::unique_ptr<RunFolder> RunFolder::create(const QString& dir, QString* error)
 std::unique_ptr<RunFolder> RunFolder::open(const QString& dir, QString* error) {
     const QDir d(dir);
     if (!d.exists()) {
-        *error = Text::tr("%1 does not exist").arg(QDir::toNativeSeparators(dir));
+        *error = RunFolderTr::tr("%1 does not exist").arg(QDir::toNativeSeparators(dir));
         return nullptr;
     }
     if (!QFileInfo::exists(d.filePath(runfiles::config))) {
-        *error = Text::tr("%1 is not a run folder: it holds no config.json")
+        *error = RunFolderTr::tr("%1 is not a run folder: it holds no config.json")
                      .arg(QDir::toNativeSeparators(dir));
         return nullptr;
     }
@@ -80,7 +80,7 @@ bool RunFolder::appendMetrics(qint64 step, double wallTimeS, double loss,
     if (!m_metricsFile) {
         m_metricsFile = std::make_unique<QFile>(QDir(m_dir).filePath(runfiles::metrics));
         if (!m_metricsFile->open(QIODevice::WriteOnly | QIODevice::Text | QIODevice::Truncate)) {
-            *error = Text::tr("%1 could not be opened: %2")
+            *error = RunFolderTr::tr("%1 could not be opened: %2")
                          .arg(m_metricsFile->fileName(), m_metricsFile->errorString());
             m_metricsFile.reset();
             return false;
@@ -99,7 +99,7 @@ bool RunFolder::appendMetrics(qint64 step, double wallTimeS, double loss,
     }
     const QByteArray line = row.join(QLatin1Char(',')).toUtf8() + '\n';
     if (m_metricsFile->write(line) != line.size() || !m_metricsFile->flush()) {
-        *error = Text::tr("%1 could not be written: %2")
+        *error = RunFolderTr::tr("%1 could not be written: %2")
                      .arg(m_metricsFile->fileName(), m_metricsFile->errorString());
         return false;
     }
@@ -116,7 +116,7 @@ bool RunFolder::saveCheckpoint(const QByteArray& bytes, qint64 step, const QJson
     if (QFileInfo::exists(current)) {
         QFile::remove(previous);
         if (!QFile::rename(current, previous)) {
-            *error = Text::tr("%1 could not be renamed to %2").arg(current, previous);
+            *error = RunFolderTr::tr("%1 could not be renamed to %2").arg(current, previous);
             return false;
         }
     }
@@ -147,20 +147,21 @@ bool RunFolder::readCheckpoint(const QString& task, QByteArray* bytes, QJsonObje
     const bool anyCheckpoint = QFileInfo::exists(d.filePath(runfiles::checkpoint)) ||
                                QFileInfo::exists(d.filePath(runfiles::previousCheckpoint));
     if (!anyCheckpoint) {
-        *error = Text::tr("%1 holds no checkpoint.pt (the run saved none yet)").arg(where);
+        *error = RunFolderTr::tr("%1 holds no checkpoint.pt (the run saved none yet)").arg(where);
         return false;
     }
     if (!manifestFile.open(QIODevice::ReadOnly)) {
-        *error = Text::tr("%1: checkpoint.json, the manifest of checkpoint.pt, is missing, so "
-                          "the checkpoint cannot be checked and is not loaded")
-                     .arg(where);
+        *error =
+            RunFolderTr::tr("%1: checkpoint.json, the manifest of checkpoint.pt, is missing, so "
+                            "the checkpoint cannot be checked and is not loaded")
+                .arg(where);
         return false;
     }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(manifestFile.readAll(), &parseError);
     if (!doc.isObject()) {
-        *error = Text::tr("%1: checkpoint.json is not valid JSON (%2); the checkpoint is "
-                          "not loaded")
+        *error = RunFolderTr::tr("%1: checkpoint.json is not valid JSON (%2); the checkpoint is "
+                                 "not loaded")
                      .arg(where, parseError.errorString());
         return false;
     }
@@ -169,14 +170,14 @@ bool RunFolder::readCheckpoint(const QString& task, QByteArray* bytes, QJsonObje
     const qint64 size = manifest->value(QStringLiteral("bytes")).toInteger(-1);
     const QString savedTask = manifest->value(QStringLiteral("task")).toString();
     if (sha.size() != 64 || size < 0) {
-        *error = Text::tr("%1: checkpoint.json has no SHA-256 and size; the checkpoint is "
-                          "not loaded")
+        *error = RunFolderTr::tr("%1: checkpoint.json has no SHA-256 and size; the checkpoint is "
+                                 "not loaded")
                      .arg(where);
         return false;
     }
     if (!task.isEmpty() && savedTask != task) {
-        *error =
-            Text::tr("%1: the checkpoint is of task '%2', not '%3'").arg(where, savedTask, task);
+        *error = RunFolderTr::tr("%1: the checkpoint is of task '%2', not '%3'")
+                     .arg(where, savedTask, task);
         return false;
     }
     QString firstProblem;
@@ -188,15 +189,15 @@ bool RunFolder::readCheckpoint(const QString& task, QByteArray* bytes, QJsonObje
         const QByteArray data = file.readAll();
         QString problem;
         if (data.size() != size) {
-            problem = Text::tr("%1 is %2 bytes, and its manifest checkpoint.json says %3: "
-                               "the file was cut short or replaced")
+            problem = RunFolderTr::tr("%1 is %2 bytes, and its manifest checkpoint.json says %3: "
+                                      "the file was cut short or replaced")
                           .arg(name)
                           .arg(data.size())
                           .arg(size);
         } else if (QString::fromLatin1(
                        QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()) != sha) {
-            problem = Text::tr("%1 does not match the SHA-256 in its manifest "
-                               "checkpoint.json: the file was changed or damaged")
+            problem = RunFolderTr::tr("%1 does not match the SHA-256 in its manifest "
+                                      "checkpoint.json: the file was changed or damaged")
                           .arg(name);
         }
         if (problem.isEmpty()) {
@@ -207,7 +208,7 @@ bool RunFolder::readCheckpoint(const QString& task, QByteArray* bytes, QJsonObje
             firstProblem = problem;
         }
     }
-    *error = Text::tr("%1: %2; it is not loaded").arg(where, firstProblem);
+    *error = RunFolderTr::tr("%1: %2; it is not loaded").arg(where, firstProblem);
     return false;
 }
 
@@ -248,7 +249,8 @@ bool RunFolder::continueMetrics(qint64 step, double* lastWallTimeS, QString* err
     const QIODevice::OpenMode mode = QIODevice::WriteOnly | QIODevice::Text |
                                      (kept.isEmpty() ? QIODevice::Truncate : QIODevice::Append);
     if (!m_metricsFile->open(mode)) {
-        *error = Text::tr("%1 could not be opened: %2").arg(path, m_metricsFile->errorString());
+        *error =
+            RunFolderTr::tr("%1 could not be opened: %2").arg(path, m_metricsFile->errorString());
         m_metricsFile.reset();
         return false;
     }
@@ -276,7 +278,7 @@ bool RunFolder::savePreview(const QImage& sheet, qint64 step, QString* error) {
     const QString path = QDir(m_dir).filePath(
         QStringLiteral("previews/step-%1.png").arg(step, 6, 10, QLatin1Char('0')));
     if (!sheet.save(path)) {
-        *error = Text::tr("%1 could not be written").arg(path);
+        *error = RunFolderTr::tr("%1 could not be written").arg(path);
         return false;
     }
     return true;

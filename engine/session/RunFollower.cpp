@@ -13,7 +13,7 @@
 namespace pretext {
 
 namespace {
-struct Text {
+struct RunFollowerTr {
     Q_DECLARE_TR_FUNCTIONS(RunFollower)
 };
 } // namespace
@@ -125,7 +125,7 @@ void RunFollower::poll() {
         return;
     }
     if (!QFileInfo(QDir(m_dir).filePath(runfiles::config)).isFile()) {
-        const QString reason = Text::tr("%1 holds no run any more (config.json is gone)")
+        const QString reason = RunFollowerTr::tr("%1 holds no run any more (config.json is gone)")
                                    .arg(QDir::toNativeSeparators(m_dir));
         stop();
         Q_EMIT lost(reason);

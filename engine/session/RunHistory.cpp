@@ -17,7 +17,7 @@ namespace pretext {
 
 namespace {
 // Messages for a person, through the translator.
-struct Text {
+struct RunHistoryTr {
     Q_DECLARE_TR_FUNCTIONS(RunHistory)
 };
 } // namespace
@@ -25,7 +25,7 @@ struct Text {
 bool readRunCurves(const QString& metricsCsv, RunCurves* curves, QString* error) {
     QFile file(metricsCsv);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = Text::tr("%1 could not be read: %2").arg(metricsCsv, file.errorString());
+        *error = RunHistoryTr::tr("%1 could not be read: %2").arg(metricsCsv, file.errorString());
         return false;
     }
     const QByteArray all = file.readAll();
@@ -37,7 +37,7 @@ bool readRunCurves(const QString& metricsCsv, RunCurves* curves, QString* error)
     }
     const QList<QByteArray> header = all.left(headerEnd).split(',');
     if (header.size() < 3 || header[0] != "step" || header[2] != "loss") {
-        *error = Text::tr("%1 is not a metrics file of this program (its header is '%2')")
+        *error = RunHistoryTr::tr("%1 is not a metrics file of this program (its header is '%2')")
                      .arg(metricsCsv, QString::fromUtf8(all.left(headerEnd)));
         return false;
     }
@@ -110,7 +110,7 @@ RunSummary summarizeRun(const QString& dir) {
         configInfo.birthTime().isValid() ? configInfo.birthTime() : configInfo.lastModified();
     QFile config(configInfo.filePath());
     if (!config.open(QIODevice::ReadOnly)) {
-        s.problem = Text::tr("no config.json");
+        s.problem = RunHistoryTr::tr("no config.json");
         return s;
     }
     const QJsonObject json = QJsonDocument::fromJson(config.readAll()).object();
@@ -127,8 +127,9 @@ RunSummary summarizeRun(const QString& dir) {
     RunCurves curves;
     QString error;
     if (!readRunCurves(d.filePath(runfiles::metrics), &curves, &error)) {
-        s.problem =
-            QFileInfo::exists(d.filePath(runfiles::metrics)) ? error : Text::tr("no steps logged");
+        s.problem = QFileInfo::exists(d.filePath(runfiles::metrics))
+                        ? error
+                        : RunHistoryTr::tr("no steps logged");
         return s;
     }
     s.steps = curves.rows() > 0 ? static_cast<qint64>(curves.steps.back()) : 0;

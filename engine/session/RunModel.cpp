@@ -1,4 +1,5 @@
 #include "RunModel.h"
+#include "Fail.h"
 
 #include "Probe.h"
 #include "Rng.h"
@@ -21,13 +22,9 @@ namespace pretext {
 
 namespace {
 // Messages for a person, through the translator.
-struct Text {
+struct RunModelTr {
     Q_DECLARE_TR_FUNCTIONS(ProbeRun)
 };
-
-[[noreturn]] void fail(const QString& message) {
-    throw std::runtime_error(message.toStdString());
-}
 } // namespace
 
 namespace {
@@ -63,7 +60,7 @@ RunModel openStateDictModel(const QString& path, const QString& backbone, const 
     const QString where = QDir::toNativeSeparators(path);
     const QStringList norms{"imagenet", "symmetric", "unit"};
     if (!norms.contains(inputNorm)) {
-        fail(Text::tr("input normalisation '%1': choose %2")
+        fail(RunModelTr::tr("input normalisation '%1': choose %2")
                  .arg(inputNorm, norms.join(QStringLiteral(", "))));
     }
     StateDict dict;
@@ -78,9 +75,9 @@ RunModel openStateDictModel(const QString& path, const QString& backbone, const 
     QString name = backbone.isEmpty() ? looks.section(QLatin1Char(' '), 0, 0) : backbone;
     const auto kind = parseBackbone(name.toStdString());
     if (!kind) {
-        fail(Text::tr("%1: %2; give --backbone small, resnet18, resnet34 or resnet50")
-                 .arg(where, name.isEmpty() ? Text::tr("not a backbone this program knows")
-                                            : Text::tr("'%1' is not a backbone").arg(name)));
+        fail(RunModelTr::tr("%1: %2; give --backbone small, resnet18, resnet34 or resnet50")
+                 .arg(where, name.isEmpty() ? RunModelTr::tr("not a backbone this program knows")
+                                            : RunModelTr::tr("'%1' is not a backbone").arg(name)));
     }
     RunModel m;
     m.task = std::make_unique<StateDictProbeTask>(
@@ -136,7 +133,7 @@ RunModel openRunModel(const QString& runDir) {
         }
         const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
         if (json.isEmpty() || !parseRunConfig(json, &config, &error)) {
-            fail(Text::tr("%1: the checkpoint carries no readable run config%2")
+            fail(RunModelTr::tr("%1: the checkpoint carries no readable run config%2")
                      .arg(where, error.isEmpty()
                                      ? QString()
                                      : QStringLiteral(" (") + error + QLatin1Char(')')));

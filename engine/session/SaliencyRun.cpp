@@ -1,4 +1,5 @@
 #include "SaliencyRun.h"
+#include "Fail.h"
 
 #include "HeldOutImages.h"
 #include "RunModel.h"
@@ -21,13 +22,9 @@
 namespace pretext {
 
 namespace {
-struct Text {
+struct SaliencyRunTr {
     Q_DECLARE_TR_FUNCTIONS(SaliencyRun)
 };
-
-[[noreturn]] void fail(const QString& message) {
-    throw std::runtime_error(message.toStdString());
-}
 
 // A row of the model's input, (K,C,H,W), as one picture: the tiles in a square grid
 // (jigsaw, in the order the model sees them) or the frames in a strip (temporal order),
@@ -89,22 +86,22 @@ SaliencyResult saliencyRun(const SaliencyRequest& q) {
     QString source;
     if (task.info().video) {
         if (q.images != QLatin1String("demo")) {
-            fail(Text::tr("%1 trains on clips: its saliency is shown on the demo video "
-                          "(images 'demo'), not on '%2'")
+            fail(SaliencyRunTr::tr("%1 trains on clips: its saliency is shown on the demo video "
+                                   "(images 'demo'), not on '%2'")
                      .arg(QString::fromStdString(task.info().title), q.images));
         }
         const VideoFrames video = makeDemoVideo(1, 96, run.sizePx, q.seed + 1000);
         const WindowSpec spec = task.windows(run.params);
         const WindowPlan plan = planWindows(video, spec);
         images = readWindows(video, spreadStarts(plan, count), plan.length);
-        source = Text::tr("%1 clips of the demo video").arg(images.size(0));
+        source = SaliencyRunTr::tr("%1 clips of the demo video").arg(images.size(0));
     } else {
         const HeldOutImages held = readHeldOutImages(q.images, count, q.seed, run.sizePx);
         images = held.pixels;
         source = held.source;
     }
     if (!images.defined() || images.size(0) == 0) {
-        fail(Text::tr("%1: no sample could be made").arg(q.images));
+        fail(SaliencyRunTr::tr("%1: no sample could be made").arg(q.images));
     }
     q.cancel.throwIfCancelled();
     BatchContext context{run.params, makeGenerator(q.seed), {}, q.seed, nullptr};
@@ -141,10 +138,10 @@ SaliencyResult saliencyRun(const SaliencyRequest& q) {
     r.run = QDir::toNativeSeparators(q.runDir);
     r.task = run.config.settings.task;
     r.step = run.step;
-    r.grid.columnTitles = {Text::tr("what the model sees"), Text::tr("gradient × input"),
-                           Text::tr("occlusion")};
+    r.grid.columnTitles = {SaliencyRunTr::tr("what the model sees"),
+                           SaliencyRunTr::tr("gradient × input"), SaliencyRunTr::tr("occlusion")};
     if (camMap.defined()) {
-        r.grid.columnTitles << Text::tr("Grad-CAM (last stage)");
+        r.grid.columnTitles << SaliencyRunTr::tr("Grad-CAM (last stage)");
     }
     r.grid.step = run.step;
     for (int64_t i = 0; i < rows; ++i) {
@@ -157,8 +154,8 @@ SaliencyResult saliencyRun(const SaliencyRequest& q) {
         r.grid.rows.append(row);
     }
     r.seconds = static_cast<double>(clock.nsecsElapsed()) / 1e9;
-    r.note = Text::tr("%1 at step %2 on %3; occluding squares of %4 px every %5 px set to "
-                      "the image's mean; brighter = the loss rests more on those pixels")
+    r.note = SaliencyRunTr::tr("%1 at step %2 on %3; occluding squares of %4 px every %5 px set to "
+                               "the image's mean; brighter = the loss rests more on those pixels")
                  .arg(r.task)
                  .arg(r.step)
                  .arg(source)

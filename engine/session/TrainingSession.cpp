@@ -23,7 +23,7 @@ namespace pretext {
 
 namespace {
 // Messages for a person, through the translator.
-struct Text {
+struct TrainingSessionTr {
     Q_DECLARE_TR_FUNCTIONS(TrainingSession)
 };
 } // namespace
@@ -159,7 +159,7 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
         try {
             m_monitor = std::make_unique<KnnMonitor>(monitor);
         } catch (const std::exception& e) {
-            throw TrainingError(Text::tr("the k-NN monitor cannot use %1: %2")
+            throw TrainingError(TrainingSessionTr::tr("the k-NN monitor cannot use %1: %2")
                                     .arg(s.monitor, QString::fromUtf8(e.what()))
                                     .toStdString());
         }
@@ -198,10 +198,11 @@ TrainingSession::TrainingSession(const SessionOptions& options, const LoadedData
         }
         m_startStep = m_trainer->stepCount();
         if (s.maxSteps > 0 && m_startStep >= s.maxSteps) {
-            throw TrainingError(Text::tr("%1 is already at step %2; ask for more steps than that")
-                                    .arg(QDir::toNativeSeparators(s.runDir))
-                                    .arg(m_startStep)
-                                    .toStdString());
+            throw TrainingError(
+                TrainingSessionTr::tr("%1 is already at step %2; ask for more steps than that")
+                    .arg(QDir::toNativeSeparators(s.runDir))
+                    .arg(m_startStep)
+                    .toStdString());
         }
         if (!writes()) {
             m_clock.start();
@@ -250,10 +251,11 @@ AugmentSpec resolveAugment(const QString& setting, const LoadedData& data) {
     bool known = false;
     const AugmentSpec spec = augmentPreset(setting.toStdString(), &known);
     if (!known) {
-        throw TrainingError(Text::tr("unknown augmentation '%1' (auto, off, crop-flip or "
-                                     "crop-flip-jitter)")
-                                .arg(setting)
-                                .toStdString());
+        throw TrainingError(
+            TrainingSessionTr::tr("unknown augmentation '%1' (auto, off, crop-flip or "
+                                  "crop-flip-jitter)")
+                .arg(setting)
+                .toStdString());
     }
     return spec;
 }
@@ -291,9 +293,10 @@ void TrainingSession::reportSkipped(TrainProgress& p) {
         }
     }
     const QString note =
-        Text::tr("skipped during training (%n file(s) so far; training goes on with the rest): "
-                 "%1",
-                 "", m_skippedSeen)
+        TrainingSessionTr::tr(
+            "skipped during training (%n file(s) so far; training goes on with the rest): "
+            "%1",
+            "", m_skippedSeen)
             .arg(named.join(QStringLiteral("; ")));
     p.skippedNote = note;
     p.skippedFiles = named;
@@ -331,10 +334,11 @@ QString overfittingWarning(const QList<EvaluationPoint>& evals, qint64 trainingS
     if (!(trainNow <= 0.8 * trainThen)) {
         return {}; // the training loss did not fall by a fifth: not memorising
     }
-    return Text::tr("Overfitting: the held-out loss has risen since step %1 (%2 → %3) while the "
-                    "training loss kept falling (%4 → %5). The model is memorising its %6 "
-                    "training samples instead of learning what carries over: load more data, "
-                    "or use stronger augmentation (Training ▸ Augmentation).")
+    return TrainingSessionTr::tr(
+               "Overfitting: the held-out loss has risen since step %1 (%2 → %3) while the "
+               "training loss kept falling (%4 → %5). The model is memorising its %6 "
+               "training samples instead of learning what carries over: load more data, "
+               "or use stronger augmentation (Training ▸ Augmentation).")
         .arg(evals[best].step)
         .arg(low, 0, 'g', 3)
         .arg(now, 0, 'g', 3)
@@ -355,8 +359,9 @@ TrainProgress TrainingSession::step(bool replay) {
         // Nothing is saved from the failed step: the checkpoint on disk stays the last good one.
         const QString kept =
             m_lastSavedStep >= 0
-                ? Text::tr("The checkpoint of step %1 is kept; go on from it.").arg(m_lastSavedStep)
-                : Text::tr("No checkpoint was saved yet (one every %1 steps).")
+                ? TrainingSessionTr::tr("The checkpoint of step %1 is kept; go on from it.")
+                      .arg(m_lastSavedStep)
+                : TrainingSessionTr::tr("No checkpoint was saved yet (one every %1 steps).")
                       .arg(m_options.checkpointEverySteps);
         throw NonFiniteError(
             QStringLiteral("%1 %2").arg(QString::fromStdString(e.what()), kept).toStdString(),
@@ -520,8 +525,8 @@ void TrainingSession::savePreview() {
     if (step == m_lastPreviewStep) {
         return;
     }
-    const QImage sheet =
-        renderSheet(snapshot(), Text::tr("%1, step %2").arg(m_options.settings.task).arg(step));
+    const QImage sheet = renderSheet(
+        snapshot(), TrainingSessionTr::tr("%1, step %2").arg(m_options.settings.task).arg(step));
     QString error;
     check(m_folder->savePreview(sheet, step, &error), error);
     m_lastPreviewStep = step;
