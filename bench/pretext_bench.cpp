@@ -6,6 +6,7 @@
 #include "Threads.h"
 #include "tasks/Registry.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
@@ -15,8 +16,9 @@
 
 namespace {
 const char* kUsage =
-    "pretext-bench [--task NAME|all] [--size PX] [--batch B] [--steps N] [--device auto|cpu|cuda]\n"
-    "              [--threads N] [--blas-threads N] [--param NAME=VALUE]... [--json FILE] "
+    "pretext-bench [--task NAME|all] [--size PX] [--batch B] [--steps N] [--warmup N]\n"
+    "              [--device auto|cpu|cuda] [--threads N] [--blas-threads N] "
+    "[--param NAME=VALUE]... [--json FILE] "
     "[--no-ceiling]\n"
     "              [--backbone small|resnet18|resnet34|resnet50] [--precision fp32|bf16|fp16|amp]\n"
     "              [--per-tensor-adam] [--malloc-defaults] [--conv-route auto|libtorch|fast] "
@@ -90,6 +92,8 @@ int main(int argc, char** argv) {
             options.batchSize = std::atoi(next);
         } else if (arg == "--steps") {
             options.steps = std::atoi(next);
+        } else if (arg == "--warmup") {
+            options.warmupSteps = std::max(0, std::atoi(next)); // untimed steps per block
         } else if (arg == "--device") {
             options.device = next;
         } else if (arg == "--threads") {
