@@ -1,9 +1,9 @@
 // The embedding map written to a file: drawn (.png), as a table (.csv), or as tensors
 // Python's torch.load reads (.pt), and the colours the map and the window share.
 #include "EmbedRun.h"
-#include "Fail.h"
 
 #include "EmbedFeatures.h"
+#include "Fail.h"
 
 #include <QBuffer>
 #include <QCoreApplication>

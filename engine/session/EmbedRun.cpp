@@ -1,7 +1,7 @@
 #include "EmbedRun.h"
-#include "Fail.h"
 
 #include "EmbedFeatures.h"
+#include "Fail.h"
 
 #include "HeldOutImages.h"
 #include "RunModel.h"

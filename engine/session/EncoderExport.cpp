@@ -1,6 +1,6 @@
 #include "EncoderExport.h"
-#include "Fail.h"
 
+#include "Fail.h"
 #include "RunFolder.h"
 #include "RunModel.h"
 #include "StateDict.h"

@@ -1,7 +1,7 @@
 #include "HeldOutImages.h"
-#include "Fail.h"
 
 #include "DemoData.h"
+#include "Fail.h"
 #include "ImageLoader.h"
 #include "Labelled.h"
 #include "Rng.h"

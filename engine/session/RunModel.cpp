@@ -1,6 +1,6 @@
 #include "RunModel.h"
-#include "Fail.h"
 
+#include "Fail.h"
 #include "Probe.h"
 #include "Rng.h"
 #include "RunFolder.h"

@@ -1,6 +1,6 @@
 #include "SaliencyRun.h"
-#include "Fail.h"
 
+#include "Fail.h"
 #include "HeldOutImages.h"
 #include "RunModel.h"
 #include "TensorImage.h"
